@@ -1,0 +1,71 @@
+package auth
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Config says which credentials ferry holds and which scheme to use.
+type Config struct {
+	// Scheme is "auto" (or empty), "negotiate", "ntlm", "digest", "basic" or "none".
+	Scheme      string
+	User        string // alice, DOMAIN\alice or alice@REALM
+	Domain      string
+	Password    string
+	Realm       string // Kerberos realm; default: Domain upper-cased
+	Keytab      string // Kerberos keytab file
+	Workstation string
+	// NTHash, when set, stands in for Password for NTLM (16 bytes).
+	NTHash []byte
+	// Krb5Conf is the krb5.conf path; empty means $KRB5_CONFIG or /etc/krb5.conf.
+	Krb5Conf string
+	// CCache is the Kerberos ticket cache; empty means $KRB5CCNAME or the default FILE cache.
+	CCache string
+	// LockoutCooldown is how long rejected credentials rest before ferry tries
+	// them again at the same parent. Zero means 10 minutes.
+	LockoutCooldown time.Duration
+}
+
+// DefaultLockoutCooldown is used when Config.LockoutCooldown is zero.
+const DefaultLockoutCooldown = 10 * time.Minute
+
+// SplitUser separates a user given as DOMAIN\user or user@REALM; domain is
+// used when the name carries none.
+func SplitUser(user, domain string) (name, dom string) {
+	if i := strings.IndexByte(user, '\\'); i >= 0 {
+		return user[i+1:], user[:i]
+	}
+	if i := strings.LastIndexByte(user, '@'); i >= 0 {
+		return user[:i], user[i+1:]
+	}
+	return user, domain
+}
+
+// Identity names the credentials for logs and the Guard, never the secret.
+func (c Config) Identity() string {
+	name, dom := SplitUser(c.User, c.Domain)
+	if dom == "" {
+		return name
+	}
+	return dom + `\` + name
+}
+
+func (c Config) normalScheme() (string, error) {
+	s := strings.ToLower(strings.TrimSpace(c.Scheme))
+	switch s {
+	case "", "auto":
+		return "auto", nil
+	case "negotiate", "kerberos":
+		return SchemeNegotiate, nil
+	case "ntlm":
+		return SchemeNTLM, nil
+	case "digest":
+		return SchemeDigest, nil
+	case "basic":
+		return SchemeBasic, nil
+	case "none":
+		return "none", nil
+	}
+	return "", fmt.Errorf("auth scheme %q is not known: use auto, negotiate, ntlm, digest, basic or none", c.Scheme)
+}

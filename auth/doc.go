@@ -1,0 +1,13 @@
+// Package auth answers a parent proxy's 407 challenges: it parses
+// Proxy-Authenticate headers, chooses a scheme (Negotiate, NTLM, Digest, Basic)
+// and produces the Proxy-Authorization value for each leg of an exchange.
+//
+// It owns no sockets. The relay sends each leg on the connection it chose,
+// reads the 407, and hands the parsed challenge back to the Session; NTLM and
+// Negotiate state therefore lives per connection in a Session, while Digest's
+// nonce state lives per parent in its Scheme.
+//
+// Guard keeps ferry from locking a user's account: after a rejected logon it
+// refuses to try the same credentials at the same parent until a cool-down
+// passes or the credentials change.
+package auth

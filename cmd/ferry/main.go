@@ -1,0 +1,288 @@
+// Command ferry is a local HTTP proxy that forwards requests to a corporate
+// parent proxy and answers its authentication challenges (Negotiate, NTLM,
+// Digest, Basic), so that applications need no proxy credentials.
+//
+// This package is the command line: it reads flags, the TOML config file
+// and the environment, checks them, and starts the relay. It holds no proxy
+// logic of its own.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0
+	exitError = 1 // configuration or runtime error
+	exitUsage = 2 // the command line is wrong
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run runs ferry with args (without the program name) and returns the exit
+// status. SIGINT and SIGTERM stop `ferry run`.
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return runContext(ctx, args, stdout, stderr)
+}
+
+// command is one subcommand.
+type command struct {
+	name  string
+	usage string
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{name: "run", usage: runUsage, run: cmdRun},
+		{name: "version", usage: versionUsage, run: cmdVersion},
+		{name: "help", usage: helpUsage, run: cmdHelp},
+	}
+}
+
+func findCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, mainUsage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	case "-version", "--version":
+		printVersion(stdout)
+		return exitOK
+	}
+	cmd, ok := findCommand(args[0])
+	if !ok {
+		what := "unknown command"
+		if strings.HasPrefix(args[0], "-") {
+			what = "unknown flag"
+		}
+		return usageError(stderr, "", fmt.Sprintf("%s %q", what, args[0]))
+	}
+	return cmd.run(ctx, args[1:], stdout, stderr)
+}
+
+// usageError prints a one-line error and where to find help.
+func usageError(stderr io.Writer, cmd, msg string) int {
+	if cmd == "" {
+		fmt.Fprintf(stderr, "ferry: %s\nrun 'ferry help' for usage\n", msg)
+	} else {
+		fmt.Fprintf(stderr, "ferry %s: %s\nrun 'ferry help %s' for usage\n", cmd, msg, cmd)
+	}
+	return exitUsage
+}
+
+// printError prints each of err's problems on a line of its own.
+func printError(stderr io.Writer, err error) {
+	var list interface{ Unwrap() []error }
+	if errors.As(err, &list) {
+		for _, e := range list.Unwrap() {
+			printError(stderr, e)
+		}
+		return
+	}
+	fmt.Fprintf(stderr, "ferry: %v\n", err)
+}
+
+// newFlagSet returns a FlagSet that prints nothing itself: errors are
+// reported by parse, help by the caller.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses args; done is true when the caller must return status.
+func parseFlags(fs *flag.FlagSet, args []string, usage string, stdout, stderr io.Writer) (status int, done bool) {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return exitOK, true
+	case err != nil:
+		return usageError(stderr, fs.Name(), err.Error()), true
+	}
+	return exitOK, false
+}
+
+// stringList is a flag that can be repeated: --parent a:1 --parent b:2.
+// A comma-separated value is split too: --parent a:1,b:2.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*l = append(*l, s)
+		}
+	}
+	return nil
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run")
+	var (
+		configPath string
+		listen     stringList
+		parents    stringList
+		verbose    bool
+	)
+	fs.StringVar(&configPath, "config", "", "")
+	fs.StringVar(&configPath, "c", "", "")
+	fs.Var(&listen, "listen", "")
+	fs.Var(&listen, "l", "")
+	fs.Var(&parents, "parent", "")
+	fs.Var(&parents, "p", "")
+	fs.BoolVar(&verbose, "v", false, "")
+	fs.BoolVar(&verbose, "verbose", false, "")
+	if status, done := parseFlags(fs, args, runUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "run", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	cfg, err := LoadConfig(configPath, Overrides{Listen: listen, Parents: parents})
+	logger := newLogger(stderr, verbose)
+	if cfg != nil {
+		for _, w := range cfg.Warnings {
+			logger.Warn(w)
+		}
+	}
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	if err := serve(ctx, cfg, logger); err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	return exitOK
+}
+
+func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("version")
+	if status, done := parseFlags(fs, args, versionUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "version", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	printVersion(stdout)
+	return exitOK
+}
+
+func cmdHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("help")
+	if status, done := parseFlags(fs, args, helpUsage, stdout, stderr); done {
+		return status
+	}
+	switch fs.NArg() {
+	case 0:
+		fmt.Fprint(stdout, mainUsage)
+		return exitOK
+	case 1:
+		cmd, ok := findCommand(fs.Arg(0))
+		if !ok {
+			return usageError(stderr, "", fmt.Sprintf("unknown command %q", fs.Arg(0)))
+		}
+		fmt.Fprint(stdout, cmd.usage)
+		return exitOK
+	}
+	return usageError(stderr, "help", "name one command")
+}
+
+const mainUsage = `ferry: a local proxy that logs in to your corporate proxy for your apps
+
+Usage:
+  ferry <command> [flags]
+
+Commands:
+  run       run the proxy in the foreground
+  version   print the version
+  help      show help for a command
+
+Run 'ferry help <command>' or 'ferry <command> -h' for a command's flags.
+
+Example:
+  FERRY_PASSWORD=... ferry run --parent proxy.corp.example:8080
+  export http_proxy=http://127.0.0.1:3128 https_proxy=http://127.0.0.1:3128
+`
+
+const runUsage = `Usage: ferry run [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [-v]
+
+Run the proxy in the foreground until interrupted (Ctrl-C or SIGTERM); it
+then finishes the requests in flight and exits.
+
+Flags:
+  -c, --config FILE         the TOML config file (default: ferry/ferry.toml in
+                            the user config directory, if it exists:
+                            $XDG_CONFIG_HOME or ~/.config on Linux,
+                            ~/Library/Application Support on macOS,
+                            %APPDATA% on Windows)
+  -l, --listen ADDR         a loopback address to listen on, host:port
+                            (default 127.0.0.1:3128); repeat for several.
+                            Replaces the file's listen list.
+  -p, --parent HOST:PORT    a parent proxy; repeat for several, tried in
+                            order. Replaces the file's parents list.
+  -v, --verbose             log debug messages
+  -h, --help                show this help
+
+Environment:
+  FERRY_PASSWORD   the password; wins over auth.password in the file
+  KRB5_CONFIG      the krb5.conf file for Kerberos
+
+Examples:
+  ferry run --parent proxy.corp.example:8080
+  FERRY_PASSWORD=... ferry run --config ~/ferry.toml --listen 127.0.0.1:8888 -v
+
+A config file, ferry.toml:
+  listen   = ["127.0.0.1:3128"]
+  parents  = ["proxy.corp.example:8080"]
+  no_proxy = ["localhost", "127.0.0.0/8", "*.corp.example"]
+  [auth]
+  scheme = "auto"    # auto, negotiate, ntlm, digest, basic or none
+  user   = "alice"
+  domain = "CORP"
+`
+
+const versionUsage = `Usage: ferry version
+
+Print ferry's version, commit and build date, the Go version and the
+operating system and architecture.
+
+Example:
+  ferry version
+`
+
+const helpUsage = `Usage: ferry help [command]
+
+Show the commands, or the flags of one command.
+
+Example:
+  ferry help run
+`

@@ -1,0 +1,546 @@
+package testenv
+
+import (
+	"bufio"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// SquidAuth is the scheme a test squid demands from its clients.
+type SquidAuth string
+
+// The schemes StartSquid can set up.
+const (
+	SquidAuthNone      SquidAuth = ""
+	SquidAuthBasic     SquidAuth = "basic"     // basic_ncsa_auth over an htpasswd file
+	SquidAuthDigest    SquidAuth = "digest"    // digest_file_auth over a plain password file
+	SquidAuthNTLM      SquidAuth = "ntlm"      // ntlm_fake_auth: any password passes
+	SquidAuthNegotiate SquidAuth = "negotiate" // negotiate_kerberos_auth with the KDC's keytab
+)
+
+// SquidRealm is the Basic and Digest realm a test squid announces.
+const SquidRealm = "ferry-test"
+
+// squidHelpers is where Debian's squid package puts its auth helpers.
+const squidHelpers = "/usr/lib/squid"
+
+// SquidOptions configures one test squid.
+type SquidOptions struct {
+	Auth SquidAuth
+	// Users maps user name to password for basic and digest.
+	Users map[string]string
+	// KDC supplies the keytab and Kerberos environment for negotiate.
+	KDC *KDC
+	// SSLPorts are the ports CONNECT may reach besides 443 (the origin's TLS port).
+	SSLPorts []int
+	// ClientIdlePconnTimeout, when set, makes squid close idle client
+	// connections (that is, ferry's pooled ones) after this long.
+	ClientIdlePconnTimeout time.Duration
+	// DenyDomains are refused with 403 after authentication succeeded.
+	DenyDomains []string
+	// DigestNonceMaxCount limits how often a Digest nonce may be used (squid's
+	// default is 50) so tests can reach stale=true quickly.
+	DigestNonceMaxCount int
+	// Extra is appended to squid.conf verbatim.
+	Extra string
+}
+
+// Squid is a running squid on 127.0.0.1, stopped when the test ends.
+type Squid struct {
+	Addr string // 127.0.0.1:PORT
+	Port int
+	Dir  string
+	Name string // squid's -n service name, unique per instance
+
+	t         testing.TB
+	conf      string
+	cmd       *exec.Cmd
+	done      chan struct{}
+	waitErr   error
+	stopOnce  sync.Once
+	helperIn  string
+	helperOut string
+}
+
+// AccessEntry is one line of squid's access log.
+type AccessEntry struct {
+	Time       time.Time
+	Status     int    // HTTP status squid sent the client
+	Result     string // TCP_MISS, TCP_DENIED, TCP_TUNNEL...
+	Method     string
+	URL        string
+	User       string // "-" when the request carried no accepted credentials
+	ClientPort int    // the client's source port: one per client connection
+}
+
+// squidLogFormat keeps the access log trivially parseable: no field may hold a space.
+const squidLogFormat = `logformat ferry %ts.%03tu %>Hs %Ss %rm %ru %un %>p`
+
+// StartSquid starts a squid with opts under t.TempDir and stops it at cleanup.
+// squid needs root to start (it drops to user proxy), so every file it reads is
+// made readable by proxy and its directories writable by it.
+func StartSquid(t testing.TB, opts SquidOptions) *Squid {
+	t.Helper()
+	Require(t, "squid", "/usr/sbin/squid")
+	switch opts.Auth {
+	case SquidAuthNone:
+	case SquidAuthBasic:
+		Require(t, "squid basic_ncsa_auth", filepath.Join(squidHelpers, "basic_ncsa_auth"))
+	case SquidAuthDigest:
+		Require(t, "squid digest_file_auth", filepath.Join(squidHelpers, "digest_file_auth"))
+	case SquidAuthNTLM:
+		Require(t, "squid ntlm_fake_auth", filepath.Join(squidHelpers, "ntlm_fake_auth"))
+	case SquidAuthNegotiate:
+		Require(t, "squid negotiate_kerberos_auth", filepath.Join(squidHelpers, "negotiate_kerberos_auth"))
+		if opts.KDC == nil {
+			t.Fatal("testenv: squid negotiate auth needs SquidOptions.KDC")
+		}
+	default:
+		t.Fatalf("testenv: unknown squid auth %q", opts.Auth)
+	}
+
+	dir := t.TempDir()
+	openForProxy(t, dir)
+	s := &Squid{
+		Dir:       dir,
+		Name:      "ferrysq" + randomHex(t, 6),
+		t:         t,
+		conf:      filepath.Join(dir, "squid.conf"),
+		helperIn:  filepath.Join(dir, "helper.in.log"),
+		helperOut: filepath.Join(dir, "helper.out.log"),
+	}
+	authConf := s.writeAuthFiles(t, opts)
+
+	// The port is picked free and then handed to squid; another process may
+	// take it in between, so a failed start is retried on a new port.
+	var lastErr error
+	for attempt := 0; attempt < 3; attempt++ {
+		s.Port = freePort(t)
+		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
+		writeFile(t, s.conf, s.config(opts, authConf), 0o644)
+		chownToProxy(t, dir)
+		if out, err := exec.Command("squid", "-k", "parse", "-f", s.conf, "-n", s.Name).CombinedOutput(); err != nil {
+			t.Fatalf("testenv: squid -k parse %s: %v\n%s\n--- squid.conf ---\n%s", s.conf, err, out, readFile(s.conf))
+		}
+		if lastErr = s.start(opts); lastErr == nil {
+			t.Cleanup(s.Stop)
+			return s
+		}
+	}
+	t.Fatalf("testenv: squid did not start: %v\n--- cache.log ---\n%s", lastErr, s.CacheLog())
+	return nil
+}
+
+func (s *Squid) start(opts SquidOptions) error {
+	cmd := exec.Command("squid", "-N", "-f", s.conf, "-n", s.Name)
+	cmd.Dir = s.Dir
+	cmd.Env = os.Environ()
+	if opts.KDC != nil {
+		cmd.Env = append(cmd.Env, opts.KDC.Env...)
+	}
+	out, err := os.Create(filepath.Join(s.Dir, "squid.stderr"))
+	if err != nil {
+		return fmt.Errorf("create squid stderr file: %w", err)
+	}
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so a test binary killed by a signal does not
+	// leave helpers behind attached to our terminal.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start squid: %w", err)
+	}
+	s.cmd = cmd
+	s.done = make(chan struct{})
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.done)
+	}()
+
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.done:
+			return fmt.Errorf("squid exited at start: %v\n%s", s.waitErr, readFile(filepath.Join(s.Dir, "squid.stderr")))
+		default:
+		}
+		c, err := net.DialTimeout("tcp", s.Addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.kill()
+	return fmt.Errorf("squid did not listen on %s within 20s", s.Addr)
+}
+
+// Stop kills squid and its helpers and waits for them; it is idempotent and
+// also runs at cleanup. A graceful shutdown costs squid two seconds of event
+// loop ticks even with SIGINT, and a test squid has nothing to save: its logs
+// are written unbuffered. Only its shared memory segments need removing.
+func (s *Squid) Stop() {
+	s.stopOnce.Do(func() {
+		if s.cmd == nil || s.cmd.Process == nil {
+			return
+		}
+		s.kill()
+		if shm, _ := filepath.Glob(filepath.Join("/dev/shm", s.Name+"-*")); len(shm) > 0 {
+			for _, f := range shm {
+				_ = os.Remove(f)
+			}
+		}
+		if s.t.Failed() {
+			s.t.Logf("testenv: squid %s cache.log:\n%s", s.Name, tail(s.CacheLog(), 40))
+			s.t.Logf("testenv: squid %s access.log:\n%s", s.Name, tail(readFile(filepath.Join(s.Dir, "access.log")), 60))
+		}
+	})
+}
+
+func (s *Squid) kill() {
+	// The negative pid signals the whole group: squid and its helpers.
+	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	<-s.done
+}
+
+// ProxyURL is squid's address as an http:// URL string.
+func (s *Squid) ProxyURL() string { return "http://" + s.Addr }
+
+// CacheLog returns squid's cache.log (its diagnostics).
+func (s *Squid) CacheLog() string { return readFile(filepath.Join(s.Dir, "cache.log")) }
+
+// HelperRequests returns every line squid sent its auth helper, in order
+// (for NTLM and Negotiate "YR <token>" starts a handshake, "KK <token>"
+// continues it; for Basic "user password"; for Digest "user":"realm").
+func (s *Squid) HelperRequests() []string { return readLines(s.helperIn) }
+
+// HelperAnswers returns every line the auth helper answered, in order.
+func (s *Squid) HelperAnswers() []string { return readLines(s.helperOut) }
+
+// Handshakes counts the NTLM or Negotiate handshakes squid started (YR lines).
+func (s *Squid) Handshakes() int {
+	n := 0
+	for _, l := range s.HelperRequests() {
+		if strings.HasPrefix(l, "YR") {
+			n++
+		}
+	}
+	return n
+}
+
+// FailedLogons counts the helper's refusals: ERR (Basic, Digest unknown user),
+// NA (NTLM, Negotiate) and BH (helper could not decide). A Digest response
+// computed with a wrong password is checked by squid itself and does not show
+// here: see DeniedWithCredentials.
+func (s *Squid) FailedLogons() int {
+	n := 0
+	for _, l := range s.HelperAnswers() {
+		f := strings.Fields(l)
+		if len(f) == 0 {
+			continue
+		}
+		switch f[0] {
+		case "ERR", "NA", "BH":
+			n++
+		}
+	}
+	return n
+}
+
+// AccessLog parses squid's access log. squid writes it through a buffer that
+// is flushed per line (buffered_logs off), so it is current when a response
+// has been received.
+func (s *Squid) AccessLog() []AccessEntry {
+	var out []AccessEntry
+	for _, l := range readLines(filepath.Join(s.Dir, "access.log")) {
+		f := strings.Fields(l)
+		if len(f) != 7 {
+			continue
+		}
+		if f[3] == "-" {
+			// A connection closed before a request head, e.g. the
+			// readiness probe: no request to report.
+			continue
+		}
+		var e AccessEntry
+		if sec, err := strconv.ParseFloat(f[0], 64); err == nil {
+			e.Time = time.UnixMilli(int64(sec * 1000))
+		}
+		e.Status, _ = strconv.Atoi(f[1])
+		e.Result, e.Method, e.URL, e.User = f[2], f[3], f[4], f[5]
+		e.ClientPort, _ = strconv.Atoi(f[6])
+		out = append(out, e)
+	}
+	return out
+}
+
+// AccessLogLines returns the raw access log, for failure messages.
+func (s *Squid) AccessLogLines() []string { return readLines(filepath.Join(s.Dir, "access.log")) }
+
+// ClientConnections counts the distinct client connections (source ports)
+// that carried the logged requests.
+func (s *Squid) ClientConnections() int {
+	ports := map[int]bool{}
+	for _, e := range s.AccessLog() {
+		ports[e.ClientPort] = true
+	}
+	return len(ports)
+}
+
+func (s *Squid) config(opts SquidOptions, authConf string) string {
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	p("http_port 127.0.0.1:%d", s.Port)
+	p("visible_hostname ferry-test-squid")
+	p("pid_filename %s", filepath.Join(s.Dir, "squid.pid"))
+	p("cache_log %s", filepath.Join(s.Dir, "cache.log"))
+	p("%s", squidLogFormat)
+	p("access_log stdio:%s ferry", filepath.Join(s.Dir, "access.log"))
+	p("buffered_logs off")
+	p("cache_store_log none")
+	p("coredump_dir %s", s.Dir)
+	p("cache deny all")
+	p("cache_mem 8 MB")
+	p("pinger_enable off")
+	p("icp_port 0")
+	p("htcp_port 0")
+	p("dns_nameservers 127.0.0.1")
+	p("udp_incoming_address 127.0.0.1")
+	p("udp_outgoing_address 127.0.0.1")
+	p("shutdown_lifetime 1 seconds")
+	p("client_persistent_connections on")
+	p("server_persistent_connections on")
+	if opts.ClientIdlePconnTimeout > 0 {
+		p("client_idle_pconn_timeout %d seconds", max(1, int(opts.ClientIdlePconnTimeout/time.Second)))
+	}
+	// Uploads of hundreds of MB go through; the origin is on loopback.
+	p("request_body_max_size 0")
+	p("forwarded_for delete")
+	p("via off")
+
+	ssl := []string{"443"}
+	for _, port := range opts.SSLPorts {
+		ssl = append(ssl, strconv.Itoa(port))
+	}
+	p("acl SSL_ports port %s", strings.Join(ssl, " "))
+	p("acl CONNECT method CONNECT")
+	p("acl localnet src 127.0.0.0/8")
+	p("http_access deny !localnet")
+	p("http_access deny CONNECT !SSL_ports")
+	b.WriteString(authConf)
+	if len(opts.DenyDomains) > 0 {
+		p("acl denied_domains dstdomain %s", strings.Join(opts.DenyDomains, " "))
+	}
+	if opts.Auth == SquidAuthNone {
+		if len(opts.DenyDomains) > 0 {
+			p("http_access deny denied_domains")
+		}
+		p("http_access allow localnet")
+	} else {
+		p("acl authed proxy_auth REQUIRED")
+		// Ordered so the domain is refused only after credentials were
+		// accepted, the way corporate proxies apply URL filters.
+		p("http_access deny !authed")
+		if len(opts.DenyDomains) > 0 {
+			p("http_access deny denied_domains")
+		}
+		p("http_access allow authed")
+	}
+	p("http_access deny all")
+	if opts.Extra != "" {
+		b.WriteString(opts.Extra + "\n")
+	}
+	return b.String()
+}
+
+// writeAuthFiles writes the password files and the logging helper wrapper and
+// returns the auth_param lines.
+func (s *Squid) writeAuthFiles(t testing.TB, opts SquidOptions) string {
+	t.Helper()
+	var b strings.Builder
+	p := func(format string, a ...any) { fmt.Fprintf(&b, format+"\n", a...) }
+	switch opts.Auth {
+	case SquidAuthNone:
+		return ""
+	case SquidAuthBasic:
+		file := filepath.Join(s.Dir, "htpasswd")
+		var lines strings.Builder
+		for name, pw := range opts.Users {
+			fmt.Fprintf(&lines, "%s:%s\n", name, apr1(pw, randomHex(t, 4)))
+		}
+		writeFile(t, file, lines.String(), 0o644)
+		p("auth_param basic program %s", s.writeHelper(t, opts, "basic_ncsa_auth", file))
+		p("auth_param basic children 5 startup=1 idle=1")
+		p("auth_param basic realm %s", SquidRealm)
+		p("auth_param basic credentialsttl 2 hours")
+	case SquidAuthDigest:
+		file := filepath.Join(s.Dir, "digest_passwd")
+		var lines strings.Builder
+		for name, pw := range opts.Users {
+			fmt.Fprintf(&lines, "%s:%s\n", name, pw)
+		}
+		writeFile(t, file, lines.String(), 0o644)
+		p("auth_param digest program %s", s.writeHelper(t, opts, "digest_file_auth", file))
+		p("auth_param digest children 5 startup=1 idle=1")
+		p("auth_param digest realm %s", SquidRealm)
+		if opts.DigestNonceMaxCount > 0 {
+			p("auth_param digest nonce_max_count %d", opts.DigestNonceMaxCount)
+		}
+	case SquidAuthNTLM:
+		p("auth_param ntlm program %s", s.writeHelper(t, opts, "ntlm_fake_auth"))
+		p("auth_param ntlm children 5 startup=1 idle=1")
+		p("auth_param ntlm keep_alive on")
+	case SquidAuthNegotiate:
+		p("auth_param negotiate program %s", s.writeHelper(t, opts, "negotiate_kerberos_auth", "-s", "GSS_C_NO_NAME", "-k", opts.KDC.Keytab))
+		p("auth_param negotiate children 5 startup=1 idle=1")
+		p("auth_param negotiate keep_alive on")
+	}
+	return b.String()
+}
+
+// writeHelper writes a shell wrapper around a squid auth helper that copies
+// every request line and every answer to a log, so tests can count what the
+// parent saw. tee writes each chunk as it reads it, so the helper protocol's
+// line-by-line exchange is not held up.
+func (s *Squid) writeHelper(t testing.TB, opts SquidOptions, helper string, args ...string) string {
+	t.Helper()
+	writeFile(t, s.helperIn, "", 0o666)
+	writeFile(t, s.helperOut, "", 0o666)
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n")
+	if opts.KDC != nil {
+		for _, kv := range opts.KDC.Env {
+			k, v, _ := strings.Cut(kv, "=")
+			fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(v))
+		}
+	}
+	quoted := make([]string, 0, len(args)+1)
+	quoted = append(quoted, shellQuote(filepath.Join(squidHelpers, helper)))
+	for _, a := range args {
+		quoted = append(quoted, shellQuote(a))
+	}
+	fmt.Fprintf(&b, "tee -a %s | %s | tee -a %s\n", shellQuote(s.helperIn), strings.Join(quoted, " "), shellQuote(s.helperOut))
+	path := filepath.Join(s.Dir, helper+".sh")
+	writeFile(t, path, b.String(), 0o755)
+	return path
+}
+
+// openForProxy lets user proxy reach dir: t.TempDir's directories are 0700.
+func openForProxy(t testing.TB, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return
+	}
+	for d := dir; d != "/" && d != os.TempDir(); d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil {
+			t.Fatalf("testenv: %v", err)
+		}
+		if err := os.Chmod(d, fi.Mode().Perm()|0o711); err != nil {
+			t.Fatalf("testenv: open %s for user proxy: %v", d, err)
+		}
+	}
+}
+
+// chownToProxy gives dir and its files to user proxy, which squid drops to.
+func chownToProxy(t testing.TB, dir string) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		return
+	}
+	u, err := user.Lookup("proxy")
+	if err != nil {
+		t.Fatalf("testenv: squid runs as user proxy: %v", err)
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	err = filepath.Walk(dir, func(path string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(path, uid, gid)
+	})
+	if err != nil {
+		t.Fatalf("testenv: chown %s to proxy: %v", dir, err)
+	}
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("testenv: find a free port: %v", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func randomHex(t testing.TB, n int) string {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatalf("testenv: random: %v", err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func writeFile(t testing.TB, path, content string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), mode); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	// WriteFile keeps the mode of an existing file and applies the umask.
+	if err := os.Chmod(path, mode); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+}
+
+func readFile(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Sprintf("(read %s: %v)", path, err)
+	}
+	return string(b)
+}
+
+func readLines(path string) []string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		if l := strings.TrimSpace(sc.Text()); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,42 @@
+package relay
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+)
+
+// Config is everything a Server needs. cmd/ferry builds it from the TOML
+// file, flags and environment; the relay never reads files itself.
+type Config struct {
+	// Listen holds the addresses of the HTTP proxy listeners
+	// (default 127.0.0.1:3128).
+	Listen []string
+	// Parents are the parent proxies as host:port, tried in order.
+	Parents []string
+	// NoProxy holds patterns for hosts reached directly: "localhost",
+	// "*.corp.example", ".corp.example", "10.0.0.0/8", "127.0.0.*".
+	NoProxy []string
+
+	// Auth answers the parents' challenges; nil means no credentials.
+	Auth *auth.Authenticator
+	// Guard holds the lockout state; nil gets a fresh one from
+	// Auth's LockoutCooldown.
+	Guard *auth.Guard
+
+	// Timeouts; zero picks the default in parentheses.
+	ConnectTimeout        time.Duration // dialing a parent or origin (10s)
+	ResponseHeaderTimeout time.Duration // waiting for a parent's response head (60s)
+	PoolIdleTimeout       time.Duration // an idle authenticated connection is kept (60s)
+	ClientIdleTimeout     time.Duration // an idle client keep-alive connection (120s)
+	ReadHeaderTimeout     time.Duration // a client's request head (30s)
+	ShutdownTimeout       time.Duration // draining on stop (10s)
+	// MaxIdlePerParent bounds the idle pool per parent (64).
+	MaxIdlePerParent int
+
+	// Logger receives the relay's logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Version is shown in Via-like headers and error pages.
+	Version string
+}

@@ -1,0 +1,11 @@
+// Package relay is ferry's proxy engine: listeners that accept apps' HTTP
+// proxy requests (absolute-form and CONNECT), the routing that picks a parent
+// proxy or a direct connection, and one Upstream per parent that keeps a pool
+// of already-authenticated keep-alive connections.
+//
+// net/http's Transport is not used towards parents: it cannot keep the legs of
+// an NTLM or Negotiate handshake on one connection, and it closes a CONNECT
+// connection on a 407. An Upstream therefore writes requests and reads
+// responses itself and runs the authentication loop with an auth.Session per
+// connection. The client side is an http.Server, hijacked for tunnels.
+package relay

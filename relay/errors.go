@@ -1,0 +1,199 @@
+package relay
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+)
+
+// Cause is why ferry could not serve a request. The words are the verdicts
+// `ferry doctor` uses, so a log line, an error page and doctor agree.
+type Cause string
+
+// The causes the relay reports.
+const (
+	CauseParentUnresolvable   Cause = "parent_unresolvable"
+	CauseParentRefused        Cause = "parent_refused"
+	CauseParentTimeout        Cause = "parent_timeout"
+	CauseParentNotProxy       Cause = "parent_not_proxy"
+	CauseParentError          Cause = "parent_error"
+	CauseSchemeUnsupported    Cause = "auth_scheme_unsupported"
+	CauseCredentialsMissing   Cause = "credentials_missing"
+	CauseCredentialsRejected  Cause = "credentials_rejected"
+	CauseLockedOut            Cause = "locked_out"
+	CauseKerberos             Cause = "kerberos_error"
+	CauseOriginUnreachable    Cause = "origin_unreachable"
+	CauseBodyNotReplayable    Cause = "body_not_replayable"
+	CauseBadRequest           Cause = "bad_request"
+	CauseNoParentReachable    Cause = "parent_unreachable"
+	CauseClientGone           Cause = "client_gone"
+	CauseParentResponseBroken Cause = "parent_response_broken"
+)
+
+// Error is a failure with its cause, the parent (or origin) it concerns, and
+// what the user should do about it.
+type Error struct {
+	Cause Cause
+	// Peer is the parent proxy or origin, host:port.
+	Peer string
+	// What says what happened, in a sentence fragment for "ferry could not
+	// forward this request: ...".
+	What string
+	// Fix says what to do.
+	Fix string
+	Err error
+	// beforeSend means nothing reached the peer (the dial failed), so
+	// another parent may be tried.
+	beforeSend bool
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.What)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Status is the HTTP status that fits the cause. Never 407: the app cannot
+// answer a challenge meant for ferry's credentials.
+func (e *Error) Status() int {
+	switch e.Cause {
+	case CauseParentTimeout:
+		return http.StatusGatewayTimeout
+	case CauseBadRequest:
+		return http.StatusBadRequest
+	}
+	return http.StatusBadGateway
+}
+
+// proxyStatusError maps the cause to an RFC 9209 error type.
+func (e *Error) proxyStatusError() string {
+	switch e.Cause {
+	case CauseParentUnresolvable:
+		return "dns_error"
+	case CauseParentRefused:
+		return "connection_refused"
+	case CauseParentTimeout:
+		return "connection_timeout"
+	case CauseParentNotProxy, CauseParentResponseBroken:
+		return "http_protocol_error"
+	case CauseParentError, CauseNoParentReachable:
+		return "connection_terminated"
+	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseLockedOut, CauseKerberos:
+		return "proxy_configuration_error"
+	case CauseOriginUnreachable:
+		return "destination_unavailable"
+	case CauseBadRequest:
+		return "http_request_error"
+	}
+	return "proxy_internal_error"
+}
+
+// ProxyStatus renders the RFC 9209 Proxy-Status header value.
+func (e *Error) ProxyStatus() string {
+	return fmt.Sprintf("ferry; error=%s; details=%q", e.proxyStatusError(), sanitizeDetails(string(e.Cause)+": "+e.Error()))
+}
+
+// sanitizeDetails keeps a header value on one line and within sf-string's
+// printable ASCII.
+func sanitizeDetails(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < 0x20 || c > 0x7e {
+			b[i] = ' '
+		}
+	}
+	if len(b) > 400 {
+		b = b[:400]
+	}
+	return string(b)
+}
+
+// Body is the plain-text page an app (and its user) sees.
+func (e *Error) Body() string {
+	var b strings.Builder
+	b.WriteString("ferry could not forward this request: ")
+	b.WriteString(e.Error())
+	b.WriteString(".\n")
+	if e.Fix != "" {
+		b.WriteString("What to do: ")
+		b.WriteString(e.Fix)
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "(cause: %s)\n", e.Cause)
+	return b.String()
+}
+
+// writeError answers the app with e.
+func writeError(w http.ResponseWriter, e *Error) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Proxy-Status", e.ProxyStatus())
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(e.Status())
+	_, _ = w.Write([]byte(e.Body()))
+}
+
+// asError turns any failure into an *Error, keeping one that already is.
+func asError(err error, peer string) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Cause: CauseParentError, Peer: peer, What: "parent proxy " + peer + " failed", Err: err,
+		Fix: "try again; if it keeps failing, check the parent proxy with 'ferry doctor'"}
+}
+
+// dialError classifies a failed dial to a parent or origin.
+func dialError(err error, peer string, parent bool) *Error {
+	e := classifyDial(err, peer, parent)
+	e.beforeSend = true
+	return e
+}
+
+func classifyDial(err error, peer string, parent bool) *Error {
+	kind := "parent proxy "
+	if !parent {
+		kind = "site "
+	}
+	var dns *net.DNSError
+	var ne net.Error
+	switch {
+	case errors.As(err, &dns):
+		c := CauseParentUnresolvable
+		if !parent {
+			c = CauseOriginUnreachable
+		}
+		return &Error{Cause: c, Peer: peer, What: "the name of " + kind + peer + " does not resolve", Err: err,
+			Fix: "check the name in ferry's config; if it is an internal name, connect to the VPN or fix DNS"}
+	case errors.Is(err, syscall.ECONNREFUSED):
+		c := CauseParentRefused
+		if !parent {
+			c = CauseOriginUnreachable
+		}
+		return &Error{Cause: c, Peer: peer, What: kind + peer + " refused the connection", Err: err,
+			Fix: "check the host and port in ferry's config; the proxy may be down, or a firewall rejects the port"}
+	case errors.As(err, &ne) && ne.Timeout():
+		c := CauseParentTimeout
+		if !parent {
+			c = CauseOriginUnreachable
+		}
+		return &Error{Cause: c, Peer: peer, What: kind + peer + " did not answer in time", Err: err,
+			Fix: "check that you are on the corporate network or VPN; a firewall may drop the traffic"}
+	}
+	c := CauseParentError
+	if !parent {
+		c = CauseOriginUnreachable
+	}
+	return &Error{Cause: c, Peer: peer, What: "cannot connect to " + kind + peer, Err: err,
+		Fix: "check the network connection and ferry's config"}
+}

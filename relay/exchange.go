@@ -1,0 +1,492 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+)
+
+// maxLegs bounds the legs of one exchange: an unauthenticated first
+// contact, NTLM's two legs, and one stale Digest nonce fit with room to spare.
+const maxLegs = 6
+
+// maxDrain is the largest 407 body ferry reads to keep the connection for
+// the next leg (squid's is about 3 KB).
+const maxDrain = 1 << 20
+
+// trip is one request's way through one parent: the connection it holds,
+// the exchange in progress on it, and whether it holds the parent's logon
+// lock.
+type trip struct {
+	u       *Upstream
+	o       *outRequest
+	c       *upConn
+	t       auth.Target
+	st      *sessionState
+	locked  bool
+	restart int // handshakes restarted because the parent closed mid-way
+}
+
+// staleConnError means a reused pooled connection failed before the parent
+// answered anything: the parent closed it while idle, so the request may be
+// sent again on a fresh connection.
+type staleConnError struct{ err error }
+
+func (e *staleConnError) Error() string {
+	return "pooled connection was closed by the parent: " + e.err.Error()
+}
+func (e *staleConnError) Unwrap() error { return e.err }
+
+// roundTrip sends o to the parent, authenticating as needed, and returns the
+// parent's final response with the connection it came on. The caller reads
+// the body and hands the connection back with put (or keeps it for a tunnel).
+func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response, *upConn, error) {
+	u.requests.Add(1)
+	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
+	defer tr.unlock()
+	for attempt := 0; ; attempt++ {
+		c, err := u.get(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		tr.c, tr.st = c, nil
+		resp, err := tr.run(ctx)
+		if err == nil {
+			u.markUp()
+			return resp, tr.c, nil
+		}
+		tr.c.close()
+		var stale *staleConnError
+		if errors.As(err, &stale) && attempt < 3 && o.body.replayable() {
+			u.cfg.log.Debug("retrying on a fresh connection", "parent", u.addr, "err", err)
+			continue
+		}
+		if stale != nil {
+			err = &Error{Cause: CauseParentError, Peer: u.addr, What: "parent proxy " + u.addr + " closed the connection before answering", Err: stale.err,
+				Fix: "try again; if it keeps happening, the parent proxy may be overloaded"}
+		}
+		return nil, nil, err
+	}
+}
+
+func (tr *trip) unlock() {
+	if tr.locked {
+		<-tr.u.logon
+		tr.locked = false
+	}
+}
+
+// run carries the exchange on tr.c (which it may replace when the parent
+// closes the connection between legs).
+func (tr *trip) run(ctx context.Context) (*http.Response, error) {
+	a := tr.u.cfg.auth
+	header, carry := "", true
+	if a.Enabled() && !tr.c.authed {
+		s, offered, noAuth := tr.u.preferred()
+		switch {
+		case s != nil:
+			var err error
+			header, carry, err = tr.open(s, offered)
+			if err != nil {
+				return nil, err
+			}
+		case !noAuth && tr.o.body != nil && !tr.o.body.fitsReplay():
+			// First contact with a body too large to send twice: learn
+			// what the parent wants with a HEAD first, which is harmless if
+			// the parent needs no credentials after all.
+			var err error
+			header, carry, err = tr.probe(ctx)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	for range maxLegs {
+		resp, err := tr.send(ctx, tr.o, header, carry)
+		if err != nil {
+			return nil, err
+		}
+		if resp.StatusCode != http.StatusProxyAuthRequired {
+			tr.succeeded()
+			return resp, nil
+		}
+		header, carry, err = tr.answer(ctx, resp, carry)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, &Error{Cause: CauseParentError, Peer: tr.u.addr,
+		What: fmt.Sprintf("parent proxy %s kept asking for credentials after %d attempts", tr.u.addr, maxLegs),
+		Fix:  "check auth.scheme in ferry's config; run 'ferry doctor' to see what the parent offers"}
+}
+
+// probe sends a HEAD for the same URL without credentials.
+func (tr *trip) probe(ctx context.Context) (string, bool, error) {
+	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}}
+	if ua := tr.o.header.Get("User-Agent"); ua != "" {
+		p.header.Set("User-Agent", ua)
+	}
+	resp, err := tr.send(ctx, p, "", false)
+	if err != nil {
+		return "", false, err
+	}
+	if resp.StatusCode != http.StatusProxyAuthRequired {
+		resp.Body.Close()
+		tr.u.setNoAuth()
+		return "", true, nil
+	}
+	return tr.answer(ctx, resp, false)
+}
+
+// answer handles a 407: drains it, and computes the next leg.
+func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (string, bool, error) {
+	reusable := drain(tr.c, resp, tr.u.cfg.headerTimeout)
+	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
+	tr.u.learn(offered)
+	a := tr.u.cfg.auth
+	if !a.Enabled() {
+		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
+			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, challengeNames(offered)),
+			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or get a Kerberos ticket with kinit"}
+	}
+	if carried && tr.o.body != nil && !tr.o.body.replayable() {
+		return "", false, &Error{Cause: CauseBodyNotReplayable, Peer: tr.u.addr,
+			What: fmt.Sprintf("parent proxy %s asked for credentials again after the request body was sent, and the body is too large to send twice", tr.u.addr),
+			Fix:  "retry the request; ferry keeps its connection authenticated now"}
+	}
+	header, final, err := tr.next(offered)
+	if err != nil {
+		return "", false, err
+	}
+	if !reusable {
+		tr.c.close()
+		c, err := tr.u.dial(ctx)
+		if err != nil {
+			return "", false, err
+		}
+		tr.c = c
+		if tr.st != nil && tr.st.sent && tr.st.scheme.PerConnection() {
+			// The parent closed the connection that its challenge belongs
+			// to: start the handshake again on the new one.
+			tr.restart++
+			if tr.restart > 2 {
+				return "", false, &Error{Cause: CauseParentError, Peer: tr.u.addr,
+					What: fmt.Sprintf("parent proxy %s closes the connection in the middle of the %s handshake", tr.u.addr, tr.st.scheme.Name()),
+					Fix:  "set auth.scheme to \"basic\" or \"digest\" if the parent offers them, or ask the proxy's administrators"}
+			}
+			return tr.start(tr.st.scheme, nil)
+		}
+	}
+	return header, final, nil
+}
+
+// open starts an exchange on a new connection with the scheme that worked
+// before, falling back to the others the parent offered when it has no
+// credentials now (no Kerberos ticket).
+func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, error) {
+	header, final, err := tr.start(s, nil)
+	if err == nil || len(offered) == 0 || errors.Is(err, auth.ErrRejected) {
+		return header, final, err
+	}
+	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
+	return tr.choose(offered, s)
+}
+
+// start begins a session of scheme s; ch is the challenge, if one came.
+func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
+	sess, err := s.NewSession(tr.u.host)
+	if err != nil {
+		return "", false, tr.authError(s, err)
+	}
+	tr.st = &sessionState{scheme: s, session: sess}
+	st, err := sess.Step(tr.t, nil)
+	if errors.Is(err, auth.ErrNeedChallenge) {
+		if ch == nil {
+			// The parent will challenge: send the first leg without the body.
+			return "", false, nil
+		}
+		st, err = sess.Step(tr.t, ch)
+	}
+	if err != nil {
+		return "", false, tr.authError(s, err)
+	}
+	return st.Header, st.Final, nil
+}
+
+// choose picks the strongest offered scheme that ferry can answer, skipping
+// skip and any that has no credentials now.
+func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool, error) {
+	a := tr.u.cfg.auth
+	var lastErr error
+	for _, cand := range a.Candidates(offered) {
+		if cand.Scheme == skip {
+			continue
+		}
+		header, final, err := tr.start(cand.Scheme, &cand.Challenge)
+		if err == nil {
+			return header, final, nil
+		}
+		if errors.Is(err, auth.ErrRejected) {
+			return "", false, err
+		}
+		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
+		lastErr = err
+	}
+	if lastErr != nil {
+		return "", false, lastErr
+	}
+	return "", false, &Error{Cause: CauseSchemeUnsupported, Peer: tr.u.addr,
+		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, challengeNames(offered), namesOr(a.Names())),
+		Fix:  "configure credentials for one of the offered schemes (auth.user and auth.password cover NTLM, Digest and Basic; Negotiate needs a Kerberos ticket or auth.realm)"}
+}
+
+// next computes the leg that answers a 407.
+func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
+	if tr.st == nil {
+		return tr.choose(offered, nil)
+	}
+	i := slices.IndexFunc(offered, func(c auth.Challenge) bool { return c.Scheme == tr.st.scheme.Name() })
+	if i < 0 {
+		if tr.st.sent {
+			return "", false, tr.reject(fmt.Errorf("the parent no longer offers %s", tr.st.scheme.Name()))
+		}
+		return tr.choose(offered, nil)
+	}
+	st, err := tr.st.session.Step(tr.t, &offered[i])
+	if err != nil {
+		return "", false, tr.authError(tr.st.scheme, err)
+	}
+	return st.Header, st.Final, nil
+}
+
+// authError turns a scheme's error into a relay Error; a rejection trips
+// the guard.
+func (tr *trip) authError(s auth.Scheme, err error) error {
+	if errors.Is(err, auth.ErrRejected) {
+		return tr.reject(err)
+	}
+	cause, fix := CauseKerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
+	if errors.Is(err, auth.ErrNoCredentials) {
+		cause = CauseCredentialsMissing
+		fix = "set auth.user and auth.password (or FERRY_PASSWORD), or get a Kerberos ticket with kinit"
+	} else if s.Name() != auth.SchemeNegotiate {
+		cause, fix = CauseParentError, "run 'ferry doctor' to see what the parent sends"
+	}
+	return &Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix}
+}
+
+// reject records a refused logon: the guard stops every further attempt
+// with these credentials at this parent for the cool-down.
+func (tr *trip) reject(err error) error {
+	u := tr.u
+	scheme := ""
+	if tr.st != nil {
+		scheme = tr.st.scheme.Name()
+	}
+	e := u.cfg.guard.Fail(u.guardKey(), scheme+": "+err.Error())
+	lo := e.(*auth.LockedOut)
+	u.failedLogons.Add(1)
+	u.verified.Store(false)
+	u.cfg.log.Warn("parent proxy rejected ferry's credentials; not trying them again until the cool-down ends",
+		"parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", scheme, "until", lo.Until.Format(time.TimeOnly))
+	return rejectedError(u, CauseCredentialsRejected, scheme, lo)
+}
+
+func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut) *Error {
+	what := fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.auth.Identity(), scheme)
+	if cause == CauseLockedOut {
+		what = fmt.Sprintf("parent proxy %s rejected the credentials of %s at %s (%s); ferry is not using them there until %s",
+			u.addr, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly))
+	}
+	return &Error{Cause: cause, Peer: u.addr, What: what,
+		Fix: fmt.Sprintf("fix the password (auth.password in ferry's config, or FERRY_PASSWORD) and restart ferry. "+
+			"So that your account is not locked, ferry tries these credentials at %s at most once every %s",
+			u.addr, lo.Until.Sub(lo.Since).Round(time.Second))}
+}
+
+// lock takes the parent's logon lock until a logon has succeeded, and
+// checks the guard.
+func (tr *trip) lock(ctx context.Context) error {
+	u := tr.u
+	if !tr.locked && !u.verified.Load() {
+		select {
+		case u.logon <- struct{}{}:
+			tr.locked = true
+		case <-ctx.Done():
+			return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+		}
+	}
+	if err := u.cfg.guard.Check(u.guardKey()); err != nil {
+		scheme := ""
+		if tr.st != nil {
+			scheme = tr.st.scheme.Name()
+		}
+		return rejectedError(u, CauseLockedOut, scheme, err.(*auth.LockedOut))
+	}
+	return nil
+}
+
+// succeeded records a leg that the parent accepted.
+func (tr *trip) succeeded() {
+	u := tr.u
+	if tr.st == nil || !tr.st.sent {
+		if !tr.c.authed && u.cfg.auth.Enabled() {
+			u.setNoAuth()
+		}
+		return
+	}
+	u.cfg.guard.Succeed(u.guardKey())
+	if !u.verified.Swap(true) {
+		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
+	}
+	u.setChosen(tr.st.scheme)
+	if tr.st.scheme.PerConnection() {
+		tr.c.authed = true
+		u.handshakes.Add(1)
+	}
+	tr.unlock()
+}
+
+// send writes one leg and reads the parent's answer to it.
+func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bool) (*http.Response, error) {
+	if header != "" {
+		if err := tr.lock(ctx); err != nil {
+			return nil, err
+		}
+		tr.st.sent = true
+	}
+	c := tr.c
+	werr := o.writeHead(c.bw, header, carry)
+	if werr == nil && carry && o.body != nil {
+		werr = o.writeBody(c.bw)
+	}
+	if werr == nil {
+		werr = c.bw.Flush()
+	}
+	var be *bodyError
+	if errors.As(werr, &be) {
+		c.broken = true
+		return nil, &Error{Cause: CauseClientGone, Peer: tr.u.addr, What: "the app stopped sending the request body", Err: be}
+	}
+	resp, err := tr.u.readResponse(ctx, c, o.method)
+	if err != nil {
+		if werr != nil && c.reused {
+			return nil, &staleConnError{werr}
+		}
+		return nil, err
+	}
+	if werr != nil {
+		// The parent answered before taking the whole request (a 407 or
+		// an error with Connection: close); its answer is what counts.
+		c.broken = true
+	}
+	return resp, nil
+}
+
+// readResponse reads the parent's response head, skipping 1xx
+// informational responses other than 101.
+func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (*http.Response, error) {
+	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	req := &http.Request{Method: method}
+	for {
+		// Peek first: ReadResponse turns "nothing at all" into
+		// ErrUnexpectedEOF, and only nothing at all on a reused connection
+		// means the parent had closed it while idle.
+		if _, err := c.br.Peek(1); err != nil {
+			c.broken = true
+			return nil, u.readError(ctx, c, err, true)
+		}
+		resp, err := http.ReadResponse(c.br, req)
+		if err != nil {
+			c.broken = true
+			return nil, u.readError(ctx, c, err, false)
+		}
+		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
+			continue
+		}
+		if !stop() {
+			c.broken = true
+			return nil, &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+		}
+		_ = c.nc.SetReadDeadline(time.Time{})
+		if resp.Close {
+			c.broken = true
+		}
+		return resp, nil
+	}
+}
+
+func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing bool) error {
+	if ctx.Err() != nil {
+		return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return &Error{Cause: CauseParentTimeout, Peer: u.addr,
+			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.headerTimeout), Err: err,
+			Fix: "try again later; the parent proxy or the site behind it is slow or stuck"}
+	}
+	if nothing || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		if c.reused && nothing {
+			return &staleConnError{err}
+		}
+		return &Error{Cause: CauseParentError, Peer: u.addr,
+			What: fmt.Sprintf("parent proxy %s closed the connection without answering", u.addr), Err: err,
+			Fix: "try again; if it keeps happening, check with 'ferry doctor' whether the address is really a proxy"}
+	}
+	return &Error{Cause: CauseParentNotProxy, Peer: u.addr,
+		What: fmt.Sprintf("parent proxy %s answered with something that is not an HTTP response", u.addr), Err: err,
+		Fix: "check the parent's host and port: it may be a TLS port or not a proxy at all"}
+}
+
+// drain reads a 407's body so the connection can carry the next leg, and
+// reports whether it can.
+func drain(c *upConn, resp *http.Response, timeout time.Duration) bool {
+	if resp.Close || c.broken {
+		resp.Body.Close()
+		c.broken = true
+		return false
+	}
+	_ = c.nc.SetReadDeadline(time.Now().Add(timeout))
+	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
+	_ = c.nc.SetReadDeadline(time.Time{})
+	resp.Body.Close()
+	if err != nil || n >= maxDrain {
+		c.broken = true
+		return false
+	}
+	return true
+}
+
+func challengeNames(cs []auth.Challenge) string {
+	if len(cs) == 0 {
+		return "no scheme"
+	}
+	var names []string
+	for _, c := range cs {
+		if !slices.Contains(names, c.Scheme) {
+			names = append(names, c.Scheme)
+		}
+	}
+	return joinNames(names)
+}
+
+func namesOr(names []string) string {
+	if len(names) == 0 {
+		return "none (no user or password configured)"
+	}
+	return joinNames(names)
+}
+
+func joinNames(names []string) string { return strings.Join(names, ", ") }

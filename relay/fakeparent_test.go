@@ -1,0 +1,137 @@
+package relay
+
+import (
+	"bufio"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fakeParent is a hand-written parent proxy for fault injection. It wants
+// Basic credentials alice:secret (unless open), answers absolute-form
+// requests itself and echoes inside CONNECT tunnels. The happy path against
+// a real parent is tested with squid in e2e/.
+type fakeParent struct {
+	ln   net.Listener
+	open bool
+	// misbehaviour
+	closeOn407 bool          // Connection: close on every 407
+	garbage    bool          // answer with a non-HTTP line
+	stall      bool          // read the request, never answer
+	idleClose  time.Duration // close a connection idle this long
+
+	conns        atomic.Int64
+	failedLogons atomic.Int64
+	mu           sync.Mutex
+	seen         []*http.Request
+	bodies       []string
+}
+
+func startFakeParent(t *testing.T, setup func(*fakeParent)) *fakeParent {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &fakeParent{ln: ln}
+	if setup != nil {
+		setup(p)
+	}
+	var wg sync.WaitGroup
+	var connsMu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			connsMu.Lock()
+			conns = append(conns, c)
+			connsMu.Unlock()
+			p.conns.Add(1)
+			wg.Add(1)
+			go func() { defer wg.Done(); p.serve(c) }()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		connsMu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		connsMu.Unlock()
+		wg.Wait()
+	})
+	return p
+}
+
+func (p *fakeParent) addr() string { return p.ln.Addr().String() }
+
+var goodBasic = "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:secret"))
+
+func (p *fakeParent) serve(c net.Conn) {
+	defer c.Close()
+	br := bufio.NewReader(c)
+	for {
+		if p.idleClose > 0 {
+			_ = c.SetReadDeadline(time.Now().Add(p.idleClose))
+		}
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		_ = c.SetReadDeadline(time.Time{})
+		body, _ := io.ReadAll(req.Body)
+		p.mu.Lock()
+		p.seen = append(p.seen, req)
+		p.bodies = append(p.bodies, string(body))
+		p.mu.Unlock()
+		switch {
+		case p.stall:
+			_, _ = io.Copy(io.Discard, br)
+			return
+		case p.garbage:
+			_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n")
+			return
+		}
+		if !p.open {
+			got := req.Header.Get("Proxy-Authorization")
+			if got != goodBasic {
+				if got != "" {
+					p.failedLogons.Add(1)
+				}
+				page := strings.Repeat("<p>access denied</p>", 150) // ~3 KB like squid
+				conn := ""
+				if p.closeOn407 {
+					conn = "Connection: close\r\n"
+				}
+				fmt.Fprintf(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n%sContent-Length: %d\r\n\r\n%s", conn, len(page), page)
+				if p.closeOn407 {
+					return
+				}
+				continue
+			}
+		}
+		if req.Method == http.MethodConnect {
+			_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+			_, _ = io.Copy(c, br) // echo
+			return
+		}
+		msg := fmt.Sprintf("hello %s %s body=%d", req.Method, req.URL.String(), len(body))
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", len(msg), msg)
+	}
+}
+
+func (p *fakeParent) requests() []*http.Request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*http.Request(nil), p.seen...)
+}

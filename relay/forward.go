@@ -1,0 +1,166 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// newOutRequest prepares an app's absolute-form request for the parent.
+func newOutRequest(r *http.Request) *outRequest {
+	h := r.Header.Clone()
+	upgrade := removeHopHeaders(h)
+	// ferry answers 100-continue to the app itself (http.Server does when
+	// the body is first read), so the parent must not wait for one.
+	h.Del("Expect")
+	o := &outRequest{method: r.Method, target: r.URL.String(), host: r.Host, header: h, upgrade: upgrade}
+	if r.Host == "" {
+		o.host = r.URL.Host
+	}
+	length := r.ContentLength
+	if length < 0 && len(r.TransferEncoding) == 0 {
+		length = 0
+	}
+	o.body = newBody(r.Body, length)
+	return o
+}
+
+// serveForward relays an absolute-form request (GET http://...).
+func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
+		writeError(w, &Error{Cause: CauseBadRequest, What: "ferry relays http:// URLs and CONNECT only, not " + r.URL.Scheme + "://",
+			Fix: "use ferry as an HTTP proxy for http and https URLs"})
+		return
+	}
+	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
+	dec, err := s.router.Route(r.Context(), hostport)
+	if err != nil {
+		writeError(w, asError(err, hostport))
+		return
+	}
+	if dec.Direct {
+		s.forwardDirect(w, r)
+		return
+	}
+	o := newOutRequest(r)
+	for i, u := range dec.Parents {
+		resp, c, err := u.roundTrip(r.Context(), o)
+		if err != nil {
+			e := asError(err, u.addr)
+			if e.beforeSend && i < len(dec.Parents)-1 {
+				s.log.Debug("trying the next parent", "parent", u.addr, "err", e)
+				continue
+			}
+			s.fail(w, r, e)
+			return
+		}
+		if resp.StatusCode == http.StatusSwitchingProtocols {
+			s.upgrade(w, r, resp, c.nc, c.br)
+			return
+		}
+		s.relayResponse(w, r, resp, func(ok bool) {
+			if ok {
+				u.put(c)
+			} else {
+				c.close()
+			}
+		}, c.nc)
+		return
+	}
+	s.fail(w, r, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"})
+}
+
+// fail answers the app with e and logs it.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *Error) {
+	if e.Cause == CauseClientGone {
+		s.log.Debug("app went away", "url", redactURL(r), "err", e)
+		return
+	}
+	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", string(e.Cause), "err", e.Error())
+	writeError(w, e)
+}
+
+// relayResponse sends the parent's (or origin's) response to the app,
+// streaming the body. done reports whether the body was read to the end, so
+// the connection can be reused. nc, if set, is closed when the app goes away
+// mid-body so the read unblocks.
+func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *http.Response, done func(ok bool), nc net.Conn) {
+	removeHopHeaders(resp.Header)
+	copyHeader(w.Header(), resp.Header)
+	w.WriteHeader(resp.StatusCode)
+	var stop func() bool
+	if nc != nil {
+		stop = context.AfterFunc(r.Context(), func() { _ = nc.SetReadDeadline(time.Unix(1, 0)) })
+	}
+	_, err := copyFlush(w, resp.Body)
+	if stop != nil && !stop() {
+		err = errors.Join(err, r.Context().Err())
+	}
+	resp.Body.Close()
+	done(err == nil)
+	if err != nil {
+		s.log.Debug("response cut short", "url", redactURL(r), "err", err)
+		// Abort the app's connection: finishing normally would make a
+		// truncated chunked body look complete.
+		panic(http.ErrAbortHandler)
+	}
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// copyFlush copies src to the app and flushes after each read, so streamed
+// responses (server-sent events, progress output) arrive as they come.
+func copyFlush(w http.ResponseWriter, src io.Reader) (int64, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	rc := http.NewResponseController(w)
+	var total int64
+	for {
+		n, rerr := src.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return total, werr
+			}
+			total += int64(n)
+			if err := rc.Flush(); err != nil {
+				return total, err
+			}
+		}
+		if rerr == io.EOF {
+			return total, nil
+		}
+		if rerr != nil {
+			return total, rerr
+		}
+	}
+}
+
+// withDefaultPort adds the scheme's port to a host that has none.
+func withDefaultPort(host, scheme string) string {
+	if _, _, err := net.SplitHostPort(host); err == nil {
+		return host
+	}
+	port := "80"
+	if scheme == "https" {
+		port = "443"
+	}
+	return net.JoinHostPort(strings.Trim(host, "[]"), port)
+}
+
+// redactURL is the URL for logs: no user info, no query (tokens live there).
+func redactURL(r *http.Request) string {
+	if r.Method == http.MethodConnect {
+		return r.Host
+	}
+	u := *r.URL
+	u.User = nil
+	u.RawQuery = ""
+	u.Fragment = ""
+	return u.String()
+}

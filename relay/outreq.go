@@ -1,0 +1,115 @@
+package relay
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"strconv"
+	"strings"
+)
+
+// outRequest is a request as ferry sends it to a parent: absolute-form (or
+// authority-form for CONNECT), hop-by-hop headers removed, the body streamed
+// from the app.
+type outRequest struct {
+	method  string
+	target  string // request-target: absolute URI, or host:port for CONNECT
+	host    string // Host header
+	header  http.Header
+	body    *body  // nil when the request has none
+	upgrade string // protocol to carry in Upgrade, if any
+}
+
+func (o *outRequest) isConnect() bool { return o.method == http.MethodConnect }
+
+// wantsLengthZero reports whether a bodyless request still says
+// Content-Length: 0, as methods that usually carry a body should.
+func (o *outRequest) wantsLengthZero() bool {
+	switch o.method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		return true
+	}
+	return false
+}
+
+// writeHead writes the request line and headers. withBody says whether this
+// leg carries the body; a handshake leg of a request with a body says
+// Content-Length: 0 instead, as curl does. The client's connection semantics
+// (Connection: close, HTTP/1.0) never reach the parent: upstream connections
+// are always keep-alive so that NTLM can finish on them.
+func (o *outRequest) writeHead(w *bufio.Writer, proxyAuth string, withBody bool) error {
+	w.WriteString(o.method)
+	w.WriteByte(' ')
+	w.WriteString(o.target)
+	w.WriteString(" HTTP/1.1\r\nHost: ")
+	w.WriteString(o.host)
+	w.WriteString("\r\n")
+	for k, vv := range o.header {
+		for _, v := range vv {
+			w.WriteString(k)
+			w.WriteString(": ")
+			w.WriteString(headerValueReplacer.Replace(v))
+			w.WriteString("\r\n")
+		}
+	}
+	if o.upgrade != "" {
+		w.WriteString("Connection: Upgrade\r\nUpgrade: ")
+		w.WriteString(headerValueReplacer.Replace(o.upgrade))
+		w.WriteString("\r\n")
+	}
+	switch {
+	case o.body != nil && withBody && o.body.length >= 0:
+		w.WriteString("Content-Length: ")
+		w.WriteString(strconv.FormatInt(o.body.length, 10))
+		w.WriteString("\r\n")
+	case o.body != nil && withBody:
+		w.WriteString("Transfer-Encoding: chunked\r\n")
+	case o.body != nil || o.wantsLengthZero():
+		w.WriteString("Content-Length: 0\r\n")
+	}
+	if proxyAuth != "" {
+		w.WriteString("Proxy-Authorization: ")
+		w.WriteString(proxyAuth)
+		w.WriteString("\r\n")
+	}
+	_, err := w.WriteString("\r\n")
+	return err
+}
+
+// headerValueReplacer keeps a header value from splitting the head.
+var headerValueReplacer = strings.NewReplacer("\r", " ", "\n", " ")
+
+// writeBody streams the body (from its start if it is replayed).
+func (o *outRequest) writeBody(w *bufio.Writer) error {
+	r, err := o.body.reader()
+	if err != nil {
+		return err
+	}
+	if o.body.length >= 0 {
+		n, err := io.Copy(w, io.LimitReader(r, o.body.length))
+		if err != nil {
+			return &bodyError{err}
+		}
+		if n < o.body.length {
+			return &bodyError{io.ErrUnexpectedEOF}
+		}
+		return nil
+	}
+	cw := httputil.NewChunkedWriter(w)
+	if _, err := io.Copy(cw, r); err != nil {
+		return &bodyError{err}
+	}
+	if err := cw.Close(); err != nil {
+		return err
+	}
+	_, err = w.WriteString("\r\n")
+	return err
+}
+
+// bodyError marks a failure reading the app's request body (the app went
+// away), as opposed to writing to the parent.
+type bodyError struct{ err error }
+
+func (e *bodyError) Error() string { return "reading the request body from the app: " + e.err.Error() }
+func (e *bodyError) Unwrap() error { return e.err }

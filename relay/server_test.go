@@ -1,0 +1,289 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+)
+
+// startRelay runs a Server on a loopback port for cfg and returns its proxy URL.
+func startRelay(t *testing.T, cfg Config) (*Server, *url.URL) {
+	t.Helper()
+	cfg.Listen = []string{"127.0.0.1:0"}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs, err := s.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return s, &url.URL{Scheme: "http", Host: addrs[0].String()}
+}
+
+func basicAuth(t *testing.T, user, password string) *auth.Authenticator {
+	t.Helper()
+	a, err := auth.New(auth.Config{Scheme: "basic", User: user, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func client(proxy *url.URL) *http.Client {
+	return &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}, Timeout: 10 * time.Second}
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(b)
+}
+
+func TestForwardAuthenticatesAndStripsClientProxyHeaders(t *testing.T) {
+	p := startFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	req, _ := http.NewRequest("GET", "http://origin.example/x?y=1", nil)
+	req.Header.Set("Proxy-Authorization", "Basic YXBwOmFwcA==") // the app's own, for ferry
+	req.Header.Set("Connection", "X-Secret")
+	req.Header.Set("X-Secret", "hop")
+	req.Header.Set("Proxy-Connection", "keep-alive")
+	resp, err := client(proxy).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(b) != "hello GET http://origin.example/x?y=1 body=0" {
+		t.Fatalf("got %d %q", resp.StatusCode, b)
+	}
+	for _, r := range p.requests() {
+		if r.Header.Get("Proxy-Authorization") == "Basic YXBwOmFwcA==" {
+			t.Error("the app's Proxy-Authorization reached the parent")
+		}
+		for _, h := range []string{"X-Secret", "Proxy-Connection"} {
+			if r.Header.Get(h) != "" {
+				t.Errorf("hop-by-hop header %s reached the parent", h)
+			}
+		}
+	}
+}
+
+func TestPostBodySurvivesA407(t *testing.T) {
+	p := startFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	// auto mode: the first contact learns the scheme from a 407, the small
+	// body is sent again on the authenticated leg.
+	a, _ := auth.New(auth.Config{User: "alice", Password: "secret"})
+	_, proxy2 := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	for _, px := range []*url.URL{proxy, proxy2} {
+		resp, err := client(px).Post("http://origin.example/up", "text/plain", strings.NewReader("payload-123"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != "hello POST http://origin.example/up body=11" {
+			t.Fatalf("got %q", b)
+		}
+	}
+}
+
+func TestLockoutGuardAllowsOneFailedLogon(t *testing.T) {
+	p := startFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong")})
+	c := client(proxy)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	statuses := map[int]int{}
+	var lastBody string
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, body := get(t, c, "http://origin.example/")
+			mu.Lock()
+			statuses[resp.StatusCode]++
+			lastBody = body
+			mu.Unlock()
+			if resp.Header.Get("Proxy-Status") == "" {
+				t.Error("error response without Proxy-Status")
+			}
+		}()
+	}
+	wg.Wait()
+	if statuses[http.StatusBadGateway] != 20 {
+		t.Fatalf("statuses %v, want 20 x 502", statuses)
+	}
+	if n := p.failedLogons.Load(); n != 1 {
+		t.Fatalf("parent saw %d failed logons, want 1", n)
+	}
+	for _, want := range []string{p.addr(), "alice", "Basic", "password"} {
+		if !strings.Contains(lastBody, want) {
+			t.Errorf("error body does not mention %q:\n%s", want, lastBody)
+		}
+	}
+	if strings.Contains(lastBody, "wrong") {
+		t.Error("error body contains the password")
+	}
+}
+
+func TestFailoverPastDeadParent(t *testing.T) {
+	dead, _ := net.Listen("tcp", "127.0.0.1:0")
+	deadAddr := dead.Addr().String()
+	dead.Close()
+	p := startFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{deadAddr, p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	for range 3 {
+		resp, _ := get(t, client(proxy), "http://origin.example/")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d", resp.StatusCode)
+		}
+	}
+	st := s.Upstreams()[0].Stats()
+	if st.Up || st.Dials != 1 {
+		t.Fatalf("dead parent: up=%v dials=%d; want down after exactly one dial (backoff)", st.Up, st.Dials)
+	}
+}
+
+func TestAllParentsDownGives502WithCause(t *testing.T) {
+	dead, _ := net.Listen("tcp", "127.0.0.1:0")
+	deadAddr := dead.Addr().String()
+	dead.Close()
+	_, proxy := startRelay(t, Config{Parents: []string{deadAddr}})
+	resp, body := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "connection_refused") ||
+		!strings.Contains(body, "refused") {
+		t.Fatalf("got %d %q %q", resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
+	}
+}
+
+func TestParentClosingIdlePooledConnectionIsRetried(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.idleClose = 50 * time.Millisecond })
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	c := client(proxy)
+	for range 3 {
+		resp, body := get(t, c, "http://origin.example/")
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d %q", resp.StatusCode, body)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	resp, body := func() (*http.Response, string) {
+		r, err := c.Post("http://origin.example/", "text/plain", strings.NewReader("abc"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		return r, string(b)
+	}()
+	if resp.StatusCode != 200 || !strings.HasSuffix(body, "body=3") {
+		t.Fatalf("POST after idle close: %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestConnectionCloseOn407(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.closeOn407 = true })
+	a, _ := auth.New(auth.Config{User: "alice", Password: "secret"}) // auto: learns Basic
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	resp, body := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestGarbageParentIsNotAProxy(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.garbage = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	resp, body := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 502 || !strings.Contains(body, "parent_not_proxy") {
+		t.Fatalf("got %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestStalledParentTimesOut(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.stall = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ResponseHeaderTimeout: 200 * time.Millisecond})
+	resp, body := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 504 || !strings.Contains(resp.Header.Get("Proxy-Status"), "connection_timeout") {
+		t.Fatalf("got %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestConnectTunnelThroughParent(t *testing.T) {
+	p := startFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	c, err := net.Dial("tcp", proxy.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// The first tunnel bytes go in the same write as the request, as TLS
+	// clients do: they must not be lost in a buffer.
+	if _, err := io.WriteString(c, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\nping"); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	buf := make([]byte, 200)
+	n, err := io.ReadAtLeast(c, buf, len("HTTP/1.1 200 Connection established\r\n\r\nping"))
+	if err != nil {
+		t.Fatalf("read %q: %v", buf[:n], err)
+	}
+	if got := string(buf[:n]); got != "HTTP/1.1 200 Connection established\r\n\r\nping" {
+		t.Fatalf("got %q", got)
+	}
+	// Half-close: the echo ends when we stop sending.
+	_ = c.(*net.TCPConn).CloseWrite()
+	rest, err := io.ReadAll(c)
+	if err != nil || len(rest) != 0 {
+		t.Fatalf("after half-close: %q %v", rest, err)
+	}
+}
+
+func TestNeverAnswers407(t *testing.T) {
+	p := startFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}}) // no credentials
+	resp, body := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 502 || !strings.Contains(body, "credentials_missing") {
+		t.Fatalf("got %d %q", resp.StatusCode, body)
+	}
+}
+
+func TestErrorStatusMapping(t *testing.T) {
+	e := &Error{Cause: CauseParentTimeout}
+	if e.Status() != 504 {
+		t.Fatal("timeout must be 504")
+	}
+	var err error = &Error{Cause: CauseLockedOut, Err: auth.ErrRejected}
+	if !errors.Is(err, auth.ErrRejected) {
+		t.Fatal("errors.Is through Error")
+	}
+}

@@ -1,0 +1,199 @@
+package relay
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+)
+
+// serveConnect opens a tunnel: through a parent's CONNECT, or directly for
+// no_proxy hosts. A parent's refusal (403 for a blocked site, 502 for an
+// unreachable one) is passed to the app as it came.
+func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
+	hostport := r.Host
+	if _, port, err := net.SplitHostPort(hostport); err != nil || port == "" {
+		writeError(w, &Error{Cause: CauseBadRequest, What: "CONNECT needs host:port, got " + hostport,
+			Fix: "this is a bug in the app; a CONNECT request names the port"})
+		return
+	}
+	dec, err := s.router.Route(r.Context(), hostport)
+	if err != nil {
+		writeError(w, asError(err, hostport))
+		return
+	}
+	var up net.Conn
+	var upBuf *bufio.Reader
+	if dec.Direct {
+		var e *Error
+		if up, upBuf, e = s.dialDirect(r, hostport); e != nil {
+			s.fail(w, r, e)
+			return
+		}
+	} else {
+		h := http.Header{}
+		if ua := r.Header.Get("User-Agent"); ua != "" {
+			h.Set("User-Agent", ua)
+		}
+		o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h}
+		for i, u := range dec.Parents {
+			resp, c, err := u.roundTrip(r.Context(), o)
+			if err != nil {
+				e := asError(err, u.addr)
+				if e.beforeSend && i < len(dec.Parents)-1 {
+					continue
+				}
+				s.fail(w, r, e)
+				return
+			}
+			if resp.StatusCode/100 != 2 {
+				s.relayResponse(w, r, resp, func(ok bool) {
+					if ok {
+						u.put(c)
+					} else {
+						c.close()
+					}
+				}, c.nc)
+				return
+			}
+			up, upBuf = c.nc, c.br
+			break
+		}
+	}
+	if up == nil {
+		s.fail(w, r, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"})
+		return
+	}
+	cc, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		up.Close()
+		return
+	}
+	if _, err := io.WriteString(cc, "HTTP/1.1 200 Connection established\r\n\r\n"); err != nil {
+		cc.Close()
+		up.Close()
+		return
+	}
+	s.splice(cc, brw.Reader, up, upBuf)
+}
+
+// upgrade finishes a 101 Switching Protocols (WebSocket) by handing the
+// app's connection and the upstream one to a splice.
+func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Response, up io.ReadWriteCloser, upBuf *bufio.Reader) {
+	proto := resp.Header.Get("Upgrade")
+	cc, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		up.Close()
+		return
+	}
+	removeHopHeaders(resp.Header)
+	resp.Header.Set("Connection", "Upgrade")
+	resp.Header.Set("Upgrade", proto)
+	bw := bufio.NewWriter(cc)
+	_, _ = bw.WriteString("HTTP/1.1 101 Switching Protocols\r\n")
+	_ = resp.Header.Write(bw)
+	_, _ = bw.WriteString("\r\n")
+	if err := bw.Flush(); err != nil {
+		cc.Close()
+		up.Close()
+		return
+	}
+	s.log.Debug("upgraded", "url", redactURL(r), "protocol", proto)
+	s.splice(cc, brw.Reader, up, upBuf)
+}
+
+// splice copies both ways until both sides are done, passing half-closes
+// on (a side that finished sending gets CloseWrite, the other direction
+// goes on). Bytes already buffered on either side go first; after that
+// io.Copy between TCP connections uses splice(2) on Linux.
+func (s *Server) splice(a net.Conn, aBuf *bufio.Reader, b io.ReadWriteCloser, bBuf *bufio.Reader) {
+	if !s.tunnels.add(a, b) {
+		a.Close()
+		b.Close()
+		return
+	}
+	defer s.tunnels.done(a, b)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		pipe(b, a, aBuf)
+	}()
+	pipe(a, b, bBuf)
+	wg.Wait()
+	a.Close()
+	b.Close()
+}
+
+// pipe copies src (after what buf holds of it) to dst, then half-closes dst;
+// on an error it closes both so the other direction ends too.
+func pipe(dst, src io.ReadWriteCloser, buf *bufio.Reader) {
+	var err error
+	if buf != nil && buf.Buffered() > 0 {
+		data, _ := buf.Peek(buf.Buffered())
+		_, err = dst.Write(data)
+	}
+	if err == nil {
+		_, err = io.Copy(dst, src)
+	}
+	if err != nil && !errors.Is(err, net.ErrClosed) {
+		dst.Close()
+		src.Close()
+		return
+	}
+	if cw, ok := dst.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	} else {
+		dst.Close()
+	}
+}
+
+// tunnelSet tracks open tunnels so shutdown can wait for them, then close
+// what is left.
+type tunnelSet struct {
+	mu     sync.Mutex
+	conns  map[io.Closer]struct{}
+	closed bool
+	wg     sync.WaitGroup
+}
+
+func (t *tunnelSet) add(a, b io.Closer) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	if t.conns == nil {
+		t.conns = map[io.Closer]struct{}{}
+	}
+	t.conns[a], t.conns[b] = struct{}{}, struct{}{}
+	t.wg.Add(1)
+	return true
+}
+
+func (t *tunnelSet) done(a, b io.Closer) {
+	t.mu.Lock()
+	delete(t.conns, a)
+	delete(t.conns, b)
+	t.mu.Unlock()
+	t.wg.Done()
+}
+
+// count is the number of open tunnels.
+func (t *tunnelSet) count() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.conns) / 2
+}
+
+// closeAll refuses new tunnels and closes the open ones.
+func (t *tunnelSet) closeAll() {
+	t.mu.Lock()
+	t.closed = true
+	for c := range t.conns {
+		c.Close()
+	}
+	t.mu.Unlock()
+}

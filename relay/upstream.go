@@ -1,0 +1,246 @@
+package relay
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+)
+
+// Upstream is one parent proxy: its pool of idle (usually authenticated)
+// connections, its health, the scheme it was found to want, and its counters.
+// The status page and doctor read these; nothing keeps a second copy.
+type Upstream struct {
+	addr string // host:port as configured
+	host string // host alone, for the SPN and auth.Target
+	cfg  *settings
+
+	mu        sync.Mutex
+	idle      []*upConn // most recently used last
+	downUntil time.Time
+	backoff   time.Duration
+	lastErr   *Error
+	offered   []auth.Challenge // what the parent offered in its last 407
+	chosen    auth.Scheme      // the scheme that last worked (auto mode)
+	noAuth    bool             // the parent answered without asking for credentials
+
+	// logon serialises logons (a one-slot semaphore) until one has
+	// succeeded with the current credentials, so N apps starting at once
+	// cost at most one failed logon, not N.
+	logon    chan struct{}
+	verified atomic.Bool
+
+	requests     atomic.Int64
+	handshakes   atomic.Int64
+	dials        atomic.Int64
+	failedLogons atomic.Int64
+}
+
+// settings are the parts of Config that every Upstream shares.
+type settings struct {
+	auth          *auth.Authenticator
+	guard         *auth.Guard
+	log           *slog.Logger
+	dialer        net.Dialer
+	headerTimeout time.Duration
+	idleTimeout   time.Duration
+	maxIdle       int
+}
+
+func newUpstream(addr string, cfg *settings) *Upstream {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	return &Upstream{addr: addr, host: host, cfg: cfg, logon: make(chan struct{}, 1)}
+}
+
+// Addr is the parent's host:port.
+func (u *Upstream) Addr() string { return u.addr }
+
+// Stats is a snapshot of an Upstream for status pages and tests.
+type Stats struct {
+	Addr         string
+	Up           bool
+	DownUntil    time.Time
+	LastError    string
+	Scheme       string
+	Idle         int
+	Requests     int64
+	Handshakes   int64
+	Dials        int64
+	FailedLogons int64
+}
+
+// Stats returns a snapshot of the Upstream's state.
+func (u *Upstream) Stats() Stats {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	s := Stats{
+		Addr: u.addr, Up: time.Now().After(u.downUntil), DownUntil: u.downUntil, Idle: len(u.idle),
+		Requests: u.requests.Load(), Handshakes: u.handshakes.Load(),
+		Dials: u.dials.Load(), FailedLogons: u.failedLogons.Load(),
+	}
+	if u.lastErr != nil {
+		s.LastError = u.lastErr.Error()
+	}
+	if u.chosen != nil {
+		s.Scheme = u.chosen.Name()
+	}
+	return s
+}
+
+// healthy reports whether the parent is not in backoff.
+func (u *Upstream) healthy(now time.Time) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return !now.Before(u.downUntil)
+}
+
+// markDown puts the parent in backoff after it refused, dropped or ignored
+// a connection: 1 s, doubling up to a minute.
+func (u *Upstream) markDown(e *Error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.backoff == 0 {
+		u.backoff = time.Second
+	} else if u.backoff < time.Minute {
+		u.backoff *= 2
+	}
+	wasUp := time.Now().After(u.downUntil) && u.lastErr == nil
+	u.downUntil = time.Now().Add(u.backoff)
+	u.lastErr = e
+	if wasUp {
+		u.cfg.log.Warn("parent proxy is down", "parent", u.addr, "cause", string(e.Cause), "err", e.Error(), "retry_in", u.backoff)
+	}
+}
+
+func (u *Upstream) markUp() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.lastErr != nil {
+		u.cfg.log.Info("parent proxy is up again", "parent", u.addr)
+	}
+	u.backoff = 0
+	u.downUntil = time.Time{}
+	u.lastErr = nil
+}
+
+// get hands out an idle pooled connection, or dials a new one.
+func (u *Upstream) get(ctx context.Context) (*upConn, error) {
+	now := time.Now()
+	for {
+		u.mu.Lock()
+		n := len(u.idle)
+		if n == 0 {
+			u.mu.Unlock()
+			break
+		}
+		c := u.idle[n-1]
+		u.idle[n-1] = nil
+		u.idle = u.idle[:n-1]
+		u.mu.Unlock()
+		if now.Sub(c.idleSince) > u.cfg.idleTimeout || !c.alive() {
+			c.close()
+			continue
+		}
+		c.reused = true
+		return c, nil
+	}
+	return u.dial(ctx)
+}
+
+func (u *Upstream) dial(ctx context.Context) (*upConn, error) {
+	u.dials.Add(1)
+	nc, err := u.cfg.dialer.DialContext(ctx, "tcp", u.addr)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+		}
+		e := dialError(err, u.addr, true)
+		u.markDown(e)
+		return nil, e
+	}
+	if tc, ok := nc.(*net.TCPConn); ok {
+		_ = tc.SetKeepAlive(true)
+	}
+	return newUpConn(nc), nil
+}
+
+// put returns a connection to the pool, or closes it.
+func (u *Upstream) put(c *upConn) {
+	if c.broken {
+		c.close()
+		return
+	}
+	c.idleSince = time.Now()
+	u.mu.Lock()
+	if len(u.idle) >= u.cfg.maxIdle {
+		u.mu.Unlock()
+		c.close()
+		return
+	}
+	u.idle = append(u.idle, c)
+	u.mu.Unlock()
+}
+
+// closeIdle closes pooled connections idle for longer than d (all of them
+// when d is zero).
+func (u *Upstream) closeIdle(d time.Duration) {
+	now := time.Now()
+	u.mu.Lock()
+	keep := u.idle[:0]
+	var drop []*upConn
+	for _, c := range u.idle {
+		if d == 0 || now.Sub(c.idleSince) > d {
+			drop = append(drop, c)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	clear(u.idle[len(keep):])
+	u.idle = keep
+	u.mu.Unlock()
+	for _, c := range drop {
+		c.close()
+	}
+}
+
+func (u *Upstream) guardKey() string {
+	return auth.GuardKey(u.addr, u.cfg.auth.Identity(), "")
+}
+
+// learn records what the parent offered.
+func (u *Upstream) learn(offered []auth.Challenge) {
+	u.mu.Lock()
+	u.offered = offered
+	u.mu.Unlock()
+}
+
+// preferred returns the scheme to open a new connection with, before any
+// challenge: the configured one, or the one that worked last time.
+func (u *Upstream) preferred() (auth.Scheme, []auth.Challenge, bool) {
+	if s := u.cfg.auth.Fixed(); s != nil {
+		return s, nil, false
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.chosen, u.offered, u.noAuth
+}
+
+func (u *Upstream) setChosen(s auth.Scheme) {
+	u.mu.Lock()
+	u.chosen = s
+	u.noAuth = false
+	u.mu.Unlock()
+}
+
+func (u *Upstream) setNoAuth() {
+	u.mu.Lock()
+	u.noAuth = true
+	u.mu.Unlock()
+}
