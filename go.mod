@@ -1,6 +1,6 @@
 module github.com/ferryproxy/ferry
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/Azure/go-ntlmssp v0.1.1 // indirect
@@ -13,6 +13,6 @@ require (
 	github.com/jcmturner/goidentity/v6 v6.0.1 // indirect
 	github.com/jcmturner/gokrb5/v8 v8.4.4 // indirect
 	github.com/jcmturner/rpc/v2 v2.0.3 // indirect
-	golang.org/x/crypto v0.6.0 // indirect
-	golang.org/x/net v0.7.0 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/net v0.62.0 // indirect
 )

@@ -3,7 +3,6 @@ package auth
 import (
 	"maps"
 	"reflect"
-	"strings"
 	"testing"
 )
 
@@ -90,8 +89,8 @@ func FuzzParseChallenges(f *testing.F) {
 			if len(back) != 1 || back[0].Scheme != c.Scheme || !maps.Equal(back[0].Params, c.Params) {
 				t.Fatalf("String() = %q of %#v parses back as %#v", out, c, back)
 			}
-			if len(c.Token) > 8 && strings.Contains(out, c.Token) {
-				t.Fatalf("String() = %q leaks the token", out)
+			if c.Token != "" && out != c.Scheme {
+				t.Fatalf("String() = %q of a token challenge, want just %q", out, c.Scheme)
 			}
 		}
 	})

@@ -92,7 +92,7 @@ func (s *digestSession) Step(t Target, ch *Challenge) (Step, error) {
 	if chal.Stale {
 		s.stales++
 		if s.stales > maxStale {
-			return Step{}, fmt.Errorf("digest to %s: parent answered stale=true %d times in a row", key, s.stales)
+			return Step{}, fmt.Errorf("digest to %s: parent answered stale=true %d times in one exchange", key, s.stales)
 		}
 	}
 	if s.sentNonce != "" && !chal.Stale {

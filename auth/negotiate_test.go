@@ -119,16 +119,33 @@ func TestNegotiatePasswordLogonWithoutTicketCache(t *testing.T) {
 	if got := verifyAtService(t, k, "HTTP/localhost", st.Header); got != "bob@"+k.Realm {
 		t.Errorf("service saw %q", got)
 	}
-	// A second connection gets a fresh authenticator: squid's replay cache
-	// would refuse the same one twice.
-	st2, err := step(t, n, "localhost")
-	if err != nil {
-		t.Fatalf("second Step: %v", err)
+	// Connections opened together share one logon, and each gets a fresh
+	// authenticator: squid's replay cache would refuse the same one twice.
+	var wg sync.WaitGroup
+	headers := make([]string, 6)
+	for i := range headers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, err := step(t, n, "localhost")
+			if err != nil {
+				t.Errorf("concurrent Step: %v", err)
+			}
+			headers[i] = st.Header
+		}()
 	}
-	if st2.Header == st.Header {
-		t.Error("two sessions sent the same token")
+	wg.Wait()
+	seen := map[string]bool{st.Header: true}
+	for _, h := range headers {
+		if seen[h] {
+			t.Fatal("two sessions sent the same token")
+		}
+		seen[h] = true
+		verifyAtService(t, k, "HTTP/localhost", h)
 	}
-	verifyAtService(t, k, "HTTP/localhost", st2.Header)
+	if got := kdcLogCount(t, k, "AS_REQ", "ISSUE", "bob@"); got != 1 {
+		t.Errorf("the KDC saw %d logons of bob, want 1", got)
+	}
 }
 
 func TestNegotiateKeytabLogon(t *testing.T) {
@@ -196,29 +213,6 @@ func TestNegotiatePicksUpKinitAfterStart(t *testing.T) {
 	}
 	if _, err := step(t, n, "localhost"); !errors.Is(err, ErrKerberosNoTicket) {
 		t.Errorf("after kdestroy: err = %v, want ErrKerberosNoTicket", err)
-	}
-}
-
-func TestNegotiateExpiredTicketNeedsKinit(t *testing.T) {
-	k := testenv.StartKDC(t)
-	k.AddUser(t, "erin", "Erin-pw1")
-	cc := filepath.Join(t.TempDir(), "krb5cc")
-	k.Kinit(t, "erin", "Erin-pw1", cc)
-	src, err := newKrb5Source(Config{Krb5Conf: k.Krb5Conf, CCache: cc}, krb5Env{
-		getenv: func(string) string { return "" },
-		now:    func() time.Time { return time.Now().Add(30 * 24 * time.Hour) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = src.token("HTTP/localhost")
-	if !errors.Is(err, ErrKerberosTicketExpired) || !errors.Is(err, ErrNoCredentials) {
-		t.Fatalf("err = %v, want ErrKerberosTicketExpired wrapping ErrNoCredentials", err)
-	}
-	for _, want := range []string{"erin@" + k.Realm, "expired", "kinit"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q lacks %q", err, want)
-		}
 	}
 }
 
@@ -307,7 +301,6 @@ func TestNegotiateWrongPasswordIsRejectedOnce(t *testing.T) {
 	if !strings.Contains(errs[0].Error(), "gina@"+k.Realm) {
 		t.Errorf("error %q does not name the user", errs[0])
 	}
-	b, _ := os.ReadFile(k.LogFile); t.Logf("%s", b)
 	if got := kdcLogCount(t, k, "AS_REQ", "gina@", "PREAUTH_FAILED"); got != 1 {
 		t.Errorf("the KDC saw %d failed logons, want 1", got)
 	}
@@ -388,76 +381,6 @@ func writeFile(t *testing.T, path, body string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
-	}
-}
-
-func noEnv(string) string { return "" }
-
-func TestNewNegotiateCredentialChoices(t *testing.T) {
-	dir := t.TempDir()
-	conf := filepath.Join(dir, "krb5.conf")
-	writeFile(t, conf, "[libdefaults]\n default_realm = CONF.TEST\n")
-	missing := filepath.Join(dir, "missing.conf")
-	env := func(kv ...string) krb5Env {
-		m := map[string]string{}
-		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
-		}
-		return krb5Env{getenv: func(k string) string { return m[k] }, uid: 1000}
-	}
-	tests := []struct {
-		name      string
-		cfg       Config
-		env       krb5Env
-		wantErr   error // nil: must succeed
-		anyErr    bool  // an error that is not ErrNoCredentials
-		wantRealm string
-	}{
-		{name: "krb5.conf without any credentials still builds (kinit may come later)",
-			cfg: Config{Krb5Conf: conf}, env: env(), wantRealm: "CONF.TEST"},
-		{name: "KRB5_CONFIG list, first existing file wins",
-			cfg: Config{}, env: env("KRB5_CONFIG", missing+string(os.PathListSeparator)+conf), wantRealm: "CONF.TEST"},
-		{name: "no krb5.conf and no password: nothing to use",
-			cfg: Config{User: "amy"}, env: env("KRB5_CONFIG", missing), wantErr: ErrNoCredentials},
-		{name: "explicit krb5.conf that is missing is a configuration error",
-			cfg: Config{Krb5Conf: missing}, env: env(), anyErr: true},
-		{name: "no krb5.conf but a password and a realm: KDC found through DNS",
-			cfg: Config{User: "amy@corp.example", Password: "x"}, env: env("KRB5_CONFIG", missing), wantRealm: "CORP.EXAMPLE"},
-		{name: "no krb5.conf, a password, no realm",
-			cfg: Config{User: "amy", Password: "x"}, env: env("KRB5_CONFIG", missing), anyErr: true},
-		{name: "realm from the domain",
-			cfg: Config{Krb5Conf: conf, User: "amy", Domain: "corp.example", Password: "x"}, env: env(), wantRealm: "CORP.EXAMPLE"},
-		{name: "explicit realm wins",
-			cfg: Config{Krb5Conf: conf, User: `CORP\amy`, Realm: "AD.CORP.EXAMPLE", Password: "x"}, env: env(), wantRealm: "AD.CORP.EXAMPLE"},
-		{name: "keytab without user",
-			cfg: Config{Krb5Conf: conf, Keytab: filepath.Join(dir, "kt")}, env: env(), anyErr: true},
-		{name: "unreadable keytab",
-			cfg: Config{Krb5Conf: conf, User: "amy", Keytab: filepath.Join(dir, "kt")}, env: env(), anyErr: true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			src, err := newKrb5Source(tt.cfg, tt.env)
-			switch {
-			case tt.wantErr != nil:
-				if !errors.Is(err, tt.wantErr) {
-					t.Fatalf("err = %v, want %v", err, tt.wantErr)
-				}
-			case tt.anyErr:
-				if err == nil || errors.Is(err, ErrNoCredentials) {
-					t.Fatalf("err = %v, want a configuration error", err)
-				}
-			default:
-				if err != nil {
-					t.Fatalf("err = %v", err)
-				}
-				if src.realm != tt.wantRealm {
-					t.Errorf("realm = %q, want %q", src.realm, tt.wantRealm)
-				}
-			}
-			if err != nil && tt.cfg.Password != "" && strings.Contains(err.Error(), tt.cfg.Password) {
-				t.Errorf("error %q contains the password", err)
-			}
-		})
 	}
 }
 

@@ -3,6 +3,7 @@ package auth
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -103,6 +104,7 @@ func (n *ntlmSession) Step(t Target, ch *Challenge) (Step, error) {
 		if err != nil {
 			return Step{}, fmt.Errorf("ntlm: negotiate message: %w", err)
 		}
+		requestTarget(msg)
 		n.state = ntlmSentNegotiate
 		return Step{Header: SchemeNTLM + " " + base64.StdEncoding.EncodeToString(msg)}, nil
 	}
@@ -138,7 +140,7 @@ func (s *ntlmScheme) authenticate(challenge []byte) ([]byte, error) {
 		return nil, fmt.Errorf("malformed type 2 message: %w", err)
 	}
 	msg, err = buildNTLMv2Authenticate(c, ntlmv2Input{
-		ntHash:          s.ntHash,
+		ntowf2:          ntowfv2(s.ntHash, s.user, s.domain),
 		user:            s.user,
 		domain:          s.domain,
 		workstation:     s.workstation,
@@ -165,4 +167,18 @@ func decodeToken(tok string) ([]byte, error) {
 		return nil, fmt.Errorf("token is not base64: %w", err)
 	}
 	return b, nil
+}
+
+// flagRequestTarget is NTLMSSP_REQUEST_TARGET (MS-NLMP 2.2.2.5).
+const flagRequestTarget = 0x00000004
+
+// requestTarget sets NTLMSSP_REQUEST_TARGET in a negotiate message, as
+// Windows, curl and cntlm do: without it Samba (and so squid's ntlm_auth)
+// sends a challenge without target info, and the NTLMv2 blob then lacks the
+// server's timestamp and names. go-ntlmssp leaves the flag out.
+func requestTarget(msg []byte) {
+	if len(msg) >= 16 {
+		f := binary.LittleEndian.Uint32(msg[12:16])
+		binary.LittleEndian.PutUint32(msg[12:16], f|flagRequestTarget)
+	}
 }

@@ -70,6 +70,10 @@ func TestNTLMNegotiateLeg(t *testing.T) {
 	if f := binary.LittleEndian.Uint32(msg[12:]); f&(oemDomainSupplied|oemWorkstationSupplied) != 0 || len(msg) != 40 {
 		t.Errorf("negotiate message carries domain or workstation: flags %#x, %d bytes", f, len(msg))
 	}
+	// Without REQUEST_TARGET Samba's challenge carries no target info.
+	if f := binary.LittleEndian.Uint32(msg[12:]); f&flagRequestTarget == 0 {
+		t.Errorf("negotiate message does not request the target: flags %#x", f)
+	}
 }
 
 // TestNTLMAuthenticateVerifies checks what goes on the wire: the type 3 our
@@ -297,6 +301,9 @@ func FuzzNTLMChallenge(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, msg []byte) {
 		sess, _ := s.NewSession("proxy")
+		if _, err := sess.Step(Target{Proxy: "proxy"}, nil); err != nil {
+			t.Fatal(err)
+		}
 		st, err := sess.Step(Target{Proxy: "proxy"}, ntlmChallengeFor(msg))
 		if err != nil {
 			if errors.Is(err, ErrRejected) || strings.Contains(err.Error(), password) {

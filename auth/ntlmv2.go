@@ -151,9 +151,11 @@ func avTimestampOf(ti []byte) (ts []byte, ok bool) {
 	return nil, false
 }
 
-// ntlmv2Input is what an AUTHENTICATE message is computed from.
+// ntlmv2Input is what an AUTHENTICATE message is computed from. It takes
+// NTOWFv2 rather than a password or NT hash so that cntlm's PassNTLMv2, which
+// is exactly that value, can be used as is.
 type ntlmv2Input struct {
-	ntHash                    []byte
+	ntowf2                    []byte
 	user, domain, workstation string
 	now                       time.Time
 	clientChallenge           [8]byte
@@ -176,7 +178,7 @@ func buildNTLMv2Authenticate(c ntlmChallenge, in ntlmv2Input) ([]byte, error) {
 	case c.flags&ntlmFlagKeyExch != 0:
 		return nil, errors.New("challenge asks for session key exchange, which ferry does not do")
 	}
-	ntowf2 := ntowfv2(in.ntHash, in.user, in.domain)
+	ntowf2 := in.ntowf2
 	targetInfo := c.targetInfo
 	if targetInfo == nil {
 		targetInfo = []byte{0, 0, 0, 0} // MsvAvEOL

@@ -120,7 +120,7 @@ func TestBuildNTLMv2AuthenticateReproducesMSNLMP(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := ntlmv2Input{
-		ntHash: ntowfv1(vecPassword), user: vecUser, domain: vecDomain, workstation: "COMPUTER",
+		ntowf2: ntowfv2(ntowfv1(vecPassword), vecUser, vecDomain), user: vecUser, domain: vecDomain, workstation: "COMPUTER",
 		now: vecTime0, clientChallenge: vecClientChallenge,
 	}
 	if _, err := buildNTLMv2Authenticate(c, in); err == nil {
@@ -147,7 +147,7 @@ func TestBuildNTLMv2AuthenticateReproducesMSNLMP(t *testing.T) {
 }
 
 func TestBuildNTLMv2AuthenticateRefusesV1(t *testing.T) {
-	in := ntlmv2Input{ntHash: ntowfv1("pw"), user: "u"}
+	in := ntlmv2Input{ntowf2: ntowfv2(ntowfv1("pw"), "u", ""), user: "u"}
 	for name, flags := range map[string]uint32{
 		"no unicode": 0x00000200,
 		"lm key":     ntlmFlagUnicode | ntlmFlagLMKey,

@@ -202,6 +202,7 @@ func (s *Server) janitor(ctx context.Context) {
 
 // ServeHTTP dispatches an app's request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	honourProxyConnection(w, r)
 	switch {
 	case r.Method == http.MethodConnect:
 		s.serveConnect(w, r)
@@ -248,5 +249,19 @@ func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, lo := range s.set.guard.Snapshot() {
 		fmt.Fprintf(w, "credentials resting until %s after a rejection\n", lo.Until.Format(time.TimeOnly))
+	}
+}
+
+// honourProxyConnection applies the app's Proxy-Connection header to the
+// app's own connection, as clients that send it expect; net/http reads only
+// Connection. It never reaches the parent.
+func honourProxyConnection(w http.ResponseWriter, r *http.Request) {
+	switch {
+	case headerHasToken(r.Header, "Proxy-Connection", "close"):
+		w.Header().Set("Connection", "close")
+	case !r.ProtoAtLeast(1, 1) && headerHasToken(r.Header, "Proxy-Connection", "keep-alive") && r.Header.Get("Connection") == "":
+		// net/http decides HTTP/1.0 keep-alive from Connection when it
+		// writes the response head.
+		r.Header.Set("Connection", "keep-alive")
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -137,7 +138,17 @@ func TestParseConfigErrors(t *testing.T) {
 		{
 			name: "syntax error",
 			src:  "parents = [\"p:1\"\nlisten = 1\n",
-			want: []string{"ferry.toml:2: syntax error: expected a comma (',') or array terminator (']'), but got 'l'\n    2 | listen = 1"},
+			want: []string{"ferry.toml:2: syntax error: expected a comma (',') or array terminator (']'), but got 'l'\n    2 | listen = 1\n    write it like: listen = [\"127.0.0.1:3128\"]"},
+		},
+		{
+			name: "unquoted duration",
+			src:  "[auth]\nlockout_cooldown = 10m\n",
+			want: []string{"ferry.toml:2: syntax error: expected a top-level item to end with a newline, comment, or EOF, but got 'm' instead\n    2 | lockout_cooldown = 10m\n    write it like: lockout_cooldown = \"10m\""},
+		},
+		{
+			name: "syntax error with the parser's help",
+			src:  "x = 1979-13-27\n",
+			want: []string{"ferry.toml:1: syntax error: invalid datetime: \"1979-13-27\"\n    1 | x = 1979-13-27\n\n    A TOML datetime must be in one of the following formats:\n\n        2006-01-02T15:04:05Z07:00   Date and time, with timezone.\n        2006-01-02T15:04:05         Date and time, but without timezone.\n        2006-01-02                  Date without a time or timezone.\n        15:04:05                    Just a time, without any timezone.\n\n    Seconds may optionally have a fraction, up to nanosecond precision:\n\n        15:04:05.123\n        15:04:05.856018510"},
 		},
 		{
 			name: "duplicate key",
@@ -327,6 +338,11 @@ func TestFinish(t *testing.T) {
 			want: []string{`ferry.toml:3: a password is set but no user: add user = "alice" under [auth]`},
 		},
 		{
+			name:     "FERRY_PASSWORD without a user",
+			o:        Overrides{Parents: []string{"p:1"}, Getenv: env("FERRY_PASSWORD", "x")},
+			warnings: []string{`FERRY_PASSWORD is set but no user is configured, so it is not used: add user = "alice" under [auth]`},
+		},
+		{
 			name: "keytab without user",
 			src:  "parents = [\"p:1\"]\n[auth]\nkeytab = \"/k\"\n",
 			want: []string{`ferry.toml:3: auth.keytab needs the principal it holds: add user = "alice" under [auth]`},
@@ -462,5 +478,34 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 	}
 	if c.File != path || !slices.Equal(c.Parents, []string{"proxy:8080"}) {
 		t.Errorf("file %q parents %v", c.File, c.Parents)
+	}
+}
+
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := LoadConfigFile(filepath.Join("testdata", "ferry.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Finish(Overrides{Getenv: noEnv}); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Parents) != 2 || c.Auth.LockoutCooldown != 10*time.Minute || c.Timeouts.ClientIdle != 120*time.Second {
+		t.Errorf("config %+v", c)
+	}
+	// user without a password: Kerberos only.
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "only Kerberos") {
+		t.Errorf("warnings %q", c.Warnings)
+	}
+}
+
+func TestParseConfigReportsAtMostTwentyProblems(t *testing.T) {
+	var src strings.Builder
+	for i := range 25 {
+		fmt.Fprintf(&src, "key%d = 1\n", i)
+	}
+	_, err := ParseConfig("ferry.toml", []byte(src.String()))
+	var list interface{ Unwrap() []error }
+	if !errors.As(err, &list) || len(list.Unwrap()) != 21 || list.Unwrap()[20].Error() != "and 5 more problems" {
+		t.Errorf("got %v", err)
 	}
 }

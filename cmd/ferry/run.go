@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"strings"
-	"syscall"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/relay"
@@ -37,17 +35,18 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger) error {
 	}
 	addrs, err := srv.Listen()
 	if err != nil {
-		if errors.Is(err, syscall.EADDRINUSE) {
-			return fmt.Errorf("%w: another proxy (ferry, cntlm) may be running; stop it or pick another address with --listen", err)
-		}
-		return err
+		return err // it names the address and suggests what to check
 	}
 	for _, a := range addrs {
 		logger.Info("ferry listening", "addr", a.String())
 	}
 	logger.Info("ferry parents", "parents", strings.Join(cfg.Parents, " "))
 	if authn.Enabled() {
-		logger.Info("ferry credentials", "identity", authn.Identity(),
+		id := authn.Identity()
+		if id == "" {
+			id = "(from the Kerberos ticket cache)"
+		}
+		logger.Info("ferry credentials", "identity", id,
 			"scheme", cfg.Auth.Scheme, "usable", strings.Join(authn.Names(), " "))
 	} else {
 		logger.Info("ferry credentials", "identity", "none", "scheme", cfg.Auth.Scheme,

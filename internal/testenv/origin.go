@@ -152,12 +152,6 @@ func serveWebSocketEcho(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(conn, brw.Reader)
 }
 
-func (p *patternReader) next() {
-	p.state ^= p.state << 13
-	p.state ^= p.state >> 7
-	p.state ^= p.state << 17
-}
-
 // Pattern returns n deterministic bytes, the same every time, without
 // holding them in memory: the body /bytes serves and the large uploads send.
 func Pattern(n int64) io.Reader {
@@ -171,40 +165,42 @@ func PatternSHA256(n int64) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// patternReader yields a xorshift stream: cheap, and unlike a repeating
-// block it catches a chunk duplicated or dropped in transit.
+// patternBlock is the size of the blocks Pattern is made of.
+const patternBlock = 64 << 10
+
+// patternReader yields 64 KiB blocks of one xorshift stream, each stamped
+// with its block number so no two blocks are alike: a chunk duplicated or
+// dropped in transit changes the sha256. Copying a block, rather than
+// generating every word, keeps the generator fast under -race, where each
+// store in a loop is instrumented but a copy is checked once.
 type patternReader struct {
-	state uint64
+	block []byte
 	off   int64
 }
 
 func (p *patternReader) Read(b []byte) (int, error) {
-	if p.state == 0 {
-		p.state = 0x9e3779b97f4a7c15
+	if p.block == nil {
+		p.block = make([]byte, patternBlock)
+		state := uint64(0x9e3779b97f4a7c15)
+		for i := 0; i < patternBlock; i += 8 {
+			state ^= state << 13
+			state ^= state >> 7
+			state ^= state << 17
+			binary.LittleEndian.PutUint64(p.block[i:], state)
+		}
 	}
 	n := 0
-	// Byte by byte up to a word boundary, then whole words: uploads of
-	// hundreds of MB must not make the generator the bottleneck under -race.
-	for n < len(b) && (p.off%8 != 0 || len(b)-n < 8) {
-		if p.off%8 == 0 {
-			p.next()
-		}
-		b[n] = byte(p.state >> (8 * (p.off % 8)))
-		n++
-		p.off++
-	}
-	for ; len(b)-n >= 8; n += 8 {
-		p.next()
-		binary.LittleEndian.PutUint64(b[n:], p.state)
-		p.off += 8
-	}
 	for n < len(b) {
-		if p.off%8 == 0 {
-			p.next()
+		var stamp [8]byte
+		binary.LittleEndian.PutUint64(stamp[:], uint64(p.off/patternBlock)^0xa5a5a5a5a5a5a5a5)
+		in := int(p.off % patternBlock)
+		k := copy(b[n:], p.block[in:])
+		// The stamp overwrites the block's first 8 bytes.
+		for i := in; i < 8 && i-in < k; i++ {
+			b[n+i-in] = stamp[i]
 		}
-		b[n] = byte(p.state >> (8 * (p.off % 8)))
-		n++
-		p.off++
+		n += k
+		p.off += int64(k)
 	}
 	return n, nil
 }

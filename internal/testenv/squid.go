@@ -287,6 +287,19 @@ func (s *Squid) AccessLog() []AccessEntry {
 	return out
 }
 
+// DeniedWithCredentials counts the 407s squid sent to requests that carried
+// credentials it could name: a wrong Basic or Digest password. For Digest
+// this is the only count of failed logons (the helper only looks up HA1).
+func (s *Squid) DeniedWithCredentials() int {
+	n := 0
+	for _, e := range s.AccessLog() {
+		if e.Status == 407 && e.User != "-" {
+			n++
+		}
+	}
+	return n
+}
+
 // AccessLogLines returns the raw access log, for failure messages.
 func (s *Squid) AccessLogLines() []string { return readLines(filepath.Join(s.Dir, "access.log")) }
 
@@ -432,7 +445,12 @@ func (s *Squid) writeHelper(t testing.TB, opts SquidOptions, helper string, args
 	for _, a := range args {
 		quoted = append(quoted, shellQuote(a))
 	}
-	fmt.Fprintf(&b, "tee -a %s | %s | tee -a %s\n", shellQuote(s.helperIn), strings.Join(quoted, " "), shellQuote(s.helperOut))
+	filter := ""
+	if helper == "ntlm_fake_auth" {
+		// sed -u passes each line on as soon as it is complete.
+		filter = fmt.Sprintf(" | sed -u 's|^TT .*|TT %s|'", fakeNTLMChallenge(t))
+	}
+	fmt.Fprintf(&b, "tee -a %s | %s%s | tee -a %s\n", shellQuote(s.helperIn), strings.Join(quoted, " "), filter, shellQuote(s.helperOut))
 	path := filepath.Join(s.Dir, helper+".sh")
 	writeFile(t, path, b.String(), 0o755)
 	return path

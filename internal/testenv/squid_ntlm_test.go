@@ -73,4 +73,7 @@ func TestSquidFakeNTLMAcceptsGoNTLMSSP(t *testing.T) {
 	if got := sq.Handshakes(); got != 1 {
 		t.Errorf("Handshakes = %d, want 1", got)
 	}
+	if log := sq.AccessLog(); len(log) != 2 || log[1].User != `CORP\alice` {
+		t.Errorf("access log = %+v, want a 407 then a 200 for CORP\\alice", log)
+	}
 }

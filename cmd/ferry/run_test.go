@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// basicParent is a parent proxy on loopback that wants Basic credentials.
+func basicParent(t *testing.T, user, password string) string {
+	t.Helper()
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Proxy-Authorization") != want {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
+			w.WriteHeader(http.StatusProxyAuthRequired)
+			return
+		}
+		fmt.Fprintf(w, "parent got %s %s", r.Method, r.URL)
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return ln.Addr().String()
+}
+
+var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
+
+func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
+	defer slog.SetDefault(slog.Default())
+	parent := basicParent(t, "alice", "s3cret")
+	dir := t.TempDir()
+	cfgPath := filepath.Join(dir, "ferry.toml")
+	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + parent + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
+	if err := os.WriteFile(cfgPath, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FERRY_PASSWORD", "s3cret")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	status := make(chan int, 1)
+	go func() {
+		status <- runContext(ctx, []string{"run", "--config", cfgPath, "-v"}, io.Discard, pw)
+		pw.Close()
+	}()
+
+	var logs strings.Builder
+	lines := bufio.NewScanner(pr)
+	var addr string
+	for addr == "" && lines.Scan() {
+		logs.WriteString(lines.Text() + "\n")
+		if m := listeningLine.FindStringSubmatch(lines.Text()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("no listening line in:\n%s", logs.String())
+	}
+	rest := make(chan string)
+	go func() {
+		var b strings.Builder
+		for lines.Scan() {
+			b.WriteString(lines.Text() + "\n")
+		}
+		rest <- b.String()
+	}()
+
+	proxy, _ := url.Parse("http://" + addr)
+	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}, Timeout: 10 * time.Second}
+	resp, err := client.Get("http://origin.test/path")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "parent got GET http://origin.test/path" {
+		t.Errorf("response %d %q", resp.StatusCode, body)
+	}
+
+	cancel()
+	select {
+	case s := <-status:
+		if s != 0 {
+			t.Errorf("exit status %d", s)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("ferry run did not stop after cancel")
+	}
+	all := logs.String() + <-rest
+	for _, want := range []string{
+		`msg="ferry parents" parents=` + parent,
+		`msg="ferry credentials" identity=alice scheme=basic usable=Basic`,
+		`msg="ferry stopped"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("logs lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "s3cret") {
+		t.Errorf("the password is in the logs:\n%s", all)
+	}
+}
+
+func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
+	defer slog.SetDefault(slog.Default())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	t.Setenv("FERRY_PASSWORD", "")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	status, _, errOut := runArgs(t, "run", "--listen", ln.Addr().String(), "--parent", "127.0.0.1:1")
+	if status != 1 || !strings.Contains(errOut, "ferry: listen on "+ln.Addr().String()) {
+		t.Errorf("status %d stderr %q", status, errOut)
+	}
+}

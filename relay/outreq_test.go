@@ -1,0 +1,67 @@
+package relay
+
+import (
+	"bufio"
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func head(t *testing.T, o *outRequest, auth string, withBody bool) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	if err := o.writeHead(w, auth, withBody); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	return buf.String()
+}
+
+func TestWriteHeadHandshakeLegHasNoBody(t *testing.T) {
+	o := &outRequest{method: "POST", target: "http://o.example/up", host: "o.example",
+		header: http.Header{"X-A": {"1"}}, body: newBody(strings.NewReader("abc"), 3)}
+	leg := head(t, o, "NTLM TlRMTVNTUAAB", false)
+	want := "POST http://o.example/up HTTP/1.1\r\nHost: o.example\r\nX-A: 1\r\nContent-Length: 0\r\nProxy-Authorization: NTLM TlRMTVNTUAAB\r\n\r\n"
+	if leg != want {
+		t.Fatalf("handshake leg:\n%q\nwant\n%q", leg, want)
+	}
+	final := head(t, o, "", true)
+	if !strings.Contains(final, "Content-Length: 3\r\n") || strings.Contains(final, "Proxy-Authorization") {
+		t.Fatalf("final leg: %q", final)
+	}
+}
+
+func TestWriteHeadChunkedBodyAndConnect(t *testing.T) {
+	o := &outRequest{method: "PUT", target: "http://o.example/", host: "o.example", header: http.Header{},
+		body: newBody(strings.NewReader("abc"), -1)}
+	if got := head(t, o, "", true); !strings.Contains(got, "Transfer-Encoding: chunked\r\n") {
+		t.Fatalf("unknown length must go chunked: %q", got)
+	}
+	c := &outRequest{method: "CONNECT", target: "o.example:443", host: "o.example:443", header: http.Header{}}
+	if got := head(t, c, "", true); got != "CONNECT o.example:443 HTTP/1.1\r\nHost: o.example:443\r\n\r\n" {
+		t.Fatalf("CONNECT: %q", got)
+	}
+}
+
+func TestWriteHeadNeutralisesHeaderInjection(t *testing.T) {
+	o := &outRequest{method: "GET", target: "http://o.example/", host: "o.example",
+		header: http.Header{"X-A": {"a\r\nProxy-Authorization: stolen"}}}
+	if got := head(t, o, "", false); strings.Contains(got, "\r\nProxy-Authorization") {
+		t.Fatalf("CRLF in a header value split the head: %q", got)
+	}
+}
+
+func TestWriteBodyChunked(t *testing.T) {
+	o := &outRequest{method: "PUT", body: newBody(strings.NewReader("hello"), -1)}
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	if err := o.writeBody(w); err != nil {
+		t.Fatal(err)
+	}
+	w.Flush()
+	if got := buf.String(); got != "5\r\nhello\r\n0\r\n\r\n" {
+		t.Fatalf("chunked body %q", got)
+	}
+}
