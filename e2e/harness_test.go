@@ -70,6 +70,7 @@ func parentKinds() []parentKind {
 		{"basic", startBasicParent},
 		{"digest", startDigestParent},
 		{"ntlm", startNTLMParent},
+		{"ntlm-verified", startVerifiedNTLMParent},
 		{"negotiate-ccache", startNegotiateCCacheParent},
 		{"negotiate-password", startNegotiatePasswordParent},
 	}
@@ -104,6 +105,21 @@ func startNTLMParent(t *testing.T, o *testenv.Origin, opts testenv.SquidOptions)
 	return parent{
 		Name: "ntlm", Squid: testenv.StartSquid(t, opts),
 		Auth:    ferryAuth{User: "alice", Domain: "CORP", Password: pw},
+		Secrets: []string{pw},
+	}
+}
+
+// startVerifiedNTLMParent is an NTLM parent that checks the NTLMv2 response
+// against the password (Samba's ntlm_auth and winbindd), unlike the fake
+// helper, which accepts anything.
+func startVerifiedNTLMParent(t *testing.T, o *testenv.Origin, opts testenv.SquidOptions) parent {
+	const pw = "Ntlm-pw 6!"
+	v := testenv.StartNTLMVerifier(t, map[string]string{"ferryalice": pw})
+	opts.Auth, opts.NTLM = testenv.SquidAuthNTLM, v
+	opts.SSLPorts = append(opts.SSLPorts, o.TLSPort)
+	return parent{
+		Name: "ntlm-verified", Squid: testenv.StartSquid(t, opts),
+		Auth:    ferryAuth{User: "ferryalice", Domain: v.Domain, Password: pw},
 		Secrets: []string{pw},
 	}
 }
@@ -233,7 +249,7 @@ func upload(t *testing.T, c *http.Client, base string, n int64, chunked bool) {
 	if want := testenv.PatternSHA256(n); s.Length != n || s.SHA256 != want {
 		t.Fatalf("POST %d bytes: origin got %d bytes sha256 %s, want %s", n, s.Length, s.SHA256, want)
 	}
-	t.Logf("POST %d MB (chunked=%v) in %v", n>>20, chunked, time.Since(start).Round(time.Millisecond))
+	t.Logf("POST %.1f MB (chunked=%v) in %v", float64(n)/(1<<20), chunked, time.Since(start).Round(time.Millisecond))
 }
 
 // curl runs curl through ferry and returns the body and HTTP status.

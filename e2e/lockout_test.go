@@ -21,6 +21,7 @@ func TestWrongPasswordCostsOneFailedLogon(t *testing.T) {
 	}{
 		{parentKind{"basic", startBasicParent}, (*testenv.Squid).FailedLogons},
 		{parentKind{"digest", startDigestParent}, (*testenv.Squid).DeniedWithCredentials},
+		{parentKind{"ntlm-verified", startVerifiedNTLMParent}, (*testenv.Squid).FailedLogons},
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind.name, func(t *testing.T) {

@@ -19,6 +19,7 @@ func TestConnectionOrientedAuthIsPooled(t *testing.T) {
 		requests int
 	}{
 		{parentKind{"ntlm", startNTLMParent}, 1000},
+		{parentKind{"ntlm-verified", startVerifiedNTLMParent}, 1000},
 		{parentKind{"negotiate-ccache", startNegotiateCCacheParent}, 300},
 	}
 	for _, tc := range tests {

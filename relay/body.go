@@ -80,6 +80,8 @@ func (r *recorder) Read(p []byte) (int, error) {
 	}
 	if err == io.EOF {
 		b.eof = true
+	} else if err != nil {
+		err = &bodyError{err}
 	}
 	return n, err
 }

@@ -68,7 +68,7 @@ func (e *Error) Status() int {
 	switch e.Cause {
 	case CauseParentTimeout:
 		return http.StatusGatewayTimeout
-	case CauseBadRequest:
+	case CauseBadRequest, CauseClientGone:
 		return http.StatusBadRequest
 	}
 	return http.StatusBadGateway

@@ -18,6 +18,8 @@ func newOutRequest(r *http.Request) *outRequest {
 	// ferry answers 100-continue to the app itself (http.Server does when
 	// the body is first read), so the parent must not wait for one.
 	h.Del("Expect")
+	// writeHead frames the body itself.
+	h.Del("Content-Length")
 	o := &outRequest{method: r.Method, target: r.URL.String(), host: r.Host, header: h, upgrade: upgrade}
 	if r.Host == "" {
 		o.host = r.URL.Host
@@ -78,7 +80,10 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 // fail answers the app with e and logs it.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 	if e.Cause == CauseClientGone {
+		// Still answer: if the app is in fact there, silence would become
+		// an empty 200.
 		s.log.Debug("app went away", "url", redactURL(r), "err", e)
+		writeError(w, e)
 		return
 	}
 	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", string(e.Cause), "err", e.Error())

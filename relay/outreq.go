@@ -21,8 +21,6 @@ type outRequest struct {
 	upgrade string // protocol to carry in Upgrade, if any
 }
 
-func (o *outRequest) isConnect() bool { return o.method == http.MethodConnect }
-
 // wantsLengthZero reports whether a bodyless request still says
 // Content-Length: 0, as methods that usually carry a body should.
 func (o *outRequest) wantsLengthZero() bool {
@@ -80,7 +78,9 @@ func (o *outRequest) writeHead(w *bufio.Writer, proxyAuth string, withBody bool)
 // headerValueReplacer keeps a header value from splitting the head.
 var headerValueReplacer = strings.NewReplacer("\r", " ", "\n", " ")
 
-// writeBody streams the body (from its start if it is replayed).
+// writeBody streams the body (from its start if it is replayed). Failures
+// reading from the app come back as *bodyError, failures writing to the
+// parent as they are.
 func (o *outRequest) writeBody(w *bufio.Writer) error {
 	r, err := o.body.reader()
 	if err != nil {
@@ -89,7 +89,7 @@ func (o *outRequest) writeBody(w *bufio.Writer) error {
 	if o.body.length >= 0 {
 		n, err := io.Copy(w, io.LimitReader(r, o.body.length))
 		if err != nil {
-			return &bodyError{err}
+			return err
 		}
 		if n < o.body.length {
 			return &bodyError{io.ErrUnexpectedEOF}
@@ -98,7 +98,7 @@ func (o *outRequest) writeBody(w *bufio.Writer) error {
 	}
 	cw := httputil.NewChunkedWriter(w)
 	if _, err := io.Copy(cw, r); err != nil {
-		return &bodyError{err}
+		return err
 	}
 	if err := cw.Close(); err != nil {
 		return err

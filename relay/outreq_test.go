@@ -65,3 +65,19 @@ func TestWriteBodyChunked(t *testing.T) {
 		t.Fatalf("chunked body %q", got)
 	}
 }
+
+func TestNewOutRequestFramesBodyOnce(t *testing.T) {
+	r, _ := http.NewRequest("POST", "http://o.example/up", strings.NewReader("hello"))
+	r.Header.Set("Content-Length", "5") // as net/http's server leaves it
+	r.Header.Set("Expect", "100-continue")
+	o := newOutRequest(r)
+	for _, withBody := range []bool{false, true} {
+		got := head(t, o, "NTLM x", withBody)
+		if n := strings.Count(got, "Content-Length:"); n != 1 {
+			t.Fatalf("withBody=%v: %d Content-Length lines in\n%s", withBody, n, got)
+		}
+		if strings.Contains(got, "Expect") {
+			t.Fatalf("Expect reached the parent:\n%s", got)
+		}
+	}
+}

@@ -287,3 +287,22 @@ func TestErrorStatusMapping(t *testing.T) {
 		t.Fatal("errors.Is through Error")
 	}
 }
+
+func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.idleClose = 50 * time.Millisecond })
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	c := client(proxy)
+	for range 3 {
+		body := io.MultiReader(strings.NewReader(strings.Repeat("x", replayLimit)), strings.NewReader("tail")) // unknown length: chunked
+		resp, err := c.Post("http://origin.example/up", "text/plain", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if want := "body=65540"; resp.StatusCode != 200 || !strings.HasSuffix(string(b), want) {
+			t.Fatalf("got %d %q, want 200 ...%s", resp.StatusCode, b, want)
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}

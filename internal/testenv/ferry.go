@@ -97,6 +97,7 @@ func StartFerry(t testing.TB, configTOML string, env ...string) *Ferry {
 	f.cmd.Env = append(cleanEnv(), env...)
 	f.cmd.Env = append(f.cmd.Env, "HOME="+dir)
 	f.cmd.Stdout = io.Discard
+	f.cmd.SysProcAttr = childAttr()
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatalf("testenv: pipe: %v", err)
@@ -166,6 +167,9 @@ func (f *Ferry) Stderr() string {
 	return f.stderr.String()
 }
 
+// Pid is the ferry process's id, for CPU and memory measurements.
+func (f *Ferry) Pid() int { return f.cmd.Process.Pid }
+
 // Stop sends SIGTERM and waits up to 15 s for ferry to exit; it returns the
 // exit error (nil for exit 0). Later calls return the first result.
 func (f *Ferry) Stop() error {
@@ -174,7 +178,7 @@ func (f *Ferry) Stop() error {
 		select {
 		case <-f.done:
 		case <-time.After(15 * time.Second):
-			_ = f.cmd.Process.Kill()
+			_ = killGroup(f.cmd.Process.Pid)
 			<-f.done
 			f.waitErr = fmt.Errorf("ferry ignored SIGTERM for 15s and was killed (last error: %v)", f.waitErr)
 		}

@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -44,6 +43,9 @@ type SquidOptions struct {
 	Users map[string]string
 	// KDC supplies the keytab and Kerberos environment for negotiate.
 	KDC *KDC
+	// NTLM, with Auth ntlm, checks NTLMv2 responses against real
+	// passwords instead of ntlm_fake_auth's accepting anything.
+	NTLM *NTLMVerifier
 	// SSLPorts are the ports CONNECT may reach besides 443 (the origin's TLS port).
 	SSLPorts []int
 	// ClientIdlePconnTimeout, when set, makes squid close idle client
@@ -54,6 +56,9 @@ type SquidOptions struct {
 	// DigestNonceMaxCount limits how often a Digest nonce may be used (squid's
 	// default is 50) so tests can reach stale=true quickly.
 	DigestNonceMaxCount int
+	// WebSocket lets squid forward Upgrade: websocket requests (squid 5
+	// drops the Upgrade header unless told otherwise).
+	WebSocket bool
 	// Extra is appended to squid.conf verbatim.
 	Extra string
 }
@@ -71,6 +76,7 @@ type Squid struct {
 	done      chan struct{}
 	waitErr   error
 	stopOnce  sync.Once
+	lifeline  *os.File // closing it makes the watchdog kill squid
 	helperIn  string
 	helperOut string
 }
@@ -102,7 +108,9 @@ func StartSquid(t testing.TB, opts SquidOptions) *Squid {
 	case SquidAuthDigest:
 		Require(t, "squid digest_file_auth", filepath.Join(squidHelpers, "digest_file_auth"))
 	case SquidAuthNTLM:
-		Require(t, "squid ntlm_fake_auth", filepath.Join(squidHelpers, "ntlm_fake_auth"))
+		if opts.NTLM == nil {
+			Require(t, "squid ntlm_fake_auth", filepath.Join(squidHelpers, "ntlm_fake_auth"))
+		}
 	case SquidAuthNegotiate:
 		Require(t, "squid negotiate_kerberos_auth", filepath.Join(squidHelpers, "negotiate_kerberos_auth"))
 		if opts.KDC == nil {
@@ -144,8 +152,18 @@ func StartSquid(t testing.TB, opts SquidOptions) *Squid {
 	return nil
 }
 
+// squidWatchdog runs squid under a shell that kills it once its stdin, a
+// pipe only the test process holds, reaches EOF: when the test ends or dies.
+// squid switches to user proxy, which clears a parent-death signal, so it
+// cannot be tied to the test process any other way.
+const squidWatchdog = `exec 3<&0
+squid -N -f "$1" -n "$2" </dev/null 3<&- &
+sq=$!
+( read _ <&3; kill -KILL $sq 2>/dev/null ) &
+wait $sq`
+
 func (s *Squid) start(opts SquidOptions) error {
-	cmd := exec.Command("squid", "-N", "-f", s.conf, "-n", s.Name)
+	cmd := exec.Command("/bin/sh", "-c", squidWatchdog, "squid-watchdog", s.conf, s.Name)
 	cmd.Dir = s.Dir
 	cmd.Env = os.Environ()
 	if opts.KDC != nil {
@@ -157,13 +175,19 @@ func (s *Squid) start(opts SquidOptions) error {
 	}
 	defer out.Close()
 	cmd.Stdout, cmd.Stderr = out, out
-	// Its own process group, so a test binary killed by a signal does not
-	// leave helpers behind attached to our terminal.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
+	cmd.SysProcAttr = childAttr()
+	lifeline, held, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("squid watchdog pipe: %w", err)
+	}
+	cmd.Stdin = lifeline
+	err = cmd.Start()
+	lifeline.Close()
+	if err != nil {
+		held.Close()
 		return fmt.Errorf("start squid: %w", err)
 	}
-	s.cmd = cmd
+	s.cmd, s.lifeline = cmd, held
 	s.done = make(chan struct{})
 	go func() {
 		s.waitErr = cmd.Wait()
@@ -211,8 +235,9 @@ func (s *Squid) Stop() {
 }
 
 func (s *Squid) kill() {
-	// The negative pid signals the whole group: squid and its helpers.
-	_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
+	s.lifeline.Close()
+	// The watchdog's group holds squid; its helpers exit when squid's pipes close.
+	_ = killGroup(s.cmd.Process.Pid)
 	<-s.done
 }
 
@@ -260,12 +285,12 @@ func (s *Squid) FailedLogons() int {
 	return n
 }
 
-// AccessLog parses squid's access log. squid writes it through a buffer that
-// is flushed per line (buffered_logs off), so it is current when a response
-// has been received.
+// AccessLog parses squid's access log. squid logs a transaction when it
+// ends, which can be just after the client has read the whole response, so
+// AccessLog first waits for the log to stop growing (150 ms, at most 3 s).
 func (s *Squid) AccessLog() []AccessEntry {
 	var out []AccessEntry
-	for _, l := range readLines(filepath.Join(s.Dir, "access.log")) {
+	for _, l := range s.AccessLogLines() {
 		f := strings.Fields(l)
 		if len(f) != 7 {
 			continue
@@ -300,8 +325,33 @@ func (s *Squid) DeniedWithCredentials() int {
 	return n
 }
 
-// AccessLogLines returns the raw access log, for failure messages.
-func (s *Squid) AccessLogLines() []string { return readLines(filepath.Join(s.Dir, "access.log")) }
+// AccessLogLines returns the raw access log lines once the log has settled
+// (see AccessLog).
+func (s *Squid) AccessLogLines() []string {
+	path := filepath.Join(s.Dir, "access.log")
+	settle(path, 150*time.Millisecond, 3*time.Second)
+	return readLines(path)
+}
+
+// settle waits until the file at path has kept its size for quiet, or until
+// limit has passed.
+func settle(path string, quiet, limit time.Duration) {
+	size := func() int64 {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return -1
+		}
+		return fi.Size()
+	}
+	deadline := time.Now().Add(limit)
+	last, since := size(), time.Now()
+	for time.Now().Before(deadline) && time.Since(since) < quiet {
+		time.Sleep(25 * time.Millisecond)
+		if n := size(); n != last {
+			last, since = n, time.Now()
+		}
+	}
+}
 
 // ClientConnections counts the distinct client connections (source ports)
 // that carried the logged requests.
@@ -341,6 +391,9 @@ func (s *Squid) config(opts SquidOptions, authConf string) string {
 	}
 	// Uploads of hundreds of MB go through; the origin is on loopback.
 	p("request_body_max_size 0")
+	if opts.WebSocket {
+		p("http_upgrade_request_protocols websocket allow all")
+	}
 	p("forwarded_for delete")
 	p("via off")
 
@@ -413,7 +466,11 @@ func (s *Squid) writeAuthFiles(t testing.TB, opts SquidOptions) string {
 			p("auth_param digest nonce_max_count %d", opts.DigestNonceMaxCount)
 		}
 	case SquidAuthNTLM:
-		p("auth_param ntlm program %s", s.writeHelper(t, opts, "ntlm_fake_auth"))
+		if v := opts.NTLM; v != nil {
+			p("auth_param ntlm program %s", s.writeHelper(t, opts, v.Program))
+		} else {
+			p("auth_param ntlm program %s", s.writeHelper(t, opts, "ntlm_fake_auth"))
+		}
 		p("auth_param ntlm children 5 startup=1 idle=1")
 		p("auth_param ntlm keep_alive on")
 	case SquidAuthNegotiate:
@@ -424,7 +481,8 @@ func (s *Squid) writeAuthFiles(t testing.TB, opts SquidOptions) string {
 	return b.String()
 }
 
-// writeHelper writes a shell wrapper around a squid auth helper that copies
+// writeHelper writes a shell wrapper around a squid auth helper (a name in
+// squid's helper directory or an absolute path) that copies
 // every request line and every answer to a log, so tests can count what the
 // parent saw. tee writes each chunk as it reads it, so the helper protocol's
 // line-by-line exchange is not held up.
@@ -434,14 +492,23 @@ func (s *Squid) writeHelper(t testing.TB, opts SquidOptions, helper string, args
 	writeFile(t, s.helperOut, "", 0o666)
 	var b strings.Builder
 	b.WriteString("#!/bin/sh\n")
+	var env []string
 	if opts.KDC != nil {
-		for _, kv := range opts.KDC.Env {
-			k, v, _ := strings.Cut(kv, "=")
-			fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(v))
-		}
+		env = append(env, opts.KDC.Env...)
+	}
+	if opts.NTLM != nil {
+		env = append(env, opts.NTLM.Env...)
+	}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(v))
 	}
 	quoted := make([]string, 0, len(args)+1)
-	quoted = append(quoted, shellQuote(filepath.Join(squidHelpers, helper)))
+	program := helper
+	if !filepath.IsAbs(program) {
+		program = filepath.Join(squidHelpers, helper)
+	}
+	quoted = append(quoted, shellQuote(program))
 	for _, a := range args {
 		quoted = append(quoted, shellQuote(a))
 	}
@@ -451,7 +518,7 @@ func (s *Squid) writeHelper(t testing.TB, opts SquidOptions, helper string, args
 		filter = fmt.Sprintf(" | sed -u 's|^TT .*|TT %s|'", fakeNTLMChallenge(t))
 	}
 	fmt.Fprintf(&b, "tee -a %s | %s%s | tee -a %s\n", shellQuote(s.helperIn), strings.Join(quoted, " "), filter, shellQuote(s.helperOut))
-	path := filepath.Join(s.Dir, helper+".sh")
+	path := filepath.Join(s.Dir, filepath.Base(helper)+".logging.sh")
 	writeFile(t, path, b.String(), 0o755)
 	return path
 }

@@ -19,6 +19,39 @@ import (
 func TestSquidFakeNTLMAcceptsGoNTLMSSP(t *testing.T) {
 	o := StartOrigin(t)
 	sq := StartSquid(t, SquidOptions{Auth: SquidAuthNTLM})
+	if got := goNTLMStatus(t, sq, o.URL+"/echo", `CORP\alice`, "secret"); got != http.StatusOK {
+		t.Fatalf("type 3: status %d, want 200", got)
+	}
+	if got := sq.Handshakes(); got != 1 {
+		t.Errorf("Handshakes = %d, want 1", got)
+	}
+	if log := sq.AccessLog(); len(log) != 2 || log[1].User != `CORP\alice` {
+		t.Errorf("access log = %+v, want a 407 then a 200 for CORP\\alice", log)
+	}
+}
+
+// The logging wrapper also sits in front of a real NTLM verifier, so tests
+// can count the failed logons a domain controller would count.
+func TestSquidVerifiedNTLMCountsFailedLogons(t *testing.T) {
+	o := StartOrigin(t)
+	v := StartNTLMVerifier(t, map[string]string{"ferrybob": "Right-pw 1"})
+	sq := StartSquid(t, SquidOptions{Auth: SquidAuthNTLM, NTLM: v})
+	if got := goNTLMStatus(t, sq, o.URL+"/echo", v.Domain+`\ferrybob`, "Right-pw 1"); got != http.StatusOK {
+		t.Errorf("right password: status %d, want 200", got)
+	}
+	if got := goNTLMStatus(t, sq, o.URL+"/echo", v.Domain+`\ferrybob`, "wrong"); got != http.StatusProxyAuthRequired {
+		t.Errorf("wrong password: status %d, want 407", got)
+	}
+	if hs, failed := sq.Handshakes(), sq.FailedLogons(); hs != 2 || failed != 1 {
+		t.Errorf("Handshakes, FailedLogons = %d, %d; want 2, 1\nhelper said %q", hs, failed, sq.HelperAnswers())
+	}
+}
+
+// goNTLMStatus does the NTLM handshake with go-ntlmssp (the library ferry's
+// NTLM scheme builds on) on one connection to squid and returns the status
+// of the authenticated leg.
+func goNTLMStatus(t *testing.T, sq *Squid, target, user, password string) int {
+	t.Helper()
 	conn, err := net.Dial("tcp", sq.Addr)
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +61,7 @@ func TestSquidFakeNTLMAcceptsGoNTLMSSP(t *testing.T) {
 	br := bufio.NewReader(conn)
 	send := func(auth string) *http.Response {
 		t.Helper()
-		req, _ := http.NewRequest("GET", o.URL+"/echo", nil)
+		req, _ := http.NewRequest("GET", target, nil)
 		req.Header.Set("Proxy-Authorization", auth)
 		if err := req.WriteProxy(conn); err != nil {
 			t.Fatal(err)
@@ -63,17 +96,9 @@ func TestSquidFakeNTLMAcceptsGoNTLMSSP(t *testing.T) {
 	if challenge == nil {
 		t.Fatalf("no NTLM challenge in %q", resp.Header.Values("Proxy-Authenticate"))
 	}
-	am, err := ntlmssp.NewAuthenticateMessage(challenge, `CORP\alice`, "secret", nil)
+	am, err := ntlmssp.NewAuthenticateMessage(challenge, user, password, nil)
 	if err != nil {
-		t.Fatalf("go-ntlmssp refuses ntlm_fake_auth's challenge: %v", err)
+		t.Fatalf("go-ntlmssp refuses squid's challenge: %v", err)
 	}
-	if resp := send("NTLM " + base64.StdEncoding.EncodeToString(am)); resp.StatusCode != http.StatusOK {
-		t.Fatalf("type 3: status %d, want 200", resp.StatusCode)
-	}
-	if got := sq.Handshakes(); got != 1 {
-		t.Errorf("Handshakes = %d, want 1", got)
-	}
-	if log := sq.AccessLog(); len(log) != 2 || log[1].User != `CORP\alice` {
-		t.Errorf("access log = %+v, want a 407 then a 200 for CORP\\alice", log)
-	}
+	return send("NTLM " + base64.StdEncoding.EncodeToString(am)).StatusCode
 }

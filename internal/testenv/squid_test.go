@@ -174,3 +174,28 @@ func TestTwoSquidsRunSideBySide(t *testing.T) {
 		t.Errorf("second squid stopped with the first: %v", err)
 	}
 }
+
+func TestSquidForwardsWebSocketUpgrade(t *testing.T) {
+	o := StartOrigin(t)
+	sq := StartSquid(t, SquidOptions{WebSocket: true})
+	c, err := net.Dial("tcp", sq.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(c, "GET %s/ws HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", o.URL, strings.TrimPrefix(o.URL, "http://"))
+	br := bufio.NewReader(c)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusSwitchingProtocols {
+		t.Fatalf("status %d, want 101", resp.StatusCode)
+	}
+	fmt.Fprint(c, "ping")
+	buf := make([]byte, 4)
+	if _, err := io.ReadFull(br, buf); err != nil || string(buf) != "ping" {
+		t.Fatalf("echo after upgrade: %q, %v", buf, err)
+	}
+}

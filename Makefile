@@ -1,0 +1,28 @@
+# Developer shortcuts; CI runs .ci/run, which calls the same test command.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+
+.PHONY: build test lint fuzz bench
+build:
+	go build -ldflags '$(LDFLAGS)' -o ferry ./cmd/ferry
+
+test:
+	go test -race -count=1 ./...
+
+lint:
+	test -z "$$(gofmt -l .)"
+	go vet ./...
+	staticcheck ./...
+
+# Each fuzz target for FUZZTIME (default 30s).
+FUZZTIME ?= 30s
+fuzz:
+	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -h -o '^func Fuzz[A-Za-z0-9_]*' | sort -u | sed 's/func //'); do \
+		pkg=$$(dirname $$(grep -rl --include='*_test.go' "^func $$spec(" . | head -1)); \
+		echo "== $$spec in $$pkg"; go test -run XXX -fuzz "^$$spec$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+# Side by side with Debian's cntlm and a direct connection (needs squid, cntlm,
+# winbind; run as root). FERRY_BENCH_SECONDS sets each measurement's length.
+bench:
+	FERRY_BENCH=1 go test -count=1 -run TestBench -v -timeout 30m ./bench
