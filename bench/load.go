@@ -24,8 +24,13 @@ type Load struct {
 type Result struct {
 	Requests int
 	Errors   int
-	Elapsed  time.Duration
-	P50, P99 time.Duration
+	// Reconnects counts keep-alive connections the relay closed after a
+	// response without saying so: the client dials again, as browsers do.
+	Reconnects int
+	// FirstError describes one failure, for the report.
+	FirstError string
+	Elapsed    time.Duration
+	P50, P99   time.Duration
 }
 
 // RPS is requests per second.
@@ -47,8 +52,9 @@ func (l Load) Run() (Result, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lat, n, errs, err := worker(l.Proxy, req, deadline)
+			lat, n, errs, reconnects, err := worker(l.Proxy, req, deadline)
 			mu.Lock()
+			res.Reconnects += reconnects
 			all = append(all, lat...)
 			res.Requests += n
 			res.Errors += errs
@@ -65,15 +71,19 @@ func (l Load) Run() (Result, error) {
 		res.P50 = all[len(all)/2]
 		res.P99 = all[len(all)*99/100]
 	}
-	if res.Requests == 0 && firstErr != nil {
-		return res, firstErr
+	if firstErr != nil {
+		res.FirstError = firstErr.Error()
+		if res.Requests == 0 {
+			return res, firstErr
+		}
 	}
 	return res, nil
 }
 
-func worker(proxy string, req []byte, deadline time.Time) (lat []time.Duration, n, errs int, err error) {
+func worker(proxy string, req []byte, deadline time.Time) (lat []time.Duration, n, errs, reconnects int, err error) {
 	var c net.Conn
 	var br *bufio.Reader
+	var used bool // c carried a request before
 	get := &http.Request{Method: http.MethodGet}
 	for time.Now().Before(deadline) {
 		if c == nil {
@@ -84,10 +94,23 @@ func worker(proxy string, req []byte, deadline time.Time) (lat []time.Duration, 
 				continue
 			}
 			br = bufio.NewReader(c)
+			used = false
 		}
 		_ = c.SetDeadline(time.Now().Add(30 * time.Second))
 		t0 := time.Now()
-		if _, err = c.Write(req); err != nil {
+		_, werr := c.Write(req)
+		if werr == nil {
+			_, werr = br.Peek(1)
+		}
+		if werr != nil && used {
+			reconnects++
+			c.Close()
+			c = nil
+			continue
+		}
+		used = true
+		if werr != nil {
+			err = werr
 			errs++
 			c.Close()
 			c = nil
@@ -106,7 +129,7 @@ func worker(proxy string, req []byte, deadline time.Time) (lat []time.Duration, 
 		lat = append(lat, time.Since(t0))
 		if resp.StatusCode != http.StatusOK {
 			errs++
-			err = fmt.Errorf("status %d", resp.StatusCode)
+			err = fmt.Errorf("status %d %s", resp.StatusCode, resp.Header.Get("Proxy-Status"))
 		} else {
 			n++
 		}
@@ -118,7 +141,7 @@ func worker(proxy string, req []byte, deadline time.Time) (lat []time.Duration, 
 	if c != nil {
 		c.Close()
 	}
-	return lat, n, errs, err
+	return lat, n, errs, reconnects, err
 }
 
 func hostOf(rawURL string) string {

@@ -32,7 +32,8 @@ type Config struct {
 	ClientIdleTimeout     time.Duration // an idle client keep-alive connection (120s)
 	ReadHeaderTimeout     time.Duration // a client's request head (30s)
 	ShutdownTimeout       time.Duration // draining on stop (10s)
-	// MaxIdlePerParent bounds the idle pool per parent (64).
+	// MaxIdlePerParent bounds the idle pool per parent (256): enough for
+	// a build tool's burst of parallel connections to find them again.
 	MaxIdlePerParent int
 
 	// Logger receives the relay's logs; nil means slog.Default().

@@ -38,7 +38,7 @@ const (
 	defaultClientIdleTimeout     = 120 * time.Second
 	defaultReadHeaderTimeout     = 30 * time.Second
 	defaultShutdownTimeout       = 10 * time.Second
-	defaultMaxIdlePerParent      = 64
+	defaultMaxIdlePerParent      = 256
 	maxHeaderBytes               = 64 << 10
 )
 
