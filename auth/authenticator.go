@@ -28,7 +28,7 @@ func New(cfg Config) (*Authenticator, error) {
 	if fixed == "none" {
 		return a, nil
 	}
-	hasSecret := cfg.Password != "" || len(cfg.NTHash) > 0
+	hasSecret := cfg.Password != "" || len(cfg.NTHash) > 0 || len(cfg.NTLMv2Hash) > 0
 	for _, name := range strength {
 		if fixed != "auto" && fixed != name {
 			continue
@@ -123,4 +123,18 @@ func (a *Authenticator) Names() []string {
 		out = append(out, s.Name())
 	}
 	return out
+}
+
+// Close stops the schemes' background work (Kerberos ticket renewal). The
+// relay calls it when a reload replaces the Authenticator.
+func (a *Authenticator) Close() error {
+	if a == nil {
+		return nil
+	}
+	for _, s := range a.schemes {
+		if c, ok := s.(interface{ Close() error }); ok {
+			_ = c.Close()
+		}
+	}
+	return nil
 }

@@ -18,6 +18,10 @@ type Config struct {
 	Workstation string
 	// NTHash, when set, stands in for Password for NTLM (16 bytes).
 	NTHash []byte
+	// NTLMv2Hash, when set and neither Password nor NTHash is, is the
+	// NTLMv2 key (cntlm's PassNTLMv2, see ParseCntlmHash): NTOWFv2 for User
+	// and the upper-cased Domain, so it works only for those two.
+	NTLMv2Hash []byte
 	// Krb5Conf is the krb5.conf path; empty means $KRB5_CONFIG or /etc/krb5.conf.
 	Krb5Conf string
 	// CCache is the Kerberos ticket cache; empty means $KRB5CCNAME or the default FILE cache.

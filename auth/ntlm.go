@@ -20,14 +20,17 @@ type ntlmScheme struct {
 	// ntHash stands in for the password from construction on, so the
 	// password itself is never kept nor passed around.
 	ntHash []byte
+	// ntlmv2Key, when set instead of ntHash, is NTOWFv2 itself (cntlm's
+	// PassNTLMv2); go-ntlmssp cannot use it, so ferry's own builder answers.
+	ntlmv2Key []byte
 	// now and clientChallenge feed buildNTLMv2Authenticate; tests fix them.
 	now             func() time.Time
 	clientChallenge func() [8]byte
 }
 
 // NewNTLM returns the NTLM scheme for cfg's user (alice with cfg.Domain,
-// DOMAIN\alice or alice@REALM) and cfg.Password, or cfg.NTHash when no
-// password is set.
+// DOMAIN\alice or alice@REALM) and cfg.Password, or else cfg.NTHash, or
+// else cfg.NTLMv2Hash.
 func NewNTLM(cfg Config) (Scheme, error) {
 	user, domain := SplitUser(cfg.User, cfg.Domain)
 	if user == "" {
@@ -47,6 +50,14 @@ func NewNTLM(cfg Config) (Scheme, error) {
 		s.ntHash = append([]byte(nil), cfg.NTHash...)
 	case len(cfg.NTHash) > 0:
 		return nil, fmt.Errorf("ntlm: NT hash is %d bytes, want 16", len(cfg.NTHash))
+	case len(cfg.NTLMv2Hash) == 16:
+		s.ntlmv2Key = append([]byte(nil), cfg.NTLMv2Hash...)
+		// cntlm's key is NTOWFv2 for the upper-cased domain (see
+		// cntlmNTLMv2Key); the server recomputes it from the domain the
+		// AUTHENTICATE message names, so that one must be upper-cased too.
+		s.domain = strings.ToUpper(domain)
+	case len(cfg.NTLMv2Hash) > 0:
+		return nil, fmt.Errorf("ntlm: NTLMv2 hash is %d bytes, want 16", len(cfg.NTLMv2Hash))
 	default:
 		return nil, fmt.Errorf("ntlm: no password or NT hash for %s: %w", cfg.Identity(), ErrNoCredentials)
 	}
@@ -126,12 +137,18 @@ func (s *ntlmScheme) authenticate(challenge []byte) ([]byte, error) {
 	if s.domain != "" {
 		user = s.domain + `\` + s.user
 	}
-	// PasswordHashed takes the NT hash in hex; ours is always valid hex, so
-	// no hex error can echo part of the secret.
-	msg, libErr := ntlmssp.NewAuthenticateMessage(challenge, user, hex.EncodeToString(s.ntHash),
-		&ntlmssp.AuthenticateMessageOptions{WorkstationName: s.workstation, PasswordHashed: true})
-	if libErr == nil {
-		return msg, nil
+	ntowf2 := s.ntlmv2Key
+	var libErr error
+	if ntowf2 == nil {
+		// PasswordHashed takes the NT hash in hex; ours is always valid
+		// hex, so no hex error can echo part of the secret.
+		var msg []byte
+		msg, libErr = ntlmssp.NewAuthenticateMessage(challenge, user, hex.EncodeToString(s.ntHash),
+			&ntlmssp.AuthenticateMessageOptions{WorkstationName: s.workstation, PasswordHashed: true})
+		if libErr == nil {
+			return msg, nil
+		}
+		ntowf2 = ntowfv2(s.ntHash, s.user, s.domain)
 	}
 	// go-ntlmssp rejects challenges with unreadable optional fields; see
 	// buildNTLMv2Authenticate for what ferry answers instead.
@@ -139,18 +156,18 @@ func (s *ntlmScheme) authenticate(challenge []byte) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("malformed type 2 message: %w", err)
 	}
-	msg, err = buildNTLMv2Authenticate(c, ntlmv2Input{
-		ntowf2:          ntowfv2(s.ntHash, s.user, s.domain),
+	msg, err := buildNTLMv2Authenticate(c, ntlmv2Input{
+		ntowf2:          ntowf2,
 		user:            s.user,
 		domain:          s.domain,
 		workstation:     s.workstation,
 		now:             s.now(),
 		clientChallenge: s.clientChallenge(),
 	})
-	if err != nil {
+	if err != nil && libErr != nil {
 		return nil, fmt.Errorf("%w (go-ntlmssp: %v)", err, libErr)
 	}
-	return msg, nil
+	return msg, err
 }
 
 func (s *ntlmScheme) identity() string {

@@ -32,6 +32,15 @@ type Config struct {
 	ClientIdleTimeout     time.Duration // an idle client keep-alive connection (120s)
 	ReadHeaderTimeout     time.Duration // a client's request head (30s)
 	ShutdownTimeout       time.Duration // draining on stop (10s)
+	// TunnelIdleTimeout closes a CONNECT tunnel or upgraded connection
+	// that carried nothing either way for this long (zero: never).
+	TunnelIdleTimeout time.Duration
+	// MaxConns bounds the app connections served at once (4096); past it,
+	// new connections get a 503 that says why.
+	MaxConns int
+	// MaxHeaderBytes bounds an app's request line and headers (64 KiB);
+	// past it the app gets 431.
+	MaxHeaderBytes int
 	// MaxIdlePerParent bounds the idle pool per parent (256): enough for
 	// a build tool's burst of parallel connections to find them again.
 	MaxIdlePerParent int

@@ -26,7 +26,7 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 		out.Body = nil
 	}
 	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
-	resp, err := s.direct.RoundTrip(out)
+	resp, err := s.gen.Load().direct.RoundTrip(out)
 	if err != nil {
 		if r.Context().Err() != nil {
 			return
@@ -47,7 +47,7 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 
 // dialDirect opens a tunnel's connection straight to the origin.
 func (s *Server) dialDirect(r *http.Request, hostport string) (net.Conn, *bufio.Reader, *Error) {
-	nc, err := s.set.dialer.DialContext(r.Context(), "tcp", hostport)
+	nc, err := s.gen.Load().set.dialer.DialContext(r.Context(), "tcp", hostport)
 	if err != nil {
 		e := dialError(err, hostport, false)
 		e.What = "cannot reach " + hostport + " directly (it matches no_proxy)"

@@ -7,26 +7,30 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 )
 
-// Server is ferry's HTTP proxy: its listeners, its parents and its router.
+// Server is ferry's HTTP proxy: its listeners and the current generation
+// of parents, routing and credentials.
 type Server struct {
-	cfg       Config
-	set       *settings
-	log       *slog.Logger
-	upstreams []*Upstream
-	router    Router
-	direct    *http.Transport
-	srv       *http.Server
-	tunnels   tunnelSet
-	started   time.Time
+	log     *slog.Logger
+	version string
+	gen     atomic.Pointer[generation]
+	srv     *http.Server
+	tunnels tunnelSet
+	started time.Time
+	conns   connLimit
 
-	mu  sync.Mutex
-	lns []net.Listener
+	mu      sync.Mutex
+	lns     map[string]net.Listener // by configured address
+	serving bool
+	errc    chan error // a listener that failed while serving
 }
 
 // Defaults for Config's zero values.
@@ -39,7 +43,8 @@ const (
 	defaultReadHeaderTimeout     = 30 * time.Second
 	defaultShutdownTimeout       = 10 * time.Second
 	defaultMaxIdlePerParent      = 256
-	maxHeaderBytes               = 64 << 10
+	defaultMaxConns              = 4096
+	defaultMaxHeaderBytes        = 64 << 10
 )
 
 func orDefault[T comparable](v, d T) T {
@@ -59,78 +64,145 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	guard := cfg.Guard
-	if guard == nil {
-		var cooldown time.Duration
-		if cfg.Auth != nil {
-			cooldown = cfg.Auth.Config().LockoutCooldown
-		}
-		guard = auth.NewGuard(cooldown, nil)
-	}
-	set := &settings{
-		auth:          cfg.Auth,
-		guard:         guard,
-		log:           log,
-		dialer:        net.Dialer{Timeout: orDefault(cfg.ConnectTimeout, defaultConnectTimeout), KeepAlive: 30 * time.Second},
-		headerTimeout: orDefault(cfg.ResponseHeaderTimeout, defaultResponseHeaderTimeout),
-		idleTimeout:   orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout),
-		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
-	}
-	np, err := ParseNoProxy(cfg.NoProxy)
+	g, err := newGeneration(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, set: set, log: log}
-	for _, p := range cfg.Parents {
-		if _, _, err := net.SplitHostPort(p); err != nil {
-			return nil, fmt.Errorf("parent %q: want host:port: %w", p, err)
-		}
-		s.upstreams = append(s.upstreams, newUpstream(p, set))
-	}
-	s.router = &staticRouter{noProxy: np, parents: s.upstreams}
-	s.direct = &http.Transport{
-		Proxy:                 nil,
-		DialContext:           set.dialer.DialContext,
-		MaxIdleConnsPerHost:   16,
-		IdleConnTimeout:       set.idleTimeout,
-		ResponseHeaderTimeout: set.headerTimeout,
-		DisableCompression:    true,
-	}
+	s := &Server{log: log, version: cfg.Version, lns: map[string]net.Listener{}, errc: make(chan error, 1)}
+	s.gen.Store(g)
+	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
 	s.srv = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
 		IdleTimeout:       orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout),
-		MaxHeaderBytes:    maxHeaderBytes,
+		MaxHeaderBytes:    orDefault(cfg.MaxHeaderBytes, defaultMaxHeaderBytes),
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		ConnState:         s.conns.track,
 	}
 	return s, nil
 }
 
-// Upstreams returns the parents in configured order.
-func (s *Server) Upstreams() []*Upstream { return s.upstreams }
+// Upstreams returns the current parents in configured order.
+func (s *Server) Upstreams() []*Upstream { return s.gen.Load().upstreams }
 
-// Guard returns the lockout guard.
-func (s *Server) Guard() *auth.Guard { return s.set.guard }
+// Guard returns the current lockout guard.
+func (s *Server) Guard() *auth.Guard { return s.gen.Load().set.guard }
 
-// Listen opens the listeners and returns their addresses.
+// Listen opens the configured listeners and returns their addresses.
 func (s *Server) Listen() ([]net.Addr, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var addrs []net.Addr
+	if err := s.syncListeners(s.gen.Load().cfg.Listen); err != nil {
+		return nil, err
+	}
+	return s.addrsLocked(), nil
+}
+
+// Addrs returns the addresses of the open listeners.
+func (s *Server) Addrs() []net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addrsLocked()
+}
+
+func (s *Server) addrsLocked() []net.Addr {
+	var out []net.Addr
+	for _, a := range s.gen.Load().cfg.Listen {
+		if ln, ok := s.lns[a]; ok {
+			out = append(out, ln.Addr())
+		}
+	}
+	return out
+}
+
+// syncListeners opens the addresses in want that are not open and closes
+// the open ones not in want. Nothing changes if one fails to open.
+func (s *Server) syncListeners(want []string) error {
 	var lc net.ListenConfig
-	for _, a := range s.cfg.Listen {
+	// A listener opened as 127.0.0.1:0 stays when the new config names the
+	// address it got.
+	for k, ln := range s.lns {
+		if a := ln.Addr().String(); k != a && slices.Contains(want, a) {
+			delete(s.lns, k)
+			s.lns[a] = ln
+		}
+	}
+	opened := map[string]net.Listener{}
+	for _, a := range want {
+		if _, ok := s.lns[a]; ok {
+			continue
+		}
+		if _, ok := opened[a]; ok {
+			continue
+		}
 		ln, err := lc.Listen(context.Background(), "tcp", a)
 		if err != nil {
-			for _, l := range s.lns {
+			for _, l := range opened {
 				l.Close()
 			}
-			s.lns = nil
-			return nil, fmt.Errorf("listen on %s: %w (is another proxy, or ferry itself, already running there?)", a, err)
+			return fmt.Errorf("listen on %s: %w (is another proxy, or ferry itself, already running there?)", a, err)
 		}
-		s.lns = append(s.lns, ln)
-		addrs = append(addrs, ln.Addr())
+		opened[a] = ln
 	}
-	return addrs, nil
+	for a, ln := range s.lns {
+		if !slices.Contains(want, a) {
+			delete(s.lns, a)
+			ln.Close()
+			s.log.Info("ferry stopped listening", "addr", ln.Addr().String())
+		}
+	}
+	for a, ln := range opened {
+		s.lns[a] = ln
+		if s.serving {
+			s.log.Info("ferry listening", "addr", ln.Addr().String())
+			go s.serveListener(ln)
+		}
+	}
+	return nil
+}
+
+func (s *Server) serveListener(ln net.Listener) {
+	err := s.srv.Serve(ln)
+	s.mu.Lock()
+	mine := false
+	for _, l := range s.lns {
+		mine = mine || l == ln
+	}
+	s.mu.Unlock()
+	if mine && !errors.Is(err, http.ErrServerClosed) {
+		select {
+		case s.errc <- err:
+		default:
+		}
+	}
+}
+
+// Reload applies a new configuration without dropping anything under way:
+// new requests use the new parents, routing and credentials (the lockout
+// guard starts afresh), listeners are opened and closed to match, tunnels and
+// requests in flight finish on the old ones. App-side timeouts and limits
+// keep their values until a restart. On error nothing changes.
+func (s *Server) Reload(cfg Config) error {
+	if len(cfg.Listen) == 0 {
+		cfg.Listen = []string{DefaultListen}
+	}
+	g, err := newGeneration(cfg, s.log)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	err = s.syncListeners(cfg.Listen)
+	var old *generation
+	if err == nil {
+		old = s.gen.Swap(g)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	old.retire()
+	s.log.Info("configuration reloaded", "parents", strings.Join(cfg.Parents, " "))
+	return nil
 }
 
 // Serve serves until ctx is done, then stops accepting, lets in-flight
@@ -138,18 +210,18 @@ func (s *Server) Listen() ([]net.Addr, error) {
 // and returns nil.
 func (s *Server) Serve(ctx context.Context) error {
 	s.mu.Lock()
-	lns := s.lns
-	s.mu.Unlock()
-	if len(lns) == 0 {
+	if len(s.lns) == 0 {
+		s.mu.Unlock()
 		return errors.New("relay: Serve called before Listen")
 	}
+	s.serving = true
 	s.started = time.Now()
-	errc := make(chan error, len(lns))
-	for _, ln := range lns {
-		go func() { errc <- s.srv.Serve(ln) }()
+	for _, ln := range s.lns {
+		go s.serveListener(ln)
 	}
-	janitorDone := make(chan struct{})
+	s.mu.Unlock()
 	jctx, stopJanitor := context.WithCancel(context.Background())
+	janitorDone := make(chan struct{})
 	go func() {
 		defer close(janitorDone)
 		s.janitor(jctx)
@@ -157,11 +229,15 @@ func (s *Server) Serve(ctx context.Context) error {
 	var serveErr error
 	select {
 	case <-ctx.Done():
-	case serveErr = <-errc:
+	case serveErr = <-s.errc:
 	}
 	s.log.Info("stopping: draining in-flight requests and tunnels", "tunnels", s.tunnels.count())
-	sctx, cancel := context.WithTimeout(context.Background(), orDefault(s.cfg.ShutdownTimeout, defaultShutdownTimeout))
+	g := s.gen.Load()
+	sctx, cancel := context.WithTimeout(context.Background(), orDefault(g.cfg.ShutdownTimeout, defaultShutdownTimeout))
 	defer cancel()
+	s.mu.Lock()
+	s.lns = map[string]net.Listener{} // Shutdown closes them
+	s.mu.Unlock()
 	_ = s.srv.Shutdown(sctx)
 	drained := make(chan struct{})
 	go func() { s.tunnels.wg.Wait(); close(drained) }()
@@ -173,28 +249,23 @@ func (s *Server) Serve(ctx context.Context) error {
 	_ = s.srv.Close()
 	stopJanitor()
 	<-janitorDone
-	for _, u := range s.upstreams {
-		u.closeIdle(0)
-	}
-	s.direct.CloseIdleConnections()
-	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
-		return serveErr
-	}
-	return nil
+	g.retire()
+	return serveErr
 }
 
 // janitor closes pooled connections that stayed idle too long, so the
 // parent's own idle timeout rarely meets a request.
 func (s *Server) janitor(ctx context.Context) {
-	t := time.NewTicker(s.set.idleTimeout / 2)
+	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			for _, u := range s.upstreams {
-				u.closeIdle(s.set.idleTimeout)
+			g := s.gen.Load()
+			for _, u := range g.upstreams {
+				u.closeIdle(g.set.idleTimeout)
 			}
 		}
 	}
@@ -216,10 +287,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // isSelf reports whether hostport is one of ferry's own listeners, so
 // http://127.0.0.1:3128/ shows the status instead of looping.
 func (s *Server) isSelf(hostport string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, ln := range s.lns {
-		if ln.Addr().String() == hostport {
+	for _, a := range s.Addrs() {
+		if a.String() == hostport {
 			return true
 		}
 	}
@@ -237,8 +306,8 @@ func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	fmt.Fprintf(w, "ferry %s is running (up %s).\nPoint apps at it with http_proxy=http://%s and https_proxy=http://%s\n\n",
-		orDefault(s.cfg.Version, "dev"), time.Since(s.started).Round(time.Second), r.Host, r.Host)
-	for _, u := range s.upstreams {
+		orDefault(s.version, "dev"), time.Since(s.started).Round(time.Second), r.Host, r.Host)
+	for _, u := range s.Upstreams() {
 		st := u.Stats()
 		state := "up"
 		if !st.Up {
@@ -247,7 +316,7 @@ func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "parent %s: %s; scheme %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
 			st.Addr, state, orDefault(st.Scheme, "-"), st.Idle, st.Requests, st.Handshakes, st.FailedLogons)
 	}
-	for _, lo := range s.set.guard.Snapshot() {
+	for _, lo := range s.Guard().Snapshot() {
 		fmt.Fprintf(w, "credentials resting until %s after a rejection\n", lo.Until.Format(time.TimeOnly))
 	}
 }

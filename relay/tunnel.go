@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // serveConnect opens a tunnel: through a parent's CONNECT, or directly for
@@ -19,7 +21,7 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}
-	dec, err := s.router.Route(r.Context(), hostport)
+	dec, err := s.gen.Load().router.Route(r.Context(), hostport)
 	if err != nil {
 		writeError(w, asError(err, hostport))
 		return
@@ -76,7 +78,7 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 		up.Close()
 		return
 	}
-	s.splice(cc, brw.Reader, up, upBuf)
+	s.splice(cc, brw.Reader, up, upBuf, s.gen.Load().set.tunnelIdle)
 }
 
 // upgrade finishes a 101 Switching Protocols (WebSocket) by handing the
@@ -101,27 +103,33 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Resp
 		return
 	}
 	s.log.Debug("upgraded", "url", redactURL(r), "protocol", proto)
-	s.splice(cc, brw.Reader, up, upBuf)
+	s.splice(cc, brw.Reader, up, upBuf, s.gen.Load().set.tunnelIdle)
 }
 
 // splice copies both ways until both sides are done, passing half-closes
 // on (a side that finished sending gets CloseWrite, the other direction
 // goes on). Bytes already buffered on either side go first; after that
-// io.Copy between TCP connections uses splice(2) on Linux.
-func (s *Server) splice(a net.Conn, aBuf *bufio.Reader, b io.ReadWriteCloser, bBuf *bufio.Reader) {
+// io.Copy between TCP connections uses splice(2) on Linux. With an idle
+// timeout, a tunnel that carried nothing either way for that long is closed.
+func (s *Server) splice(a net.Conn, aBuf *bufio.Reader, b io.ReadWriteCloser, bBuf *bufio.Reader, idle time.Duration) {
 	if !s.tunnels.add(a, b) {
 		a.Close()
 		b.Close()
 		return
 	}
 	defer s.tunnels.done(a, b)
+	var act *activity
+	if idle > 0 {
+		act = &activity{idle: idle}
+		act.touch()
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		pipe(b, a, aBuf)
+		pipe(b, a, aBuf, act)
 	}()
-	pipe(a, b, bBuf)
+	pipe(a, b, bBuf, act)
 	wg.Wait()
 	a.Close()
 	b.Close()
@@ -129,14 +137,18 @@ func (s *Server) splice(a net.Conn, aBuf *bufio.Reader, b io.ReadWriteCloser, bB
 
 // pipe copies src (after what buf holds of it) to dst, then half-closes dst;
 // on an error it closes both so the other direction ends too.
-func pipe(dst, src io.ReadWriteCloser, buf *bufio.Reader) {
+func pipe(dst, src io.ReadWriteCloser, buf *bufio.Reader, act *activity) {
 	var err error
 	if buf != nil && buf.Buffered() > 0 {
 		data, _ := buf.Peek(buf.Buffered())
 		_, err = dst.Write(data)
 	}
 	if err == nil {
-		_, err = io.Copy(dst, src)
+		if act != nil {
+			err = act.copy(dst, src)
+		} else {
+			_, err = io.Copy(dst, src)
+		}
 	}
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		dst.Close()
@@ -149,6 +161,51 @@ func pipe(dst, src io.ReadWriteCloser, buf *bufio.Reader) {
 		dst.Close()
 	}
 }
+
+// activity is the last time either direction of a tunnel moved bytes.
+type activity struct {
+	idle time.Duration
+	last atomic.Int64 // unix nanoseconds
+}
+
+func (a *activity) touch() { a.last.Store(time.Now().UnixNano()) }
+
+// copy is io.Copy with read deadlines: a read that times out ends the copy
+// only if the other direction was idle as well.
+func (a *activity) copy(dst io.Writer, src io.Reader) error {
+	dl, ok := src.(interface{ SetReadDeadline(time.Time) error })
+	if !ok {
+		_, err := io.Copy(dst, src)
+		return err
+	}
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	for {
+		_ = dl.SetReadDeadline(time.Now().Add(a.idle))
+		n, err := src.Read(*bp)
+		if n > 0 {
+			a.touch()
+			if _, werr := dst.Write((*bp)[:n]); werr != nil {
+				return werr
+			}
+		}
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			if time.Since(time.Unix(0, a.last.Load())) < a.idle {
+				continue
+			}
+			return errTunnelIdle
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+var errTunnelIdle = errors.New("tunnel idle")
 
 // tunnelSet tracks open tunnels so shutdown can wait for them, then close
 // what is left.

@@ -34,6 +34,10 @@ type Upstream struct {
 	logon    chan struct{}
 	verified atomic.Bool
 
+	// retired means a reload replaced this Upstream: connections coming
+	// back from requests under way are closed, not pooled.
+	retired atomic.Bool
+
 	requests     atomic.Int64
 	handshakes   atomic.Int64
 	dials        atomic.Int64
@@ -49,6 +53,7 @@ type settings struct {
 	headerTimeout time.Duration
 	idleTimeout   time.Duration
 	maxIdle       int
+	tunnelIdle    time.Duration // zero: tunnels may idle forever
 }
 
 func newUpstream(addr string, cfg *settings) *Upstream {
@@ -173,7 +178,7 @@ func (u *Upstream) dial(ctx context.Context) (*upConn, error) {
 
 // put returns a connection to the pool, or closes it.
 func (u *Upstream) put(c *upConn) {
-	if c.broken {
+	if c.broken || u.retired.Load() {
 		c.close()
 		return
 	}

@@ -27,6 +27,7 @@ type Config struct {
 	NoProxy  []string
 	Auth     auth.Config
 	Timeouts Timeouts
+	Limits   Limits
 	// Warnings are problems that do not stop ferry, for the log.
 	Warnings []string
 
@@ -43,6 +44,13 @@ type Timeouts struct {
 	ClientIdle     time.Duration
 	ReadHeader     time.Duration
 	Shutdown       time.Duration
+	TunnelIdle     time.Duration
+}
+
+// Limits bound what apps can make ferry hold.
+type Limits struct {
+	MaxConnections int
+	MaxHeaderBytes int
 }
 
 const (

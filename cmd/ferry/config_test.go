@@ -38,6 +38,10 @@ pool_idle = "3s"
 client_idle = "4s"
 read_header = "5s"
 shutdown = "1m30s"
+tunnel_idle = "1h"
+[limits]
+max_connections = 100
+max_header_bytes = 8192
 `
 	c, err := ParseConfig("ferry.toml", []byte(src))
 	if err != nil {
@@ -63,7 +67,8 @@ shutdown = "1m30s"
 	check("Keytab", c.Auth.Keytab, "/k.keytab")
 	check("Workstation", c.Auth.Workstation, "WS1")
 	check("LockoutCooldown", c.Auth.LockoutCooldown, 5*time.Minute)
-	check("Timeouts", c.Timeouts, Timeouts{time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second, 90 * time.Second})
+	check("Timeouts", c.Timeouts, Timeouts{time.Second, 2 * time.Second, 3 * time.Second, 4 * time.Second, 5 * time.Second, 90 * time.Second, time.Hour})
+	check("Limits", c.Limits, Limits{MaxConnections: 100, MaxHeaderBytes: 8192})
 	check("Warnings", len(c.Warnings), 0)
 }
 
@@ -119,7 +124,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{
 			name: "unknown key with no near match",
 			src:  "colour = \"blue\"\n",
-			want: []string{`ferry.toml:1: unknown key "colour": the keys are listen, parents, no_proxy and the tables [auth] and [timeouts]`},
+			want: []string{`ferry.toml:1: unknown key "colour": the keys are listen, parents, no_proxy and the tables [auth], [timeouts] and [limits]`},
 		},
 		{
 			name: "unknown key in an inline table",
@@ -154,6 +159,14 @@ func TestParseConfigErrors(t *testing.T) {
 			name: "duplicate key",
 			src:  "[auth]\nuser = \"a\"\nuser = \"b\"\n",
 			want: []string{"ferry.toml:3: syntax error: Key 'auth.user' has already been defined.\n    3 | user = \"b\""},
+		},
+		{
+			name: "limit out of range",
+			src:  "parents = [\"p:1\"]\n[limits]\nmax_connections = 0\nmax_header_bytes = \"64k\"\n",
+			want: []string{
+				`ferry.toml:3: limits.max_connections = 0 is out of range: write a number from 1 up, e.g. max_connections = 4096`,
+				`ferry.toml:4: limits.max_header_bytes must be a whole number, found a string: write max_header_bytes = 65536`,
+			},
 		},
 		{
 			name: "table given as a string",

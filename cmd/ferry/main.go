@@ -177,7 +177,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printError(stderr, err)
 		return exitError
 	}
-	if err := serve(ctx, cfg, logger); err != nil {
+	reload := func() (*Config, error) { return LoadConfig(configPath, Overrides{Listen: listen, Parents: parents}) }
+	if err := serve(ctx, cfg, logger, reload); err != nil {
 		printError(stderr, err)
 		return exitError
 	}

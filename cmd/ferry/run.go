@@ -20,10 +20,12 @@ func newLogger(w io.Writer, verbose bool) *slog.Logger {
 }
 
 // serve builds the authenticator and the relay from cfg and serves until
-// ctx is done.
-func serve(ctx context.Context, cfg *Config, logger *slog.Logger) error {
+// ctx is done. SIGHUP, or a change of the config file, reloads: load gives
+// the new config; an invalid one is logged and the running one stays.
+func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*Config, error)) error {
 	// Libraries that log without a Logger of their own use the default.
 	slog.SetDefault(logger)
+	raiseFileLimit(logger)
 
 	authn, err := auth.New(cfg.Auth)
 	if err != nil {
@@ -40,6 +42,37 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger) error {
 	for _, a := range addrs {
 		logger.Info("ferry listening", "addr", a.String())
 	}
+	logConfig(logger, cfg, authn)
+	if load != nil {
+		go watchReload(ctx, cfg.File, logger, func() {
+			next, err := load()
+			if err != nil {
+				logger.Error("configuration not reloaded: the running one stays", "err", err.Error())
+				return
+			}
+			for _, w := range next.Warnings {
+				logger.Warn(w)
+			}
+			a, err := auth.New(next.Auth)
+			if err != nil {
+				logger.Error("configuration not reloaded: the running one stays", "err", "credentials: "+err.Error())
+				return
+			}
+			if err := srv.Reload(relayConfig(next, a, logger)); err != nil {
+				logger.Error("configuration not reloaded: the running one stays", "err", err.Error())
+				return
+			}
+			logConfig(logger, next, a)
+		})
+	}
+	if err := srv.Serve(ctx); err != nil {
+		return err
+	}
+	logger.Info("ferry stopped")
+	return nil
+}
+
+func logConfig(logger *slog.Logger, cfg *Config, authn *auth.Authenticator) {
 	logger.Info("ferry parents", "parents", strings.Join(cfg.Parents, " "))
 	if authn.Enabled() {
 		id := authn.Identity()
@@ -52,11 +85,6 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger) error {
 		logger.Info("ferry credentials", "identity", "none", "scheme", cfg.Auth.Scheme,
 			"note", "requests go to the parents without credentials")
 	}
-	if err := srv.Serve(ctx); err != nil {
-		return err
-	}
-	logger.Info("ferry stopped")
-	return nil
 }
 
 func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) relay.Config {
@@ -72,6 +100,9 @@ func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) re
 		ClientIdleTimeout:     cfg.Timeouts.ClientIdle,
 		ReadHeaderTimeout:     cfg.Timeouts.ReadHeader,
 		ShutdownTimeout:       cfg.Timeouts.Shutdown,
+		TunnelIdleTimeout:     cfg.Timeouts.TunnelIdle,
+		MaxConns:              cfg.Limits.MaxConnections,
+		MaxHeaderBytes:        cfg.Limits.MaxHeaderBytes,
 		Logger:                logger,
 		Version:               version,
 	}

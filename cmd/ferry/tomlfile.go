@@ -30,11 +30,17 @@ func (r *raw) UnmarshalTOML(v any) error {
 
 // fileConfig mirrors ferry.toml.
 type fileConfig struct {
-	Listen  raw       `toml:"listen"`
-	Parents raw       `toml:"parents"`
-	NoProxy raw       `toml:"no_proxy"`
-	Auth    fileAuth  `toml:"auth"`
-	Timeout fileTimes `toml:"timeouts"`
+	Listen  raw        `toml:"listen"`
+	Parents raw        `toml:"parents"`
+	NoProxy raw        `toml:"no_proxy"`
+	Auth    fileAuth   `toml:"auth"`
+	Timeout fileTimes  `toml:"timeouts"`
+	Limits  fileLimits `toml:"limits"`
+}
+
+type fileLimits struct {
+	MaxConnections raw `toml:"max_connections"`
+	MaxHeaderBytes raw `toml:"max_header_bytes"`
 }
 
 type fileAuth struct {
@@ -55,6 +61,7 @@ type fileTimes struct {
 	ClientIdle     raw `toml:"client_idle"`
 	ReadHeader     raw `toml:"read_header"`
 	Shutdown       raw `toml:"shutdown"`
+	TunnelIdle     raw `toml:"tunnel_idle"`
 }
 
 type kind int
@@ -63,6 +70,7 @@ const (
 	kindList kind = iota
 	kindString
 	kindDuration
+	kindInt
 )
 
 // setting is one key of the file: where its value lands and how to write it.
@@ -74,6 +82,8 @@ type setting struct {
 	str     *string
 	list    *[]string
 	dur     *time.Duration
+	num     *int
+	min     int // smallest allowed value of a kindInt
 }
 
 // settings lists every key ferry knows, in the order of the documentation.
@@ -96,11 +106,14 @@ func settings(f *fileConfig, c *Config) []setting {
 		{path: "timeouts.client_idle", kind: kindDuration, example: `"120s"`, from: &f.Timeout.ClientIdle, dur: &c.Timeouts.ClientIdle},
 		{path: "timeouts.read_header", kind: kindDuration, example: `"30s"`, from: &f.Timeout.ReadHeader, dur: &c.Timeouts.ReadHeader},
 		{path: "timeouts.shutdown", kind: kindDuration, example: `"10s"`, from: &f.Timeout.Shutdown, dur: &c.Timeouts.Shutdown},
+		{path: "timeouts.tunnel_idle", kind: kindDuration, example: `"1h"`, from: &f.Timeout.TunnelIdle, dur: &c.Timeouts.TunnelIdle},
+		{path: "limits.max_connections", kind: kindInt, example: `4096`, min: 1, from: &f.Limits.MaxConnections, num: &c.Limits.MaxConnections},
+		{path: "limits.max_header_bytes", kind: kindInt, example: `65536`, min: 4096, from: &f.Limits.MaxHeaderBytes, num: &c.Limits.MaxHeaderBytes},
 	}
 }
 
 // tables are the [sections] of the file.
-var tables = []string{"auth", "timeouts"}
+var tables = []string{"auth", "timeouts", "limits"}
 
 // knownKeys returns the keys directly in table ("" for the top level).
 func knownKeys(table string) []string {
@@ -219,7 +232,7 @@ func unknownKeyMessage(k toml.Key, isTable bool) string {
 		if s := closest(name, tables); s != "" {
 			return fmt.Sprintf("unknown table [%s]: did you mean [%s]?", name, s)
 		}
-		return fmt.Sprintf("unknown table [%s]: the tables are [auth] and [timeouts]", name)
+		return fmt.Sprintf("unknown table [%s]: the tables are [auth], [timeouts] and [limits]", name)
 	case table == "":
 		for _, t := range tables {
 			if s := closest(name, knownKeys(t)); s != "" && fold(s) == fold(name) {
@@ -229,7 +242,7 @@ func unknownKeyMessage(k toml.Key, isTable bool) string {
 		if s := closest(name, append(knownKeys(""), tables...)); s != "" {
 			return fmt.Sprintf("unknown key %q: did you mean %q?", name, s)
 		}
-		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy and the tables [auth] and [timeouts]", name)
+		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy and the tables [auth], [timeouts] and [limits]", name)
 	case slices.Contains(tables, table):
 		if s := closest(name, knownKeys("")); s != "" && fold(s) == fold(name) {
 			return fmt.Sprintf("unknown key %q in [%s]: %s belongs at the top of the file, before the first [table] line", name, table, s)
@@ -285,6 +298,15 @@ func (c *Config) convert(s setting) *problem {
 			return bad("%s %q is not a duration: write e.g. %s = %s (units: ms, s, m, h)", s.path, v, name, s.example)
 		}
 		*s.dur = d
+	case kindInt:
+		v, ok := s.from.v.(int64)
+		if !ok {
+			return bad("%s must be a whole number, found %s: write %s = %s", s.path, tomlType(s.from.v), name, s.example)
+		}
+		if v < int64(s.min) || v > 1<<30 {
+			return bad("%s = %d is out of range: write a number from %d up, e.g. %s = %s", s.path, v, s.min, name, s.example)
+		}
+		*s.num = int(v)
 	}
 	return nil
 }

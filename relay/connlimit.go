@@ -1,0 +1,54 @@
+package relay
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// connLimit bounds the app connections served at once (tunnels, once
+// established, no longer count: they are bounded by the open-file limit). Past the bound a new
+// connection gets a 503 that says why, instead of a refused or hanging
+// connect (cntlm's backlog of 5 refuses thousands at 200 clients).
+type connLimit struct {
+	max int
+	mu  sync.Mutex
+	n   int
+}
+
+// track is http.Server's ConnState hook.
+func (l *connLimit) track(c net.Conn, st http.ConnState) {
+	switch st {
+	case http.StateNew:
+		l.mu.Lock()
+		l.n++
+		over := l.n > l.max
+		l.mu.Unlock()
+		if over {
+			refuseBusy(c)
+		}
+	case http.StateHijacked, http.StateClosed:
+		l.mu.Lock()
+		l.n--
+		l.mu.Unlock()
+	}
+}
+
+// refuseBusy answers a connection over the limit and closes it. The request
+// is not read: the answer goes first, so a client sees the 503 whatever it
+// sends.
+func refuseBusy(c net.Conn) {
+	const body = "ferry could not take this connection: it is already serving its maximum of connections at once.\n" +
+		"What to do: retry shortly; if it keeps happening, raise limits.max_connections in ferry's config.\n(cause: too_many_connections)\n"
+	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
+	_, _ = io.WriteString(c, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"+
+		"Proxy-Status: ferry; error=connection_limit_reached\r\nRetry-After: 1\r\nConnection: close\r\n"+
+		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	}
+	c.Close()
+}

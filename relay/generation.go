@@ -1,0 +1,82 @@
+package relay
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+)
+
+// generation is everything a configuration decides for new requests:
+// parents, routing, credentials, timeouts. A reload builds a new one and
+// swaps it in; requests and tunnels under way finish on the one they started
+// with.
+type generation struct {
+	cfg       Config
+	set       *settings
+	upstreams []*Upstream
+	router    Router
+	direct    *http.Transport
+}
+
+func newGeneration(cfg Config, log *slog.Logger) (*generation, error) {
+	guard := cfg.Guard
+	if guard == nil {
+		var cooldown time.Duration
+		if cfg.Auth != nil {
+			cooldown = cfg.Auth.Config().LockoutCooldown
+		}
+		guard = auth.NewGuard(cooldown, nil)
+	}
+	set := &settings{
+		auth:          cfg.Auth,
+		guard:         guard,
+		log:           log,
+		dialer:        net.Dialer{Timeout: orDefault(cfg.ConnectTimeout, defaultConnectTimeout), KeepAlive: 30 * time.Second},
+		headerTimeout: orDefault(cfg.ResponseHeaderTimeout, defaultResponseHeaderTimeout),
+		idleTimeout:   orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout),
+		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
+		tunnelIdle:    cfg.TunnelIdleTimeout,
+	}
+	np, err := ParseNoProxy(cfg.NoProxy)
+	if err != nil {
+		return nil, err
+	}
+	g := &generation{cfg: cfg, set: set}
+	for _, p := range cfg.Parents {
+		if _, _, err := net.SplitHostPort(p); err != nil {
+			return nil, fmt.Errorf("parent %q: want host:port: %w", p, err)
+		}
+		g.upstreams = append(g.upstreams, newUpstream(p, set))
+	}
+	g.router = &staticRouter{noProxy: np, parents: g.upstreams}
+	g.direct = &http.Transport{
+		Proxy:                 nil,
+		DialContext:           set.dialer.DialContext,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       set.idleTimeout,
+		ResponseHeaderTimeout: set.headerTimeout,
+		DisableCompression:    true,
+	}
+	return g, nil
+}
+
+// retire lets a replaced generation wind down: idle connections close now,
+// connections still carrying a request close when it ends, and background
+// work of the schemes (Kerberos ticket renewal) stops.
+func (g *generation) retire() {
+	for _, u := range g.upstreams {
+		u.retired.Store(true)
+		u.closeIdle(0)
+	}
+	g.direct.CloseIdleConnections()
+	if g.cfg.Auth != nil {
+		if c, ok := any(g.cfg.Auth).(io.Closer); ok {
+			_ = c.Close()
+		}
+	}
+}
