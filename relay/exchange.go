@@ -399,6 +399,8 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
 	req := &http.Request{Method: method}
+	c.lim.left = maxResponseHead + int64(c.br.Buffered())
+	defer func() { c.lim.left = -1 }()
 	for {
 		// Peek first: ReadResponse turns "nothing at all" into
 		// ErrUnexpectedEOF, and only nothing at all on a reused connection
@@ -430,6 +432,11 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing bool) error {
 	if ctx.Err() != nil {
 		return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+	}
+	if errors.Is(err, errHeadTooLarge) {
+		return &Error{Cause: CauseParentResponseBroken, Peer: u.addr,
+			What: fmt.Sprintf("parent proxy %s sent a response head larger than 1 MiB", u.addr), Err: err,
+			Fix: "this is a fault of the parent proxy or of something between; report it to the proxy's administrators"}
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -26,9 +26,14 @@ type fakeParent struct {
 	garbage    bool          // answer with a non-HTTP line
 	stall      bool          // read the request, never answer
 	idleClose  time.Duration // close a connection idle this long
+	alwaysDeny bool          // 407 even for the right credentials
+	// custom, if set, answers an authenticated request instead of the
+	// default; the connection closes after it.
+	custom func(c net.Conn, req *http.Request)
 
 	conns        atomic.Int64
 	failedLogons atomic.Int64
+	bodyErrors   atomic.Int64 // request bodies that ended early
 	mu           sync.Mutex
 	seen         []*http.Request
 	bodies       []string
@@ -89,7 +94,11 @@ func (p *fakeParent) serve(c net.Conn) {
 			return
 		}
 		_ = c.SetReadDeadline(time.Time{})
-		body, _ := io.ReadAll(req.Body)
+		body, err := io.ReadAll(req.Body)
+		if err != nil {
+			p.bodyErrors.Add(1)
+			return
+		}
 		p.mu.Lock()
 		p.seen = append(p.seen, req)
 		p.bodies = append(p.bodies, string(body))
@@ -104,7 +113,7 @@ func (p *fakeParent) serve(c net.Conn) {
 		}
 		if !p.open {
 			got := req.Header.Get("Proxy-Authorization")
-			if got != goodBasic {
+			if got != goodBasic || p.alwaysDeny {
 				if got != "" {
 					p.failedLogons.Add(1)
 				}
@@ -119,6 +128,10 @@ func (p *fakeParent) serve(c net.Conn) {
 				}
 				continue
 			}
+		}
+		if p.custom != nil {
+			p.custom(c, req)
+			return
 		}
 		if req.Method == http.MethodConnect {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")

@@ -102,7 +102,13 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 	if nc != nil {
 		stop = context.AfterFunc(r.Context(), func() { _ = nc.SetReadDeadline(time.Unix(1, 0)) })
 	}
-	_, err := copyFlush(w, resp.Body)
+	var body io.Reader = resp.Body
+	if nc != nil {
+		// A parent that stops sending mid-body must not hold the app
+		// forever: each read gets the response timeout anew.
+		body = &idleReader{r: resp.Body, nc: nc, timeout: s.gen.Load().set.headerTimeout}
+	}
+	_, err := copyFlush(w, body)
 	if stop != nil && !stop() {
 		err = errors.Join(err, r.Context().Err())
 	}
@@ -168,4 +174,17 @@ func redactURL(r *http.Request) string {
 	u.RawQuery = ""
 	u.Fragment = ""
 	return u.String()
+}
+
+// idleReader renews a read deadline before each read, so only silence
+// longer than timeout fails, not a long transfer.
+type idleReader struct {
+	r       io.Reader
+	nc      net.Conn
+	timeout time.Duration
+}
+
+func (i *idleReader) Read(p []byte) (int, error) {
+	_ = i.nc.SetReadDeadline(time.Now().Add(i.timeout))
+	return i.r.Read(p)
 }

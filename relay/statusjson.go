@@ -32,18 +32,18 @@ type ParentStatus struct {
 	Scheme    string     `json:"scheme,omitempty"`
 	// Auth is "ok" (a logon worked or none was needed), "resting" (rejected,
 	// in cool-down) or "unknown" (no logon tried yet).
-	Auth             string     `json:"auth"`
-	RestingUntil     *time.Time `json:"resting_until,omitempty"`
-	RestingSeconds   float64    `json:"resting_seconds,omitempty"`
-	IdleConnections  int        `json:"idle_connections"`
-	Requests         int64      `json:"requests"`
-	Handshakes       int64      `json:"handshakes"`
-	Dials            int64      `json:"dials"`
-	FailedLogons     int64      `json:"failed_logons"`
-	LastError        string     `json:"last_error,omitempty"`
-	LastVerdict      string     `json:"last_verdict,omitempty"`
-	LastExplanation  string     `json:"last_explanation,omitempty"`
-	LastFix          []string   `json:"last_fix,omitempty"`
+	Auth            string     `json:"auth"`
+	RestingUntil    *time.Time `json:"resting_until,omitempty"`
+	RestingSeconds  float64    `json:"resting_seconds,omitempty"`
+	IdleConnections int        `json:"idle_connections"`
+	Requests        int64      `json:"requests"`
+	Handshakes      int64      `json:"handshakes"`
+	Dials           int64      `json:"dials"`
+	FailedLogons    int64      `json:"failed_logons"`
+	LastError       string     `json:"last_error,omitempty"`
+	LastVerdict     string     `json:"last_verdict,omitempty"`
+	LastExplanation string     `json:"last_explanation,omitempty"`
+	LastFix         []string   `json:"last_fix,omitempty"`
 }
 
 // RestingCredentials is one entry of the lockout guard.

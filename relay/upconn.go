@@ -2,6 +2,8 @@ package relay
 
 import (
 	"bufio"
+	"errors"
+	"io"
 	"net"
 	"time"
 
@@ -10,9 +12,10 @@ import (
 
 // upConn is one connection to a parent.
 type upConn struct {
-	nc net.Conn
-	br *bufio.Reader
-	bw *bufio.Writer
+	nc  net.Conn
+	br  *bufio.Reader
+	bw  *bufio.Writer
+	lim *headLimit // bounds what br may read while a response head is read
 	// authed means a per-connection scheme (NTLM, Negotiate) completed on
 	// this connection, so requests on it need no header.
 	authed bool
@@ -24,7 +27,37 @@ type upConn struct {
 }
 
 func newUpConn(nc net.Conn) *upConn {
-	return &upConn{nc: nc, br: bufio.NewReaderSize(nc, 16<<10), bw: bufio.NewWriterSize(nc, 16<<10)}
+	c := &upConn{nc: nc, lim: &headLimit{r: nc, left: -1}, bw: bufio.NewWriterSize(nc, 16<<10)}
+	c.br = bufio.NewReaderSize(c.lim, 16<<10)
+	return c
+}
+
+// maxResponseHead bounds a parent's response line and headers: net/http's
+// ReadResponse has no bound of its own, and a broken or hostile parent could
+// otherwise make ferry buffer without end.
+const maxResponseHead = 1 << 20
+
+// errHeadTooLarge is a response head over maxResponseHead.
+var errHeadTooLarge = errors.New("response head larger than 1 MiB")
+
+// headLimit fails reads once left reaches zero; left < 0 means no limit.
+type headLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (h *headLimit) Read(p []byte) (int, error) {
+	if h.left == 0 {
+		return 0, errHeadTooLarge
+	}
+	if h.left > 0 && int64(len(p)) > h.left {
+		p = p[:h.left]
+	}
+	n, err := h.r.Read(p)
+	if h.left > 0 {
+		h.left -= int64(n)
+	}
+	return n, err
 }
 
 // alive reports whether an idle connection still looks usable: the parent

@@ -21,10 +21,9 @@ const SystemEnvFile = "/etc/ferry/ferry.env"
 
 func linuxPlan(c Config) (Plan, error) {
 	p := Plan{GOOS: "linux", System: c.System}
-	d := templateData{Config: c, EnvFile: join("linux", dir("linux", c.ConfigFile), "ferry.env")}
+	d := templateData{Config: c, EnvFile: EnvFile(c)}
 	if c.System {
 		p.Kind = "systemd system unit"
-		d.EnvFile = SystemEnvFile
 		unit, err := render("systemd-system.service.tmpl", d)
 		if err != nil {
 			return Plan{}, err
@@ -60,4 +59,14 @@ func linuxPlan(c Config) (Plan, error) {
 		"a user unit starts when you log in; to start it at boot without logging in: loginctl enable-linger $USER; logs: journalctl --user -u ferry",
 	}
 	return p, nil
+}
+
+// EnvFile is the optional environment file the Linux unit loads
+// (EnvironmentFile=-...): FERRY_PASSWORD=... there keeps the password out
+// of the config. It sits beside the config file for a user unit.
+func EnvFile(c Config) string {
+	if c.System {
+		return SystemEnvFile
+	}
+	return join("linux", dir("linux", c.ConfigFile), "ferry.env")
 }

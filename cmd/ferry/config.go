@@ -26,6 +26,7 @@ type Config struct {
 	Parents  []string
 	NoProxy  []string
 	Auth     auth.Config
+	Creds    Creds // where the password comes from, cntlm hashes (credentials.go)
 	Timeouts Timeouts
 	Limits   Limits
 	// Warnings are problems that do not stop ferry, for the log.
@@ -68,6 +69,13 @@ type Overrides struct {
 	Parents []string // --parent, replaces the file's list when given
 	// Getenv reads FERRY_PASSWORD and KRB5_CONFIG; nil means os.Getenv.
 	Getenv func(string) string
+	// Prompt, when set, asks for the password at start (ferry run --prompt).
+	Prompt auth.PasswordSource
+	// NoSecrets leaves password_command, the keyring and Prompt unasked
+	// (ferry config show).
+	NoSecrets bool
+	// Keyring is the OS keyring for auth.keyring; nil means the real one.
+	Keyring auth.KeyringStore
 }
 
 // problem is one thing wrong in the configuration, at a file line or a flag.
@@ -156,7 +164,8 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 		}
 	}
 	probs = append(probs, c.checkValues()...)
-	c.passwordInFile = c.Auth.Password != ""
+	probs = append(probs, c.checkCredentialKeys()...)
+	c.passwordInFile = c.Auth.Password != "" || c.Creds.hasHash()
 	if len(probs) > 0 {
 		return nil, joinProblems(probs)
 	}
@@ -239,8 +248,9 @@ func (c *Config) Finish(o Overrides) error {
 	if len(c.Listen) == 0 {
 		c.Listen = []string{defaultListen}
 	}
+	c.Creds.from(o)
 	if pw := getenv("FERRY_PASSWORD"); pw != "" {
-		c.Auth.Password = pw
+		c.Auth.Password, c.Creds.PasswordFrom = pw, "FERRY_PASSWORD"
 	}
 	if kc := getenv("KRB5_CONFIG"); kc != "" {
 		c.Auth.Krb5Conf = kc
@@ -253,6 +263,14 @@ func (c *Config) Finish(o Overrides) error {
 	probs = append(probs, c.checkCredentials()...)
 	if len(probs) > 0 {
 		return joinProblems(probs)
+	}
+	if o.NoSecrets {
+		return nil
+	}
+	// Last, once the rest is sound: a password command or a prompt should
+	// not run for a config that cannot start anyway.
+	if p := c.resolvePassword(); p != nil {
+		return joinProblems([]*problem{p})
 	}
 	return nil
 }
@@ -280,6 +298,9 @@ func (c *Config) checkCredentials() []*problem {
 		addUser     = `add user = "alice" under [auth]`
 		addPassword = `set the FERRY_PASSWORD environment variable, or add password = "..." under [auth]`
 	)
+	// A password that a source gives at the end of Finish counts as set.
+	hasPassword := a.Password != "" || c.Creds.passwordPending()
+	hasHash := len(a.NTHash) > 0 || len(a.NTLMv2Hash) > 0
 	switch a.Scheme {
 	case "none":
 		return nil
@@ -287,22 +308,26 @@ func (c *Config) checkCredentials() []*problem {
 		if a.User == "" {
 			need("user", addUser)
 		}
-		if a.Password == "" {
+		switch {
+		case hasPassword, hasHash && a.Scheme == "ntlm":
+		case hasHash:
+			need("password", "pass_nt and pass_ntlmv2 serve NTLM only; "+addPassword)
+		default:
 			need("password", addPassword)
 		}
 	case "auto":
-		if a.User != "" && a.Password == "" && a.Keytab == "" {
+		if a.User != "" && !hasPassword && !hasHash && a.Keytab == "" {
 			c.Warnings = append(c.Warnings, fmt.Sprintf(
 				"user %s has no password (FERRY_PASSWORD or auth.password): only Kerberos from the ticket cache (kinit) can be used; NTLM, Digest and Basic are off",
 				a.Identity()))
 		}
 	}
 	switch {
-	case a.User != "" || a.Password == "":
-	case c.passwordInFile:
-		probs = append(probs, c.problemAt("auth.password", "a password is set but no user: "+addUser))
+	case a.User != "" || (!hasPassword && !hasHash):
+	case c.passwordInFile || c.Creds.PasswordCommand != "" || c.Creds.Keyring:
+		probs = append(probs, c.problemAt(c.Creds.secretKey(), "a password is set but no user: "+addUser))
 	default:
-		c.Warnings = append(c.Warnings, "FERRY_PASSWORD is set but no user is configured, so it is not used: add user = \"alice\" under [auth]")
+		c.Warnings = append(c.Warnings, c.Creds.sourceName()+" is set but no user is configured, so it is not used: add user = \"alice\" under [auth]")
 	}
 	if a.Keytab != "" && a.User == "" {
 		probs = append(probs, c.problemAt("auth.keytab", `auth.keytab needs the principal it holds: add user = "alice" under [auth]`))

@@ -49,7 +49,11 @@ func commands() []command {
 	return []command{
 		{name: "run", usage: runUsage, run: cmdRun},
 		{name: "version", usage: versionUsage, run: cmdVersion},
+		{name: "doctor", usage: doctorUsage, run: cmdDoctor},
+		{name: "status", usage: statusUsage, run: cmdStatus},
+		{name: "env", usage: envUsage, run: cmdEnv},
 		{name: "help", usage: helpUsage, run: cmdHelp},
+		{name: "hash", usage: hashUsage, run: cmdHash},
 	}
 }
 

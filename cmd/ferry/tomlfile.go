@@ -51,6 +51,11 @@ type fileAuth struct {
 	Realm           raw `toml:"realm"`
 	Keytab          raw `toml:"keytab"`
 	Workstation     raw `toml:"workstation"`
+	PasswordCommand raw `toml:"password_command"`
+	Keyring         raw `toml:"keyring"`
+	PassLM          raw `toml:"pass_lm"`
+	PassNT          raw `toml:"pass_nt"`
+	PassNTLMv2      raw `toml:"pass_ntlmv2"`
 	LockoutCooldown raw `toml:"lockout_cooldown"`
 }
 
@@ -71,6 +76,7 @@ const (
 	kindString
 	kindDuration
 	kindInt
+	kindBool
 )
 
 // setting is one key of the file: where its value lands and how to write it.
@@ -83,6 +89,7 @@ type setting struct {
 	list    *[]string
 	dur     *time.Duration
 	num     *int
+	flag    *bool
 	min     int // smallest allowed value of a kindInt
 }
 
@@ -99,6 +106,11 @@ func settings(f *fileConfig, c *Config) []setting {
 		{path: "auth.realm", kind: kindString, example: `"CORP.EXAMPLE"`, from: &f.Auth.Realm, str: &c.Auth.Realm},
 		{path: "auth.keytab", kind: kindString, example: `"/etc/ferry/alice.keytab"`, from: &f.Auth.Keytab, str: &c.Auth.Keytab},
 		{path: "auth.workstation", kind: kindString, example: `"LAPTOP1"`, from: &f.Auth.Workstation, str: &c.Auth.Workstation},
+		{path: "auth.password_command", kind: kindString, example: `"pass show corp/ad"`, from: &f.Auth.PasswordCommand, str: &c.Creds.PasswordCommand},
+		{path: "auth.keyring", kind: kindBool, example: `true`, from: &f.Auth.Keyring, flag: &c.Creds.Keyring},
+		{path: "auth.pass_lm", kind: kindString, example: `"1AD35398BE6565DDB5C4EF70C0593492"`, from: &f.Auth.PassLM, str: &c.Creds.PassLM},
+		{path: "auth.pass_nt", kind: kindString, example: `"5B0B63BF9AEF4235497DB1183CF027AD"`, from: &f.Auth.PassNT, str: &c.Creds.PassNT},
+		{path: "auth.pass_ntlmv2", kind: kindString, example: `"0C71015B7525950556A51BB9961A9CB4"`, from: &f.Auth.PassNTLMv2, str: &c.Creds.PassNTLMv2},
 		{path: "auth.lockout_cooldown", kind: kindDuration, example: `"10m"`, from: &f.Auth.LockoutCooldown, dur: &c.Auth.LockoutCooldown},
 		{path: "timeouts.connect", kind: kindDuration, example: `"10s"`, from: &f.Timeout.Connect, dur: &c.Timeouts.Connect},
 		{path: "timeouts.response_header", kind: kindDuration, example: `"60s"`, from: &f.Timeout.ResponseHeader, dur: &c.Timeouts.ResponseHeader},
@@ -307,6 +319,12 @@ func (c *Config) convert(s setting) *problem {
 			return bad("%s = %d is out of range: write a number from %d up, e.g. %s = %s", s.path, v, s.min, name, s.example)
 		}
 		*s.num = int(v)
+	case kindBool:
+		v, ok := s.from.v.(bool)
+		if !ok {
+			return bad("%s must be true or false, found %s: write %s = %s", s.path, tomlType(s.from.v), name, s.example)
+		}
+		*s.flag = v
 	}
 	return nil
 }

@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/doctor"
+	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay"
+)
+
+const doctorUsage = `Usage: ferry doctor [--config FILE] [--url URL]... [--json] [--report FILE]
+
+Check, step by step, that ferry can reach the web through its parent proxy,
+and stop at the first problem with a verdict: its cause in one sentence,
+the evidence (what the parent answered) and the steps that fix it.
+
+The checks: the config is valid; the parent's name resolves; a TCP
+connection opens; the parent speaks HTTP proxy; the logon schemes it offers;
+ferry has credentials for one; one logon; a CONNECT to the https URL; a GET
+of the http URL. Then advice about the local side: the *_proxy variables,
+ferry's port, the service.
+
+Safe for your account: doctor makes at most one logon attempt per parent,
+and none while the running ferry rests the credentials after a rejection.
+
+Flags:
+  -c, --config FILE   the TOML config file (default: as for 'ferry run')
+  -u, --url URL       a URL to fetch through the parent: one http:// and one
+                      https:// (default http://example.com/ and
+                      https://example.com/); repeat for both
+      --json          print the result as JSON: {"verdict": "...", "checks": [...]}
+      --report FILE   also write a support bundle for your helpdesk (no secrets)
+  -h, --help          show this help
+
+Exit status: 0 when the verdict is ok, 1 otherwise, 2 for a wrong command line.
+Output follows LC_ALL, LC_MESSAGES or LANG (ja_JP.UTF-8 gives Japanese); the
+verdict codes stay English.
+
+Examples:
+  ferry doctor
+  ferry doctor --config ~/ferry.toml --url http://intranet.corp.example/ --url https://github.com/
+  ferry doctor --json | jq -r .verdict
+  ferry doctor --report ferry-report.txt
+`
+
+func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("doctor")
+	var (
+		configPath, report string
+		urls               stringList
+		asJSON             bool
+	)
+	fs.StringVar(&configPath, "config", "", "")
+	fs.StringVar(&configPath, "c", "", "")
+	fs.Var(&urls, "url", "")
+	fs.Var(&urls, "u", "")
+	fs.BoolVar(&asJSON, "json", false, "")
+	fs.StringVar(&report, "report", "", "")
+	if status, done := parseFlags(fs, args, doctorUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "doctor", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	for _, u := range urls {
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return usageError(stderr, "doctor", fmt.Sprintf("--url %q: want an http:// or https:// URL", u))
+		}
+	}
+	dc, cfg := doctorConfig(configPath, urls)
+	out := newMarks(stdout)
+	var progress func(doctor.Check)
+	if !asJSON {
+		progress = func(c doctor.Check) { out.check(c) }
+	}
+	res := doctor.Run(ctx, dc, progress)
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(res)
+	} else {
+		out.result(res, dc.Lang)
+	}
+	if report != "" {
+		if err := writeReport(report, cfg, dc, res); err != nil {
+			printError(stderr, err)
+			return exitError
+		}
+		if !asJSON {
+			fmt.Fprintln(stdout, msg.T(dc.Lang, "doctor.report", "file", report))
+		}
+	}
+	if res.Verdict != msg.OK {
+		return exitError
+	}
+	return exitOK
+}
+
+// doctorConfig loads the configuration as 'ferry run' would; a problem is
+// doctor's first verdict rather than an exit.
+func doctorConfig(path string, urls []string) (doctor.Config, *Config) {
+	dc := doctor.Config{URLs: urls, Lang: msg.FromEnv(os.Getenv), Getenv: os.Getenv, Service: serviceState}
+	cfg, err := LoadConfig(path, Overrides{})
+	if cfg != nil {
+		dc.ConfigFile = cfg.File
+	}
+	if err != nil {
+		dc.ConfigError = err
+		if cfg != nil {
+			dc.Relay.Listen = cfg.Listen
+		}
+		return dc, cfg
+	}
+	authn, err := auth.New(cfg.Auth)
+	if err != nil {
+		dc.ConfigError = fmt.Errorf("credentials: %w", err)
+		return dc, cfg
+	}
+	dc.Relay = relayConfig(cfg, authn, slog.New(slog.DiscardHandler))
+	if len(cfg.Listen) > 0 {
+		listen := cfg.Listen[0]
+		dc.Running = func(ctx context.Context) (*relay.StatusReport, error) { return fetchStatus(ctx, listen) }
+	}
+	return dc, cfg
+}
+
+// serviceState is the seam for the service package: until it can say
+// whether ferry is installed as a service, doctor says it cannot tell.
+var serviceState func() (string, error)
+
+// marks prints checks with colours and marks on a terminal, plain words
+// when piped.
+type marks struct {
+	w     io.Writer
+	color bool
+}
+
+func newMarks(w io.Writer) *marks {
+	m := &marks{w: w}
+	if f, ok := w.(*os.File); ok && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb" {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			m.color = true
+		}
+	}
+	return m
+}
+
+func (m *marks) paint(code, s string) string {
+	if !m.color {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
+}
+
+func (m *marks) check(c doctor.Check) {
+	mark := "[ok]  "
+	if !c.OK {
+		mark = "[FAIL]"
+	}
+	if m.color {
+		mark = m.paint("32", "✔")
+		if !c.OK {
+			mark = m.paint("31", "✘")
+		}
+	}
+	where := ""
+	if c.Parent != "" {
+		where = " (" + c.Parent + ")"
+	}
+	fmt.Fprintf(m.w, "%s %s%s: %s %s\n", mark, c.Title, where, c.Detail, m.paint("2", "["+fmtMS(c.DurationMS)+"]"))
+}
+
+func fmtMS(ms float64) string {
+	if ms >= 1000 {
+		return fmt.Sprintf("%.1fs", ms/1000)
+	}
+	return fmt.Sprintf("%.0fms", ms)
+}
+
+func (m *marks) result(res *doctor.Result, lang string) {
+	fmt.Fprintln(m.w)
+	color := "32"
+	if res.Verdict != msg.OK {
+		color = "31"
+	}
+	fmt.Fprintf(m.w, "%s: %s (%s)\n", msg.T(lang, "doctor.verdict"), m.paint("1;"+color, res.Title), res.Verdict)
+	fmt.Fprintln(m.w, res.Cause)
+	if res.Evidence != "" {
+		fmt.Fprintf(m.w, "\n%s:\n  %s\n", msg.T(lang, "doctor.evidence"), strings.ReplaceAll(res.Evidence, "\n", "\n  "))
+	}
+	fmt.Fprintf(m.w, "\n%s:\n", msg.T(lang, "doctor.fix"))
+	for i, s := range res.Fix {
+		fmt.Fprintf(m.w, "  %d. %s\n", i+1, s)
+	}
+	if len(res.Advice) > 0 {
+		fmt.Fprintf(m.w, "\n%s:\n", msg.T(lang, "doctor.advice"))
+		for _, a := range res.Advice {
+			fmt.Fprintf(m.w, "  - %s\n", a)
+		}
+	}
+}

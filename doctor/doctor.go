@@ -1,0 +1,353 @@
+package doctor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay"
+)
+
+// DefaultURLs are fetched when Config.URLs is empty: one plain http and one
+// https site that answer from anywhere.
+var DefaultURLs = []string{"http://example.com/", "https://example.com/"}
+
+// Config is what doctor checks.
+type Config struct {
+	// Relay is the relay configuration ferry runs with. Listen names the
+	// running ferry (for its status and the advice); Parents, Auth and the
+	// timeouts are what doctor tests.
+	Relay relay.Config
+	// ConfigError is the error loading the configuration gave, if any: the
+	// run then stops at the first check with config_invalid.
+	ConfigError error
+	// ConfigFile names the file that was read ("" when none).
+	ConfigFile string
+	// URLs to fetch through each parent; an http:// one is fetched with GET,
+	// an https:// one with CONNECT. Empty means DefaultURLs.
+	URLs []string
+	// Lang is the language of the messages (msg.Langs); empty is English.
+	Lang string
+	// Running reads the running ferry's status; nil or an error means none
+	// is running (then nothing limits the logon attempt but doctor's own).
+	Running func(ctx context.Context) (*relay.StatusReport, error)
+	// Getenv reads the environment for the advice; nil skips those.
+	Getenv func(string) string
+	// Service reports whether a ferry service is installed and running, for
+	// the advice; nil says doctor cannot tell.
+	Service func() (string, error)
+}
+
+// Check is one step's outcome.
+type Check struct {
+	// Name is the step's fixed English name ("resolve", "connect", ...).
+	Name string `json:"name"`
+	// Title is the step in Config.Lang.
+	Title    string        `json:"title"`
+	Parent   string        `json:"parent,omitempty"`
+	OK       bool          `json:"ok"`
+	Detail   string        `json:"detail,omitempty"`
+	Duration time.Duration `json:"-"`
+	// DurationMS is Duration for JSON readers.
+	DurationMS float64 `json:"duration_ms"`
+}
+
+// Result is a doctor run.
+type Result struct {
+	// Verdict is one of msg.Verdicts.
+	Verdict string `json:"verdict"`
+	// Parent is the parent proxy the verdict concerns.
+	Parent string `json:"parent,omitempty"`
+	// Title and Cause explain the verdict in Config.Lang.
+	Title string `json:"title"`
+	Cause string `json:"cause"`
+	// Evidence is what the parent (or the system) answered, as received.
+	Evidence string   `json:"evidence,omitempty"`
+	Fix      []string `json:"fix"`
+	Checks   []Check  `json:"checks"`
+	// Advice is about the local side (environment, port, service): worth
+	// reading, never a failure.
+	Advice []string `json:"advice"`
+	// Status is the running ferry's, when one answered.
+	Status *relay.StatusReport `json:"status,omitempty"`
+}
+
+// failure ends the checks with a verdict.
+type failure struct {
+	verdict  string
+	evidence string
+	until    time.Time // locked_out
+}
+
+func (f *failure) Error() string { return f.verdict + ": " + f.evidence }
+
+func fail(verdict, format string, args ...any) *failure {
+	return &failure{verdict: verdict, evidence: fmt.Sprintf(format, args...)}
+}
+
+// runner carries one run.
+type runner struct {
+	cfg      Config
+	lang     string
+	res      *Result
+	progress func(Check)
+	status   *relay.StatusReport
+}
+
+// Run runs the checks for every parent in order and stops at the first
+// failure. progress, if not nil, gets each check as it completes, so a
+// terminal shows steps that take seconds while they happen.
+func Run(ctx context.Context, cfg Config, progress func(Check)) *Result {
+	if len(cfg.URLs) == 0 {
+		cfg.URLs = DefaultURLs
+	}
+	if cfg.Lang == "" {
+		cfg.Lang = msg.Default
+	}
+	r := &runner{cfg: cfg, lang: cfg.Lang, res: &Result{Checks: []Check{}, Advice: []string{}}, progress: progress}
+	if cfg.Running != nil && cfg.ConfigError == nil {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		st, err := cfg.Running(sctx)
+		cancel()
+		if err == nil {
+			r.status = st
+			r.res.Status = st
+		}
+	}
+	f := r.checks(ctx)
+	r.finish(f)
+	r.res.Advice = append(r.res.Advice, advice(cfg, r.status, r.lang)...)
+	return r.res
+}
+
+func (r *runner) checks(ctx context.Context) *failure {
+	if f := r.step("config", "", func() (string, *failure) {
+		if r.cfg.ConfigError != nil {
+			return "", &failure{verdict: msg.ConfigInvalid, evidence: r.cfg.ConfigError.Error()}
+		}
+		if len(r.cfg.Relay.Parents) == 0 {
+			return "", fail(msg.ConfigInvalid, "no parent proxy is configured")
+		}
+		if r.cfg.ConfigFile == "" {
+			return msg.T(r.lang, "detail.no_file"), nil
+		}
+		return msg.T(r.lang, "detail.config", "file", r.cfg.ConfigFile), nil
+	}); f != nil {
+		return f
+	}
+	for _, p := range r.cfg.Relay.Parents {
+		r.res.Parent = p
+		if f := r.parent(ctx, p); f != nil {
+			return f
+		}
+	}
+	return nil
+}
+
+// step runs one check and records it.
+func (r *runner) step(name, parent string, fn func() (string, *failure)) *failure {
+	start := time.Now()
+	detail, f := fn()
+	c := Check{Name: name, Title: msg.T(r.lang, "check."+name), Parent: parent, OK: f == nil, Detail: detail, Duration: time.Since(start)}
+	if f != nil && c.Detail == "" {
+		c.Detail = firstLine(f.evidence)
+	}
+	c.DurationMS = float64(c.Duration.Microseconds()) / 1000
+	r.res.Checks = append(r.res.Checks, c)
+	if r.progress != nil {
+		r.progress(c)
+	}
+	return f
+}
+
+func (r *runner) finish(f *failure) {
+	res := r.res
+	res.Verdict = msg.OK
+	until := "-"
+	if f != nil {
+		res.Verdict = f.verdict
+		res.Evidence = f.evidence
+		if !f.until.IsZero() {
+			until = f.until.Format(time.TimeOnly)
+		}
+	}
+	args := []string{"parent", orDash(res.Parent), "until", until}
+	res.Title = msg.Title(r.lang, res.Verdict)
+	res.Cause = msg.Cause(r.lang, res.Verdict, args...)
+	res.Fix = msg.Fix(r.lang, res.Verdict, args...)
+}
+
+func (r *runner) timeouts() (connect, header time.Duration) {
+	connect, header = r.cfg.Relay.ConnectTimeout, r.cfg.Relay.ResponseHeaderTimeout
+	if connect == 0 {
+		connect = 10 * time.Second
+	}
+	if header == 0 {
+		// Shorter than the relay's 60 s: a proxy that answers at all
+		// answers a first request in well under that.
+		header = 15 * time.Second
+	}
+	return connect, header
+}
+
+// parent runs the checks for one parent proxy.
+func (r *runner) parent(ctx context.Context, p string) *failure {
+	connectTO, headerTO := r.timeouts()
+	host, _, _ := net.SplitHostPort(p)
+	if f := r.step("resolve", p, func() (string, *failure) {
+		if ip := net.ParseIP(host); ip != nil {
+			return msg.T(r.lang, "detail.ip", "host", host), nil
+		}
+		lctx, cancel := context.WithTimeout(ctx, connectTO)
+		defer cancel()
+		addrs, err := net.DefaultResolver.LookupHost(lctx, host)
+		if err != nil {
+			return "", fail(msg.ParentUnresolvable, "lookup %s: %v", host, err)
+		}
+		return msg.T(r.lang, "detail.resolved", "host", host, "addrs", strings.Join(addrs, " ")), nil
+	}); f != nil {
+		return f
+	}
+	var conn net.Conn
+	if f := r.step("connect", p, func() (string, *failure) {
+		d := net.Dialer{Timeout: connectTO}
+		c, err := d.DialContext(ctx, "tcp", p)
+		if err != nil {
+			return "", dialFailure(p, err, connectTO)
+		}
+		conn = c
+		return msg.T(r.lang, "detail.connected", "addr", c.RemoteAddr().String()), nil
+	}); f != nil {
+		return f
+	}
+	httpURL, httpsURL := r.urls()
+	var pr *probeResult
+	if f := r.step("speaks", p, func() (string, *failure) {
+		var f *failure
+		pr, f = probe(ctx, conn, p, httpURL, httpsURL, connectTO, headerTO)
+		if f != nil {
+			return "", f
+		}
+		return msg.T(r.lang, "detail.proxy", "status", pr.status), nil
+	}); f != nil {
+		return f
+	}
+	if f := r.step("schemes", p, func() (string, *failure) {
+		if len(pr.offered) == 0 {
+			return msg.T(r.lang, "detail.no_logon"), nil
+		}
+		return msg.T(r.lang, "detail.schemes", "schemes", names(pr.offered)), nil
+	}); f != nil {
+		return f
+	}
+	a := r.cfg.Relay.Auth
+	if len(pr.offered) > 0 {
+		if f := r.step("credentials", p, func() (string, *failure) {
+			offered := names(pr.offered)
+			if !a.Enabled() {
+				return "", fail(msg.CredentialsMissing, "the parent answered 407 with Proxy-Authenticate: %s; ferry has no user, password or Kerberos setup", pr.rawChallenges)
+			}
+			cands := a.Candidates(pr.offered)
+			if len(cands) == 0 {
+				return "", fail(msg.AuthSchemeUnsupported, "the parent offers %s (Proxy-Authenticate: %s); ferry's credentials answer only %s",
+					offered, pr.rawChallenges, strings.Join(a.Names(), ", "))
+			}
+			var usable []string
+			for _, c := range cands {
+				usable = append(usable, c.Scheme.Name())
+			}
+			return msg.T(r.lang, "detail.can_answer", "schemes", strings.Join(usable, ", ")), nil
+		}); f != nil {
+			return f
+		}
+	}
+	if f := r.lockedOut(p); f != nil {
+		r.step("auth", p, func() (string, *failure) { return "", f })
+		return f
+	}
+	return r.throughRelay(ctx, p, httpURL, httpsURL, len(pr.offered) > 0)
+}
+
+// lockedOut stops doctor from spending a logon while the running ferry
+// rests the credentials for p: a further failed logon could lock the
+// account.
+func (r *runner) lockedOut(p string) *failure {
+	if r.status == nil {
+		return nil
+	}
+	for _, lo := range r.status.Resting {
+		if lo.Parent == p && time.Until(lo.Until) > 0 {
+			return &failure{verdict: msg.LockedOut, until: lo.Until,
+				evidence: fmt.Sprintf("the running ferry rests the credentials of %s at %s until %s: %s", lo.Identity, p, lo.Until.Format(time.TimeOnly), lo.Reason)}
+		}
+	}
+	return nil
+}
+
+// urls picks the http and the https URL from Config.URLs ("" when absent).
+func (r *runner) urls() (httpURL, httpsURL string) {
+	for _, s := range r.cfg.URLs {
+		u, err := url.Parse(s)
+		if err != nil {
+			continue
+		}
+		switch u.Scheme {
+		case "http":
+			if httpURL == "" {
+				httpURL = s
+			}
+		case "https":
+			if httpsURL == "" {
+				httpsURL = s
+			}
+		}
+	}
+	return httpURL, httpsURL
+}
+
+// dialFailure classifies a failed connection to the parent.
+func dialFailure(p string, err error, timeout time.Duration) *failure {
+	var ne net.Error
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns):
+		return fail(msg.ParentUnresolvable, "connect to %s: %v", p, err)
+	case isRefused(err):
+		return fail(msg.ParentRefused, "connect to %s: connection refused (nothing listens there, or a firewall rejects it)", p)
+	case errors.As(err, &ne) && ne.Timeout():
+		return fail(msg.ParentTimeout, "connect to %s: no answer within %s (the packets are dropped)", p, timeout)
+	}
+	return fail(msg.ParentError, "connect to %s: %v", p, err)
+}
+
+func names(cs []auth.Challenge) string {
+	var out []string
+	for _, c := range cs {
+		if !slices.Contains(out, c.Scheme) {
+			out = append(out, c.Scheme)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 160 {
+		s = s[:160] + "..."
+	}
+	return s
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

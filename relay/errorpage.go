@@ -1,0 +1,207 @@
+package relay
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/msg"
+)
+
+// verdictOf maps a relay Cause onto the verdicts of ferry doctor (package
+// msg), so that an error page, a log line and doctor use the same words.
+// Causes that name the same words map to themselves.
+func verdictOf(c Cause) string {
+	switch c {
+	case CauseKerberos:
+		// Without a finer kind (see Error.Verdict), the usable fix is the
+		// same as for a missing ticket: kinit, or a password.
+		return msg.KerberosNoTicket
+	case CauseBodyNotReplayable, CauseClientGone, CauseNoParentReachable, CauseParentResponseBroken:
+		return msg.ParentError
+	case CauseBadRequest:
+		return "bad_request"
+	}
+	if msg.Has(string(c) + ".title") {
+		return string(c)
+	}
+	return msg.ParentError
+}
+
+// Verdict is e's doctor verdict, finer than its Cause for Kerberos: the
+// auth package's typed errors say which Kerberos problem it is.
+func (e *Error) Verdict() string {
+	switch {
+	case errors.Is(e.Err, auth.ErrKerberosClockSkew):
+		return msg.KerberosClockSkew
+	case errors.Is(e.Err, auth.ErrKerberosUnknownSPN):
+		return msg.KerberosUnknownSPN
+	case errors.Is(e.Err, auth.ErrKerberosNoTicket), errors.Is(e.Err, auth.ErrKerberosTicketExpired),
+		errors.Is(e.Err, auth.ErrKerberosKDCUnreachable):
+		return msg.KerberosNoTicket
+	}
+	return verdictOf(e.Cause)
+}
+
+var (
+	psVerdict = regexp.MustCompile(`;\s*verdict=([a-z_]+)`)
+	psDetails = regexp.MustCompile(`;\s*details="([a-z_]+): ?((?:[^"\\]|\\.)*)"`)
+)
+
+// VerdictFromProxyStatus reads the verdict from the Proxy-Status header of an
+// error ferry sent: its verdict parameter when there is one, else its
+// details' cause, refined by the message for Kerberos. It returns "" for a
+// header that did not come from ferry. ferry doctor reads its in-process
+// relay's answers with it.
+func VerdictFromProxyStatus(h string) (verdict, details string) {
+	if !strings.HasPrefix(h, "ferry") {
+		return "", ""
+	}
+	if m := psDetails.FindStringSubmatch(h); m != nil {
+		verdict, details = m[1], m[2]
+	}
+	if m := psVerdict.FindStringSubmatch(h); m != nil {
+		return m[1], details
+	}
+	if verdict == "" {
+		return msg.ParentError, details
+	}
+	switch c := Cause(verdict); c {
+	case CauseKerberos, CauseCredentialsMissing:
+		if v := kerberosFromText(details); v != "" {
+			return v, details
+		}
+		return verdictOf(c), details
+	default:
+		return verdictOf(c), details
+	}
+}
+
+// kerberosFromText recognises the auth package's Kerberos messages, for
+// errors that reached doctor as text.
+func kerberosFromText(s string) string {
+	l := strings.ToLower(s)
+	if !strings.Contains(l, "kerberos") {
+		return ""
+	}
+	switch {
+	case strings.Contains(l, "skew") || strings.Contains(l, "clocks"):
+		return msg.KerberosClockSkew
+	case strings.Contains(l, "s_principal_unknown") || strings.Contains(l, "does not know http/") || strings.Contains(l, "service principal"):
+		return msg.KerberosUnknownSPN
+	case strings.Contains(l, "find a ticket") || strings.Contains(l, "no kerberos ticket") || strings.Contains(l, "ticket expired") || strings.Contains(l, "kdc"):
+		return msg.KerberosNoTicket
+	}
+	return ""
+}
+
+// verdictFromText guesses the verdict of an Upstream's last error, which
+// Stats carries as text only.
+func verdictFromText(s string) string {
+	if v := kerberosFromText(s); v != "" {
+		return v
+	}
+	switch {
+	case strings.Contains(s, "rejected the credentials"):
+		return msg.CredentialsRejected
+	case strings.Contains(s, "does not resolve"):
+		return msg.ParentUnresolvable
+	case strings.Contains(s, "refused the connection"):
+		return msg.ParentRefused
+	case strings.Contains(s, "did not answer"):
+		return msg.ParentTimeout
+	case strings.Contains(s, "not an HTTP response"):
+		return msg.ParentNotProxy
+	}
+	return msg.ParentError
+}
+
+// wantsHTML reports whether the app asked for HTML (a browser) rather than
+// anything (curl, libraries).
+func wantsHTML(r *http.Request) bool {
+	if r == nil {
+		return false
+	}
+	return strings.Contains(r.Header.Get("Accept"), "text/html")
+}
+
+// errorPage is what an app's user reads: the verdict's words in their
+// language, then ferry's own message about this request.
+type errorPage struct {
+	Lang, Heading, Title, Cause string
+	WhatLabel, FixLabel, Detail string
+	DetailsLabel                string
+	Steps                       []string
+	Verdict                     string
+}
+
+func newErrorPage(r *http.Request, e *Error) errorPage {
+	lang := msg.Default
+	listen := DefaultListen
+	if r != nil {
+		lang = msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+		if r.Host != "" {
+			listen = r.Host
+		}
+	}
+	v := e.Verdict()
+	args := []string{"parent", orDefault(e.Peer, "-"), "until", "-", "listen", listen}
+	steps := msg.Fix(lang, v, args...)
+	if e.Fix != "" && lang == msg.Default {
+		// The relay's own advice names this request's specifics.
+		steps = append([]string{e.Fix}, steps...)
+	}
+	return errorPage{
+		Lang: lang, Heading: msg.T(lang, "page.heading"), Title: msg.Title(lang, v),
+		Cause: msg.Cause(lang, v, args...), WhatLabel: msg.T(lang, "page.what"),
+		FixLabel: msg.T(lang, "page.fix"), DetailsLabel: msg.T(lang, "page.details"),
+		Detail: e.Error(), Steps: steps, Verdict: v,
+	}
+}
+
+var errorPageHTML = template.Must(template.New("error").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} - ferry</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:1em auto;padding:0 1em;color:#222}
+h1{font-size:1.3em}h2{font-size:1.05em;margin-top:1.2em}code,pre{background:#f4f4f4;padding:.1em .3em;white-space:pre-wrap;word-break:break-word}
+.v{color:#666;font-size:.9em}</style></head><body>
+<h1>{{.Heading}}: {{.Title}}</h1>
+<h2>{{.WhatLabel}}</h2><p>{{.Cause}}</p>
+<h2>{{.FixLabel}}</h2><ol>{{range .Steps}}<li>{{.}}</li>{{end}}</ol>
+<h2>{{.DetailsLabel}}</h2><pre>{{.Detail}}</pre>
+<p class="v">ferry: {{.Verdict}}</p>
+</body></html>
+`))
+
+// writeErrorPage answers the app with e: HTML when it accepts HTML, plain
+// text otherwise, in the language of its Accept-Language, with the RFC 9209
+// Proxy-Status header (plus ferry's verdict as an extension parameter, which
+// ferry doctor reads).
+func writeErrorPage(w http.ResponseWriter, r *http.Request, e *Error) {
+	p := newErrorPage(r, e)
+	h := w.Header()
+	h.Set("Proxy-Status", e.ProxyStatus()+"; verdict="+p.Verdict)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Language", p.Lang)
+	if wantsHTML(r) {
+		h.Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(e.Status())
+		_ = errorPageHTML.Execute(w, p)
+		return
+	}
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(e.Status())
+	var b strings.Builder
+	b.WriteString(p.Heading + ": " + p.Title + "\n\n" + p.Cause + "\n\n" + p.FixLabel + ":\n")
+	for i, s := range p.Steps {
+		b.WriteString("  " + strconv.Itoa(i+1) + ". " + s + "\n")
+	}
+	b.WriteString("\n" + p.DetailsLabel + ": " + p.Detail + "\n(ferry: " + p.Verdict + ")\n")
+	_, _ = w.Write([]byte(b.String()))
+}
