@@ -25,4 +25,12 @@ fuzz:
 # Side by side with Debian's cntlm and a direct connection (needs squid, cntlm,
 # winbind; run as root). FERRY_BENCH_SECONDS sets each measurement's length.
 bench:
-	FERRY_BENCH=1 go test -count=1 -run TestBench -v -timeout 30m ./bench
+	FERRY_BENCH=1 FERRY_BENCH_OUT=$(CURDIR)/bench/results go test -count=1 -run TestBench -v -timeout 30m ./bench
+
+# A local release snapshot in dist/: archives for linux, darwin and windows
+# on amd64 and arm64, checksums, .deb, .rpm, and the Homebrew, Scoop and
+# winget manifests (never published). Needs goreleaser v2:
+#   go install github.com/goreleaser/goreleaser/v2@v2.15.1
+.PHONY: dist
+dist:
+	goreleaser release --snapshot --clean --skip=publish --config packaging/goreleaser.yaml

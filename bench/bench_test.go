@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"syscall"
 	"net"
 	"os"
 	"os/exec"
@@ -26,15 +27,19 @@ func TestBench(t *testing.T) {
 		t.Skip("benchmarks run only with FERRY_BENCH=1 (make bench)")
 	}
 	testenv.Require(t, "cntlm", "/usr/sbin/cntlm")
-	dur := 5 * time.Second
-	if s, err := strconv.Atoi(os.Getenv("FERRY_BENCH_SECONDS")); err == nil && s > 0 {
-		dur = time.Duration(s) * time.Second
-	}
+	raiseFileLimit(t, 200_000)
+	dur := time.Duration(envInt("FERRY_BENCH_SECONDS", 5)) * time.Second
+	downloadMB := int64(envInt("FERRY_BENCH_DOWNLOAD_MB", 1024))
+	tunnelCounts := []int{1000, envInt("FERRY_BENCH_TUNNELS", 10000)}
 	const user, pw = "benchuser", "Bench-pw 1!"
 	o := testenv.StartOrigin(t)
+	originHostport := strings.TrimPrefix(o.URL, "http://")
+	_, originPort, _ := net.SplitHostPort(originHostport)
+	httpPort, _ := strconv.Atoi(originPort)
 	v := testenv.StartNTLMVerifier(t, map[string]string{user: pw})
-	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort}})
-	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort}})
+	big := "max_filedescriptors 65536\n"
+	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort, httpPort}, Extra: big})
+	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort, httpPort}, Extra: big})
 
 	f := testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
 parents = [%q]
@@ -42,66 +47,48 @@ parents = [%q]
 scheme = "ntlm"
 user = %q
 domain = %q
+[limits]
+max_connections = 100000
 `, ntlmSquid.Addr, user, v.Domain), "FERRY_PASSWORD="+pw)
 	cntlm := startCntlm(t, ntlmSquid.Addr, user, v.Domain, pw)
 
-	target := o.URL + "/bytes?n=512"
-	relays := []struct {
-		name, addr string
-		pid        int
-	}{
+	relays := []relayUnderTest{
 		{"direct", openSquid.Addr, 0},
 		{"ferry", f.Addr, f.Pid()},
 		{"cntlm", cntlm.addr, cntlm.cmd.Process.Pid},
 	}
-	type row struct {
-		relay string
-		conns int
-		res   Result
-		cpu   time.Duration
-		hs    int
-	}
-	var rows []row
-	for _, conns := range []int{1, 50, 200} {
-		for _, r := range relays {
-			hs0 := ntlmSquid.Handshakes()
-			cpu0 := cpuTime(r.pid)
-			res, err := Load{Proxy: r.addr, URL: target, Conns: conns, Duration: dur}.Run()
-			if err != nil {
-				t.Fatalf("%s at %d connections: %v", r.name, conns, err)
-			}
-			rows = append(rows, row{r.name, conns, res, cpuTime(r.pid) - cpu0, ntlmSquid.Handshakes() - hs0})
-			if res.Errors > 0 {
-				t.Logf("%s at %d connections: %d errors, e.g. %s", r.name, conns, res.Errors, res.FirstError)
-			}
-		}
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "| conns | relay | req/s | p50 | p99 | errors | reconnects | relay CPU per request | NTLM handshakes per 10k requests | req/s vs direct | req/s vs cntlm |\n")
-	fmt.Fprintf(&b, "|---|---|---|---|---|---|---|---|---|---|---|\n")
-	find := func(name string, conns int) Result {
-		for _, r := range rows {
-			if r.relay == name && r.conns == conns {
-				return r.res
-			}
-		}
-		return Result{}
-	}
-	for _, r := range rows {
-		cpu, hs := "-", "-"
-		if r.relay != "direct" && r.res.Requests > 0 {
-			cpu = fmt.Sprintf("%.3f ms", float64(r.cpu.Microseconds())/1000/float64(r.res.Requests))
-			hs = fmt.Sprintf("%.0f", float64(r.hs)*10000/float64(r.res.Requests))
-		}
-		fmt.Fprintf(&b, "| %d | %s | %.0f | %s | %s | %d | %d | %s | %s | %.2fx | %.2fx |\n", r.conns, r.relay, r.res.RPS(),
-			r.res.P50.Round(time.Microsecond), r.res.P99.Round(time.Microsecond), r.res.Errors, r.res.Reconnects, cpu, hs,
-			r.res.RPS()/find("direct", r.conns).RPS(), r.res.RPS()/find("cntlm", r.conns).RPS())
-	}
-	t.Logf("GET %s, %s per measurement, squid %s\n\n%s", target, dur, squidVersion(), b.String())
-	if out := os.Getenv("FERRY_BENCH_OUT"); out != "" {
-		if err := os.WriteFile(out, []byte(b.String()), 0o644); err != nil {
+	var rep report
+	rep.requestRates(t, relays, ntlmSquid, o.URL+"/bytes?n=512", dur)
+	rep.downloads(t, relays, originHostport, downloadMB<<20)
+	rep.idleTunnels(t, relays[1:], originHostport, tunnelCounts)
+	rep.targets()
+	t.Logf("squid %s, %s per rate measurement\n\n%s", squidVersion(), dur, rep.markdown())
+	if dir := os.Getenv("FERRY_BENCH_OUT"); dir != "" {
+		if err := rep.write(dir); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+type relayUnderTest struct {
+	name, addr string
+	pid        int
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// raiseFileLimit lets this process (and ferry, cntlm, squid started by it)
+// hold 10,000 tunnels: each costs a descriptor in the client, the relay
+// (two), squid (two) and the origin.
+func raiseFileLimit(t *testing.T, n uint64) {
+	lim := syscall.Rlimit{Cur: n, Max: n}
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Logf("cannot raise the open-file limit to %d (%v): large tunnel counts may fail", n, err)
 	}
 }
 

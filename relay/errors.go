@@ -132,16 +132,10 @@ func (e *Error) Body() string {
 	return b.String()
 }
 
-// writeError answers the app with e.
-func writeError(w http.ResponseWriter, e *Error) {
-	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Proxy-Status", e.ProxyStatus())
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(e.Status())
-	_, _ = w.Write([]byte(e.Body()))
-}
+// writeError answers the app with e (relay/errorpage.go). Without the
+// request the page is English text; callers that pass r to writeErrorPage
+// get HTML for browsers and the app's language.
+func writeError(w http.ResponseWriter, e *Error) { writeErrorPage(w, nil, e) }
 
 // asError turns any failure into an *Error, keeping one that already is.
 func asError(err error, peer string) *Error {

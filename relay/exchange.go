@@ -461,18 +461,21 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 // reports whether it can.
 func drain(c *upConn, resp *http.Response, timeout time.Duration) bool {
 	if resp.Close || c.broken {
+		c.close()
 		resp.Body.Close()
-		c.broken = true
 		return false
 	}
 	_ = c.nc.SetReadDeadline(time.Now().Add(timeout))
 	n, err := io.Copy(io.Discard, io.LimitReader(resp.Body, maxDrain))
 	_ = c.nc.SetReadDeadline(time.Time{})
-	resp.Body.Close()
 	if err != nil || n >= maxDrain {
-		c.broken = true
+		// Close the connection before the body: closing an unfinished
+		// body would read the rest of it.
+		c.close()
+		resp.Body.Close()
 		return false
 	}
+	resp.Body.Close()
 	return true
 }
 

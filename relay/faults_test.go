@@ -188,7 +188,8 @@ func TestFaultClientVanishesMidDownload(t *testing.T) {
 	select {
 	case <-done: // ferry closed the parent connection: the download stopped
 	case <-time.After(5 * time.Second):
-		t.Fatal("the parent kept sending after the app went away")
+		buf := make([]byte, 1<<20)
+		t.Fatalf("the parent kept sending after the app went away\n%s", buf[:runtime.Stack(buf, true)])
 	}
 }
 

@@ -112,8 +112,11 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 	if stop != nil && !stop() {
 		err = errors.Join(err, r.Context().Err())
 	}
-	resp.Body.Close()
+	// done first: on a failure it closes the connection, and only then may
+	// the body be closed, since closing an unfinished body reads it to the
+	// end (a gigabyte download the app abandoned).
 	done(err == nil)
+	resp.Body.Close()
 	if err != nil {
 		s.log.Debug("response cut short", "url", redactURL(r), "err", err)
 		// Abort the app's connection: finishing normally would make a

@@ -295,31 +295,9 @@ func (s *Server) isSelf(hostport string) bool {
 	return false
 }
 
-// serveLocal answers requests addressed to ferry itself.
-func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/" || (r.Method != http.MethodGet && r.Method != http.MethodHead) {
-		writeError(w, &Error{Cause: CauseBadRequest,
-			What: "this is ferry, a proxy: it got a request for " + r.URL.Path + " addressed to itself",
-			Fix:  "set ferry's address as the app's proxy (http_proxy=http://" + r.Host + ") instead of requesting it directly"})
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	fmt.Fprintf(w, "ferry %s is running (up %s).\nPoint apps at it with http_proxy=http://%s and https_proxy=http://%s\n\n",
-		orDefault(s.version, "dev"), time.Since(s.started).Round(time.Second), r.Host, r.Host)
-	for _, u := range s.Upstreams() {
-		st := u.Stats()
-		state := "up"
-		if !st.Up {
-			state = "down until " + st.DownUntil.Format(time.TimeOnly) + ": " + st.LastError
-		}
-		fmt.Fprintf(w, "parent %s: %s; scheme %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
-			st.Addr, state, orDefault(st.Scheme, "-"), st.Idle, st.Requests, st.Handshakes, st.FailedLogons)
-	}
-	for _, lo := range s.Guard().Snapshot() {
-		fmt.Fprintf(w, "credentials resting until %s after a rejection\n", lo.Until.Format(time.TimeOnly))
-	}
-}
+// serveLocal answers requests addressed to ferry itself: the status page,
+// /status.json and /metrics (relay/status.go).
+func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) { s.serveSelf(w, r) }
 
 // honourProxyConnection applies the app's Proxy-Connection header to the
 // app's own connection, as clients that send it expect; net/http reads only

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -78,7 +79,19 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 		up.Close()
 		return
 	}
-	s.splice(cc, brw.Reader, up, upBuf, s.gen.Load().set.tunnelIdle)
+	s.splice(cc, buffered(brw.Reader), up, buffered(upBuf), s.gen.Load().set.tunnelIdle)
+}
+
+// buffered copies out what a reader holds beyond what was parsed (a TLS
+// ClientHello sent along with the CONNECT), so the 4-32 KB buffers around
+// it need not live as long as the tunnel: with thousands of idle tunnels
+// that is most of their memory.
+func buffered(br *bufio.Reader) []byte {
+	if br == nil || br.Buffered() == 0 {
+		return nil
+	}
+	b, _ := br.Peek(br.Buffered())
+	return bytes.Clone(b)
 }
 
 // upgrade finishes a 101 Switching Protocols (WebSocket) by handing the
@@ -103,7 +116,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Resp
 		return
 	}
 	s.log.Debug("upgraded", "url", redactURL(r), "protocol", proto)
-	s.splice(cc, brw.Reader, up, upBuf, s.gen.Load().set.tunnelIdle)
+	s.splice(cc, buffered(brw.Reader), up, buffered(upBuf), s.gen.Load().set.tunnelIdle)
 }
 
 // splice copies both ways until both sides are done, passing half-closes
@@ -111,7 +124,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Resp
 // goes on). Bytes already buffered on either side go first; after that
 // io.Copy between TCP connections uses splice(2) on Linux. With an idle
 // timeout, a tunnel that carried nothing either way for that long is closed.
-func (s *Server) splice(a net.Conn, aBuf *bufio.Reader, b io.ReadWriteCloser, bBuf *bufio.Reader, idle time.Duration) {
+func (s *Server) splice(a net.Conn, aBuf []byte, b io.ReadWriteCloser, bBuf []byte, idle time.Duration) {
 	if !s.tunnels.add(a, b) {
 		a.Close()
 		b.Close()
@@ -137,11 +150,10 @@ func (s *Server) splice(a net.Conn, aBuf *bufio.Reader, b io.ReadWriteCloser, bB
 
 // pipe copies src (after what buf holds of it) to dst, then half-closes dst;
 // on an error it closes both so the other direction ends too.
-func pipe(dst, src io.ReadWriteCloser, buf *bufio.Reader, act *activity) {
+func pipe(dst, src io.ReadWriteCloser, pending []byte, act *activity) {
 	var err error
-	if buf != nil && buf.Buffered() > 0 {
-		data, _ := buf.Peek(buf.Buffered())
-		_, err = dst.Write(data)
+	if len(pending) > 0 {
+		_, err = dst.Write(pending)
 	}
 	if err == nil {
 		if act != nil {

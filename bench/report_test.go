@@ -1,0 +1,198 @@
+package bench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+)
+
+// report collects the benchmark's tables; each row is also a CSV line.
+type report struct {
+	sections []section
+	rates    map[string]Result // "ferry/50"
+	speeds   map[string]float64
+	cpuPerGB map[string]float64
+	rss      map[string]float64 // "ferry/1000" -> MB
+	verdicts []string
+}
+
+type section struct {
+	title  string
+	header []string
+	rows   [][]string
+}
+
+func (r *report) add(title string, header []string, row []string) {
+	for i := range r.sections {
+		if r.sections[i].title == title {
+			r.sections[i].rows = append(r.sections[i].rows, row)
+			return
+		}
+	}
+	r.sections = append(r.sections, section{title: title, header: header, rows: [][]string{row}})
+}
+
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", a/b)
+}
+
+func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *testenv.Squid, target string, dur time.Duration) {
+	r.rates = map[string]Result{}
+	type meas struct {
+		res   Result
+		cpu   time.Duration
+		hs    int
+		relay string
+		conns int
+	}
+	var all []meas
+	for _, conns := range []int{1, 50, 200} {
+		for _, rl := range relays {
+			hs0, cpu0 := ntlm.Handshakes(), cpuTime(rl.pid)
+			res, err := Load{Proxy: rl.addr, URL: target, Conns: conns, Duration: dur}.Run()
+			if err != nil {
+				t.Errorf("%s at %d connections: %v", rl.name, conns, err)
+			}
+			if res.Errors > 0 {
+				t.Logf("%s at %d connections: %d errors, e.g. %s", rl.name, conns, res.Errors, res.FirstError)
+			}
+			r.rates[fmt.Sprintf("%s/%d", rl.name, conns)] = res
+			all = append(all, meas{res, cpuTime(rl.pid) - cpu0, ntlm.Handshakes() - hs0, rl.name, conns})
+		}
+	}
+	header := []string{"conns", "relay", "req/s", "p50", "p99", "errors", "reconnects", "relay CPU per request", "NTLM handshakes per 10k requests", "req/s vs direct", "req/s vs cntlm"}
+	for _, m := range all {
+		cpu, hs := "-", "-"
+		if m.relay != "direct" && m.res.Requests > 0 {
+			cpu = fmt.Sprintf("%.3f ms", float64(m.cpu.Microseconds())/1000/float64(m.res.Requests))
+			hs = fmt.Sprintf("%.0f", float64(m.hs)*10000/float64(m.res.Requests))
+		}
+		r.add("Small requests (GET 512 bytes, keep-alive)", header, []string{
+			fmt.Sprint(m.conns), m.relay, fmt.Sprintf("%.0f", m.res.RPS()),
+			m.res.P50.Round(time.Microsecond).String(), m.res.P99.Round(time.Microsecond).String(),
+			fmt.Sprint(m.res.Errors), fmt.Sprint(m.res.Reconnects), cpu, hs,
+			ratio(m.res.RPS(), r.rates[fmt.Sprintf("direct/%d", m.conns)].RPS()),
+			ratio(m.res.RPS(), r.rates[fmt.Sprintf("cntlm/%d", m.conns)].RPS()),
+		})
+	}
+}
+
+func (r *report) downloads(t *testing.T, relays []relayUnderTest, origin string, n int64) {
+	r.speeds, r.cpuPerGB = map[string]float64{}, map[string]float64{}
+	header := []string{"mode", "relay", "MB/s", "relay CPU s per GB", "MB/s vs direct"}
+	for _, mode := range []string{"CONNECT", "plain HTTP"} {
+		for _, rl := range relays {
+			cpu0 := cpuTime(rl.pid)
+			d, err := Download(rl.addr, origin, n, mode == "CONNECT")
+			if err != nil {
+				t.Errorf("%s download via %s: %v", mode, rl.name, err)
+				continue
+			}
+			key := mode + "/" + rl.name
+			r.speeds[key] = float64(n) / (1 << 20) / d.Seconds()
+			cpuGB := "-"
+			if rl.pid != 0 {
+				r.cpuPerGB[key] = (cpuTime(rl.pid) - cpu0).Seconds() / (float64(n) / (1 << 30))
+				cpuGB = fmt.Sprintf("%.2f", r.cpuPerGB[key])
+			}
+			r.add(fmt.Sprintf("Download of %d MB", n>>20), header, []string{mode, rl.name,
+				fmt.Sprintf("%.0f", r.speeds[key]), cpuGB, ratio(r.speeds[key], r.speeds[mode+"/direct"])})
+		}
+	}
+}
+
+func (r *report) idleTunnels(t *testing.T, relays []relayUnderTest, origin string, counts []int) {
+	r.rss = map[string]float64{}
+	header := []string{"tunnels", "relay", "tunnels open", "resident memory (MB)", "per tunnel (KB)"}
+	for _, n := range counts {
+		for _, rl := range relays {
+			base := RSS(rl.pid)
+			conns, err := OpenTunnels(rl.addr, origin, n)
+			time.Sleep(500 * time.Millisecond)
+			mem := RSS(rl.pid)
+			for _, c := range conns {
+				c.Close()
+			}
+			if err != nil {
+				t.Logf("%d tunnels via %s: %d opened; first error: %v", n, rl.name, len(conns), err)
+			}
+			key := fmt.Sprintf("%s/%d", rl.name, n)
+			r.rss[key] = float64(mem) / (1 << 20)
+			per := "-"
+			if len(conns) > 0 {
+				per = fmt.Sprintf("%.1f", float64(mem-base)/1024/float64(len(conns)))
+			}
+			r.add("Idle CONNECT tunnels", header, []string{fmt.Sprint(n), rl.name, fmt.Sprint(len(conns)), fmt.Sprintf("%.1f", r.rss[key]), per})
+			time.Sleep(time.Second) // let both sides close before the next count
+		}
+	}
+}
+
+// targets checks the goals set for ferry (issue 7) and says which are met.
+func (r *report) targets() {
+	check := func(name string, ok bool, got string) {
+		mark := "met"
+		if !ok {
+			mark = "NOT met"
+		}
+		r.verdicts = append(r.verdicts, fmt.Sprintf("- %s: %s (%s)", name, mark, got))
+	}
+	f50, d50, c50 := r.rates["ferry/50"].RPS(), r.rates["direct/50"].RPS(), r.rates["cntlm/50"].RPS()
+	check("req/s at 50 connections >= 0.8x direct", f50 >= 0.8*d50, ratio(f50, d50))
+	check("req/s at 50 connections >= 5x cntlm", f50 >= 5*c50, ratio(f50, c50))
+	p1, pd := r.rates["ferry/1"].P99, r.rates["direct/1"].P99
+	check("p99 at 1 connection <= 1.5x direct", float64(p1) <= 1.5*float64(pd), ratio(float64(p1), float64(pd)))
+	fc, dc := r.speeds["CONNECT/ferry"], r.speeds["CONNECT/direct"]
+	check("CONNECT throughput >= 0.9x direct", fc >= 0.9*dc, ratio(fc, dc))
+	check("<= 40 MB resident with 1,000 idle tunnels", r.rss["ferry/1000"] <= 40, fmt.Sprintf("%.1f MB", r.rss["ferry/1000"]))
+	for k, v := range r.rss {
+		if strings.HasPrefix(k, "ferry/") && k != "ferry/1000" {
+			check("<= 250 MB resident with "+strings.TrimPrefix(k, "ferry/")+" idle tunnels", v <= 250, fmt.Sprintf("%.1f MB", v))
+		}
+	}
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	for _, s := range r.sections {
+		fmt.Fprintf(&b, "### %s\n\n| %s |\n|%s\n", s.title, strings.Join(s.header, " | "), strings.Repeat("---|", len(s.header)))
+		for _, row := range s.rows {
+			fmt.Fprintf(&b, "| %s |\n", strings.Join(row, " | "))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("### Targets\n\n" + strings.Join(r.verdicts, "\n") + "\n")
+	return b.String()
+}
+
+func (r *report) write(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bench.md"), []byte(r.markdown()), 0o644); err != nil {
+		return err
+	}
+	var b strings.Builder
+	for _, s := range r.sections {
+		b.WriteString("section," + strings.Join(s.header, ",") + "\n")
+		for _, row := range s.rows {
+			b.WriteString(csvField(s.title) + "," + strings.Join(row, ",") + "\n")
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "bench.csv"), []byte(b.String()), 0o644)
+}
+
+func csvField(s string) string {
+	if strings.ContainsAny(s, ",\"\n") {
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
+}

@@ -1,0 +1,62 @@
+package relay
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// serveMetrics answers /metrics in the Prometheus text exposition format
+// (version 0.0.4). Counters come from the Upstreams themselves, so the
+// numbers are the ones the status page shows.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	rep := s.Status()
+	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	writeMetrics(w, rep)
+}
+
+func writeMetrics(w io.Writer, rep StatusReport) {
+	metric := func(name, typ, help string) {
+		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
+	}
+	metric("ferry_build_info", "gauge", "ferry's version, always 1.")
+	fmt.Fprintf(w, "ferry_build_info{version=\"%s\"} 1\n", labelValue(rep.Version))
+	metric("ferry_uptime_seconds", "gauge", "Seconds since ferry started serving.")
+	fmt.Fprintf(w, "ferry_uptime_seconds %g\n", rep.UptimeSeconds)
+	metric("ferry_tunnels_open", "gauge", "CONNECT tunnels and upgraded connections open now.")
+	fmt.Fprintf(w, "ferry_tunnels_open %d\n", rep.Tunnels)
+	metric("ferry_credentials_resting", "gauge", "Credentials in cool-down after a parent rejected them.")
+	fmt.Fprintf(w, "ferry_credentials_resting %d\n", len(rep.Resting))
+	per := []struct {
+		name, typ, help string
+		val             func(p ParentStatus) string
+	}{
+		{"ferry_parent_up", "gauge", "1 when the parent proxy is not in backoff.", func(p ParentStatus) string { return boolMetric(p.Up) }},
+		{"ferry_parent_auth_resting", "gauge", "1 while ferry rests the credentials for the parent.", func(p ParentStatus) string { return boolMetric(p.Auth == "resting") }},
+		{"ferry_parent_idle_connections", "gauge", "Idle pooled connections to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.IdleConnections) }},
+		{"ferry_parent_requests_total", "counter", "Requests sent to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.Requests) }},
+		{"ferry_parent_handshakes_total", "counter", "Connection-based logons (NTLM, Negotiate) completed.", func(p ParentStatus) string { return fmt.Sprint(p.Handshakes) }},
+		{"ferry_parent_dials_total", "counter", "TCP connections opened to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.Dials) }},
+		{"ferry_parent_failed_logons_total", "counter", "Logons the parent rejected.", func(p ParentStatus) string { return fmt.Sprint(p.FailedLogons) }},
+	}
+	for _, m := range per {
+		metric(m.name, m.typ, m.help)
+		for _, p := range rep.Parents {
+			fmt.Fprintf(w, "%s{parent=\"%s\"} %s\n", m.name, labelValue(p.Addr), m.val(p))
+		}
+	}
+}
+
+func boolMetric(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// labelValue escapes a label value as the exposition format wants.
+func labelValue(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+}

@@ -1,0 +1,324 @@
+package pac
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/parser"
+)
+
+// ErrTimeout is wrapped by the error of an evaluation that ran past
+// Options.Timeout (an endless loop, or DNS lookups that hang).
+var ErrTimeout = errors.New("pac evaluation timed out")
+
+// Options configures a Script. The zero value is ready for production.
+type Options struct {
+	// Name names the script in error messages (its URL or path); default "proxy.pac".
+	Name string
+	// Resolver answers the DNS helpers; nil means net.DefaultResolver.
+	Resolver Resolver
+	// LocalIPs answers myIpAddress and myIpAddressEx; nil means the
+	// addresses of the interfaces carrying the default routes, falling back
+	// to all interface addresses.
+	LocalIPs func() ([]net.IP, error)
+	// Now is the clock of weekdayRange, dateRange, timeRange and of the
+	// result cache; nil means time.Now.
+	Now func() time.Time
+	// Logger receives alert() messages; nil means slog.Default().
+	Logger *slog.Logger
+	// Timeout bounds one evaluation, DNS lookups included; default 1s.
+	Timeout time.Duration
+	// CacheTTL is how long a result is reused for the same scheme, host and
+	// port; default 30s, negative disables the cache.
+	CacheTTL time.Duration
+}
+
+const (
+	defaultTimeout  = time.Second
+	defaultCacheTTL = 30 * time.Second
+	// maxCacheEntries bounds the cache against a client that visits
+	// millions of host names; it is swept, then emptied, when full.
+	maxCacheEntries = 8192
+	// maxCallStack turns runaway recursion into a RangeError long before it
+	// eats memory.
+	maxCallStack = 10000
+)
+
+// Script is a compiled PAC file. It is safe for concurrent use: each
+// evaluation borrows a goja runtime from a small pool, since a runtime is
+// not goroutine-safe, and the program is compiled only once.
+type Script struct {
+	opt   Options
+	name  string
+	prog  *goja.Program
+	entry string // "FindProxyForURLEx" when defined, else "FindProxyForURL"
+	funcs []string
+	pool  chan *vm
+
+	mu    sync.RWMutex
+	cache map[string]cacheEntry
+}
+
+type cacheEntry struct {
+	proxies []Proxy
+	err     error
+	expires time.Time
+}
+
+// vm is one runtime with the script loaded. ctx is the context of the
+// evaluation in progress, read by the DNS helpers.
+type vm struct {
+	rt  *goja.Runtime
+	fn  goja.Callable
+	ctx context.Context
+}
+
+// Parse decodes and compiles a PAC file and runs its top level once. src may
+// be UTF-8, UTF-16 with a byte-order mark, or Windows-1252. A syntax error
+// names the line; a file that defines neither FindProxyForURL nor
+// FindProxyForURLEx is an error.
+func Parse(src []byte, opt Options) (*Script, error) {
+	if opt.Resolver == nil {
+		opt.Resolver = net.DefaultResolver
+	}
+	if opt.LocalIPs == nil {
+		opt.LocalIPs = defaultLocalIPs
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = defaultTimeout
+	}
+	if opt.CacheTTL == 0 {
+		opt.CacheTTL = defaultCacheTTL
+	}
+	name := opt.Name
+	if name == "" {
+		name = "proxy.pac"
+	}
+	text, err := decode(src)
+	if err != nil {
+		return nil, fmt.Errorf("pac file %s: %w", name, err)
+	}
+	// Source maps off: goja would otherwise read any local file a
+	// "//# sourceMappingURL=" comment names, and a PAC may come from a
+	// hostile WPAD server.
+	ast, err := goja.Parse(name, text, parser.WithDisableSourceMaps)
+	if err != nil {
+		return nil, fmt.Errorf("pac file %s: %w; fix the PAC file", name, syntaxError(err))
+	}
+	prog, err := goja.CompileAST(ast, false)
+	if err != nil {
+		return nil, fmt.Errorf("pac file %s: %w; fix the PAC file", name, syntaxError(err))
+	}
+	s := &Script{
+		opt:   opt,
+		name:  name,
+		prog:  prog,
+		funcs: calledHelpers(ast),
+		pool:  make(chan *vm, runtime.GOMAXPROCS(0)+2),
+		cache: map[string]cacheEntry{},
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), opt.Timeout)
+	defer cancel()
+	v, err := s.newVM(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.pool <- v
+	return s, nil
+}
+
+// syntaxError drops goja's "SyntaxError: " prefix wrapper noise but keeps
+// the "name: Line L:C message" text that says where.
+func syntaxError(err error) error {
+	var ce *goja.CompilerSyntaxError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("syntax error: %s", strings.TrimPrefix(ce.Message, "SyntaxError: "))
+	}
+	return err
+}
+
+// newVM makes a runtime, registers the helpers and runs the top level.
+func (s *Script) newVM(ctx context.Context) (*vm, error) {
+	v := &vm{rt: goja.New()}
+	v.rt.SetMaxCallStackSize(maxCallStack)
+	s.register(v)
+	if _, err := s.guard(ctx, v, func() (goja.Value, error) { return v.rt.RunProgram(s.prog) }); err != nil {
+		return nil, fmt.Errorf("pac file %s: running its top level: %w", s.name, err)
+	}
+	if s.entry == "" {
+		// Only Parse gets here, before the Script is shared.
+		for _, entry := range []string{"FindProxyForURLEx", "FindProxyForURL"} {
+			if _, ok := goja.AssertFunction(v.rt.Get(entry)); ok {
+				s.entry = entry
+				break
+			}
+		}
+		if s.entry == "" {
+			return nil, fmt.Errorf("pac file %s defines no function FindProxyForURL or FindProxyForURLEx; is it a PAC file?", s.name)
+		}
+	}
+	fn, ok := goja.AssertFunction(v.rt.Get(s.entry))
+	if !ok {
+		return nil, fmt.Errorf("pac file %s: %s is not a function after running the file's top level", s.name, s.entry)
+	}
+	v.fn = fn
+	return v, nil
+}
+
+// guard runs f with ctx's deadline enforced by interrupting the runtime.
+// A runtime that was interrupted may hold half-updated globals; the caller
+// drops it (see put) rather than reuse it.
+func (s *Script) guard(ctx context.Context, v *vm, f func() (goja.Value, error)) (val goja.Value, err error) {
+	v.ctx = ctx
+	defer func() { v.ctx = nil }()
+	fired := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		v.rt.Interrupt(ctx.Err())
+		close(fired)
+	})
+	val, err = f()
+	if !stop() {
+		<-fired
+		v.rt.ClearInterrupt()
+		if err == nil {
+			err = ctx.Err()
+		}
+	}
+	var ie *goja.InterruptedError
+	if errors.As(err, &ie) || (err != nil && ctx.Err() != nil) {
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, fmt.Errorf("%w: no answer within %v (an endless loop or hanging DNS lookups in the PAC file?); fix the PAC file or raise the timeout", ErrTimeout, s.opt.Timeout)
+		}
+		return nil, ctx.Err()
+	}
+	return val, err
+}
+
+func (s *Script) get(ctx context.Context) (*vm, error) {
+	select {
+	case v := <-s.pool:
+		return v, nil
+	default:
+		return s.newVM(ctx)
+	}
+}
+
+func (s *Script) put(v *vm) {
+	select {
+	case s.pool <- v:
+	default:
+	}
+}
+
+// Functions returns the PAC helper functions the script calls, sorted, for
+// `ferry pac check`.
+func (s *Script) Functions() []string {
+	return slices.Clone(s.funcs)
+}
+
+// FindProxy evaluates the script for rawURL and returns the proxies in the
+// order to try them. host is the URL's host name; when empty it is taken
+// from rawURL. For https URLs the script sees only scheme, host and port, as
+// in Chromium: a PAC file must not learn paths and queries of encrypted
+// requests. Results are cached per scheme, host and port for
+// Options.CacheTTL, so rules that look at an http URL's path are evaluated
+// for the first path seen. The returned slice belongs to the caller.
+func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, error) {
+	scheme, rest, ok := strings.Cut(rawURL, "://")
+	if !ok {
+		return nil, fmt.Errorf("pac: %q is not an absolute URL", rawURL)
+	}
+	authority, _, _ := strings.Cut(rest, "/")
+	if host == "" {
+		u, err := url.Parse(rawURL)
+		if err != nil || u.Hostname() == "" {
+			return nil, fmt.Errorf("pac: no host in URL %q", rawURL)
+		}
+		host = u.Hostname()
+	}
+	scheme = strings.ToLower(scheme)
+	if scheme == "https" || scheme == "wss" {
+		rawURL = scheme + "://" + authority + "/"
+	}
+	key := scheme + "://" + strings.ToLower(authority) + " " + host
+	now := s.opt.Now()
+	if s.opt.CacheTTL > 0 {
+		s.mu.RLock()
+		e, hit := s.cache[key]
+		s.mu.RUnlock()
+		if hit && now.Before(e.expires) {
+			return slices.Clone(e.proxies), e.err
+		}
+	}
+	proxies, err := s.eval(ctx, rawURL, host)
+	if s.opt.CacheTTL > 0 && ctx.Err() == nil {
+		s.store(key, cacheEntry{proxies: proxies, err: err, expires: now.Add(s.opt.CacheTTL)}, now)
+	}
+	return slices.Clone(proxies), err
+}
+
+func (s *Script) store(key string, e cacheEntry, now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.cache) >= maxCacheEntries {
+		for k, old := range s.cache {
+			if !now.Before(old.expires) {
+				delete(s.cache, k)
+			}
+		}
+		if len(s.cache) >= maxCacheEntries {
+			clear(s.cache)
+		}
+	}
+	s.cache[key] = e
+}
+
+func (s *Script) eval(ctx context.Context, rawURL, host string) ([]Proxy, error) {
+	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+	defer cancel()
+	v, err := s.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	val, err := s.guard(ctx, v, func() (goja.Value, error) {
+		return v.fn(goja.Undefined(), v.rt.ToValue(rawURL), v.rt.ToValue(host))
+	})
+	if err != nil {
+		if !errors.Is(err, ErrTimeout) && ctx.Err() == nil {
+			s.put(v)
+		}
+		var ex *goja.Exception
+		if errors.As(err, &ex) {
+			return nil, fmt.Errorf("pac file %s: %s(%q) threw %s; fix the PAC file", s.name, s.entry, rawURL, strings.TrimSpace(ex.Error()))
+		}
+		return nil, fmt.Errorf("pac file %s: %s(%q): %w", s.name, s.entry, rawURL, err)
+	}
+	s.put(v)
+	if val == nil || goja.IsUndefined(val) || goja.IsNull(val) {
+		return nil, fmt.Errorf("pac file %s: %s(%q) returned %v instead of a string like \"PROXY host:port; DIRECT\"; fix the PAC file", s.name, s.entry, rawURL, val)
+	}
+	if _, isString := val.Export().(string); !isString {
+		return nil, fmt.Errorf("pac file %s: %s(%q) returned %s instead of a string like \"PROXY host:port; DIRECT\"; fix the PAC file", s.name, s.entry, rawURL, val.String())
+	}
+	proxies, err := ParseResult(val.String())
+	if err != nil {
+		return nil, fmt.Errorf("pac file %s: %s(%q): %w", s.name, s.entry, rawURL, err)
+	}
+	return proxies, nil
+}

@@ -1,0 +1,252 @@
+package relay
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ferryproxy/ferry/internal/msg"
+)
+
+// This file answers requests addressed to ferry itself: the status page,
+// /status.json, /metrics and the "retry now" button. They tell anyone who
+// can read them which parents and user ferry uses, and the button changes
+// state, so they are answered only to loopback clients and only when the
+// Host header names ferry (a web page in the browser could otherwise reach
+// them through DNS rebinding: its own name, resolved to 127.0.0.1).
+
+// tokenKey signs the per-start "retry now" tokens. It is drawn once when
+// the program starts and never changes.
+var tokenKey = func() []byte {
+	k := make([]byte, 32)
+	_, _ = rand.Read(k)
+	return k
+}()
+
+// retryToken is the token the status page's form carries. It changes with
+// every start of the server, so a page from an earlier run cannot act.
+func (s *Server) retryToken() string {
+	m := hmac.New(sha256.New, tokenKey)
+	fmt.Fprintf(m, "%p|%d", s, s.started.UnixNano())
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}
+
+// serveSelf dispatches a request addressed to ferry itself.
+func (s *Server) serveSelf(w http.ResponseWriter, r *http.Request) {
+	if why := s.localRefusal(r); why != "" {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusForbidden)
+		fmt.Fprintf(w, "ferry: %s\n", why)
+		return
+	}
+	get := r.Method == http.MethodGet || r.Method == http.MethodHead
+	switch {
+	case r.URL.Path == "/" && get && wantsText(r):
+		s.serveStatusText(w, r)
+	case r.URL.Path == "/" && get:
+		s.serveStatusPage(w, r)
+	case r.URL.Path == "/status.json" && get:
+		s.serveStatusJSON(w, r)
+	case r.URL.Path == "/metrics" && get:
+		s.serveMetrics(w, r)
+	case r.URL.Path == "/retry" && r.Method == http.MethodPost:
+		s.serveRetry(w, r)
+	default:
+		writeErrorPage(w, r, &Error{Cause: CauseBadRequest,
+			What: "this is ferry, a proxy: it got a request for " + r.URL.Path + " addressed to itself",
+			Fix:  "set ferry's address as the app's proxy (http_proxy=http://" + r.Host + ") instead of requesting it directly"})
+	}
+}
+
+// localRefusal says why r may not see ferry's own pages, or "" when it may.
+func (s *Server) localRefusal(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return "the status pages are shown only on this machine (loopback clients)"
+	}
+	if !s.namesSelf(r.Host) {
+		return fmt.Sprintf("Host %q does not name ferry: open http://127.0.0.1:PORT/ or http://localhost:PORT/ with ferry's port", r.Host)
+	}
+	return ""
+}
+
+// namesSelf reports whether hostport is a loopback name or address of
+// ferry with the port of one of its listeners.
+func (s *Server) namesSelf(hostport string) bool {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return false
+	}
+	loopback := strings.EqualFold(host, "localhost")
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		loopback = true
+	}
+	for _, a := range s.Addrs() {
+		lh, lp, err := net.SplitHostPort(a.String())
+		if err != nil || lp != port {
+			continue
+		}
+		if loopback || lh == host {
+			return true
+		}
+	}
+	return false
+}
+
+// serveRetry ends a credentials cool-down early, when the user knows the
+// password is right now (changed on the server side, or unlocked).
+func (s *Server) serveRetry(w http.ResponseWriter, r *http.Request) {
+	if o := r.Header.Get("Origin"); o != "" {
+		if u, err := url.Parse(o); err != nil || !s.namesSelf(u.Host) {
+			http.Error(w, "ferry: the request comes from another site", http.StatusForbidden)
+			return
+		}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
+	tok := r.PostFormValue("token")
+	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.retryToken())) != 1 {
+		http.Error(w, "ferry: the page is from an earlier run of ferry: reload it and press the button again", http.StatusForbidden)
+		return
+	}
+	s.Guard().Reset()
+	s.log.Info("credentials cool-down ended from the status page")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// statusView is what the page template reads.
+type statusView struct {
+	Lang   string
+	T      map[string]string
+	Rep    StatusReport
+	Uptime string
+	Listen string
+	Token  string
+	Config string
+	Rows   []parentRow
+}
+
+type parentRow struct {
+	P                  ParentStatus
+	Health, AuthState  string
+	Down, Resting, Bad bool
+}
+
+func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request) {
+	lang := msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	rep := s.Status()
+	localize(&rep, lang)
+	v := statusView{Lang: lang, Rep: rep, Token: s.retryToken(), T: map[string]string{},
+		Uptime: (time.Duration(rep.UptimeSeconds) * time.Second).String(), Listen: r.Host}
+	for _, k := range []string{"title", "version", "uptime", "listeners", "parents", "scheme", "auth", "pool",
+		"requests", "handshakes", "failed_logons", "last_error", "config", "retry", "none"} {
+		v.T[k] = msg.T(lang, "status."+k)
+	}
+	v.T["use"] = msg.T(lang, "status.use", "listen", r.Host)
+	cfg, _ := json.MarshalIndent(rep.Config, "", "  ")
+	v.Config = string(cfg)
+	for _, p := range rep.Parents {
+		row := parentRow{P: p, Health: msg.T(lang, "status.up"), AuthState: p.Auth}
+		if !p.Up && p.DownUntil != nil {
+			row.Down = true
+			row.Health = msg.T(lang, "status.down", "until", p.DownUntil.Format(time.TimeOnly))
+		}
+		switch p.Auth {
+		case "ok":
+			row.AuthState = msg.T(lang, "status.auth_ok")
+		case "resting":
+			row.Resting = true
+			row.AuthState = msg.T(lang, "status.auth_resting", "remaining", (time.Duration(p.RestingSeconds) * time.Second).String())
+		default:
+			row.AuthState = "-"
+		}
+		row.Bad = row.Down || row.Resting
+		v.Rows = append(v.Rows, row)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Content-Language", lang)
+	_ = statusPage.Execute(w, v)
+}
+
+var statusPage = template.Must(template.New("status").Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="refresh" content="5">
+<title>{{.T.title}}</title>
+<style>
+body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:56em;padding:.5em 1em;color:#1d1d1d;background:#fafafa}
+h1{font-size:1.4em;margin:.3em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}
+.card{background:#fff;border:1px solid #ddd;border-left:6px solid #2a9d3a;border-radius:6px;padding:.6em .9em;margin:.6em 0}
+.card.bad{border-left-color:#c62828}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.3em 0}dt{color:#555}dd{margin:0;word-break:break-word}
+pre{background:#f0f0f0;padding:.6em;overflow-x:auto;font-size:.85em}
+.err{color:#b71c1c}button{font:inherit;padding:.3em .8em}
+code{background:#eee;padding:0 .25em;word-break:break-all}
+</style></head><body>
+<h1>{{.T.title}}</h1>
+<dl>
+<dt>{{.T.version}}</dt><dd id="version">{{.Rep.Version}}</dd>
+<dt>{{.T.uptime}}</dt><dd>{{.Uptime}}</dd>
+<dt>{{.T.listeners}}</dt><dd>{{range .Rep.Listeners}}<code>{{.}}</code> {{end}}</dd>
+</dl>
+<p>{{.T.use}}</p>
+<h2>{{.T.parents}}</h2>
+{{range .Rows}}<div class="card{{if .Bad}} bad{{end}}" data-parent="{{.P.Addr}}" data-auth="{{.P.Auth}}" data-up="{{.P.Up}}">
+<strong>{{.P.Addr}}</strong>: <span class="health">{{.Health}}</span>
+<dl>
+<dt>{{$.T.scheme}}</dt><dd>{{if .P.Scheme}}{{.P.Scheme}}{{else}}-{{end}}</dd>
+<dt>{{$.T.auth}}</dt><dd class="auth">{{.AuthState}}</dd>
+<dt>{{$.T.pool}}</dt><dd>{{.P.IdleConnections}}</dd>
+<dt>{{$.T.requests}}</dt><dd>{{.P.Requests}}</dd>
+<dt>{{$.T.handshakes}}</dt><dd>{{.P.Handshakes}}</dd>
+<dt>{{$.T.failed_logons}}</dt><dd>{{.P.FailedLogons}}</dd>
+{{if .P.LastError}}<dt>{{$.T.last_error}}</dt><dd class="err">{{.P.LastError}}{{if .P.LastExplanation}}<br>{{.P.LastExplanation}}<ol>{{range .P.LastFix}}<li>{{.}}</li>{{end}}</ol>{{end}}</dd>{{end}}
+</dl>
+{{if .Resting}}<form method="post" action="/retry"><input type="hidden" name="token" value="{{$.Token}}"><button type="submit">{{$.T.retry}}</button></form>{{end}}
+</div>{{else}}<p>{{.T.none}}</p>{{end}}
+<h2>{{.T.config}}</h2>
+<pre>{{.Config}}</pre>
+</body></html>
+`))
+
+// wantsText reports a client that asks for plain text and not HTML (curl
+// -H 'Accept: text/plain', scripts, 'ferry service status').
+func wantsText(r *http.Request) bool {
+	a := r.Header.Get("Accept")
+	return strings.Contains(a, "text/plain") && !strings.Contains(a, "text/html")
+}
+
+// serveStatusText is the status as a few lines of text.
+func (s *Server) serveStatusText(w http.ResponseWriter, r *http.Request) {
+	rep := s.Status()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	fmt.Fprintf(w, "ferry %s is running (up %s).\nPoint apps at it with http_proxy=http://%s and https_proxy=http://%s\n\n",
+		rep.Version, time.Duration(rep.UptimeSeconds)*time.Second, r.Host, r.Host)
+	for _, p := range rep.Parents {
+		state := "up"
+		if !p.Up && p.DownUntil != nil {
+			state = "down until " + p.DownUntil.Format(time.TimeOnly) + ": " + p.LastError
+		}
+		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
+			p.Addr, state, orDefault(p.Scheme, "-"), p.Auth, p.IdleConnections, p.Requests, p.Handshakes, p.FailedLogons)
+	}
+	for _, lo := range rep.Resting {
+		fmt.Fprintf(w, "credentials of %s at %s resting until %s after a rejection\n", lo.Identity, lo.Parent, lo.Until.Format(time.TimeOnly))
+	}
+}
