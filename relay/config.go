@@ -13,11 +13,28 @@ type Config struct {
 	// Listen holds the addresses of the HTTP proxy listeners
 	// (default 127.0.0.1:3128).
 	Listen []string
+	// SOCKS5 holds the addresses of SOCKS5 listeners (CONNECT only).
+	SOCKS5 []string
+	// Tunnels are fixed port forwards (cntlm's -L): every connection to
+	// Listen is tunneled to Target through the parents.
+	Tunnels []Tunnel
+	// Allow and Deny are the client addresses (CIDRs or IPs) that may, or
+	// may not, use a listener reachable from other machines. Loopback
+	// clients are always allowed; a non-loopback listener needs Allow.
+	Allow, Deny []string
 	// Parents are the parent proxies as host:port, tried in order.
 	Parents []string
 	// NoProxy holds patterns for hosts reached directly: "localhost",
 	// "*.corp.example", ".corp.example", "10.0.0.0/8", "127.0.0.*".
 	NoProxy []string
+
+	// Headers are set on every request to a parent (and on CONNECT), replacing
+	// the app's value, as cntlm's Header option does (a User-Agent the
+	// parent demands, say).
+	Headers map[string]string
+	// DirectFallback lets requests go directly when no parent can be
+	// reached at all (home without VPN). Off by default: logged when used.
+	DirectFallback bool
 
 	// Auth answers the parents' challenges; nil means no credentials.
 	Auth *auth.Authenticator
@@ -49,4 +66,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Version is shown in Via-like headers and error pages.
 	Version string
+}
+
+// Tunnel is one fixed port forward.
+type Tunnel struct {
+	Listen string // local address, e.g. 127.0.0.1:2222
+	Target string // host:port reached through the parents, e.g. git.corp.example:22
 }

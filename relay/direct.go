@@ -1,7 +1,7 @@
 package relay
 
 import (
-	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -46,14 +46,14 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 }
 
 // dialDirect opens a tunnel's connection straight to the origin.
-func (s *Server) dialDirect(r *http.Request, hostport string) (net.Conn, *bufio.Reader, *Error) {
-	nc, err := s.gen.Load().set.dialer.DialContext(r.Context(), "tcp", hostport)
+func (s *Server) dialDirect(ctx context.Context, g *generation, hostport string) (net.Conn, *Error) {
+	nc, err := g.set.dialer.DialContext(ctx, "tcp", hostport)
 	if err != nil {
 		e := dialError(err, hostport, false)
-		e.What = "cannot reach " + hostport + " directly (it matches no_proxy)"
-		return nil, nil, e
+		e.What = "cannot reach " + hostport + " directly"
+		return nil, e
 	}
-	return nc, nil, nil
+	return nc, nil
 }
 
 // rwcConn lets an upgraded Transport body stand in a splice.

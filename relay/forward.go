@@ -50,6 +50,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := newOutRequest(r)
+	applyHeaders(o.header, s.gen.Load().headers)
 	for i, u := range dec.Parents {
 		resp, c, err := u.roundTrip(r.Context(), o)
 		if err != nil {
@@ -57,6 +58,11 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 			if e.beforeSend && i < len(dec.Parents)-1 {
 				s.log.Debug("trying the next parent", "parent", u.addr, "err", e)
 				continue
+			}
+			if e.beforeSend && dec.FallbackDirect {
+				s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "url", redactURL(r), "err", e.Error())
+				s.forwardDirect(w, r)
+				return
 			}
 			s.fail(w, r, e)
 			return
@@ -190,4 +196,11 @@ type idleReader struct {
 func (i *idleReader) Read(p []byte) (int, error) {
 	_ = i.nc.SetReadDeadline(time.Now().Add(i.timeout))
 	return i.r.Read(p)
+}
+
+// applyHeaders sets the configured extra headers, replacing the app's.
+func applyHeaders(h, extra http.Header) {
+	for k, v := range extra {
+		h[k] = v
+	}
 }

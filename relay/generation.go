@@ -21,6 +21,8 @@ type generation struct {
 	upstreams []*Upstream
 	router    Router
 	direct    *http.Transport
+	acl       *ACL
+	headers   http.Header
 }
 
 func newGeneration(cfg Config, log *slog.Logger) (*generation, error) {
@@ -46,14 +48,29 @@ func newGeneration(cfg Config, log *slog.Logger) (*generation, error) {
 	if err != nil {
 		return nil, err
 	}
-	g := &generation{cfg: cfg, set: set}
+	acl, err := ParseACL(cfg.Allow, cfg.Deny)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkGateway(cfg, acl); err != nil {
+		return nil, err
+	}
+	for _, t := range cfg.Tunnels {
+		if _, _, err := net.SplitHostPort(t.Target); err != nil {
+			return nil, fmt.Errorf("tunnel %s: target %q is not host:port", t.Listen, t.Target)
+		}
+	}
+	g := &generation{cfg: cfg, set: set, acl: acl, headers: http.Header{}}
+	for k, v := range cfg.Headers {
+		g.headers.Set(k, v)
+	}
 	for _, p := range cfg.Parents {
 		if _, _, err := net.SplitHostPort(p); err != nil {
 			return nil, fmt.Errorf("parent %q: want host:port: %w", p, err)
 		}
 		g.upstreams = append(g.upstreams, newUpstream(p, set))
 	}
-	g.router = &staticRouter{noProxy: np, parents: g.upstreams}
+	g.router = &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
 	g.direct = &http.Transport{
 		Proxy:                 nil,
 		DialContext:           set.dialer.DialContext,

@@ -34,6 +34,38 @@ func TestNoProxyMatch(t *testing.T) {
 	}
 }
 
+func TestNoProxyPortsAndRanges(t *testing.T) {
+	n, err := ParseNoProxy([]string{"*.corp:8443", "10.0.0.1-10.0.0.99", "[fd00::1]:443", "::1", "git.example:22"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]bool{
+		"a.corp:8443":        true,
+		"a.corp:443":         false,
+		"a.corp":             false, // no port: the pattern asks for one
+		"10.0.0.50:80":       true,
+		"10.0.0.1:1":         true,
+		"10.0.0.99:1":        true,
+		"10.0.0.100:1":       false,
+		"[fd00::1]:443":      true,
+		"[fd00::1]:80":       false,
+		"[::1]:3128":         true,
+		"git.example:22":     true,
+		"git.example:443":    false,
+		"www.git.example:22": true,
+	}
+	for host, want := range cases {
+		if got := n.Match(host); got != want {
+			t.Errorf("Match(%q) = %v, want %v", host, got, want)
+		}
+	}
+	for _, bad := range []string{"10.0.0.9-10.0.0.1", "a.corp:99999", "10.0.0.1-::1"} {
+		if _, err := ParseNoProxy([]string{bad}); err == nil {
+			t.Errorf("ParseNoProxy(%q) accepted a bad pattern", bad)
+		}
+	}
+}
+
 func TestNoProxyStar(t *testing.T) {
 	n, _ := ParseNoProxy([]string{"*"})
 	if !n.Match("anything.example") {

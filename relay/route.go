@@ -10,6 +10,8 @@ import (
 type Decision struct {
 	Direct  bool
 	Parents []*Upstream
+	// FallbackDirect: go directly when none of Parents can be reached.
+	FallbackDirect bool
 }
 
 // Router decides per request. The static router below uses no_proxy and
@@ -22,12 +24,13 @@ type Router interface {
 // parents, healthy ones first in configured order, then those in backoff as
 // a last resort (a parent in backoff may be back already).
 type staticRouter struct {
-	noProxy *NoProxy
-	parents []*Upstream
+	noProxy        *NoProxy
+	parents        []*Upstream
+	directFallback bool
 }
 
 func (r *staticRouter) Route(_ context.Context, hostport string) (Decision, error) {
-	if len(r.parents) == 0 || r.noProxy.Match(hostOnly(hostport)) {
+	if len(r.parents) == 0 || r.noProxy.Match(hostport) {
 		return Decision{Direct: true}, nil
 	}
 	now := time.Now()
@@ -40,5 +43,5 @@ func (r *staticRouter) Route(_ context.Context, hostport string) (Decision, erro
 			down = append(down, u)
 		}
 	}
-	return Decision{Parents: append(order, down...)}, nil
+	return Decision{Parents: append(order, down...), FallbackDirect: r.directFallback}, nil
 }

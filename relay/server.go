@@ -3,11 +3,8 @@ package relay
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,7 +25,7 @@ type Server struct {
 	conns   connLimit
 
 	mu      sync.Mutex
-	lns     map[string]net.Listener // by configured address
+	lns     map[listenSpec]*listener
 	serving bool
 	errc    chan error // a listener that failed while serving
 }
@@ -68,7 +65,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, version: cfg.Version, lns: map[string]net.Listener{}, errc: make(chan error, 1)}
+	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1)}
 	s.gen.Store(g)
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
 	s.srv = &http.Server{
@@ -88,95 +85,6 @@ func (s *Server) Upstreams() []*Upstream { return s.gen.Load().upstreams }
 // Guard returns the current lockout guard.
 func (s *Server) Guard() *auth.Guard { return s.gen.Load().set.guard }
 
-// Listen opens the configured listeners and returns their addresses.
-func (s *Server) Listen() ([]net.Addr, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.syncListeners(s.gen.Load().cfg.Listen); err != nil {
-		return nil, err
-	}
-	return s.addrsLocked(), nil
-}
-
-// Addrs returns the addresses of the open listeners.
-func (s *Server) Addrs() []net.Addr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.addrsLocked()
-}
-
-func (s *Server) addrsLocked() []net.Addr {
-	var out []net.Addr
-	for _, a := range s.gen.Load().cfg.Listen {
-		if ln, ok := s.lns[a]; ok {
-			out = append(out, ln.Addr())
-		}
-	}
-	return out
-}
-
-// syncListeners opens the addresses in want that are not open and closes
-// the open ones not in want. Nothing changes if one fails to open.
-func (s *Server) syncListeners(want []string) error {
-	var lc net.ListenConfig
-	// A listener opened as 127.0.0.1:0 stays when the new config names the
-	// address it got.
-	for k, ln := range s.lns {
-		if a := ln.Addr().String(); k != a && slices.Contains(want, a) {
-			delete(s.lns, k)
-			s.lns[a] = ln
-		}
-	}
-	opened := map[string]net.Listener{}
-	for _, a := range want {
-		if _, ok := s.lns[a]; ok {
-			continue
-		}
-		if _, ok := opened[a]; ok {
-			continue
-		}
-		ln, err := lc.Listen(context.Background(), "tcp", a)
-		if err != nil {
-			for _, l := range opened {
-				l.Close()
-			}
-			return fmt.Errorf("listen on %s: %w (is another proxy, or ferry itself, already running there?)", a, err)
-		}
-		opened[a] = ln
-	}
-	for a, ln := range s.lns {
-		if !slices.Contains(want, a) {
-			delete(s.lns, a)
-			ln.Close()
-			s.log.Info("ferry stopped listening", "addr", ln.Addr().String())
-		}
-	}
-	for a, ln := range opened {
-		s.lns[a] = ln
-		if s.serving {
-			s.log.Info("ferry listening", "addr", ln.Addr().String())
-			go s.serveListener(ln)
-		}
-	}
-	return nil
-}
-
-func (s *Server) serveListener(ln net.Listener) {
-	err := s.srv.Serve(ln)
-	s.mu.Lock()
-	mine := false
-	for _, l := range s.lns {
-		mine = mine || l == ln
-	}
-	s.mu.Unlock()
-	if mine && !errors.Is(err, http.ErrServerClosed) {
-		select {
-		case s.errc <- err:
-		default:
-		}
-	}
-}
-
 // Reload applies a new configuration without dropping anything under way:
 // new requests use the new parents, routing and credentials (the lockout
 // guard starts afresh), listeners are opened and closed to match, tunnels and
@@ -191,7 +99,7 @@ func (s *Server) Reload(cfg Config) error {
 		return err
 	}
 	s.mu.Lock()
-	err = s.syncListeners(cfg.Listen)
+	err = s.syncListeners(specs(cfg))
 	var old *generation
 	if err == nil {
 		old = s.gen.Swap(g)
@@ -216,8 +124,8 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.serving = true
 	s.started = time.Now()
-	for _, ln := range s.lns {
-		go s.serveListener(ln)
+	for _, l := range s.lns {
+		go s.serveListener(l)
 	}
 	s.mu.Unlock()
 	jctx, stopJanitor := context.WithCancel(context.Background())
@@ -236,7 +144,12 @@ func (s *Server) Serve(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(context.Background(), orDefault(g.cfg.ShutdownTimeout, defaultShutdownTimeout))
 	defer cancel()
 	s.mu.Lock()
-	s.lns = map[string]net.Listener{} // Shutdown closes them
+	for _, l := range s.lns {
+		if l.spec.kind != kindHTTP { // http.Server.Shutdown closes its own
+			l.Close()
+		}
+	}
+	s.lns = map[listenSpec]*listener{}
 	s.mu.Unlock()
 	_ = s.srv.Shutdown(sctx)
 	drained := make(chan struct{})

@@ -3,6 +3,7 @@ package relay
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net"
@@ -22,51 +23,13 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}
-	dec, err := s.gen.Load().router.Route(r.Context(), hostport)
-	if err != nil {
-		writeError(w, asError(err, hostport))
+	up, upBuf, ref, e := s.dialTunnel(r.Context(), hostport, r.Header.Get("User-Agent"))
+	if e != nil {
+		s.fail(w, r, e)
 		return
 	}
-	var up net.Conn
-	var upBuf *bufio.Reader
-	if dec.Direct {
-		var e *Error
-		if up, upBuf, e = s.dialDirect(r, hostport); e != nil {
-			s.fail(w, r, e)
-			return
-		}
-	} else {
-		h := http.Header{}
-		if ua := r.Header.Get("User-Agent"); ua != "" {
-			h.Set("User-Agent", ua)
-		}
-		o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h}
-		for i, u := range dec.Parents {
-			resp, c, err := u.roundTrip(r.Context(), o)
-			if err != nil {
-				e := asError(err, u.addr)
-				if e.beforeSend && i < len(dec.Parents)-1 {
-					continue
-				}
-				s.fail(w, r, e)
-				return
-			}
-			if resp.StatusCode/100 != 2 {
-				s.relayResponse(w, r, resp, func(ok bool) {
-					if ok {
-						u.put(c)
-					} else {
-						c.close()
-					}
-				}, c.nc)
-				return
-			}
-			up, upBuf = c.nc, c.br
-			break
-		}
-	}
-	if up == nil {
-		s.fail(w, r, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"})
+	if ref != nil {
+		s.relayResponse(w, r, ref.resp, ref.done, ref.nc)
 		return
 	}
 	cc, brw, err := http.NewResponseController(w).Hijack()
@@ -79,7 +42,63 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 		up.Close()
 		return
 	}
-	s.splice(cc, buffered(brw.Reader), up, buffered(upBuf), s.gen.Load().set.tunnelIdle)
+	s.splice(cc, buffered(brw.Reader), up, upBuf, s.gen.Load().set.tunnelIdle)
+}
+
+// refusal is a parent's non-2xx answer to a CONNECT, for the caller to pass
+// on; done hands the connection back once the body was read (or not).
+type refusal struct {
+	resp *http.Response
+	done func(ok bool)
+	nc   net.Conn
+}
+
+// dialTunnel opens a byte stream to hostport the way routing says: through
+// the parents' CONNECT in order, or directly. It returns the connection and
+// the bytes that already arrived on it, or the parent's refusal, or an
+// error. CONNECT requests, SOCKS5 and port tunnels all come through here.
+func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (net.Conn, []byte, *refusal, *Error) {
+	g := s.gen.Load()
+	dec, err := g.router.Route(ctx, hostport)
+	if err != nil {
+		return nil, nil, nil, asError(err, hostport)
+	}
+	if dec.Direct {
+		nc, e := s.dialDirect(ctx, g, hostport)
+		return nc, nil, nil, e
+	}
+	h := http.Header{}
+	if userAgent != "" {
+		h.Set("User-Agent", userAgent)
+	}
+	applyHeaders(h, g.headers)
+	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h}
+	for i, u := range dec.Parents {
+		resp, c, err := u.roundTrip(ctx, o)
+		if err != nil {
+			e := asError(err, u.addr)
+			if e.beforeSend && i < len(dec.Parents)-1 {
+				continue
+			}
+			if e.beforeSend && dec.FallbackDirect {
+				s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", e.Error())
+				nc, de := s.dialDirect(ctx, g, hostport)
+				return nc, nil, nil, de
+			}
+			return nil, nil, nil, e
+		}
+		if resp.StatusCode/100 != 2 {
+			return nil, nil, &refusal{resp: resp, nc: c.nc, done: func(ok bool) {
+				if ok {
+					u.put(c)
+				} else {
+					c.close()
+				}
+			}}, nil
+		}
+		return c.nc, buffered(c.br), nil, nil
+	}
+	return nil, nil, nil, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"}
 }
 
 // buffered copies out what a reader holds beyond what was parsed (a TLS

@@ -133,7 +133,7 @@ func Parse(src []byte, opt Options) (*Script, error) {
 		pool:  make(chan *vm, runtime.GOMAXPROCS(0)+2),
 		cache: map[string]cacheEntry{},
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), opt.Timeout)
+	ctx, cancel := context.WithTimeoutCause(context.Background(), opt.Timeout, ErrTimeout)
 	defer cancel()
 	v, err := s.newVM(ctx)
 	if err != nil {
@@ -202,10 +202,16 @@ func (s *Script) guard(ctx context.Context, v *vm, f func() (goja.Value, error))
 	}
 	var ie *goja.InterruptedError
 	if errors.As(err, &ie) || (err != nil && ctx.Err() != nil) {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, fmt.Errorf("%w: no answer within %v (an endless loop or hanging DNS lookups in the PAC file?); fix the PAC file or raise the timeout", ErrTimeout, s.opt.Timeout)
+		// The evaluation's own timer carries ErrTimeout as its cause; any
+		// other cause is the caller's cancellation or deadline.
+		if cause := context.Cause(ctx); !errors.Is(cause, ErrTimeout) {
+			return nil, cause
 		}
-		return nil, ctx.Err()
+		return nil, fmt.Errorf("%w: no answer within %v (an endless loop or hanging DNS lookups in the PAC file?); fix the PAC file or raise the timeout", ErrTimeout, s.opt.Timeout)
+	}
+	var so *goja.StackOverflowError
+	if errors.As(err, &so) {
+		return nil, fmt.Errorf("RangeError: call stack deeper than %d (runaway recursion?)%s", maxCallStack, so.Error())
 	}
 	return val, err
 }
@@ -252,6 +258,8 @@ func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, e
 		}
 		host = u.Hostname()
 	}
+	// Host names are case-insensitive; browsers hand PAC files lower case.
+	host = strings.ToLower(host)
 	scheme = strings.ToLower(scheme)
 	if scheme == "https" || scheme == "wss" {
 		rawURL = scheme + "://" + authority + "/"
@@ -290,7 +298,7 @@ func (s *Script) store(key string, e cacheEntry, now time.Time) {
 }
 
 func (s *Script) eval(ctx context.Context, rawURL, host string) ([]Proxy, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.opt.Timeout)
+	ctx, cancel := context.WithTimeoutCause(ctx, s.opt.Timeout, ErrTimeout)
 	defer cancel()
 	v, err := s.get(ctx)
 	if err != nil {

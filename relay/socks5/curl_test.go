@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -42,6 +43,8 @@ func TestCurlThroughSOCKS5(t *testing.T) {
 			[]string{"--socks5-hostname"}, Options{}},
 		{"socks5 local resolve", "http://127.0.0.1:" + port + "/", "127.0.0.1:" + port,
 			[]string{"--socks5"}, Options{}},
+		{"ALL_PROXY=socks5h", "http://origin.test:" + port + "/", "origin.test:" + port,
+			nil, Options{}},
 		{"username/password", "http://origin.test:" + port + "/", "origin.test:" + port,
 			[]string{"--proxy-user", "alice:s3cret", "--socks5-hostname"},
 			Options{Authenticate: func(u, p string) bool { return u == "alice" && p == "s3cret" }}},
@@ -51,8 +54,16 @@ func TestCurlThroughSOCKS5(t *testing.T) {
 			seen = nil
 			s := startSOCKS(t, dial, tc.opt)
 			args := append([]string{"-sS", "--max-time", "10"}, tc.args...)
-			args = append(args, s.addr, tc.url)
-			out, err := exec.Command("curl", args...).CombinedOutput()
+			cmd := exec.Command("curl")
+			if tc.args == nil {
+				// As docs/socks5.md shows: the proxy from the environment.
+				cmd.Env = append(os.Environ(), "ALL_PROXY=socks5h://"+s.addr, "NO_PROXY=", "no_proxy=")
+			} else {
+				args = append(args, s.addr)
+			}
+			args = append(args, tc.url)
+			cmd.Args = append(cmd.Args, args...)
+			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("curl %s: %v\n%s", strings.Join(args, " "), err, out)
 			}
@@ -82,4 +93,34 @@ func TestCurlThroughSOCKS5(t *testing.T) {
 		}
 		_ = s.result(t)
 	})
+}
+
+// The ssh ProxyCommand of docs/socks5.md: OpenBSD netcat's SOCKS5 client
+// (-X 5 -x), which sends the name, not an address.
+func TestNetcatThroughSOCKS5(t *testing.T) {
+	testenv.Require(t, "SOCKS5 with OpenBSD netcat", "nc.openbsd")
+	echo := echoServer(t, "tcp", "127.0.0.1:0")
+	_, port, _ := net.SplitHostPort(echo.Addr().String())
+	var seen string
+	s := startSOCKS(t, func(ctx context.Context, hp string) (net.Conn, error) {
+		seen = hp
+		return net.Dial("tcp", echo.Addr().String())
+	}, Options{})
+	// -N: shut the socket down at the end of stdin, so the half-close
+	// reaches the echo server, which then answers "bye" and closes.
+	cmd := exec.Command("nc.openbsd", "-N", "-w", "10", "-X", "5", "-x", s.addr, "git.corp.test", port)
+	cmd.Stdin = strings.NewReader("SSH-2.0-test\r\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("nc: %v\n%s", err, out)
+	}
+	if string(out) != "SSH-2.0-test\r\nbye" {
+		t.Errorf("nc got %q", out)
+	}
+	if err := s.result(t); err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if seen != "git.corp.test:"+port {
+		t.Errorf("dialer saw %q, want the name as given", seen)
+	}
 }

@@ -1,0 +1,116 @@
+package relay
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"strings"
+)
+
+// ACL decides which clients may use ferry. Deny is checked first; then
+// loopback clients may, and others only when their address is in Allow. Without an Allow list ferry is never reachable from other
+// machines: it must never become an open proxy.
+type ACL struct {
+	allow, deny []netip.Prefix
+}
+
+// ParseACL compiles allow and deny lists of CIDRs or single addresses.
+func ParseACL(allow, deny []string) (*ACL, error) {
+	a := &ACL{}
+	var err error
+	if a.allow, err = parsePrefixes("allow", allow); err != nil {
+		return nil, err
+	}
+	if a.deny, err = parsePrefixes("deny", deny); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func parsePrefixes(what string, list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, s := range list {
+		s = strings.TrimSpace(s)
+		if !strings.Contains(s, "/") {
+			ip, err := netip.ParseAddr(s)
+			if err != nil {
+				return nil, fmt.Errorf("%s %q: not an IP address or CIDR range (write it like 172.17.0.0/16)", what, s)
+			}
+			out = append(out, netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: not an IP address or CIDR range (write it like 172.17.0.0/16)", what, s)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+// Gateway reports whether the ACL lets any non-loopback client in.
+func (a *ACL) Gateway() bool { return a != nil && len(a.allow) > 0 }
+
+// Permits reports whether a client at addr may use ferry.
+func (a *ACL) Permits(addr net.Addr) bool {
+	ap, err := netip.ParseAddrPort(addr.String())
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr().Unmap()
+	if a != nil {
+		for _, p := range a.deny {
+			if p.Contains(ip) {
+				return false
+			}
+		}
+	}
+	if ip.IsLoopback() {
+		return true
+	}
+	if a == nil {
+		return false
+	}
+	for _, p := range a.allow {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// aclListener refuses clients the ACL does not permit; on an HTTP listener
+// they get a 403 that says why, elsewhere the connection just closes.
+type aclListener struct {
+	net.Listener
+	acl  func() *ACL
+	http bool
+	log  func(msg string, args ...any)
+}
+
+func (l *aclListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if l.acl().Permits(c.RemoteAddr()) {
+			return c, nil
+		}
+		l.log("client refused by the allow/deny lists", "client", c.RemoteAddr().String(), "listener", l.Addr().String())
+		go refuseClient(c, l.http)
+	}
+}
+
+func refuseClient(c net.Conn, http bool) {
+	defer c.Close()
+	if !http {
+		return
+	}
+	const body = "ferry refused this connection: your address is not in ferry's allow list (or it is in its deny list).\n" +
+		"What to do: ask the person who runs this ferry to add your address to allow in its config.\n(cause: client_denied)\n"
+	_, _ = io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"+
+		"Proxy-Status: ferry; error=http_request_denied\r\nConnection: close\r\n"+
+		fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body))+body)
+}

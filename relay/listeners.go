@@ -1,0 +1,223 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/netip"
+	"slices"
+)
+
+// The kinds of listener.
+const (
+	kindHTTP   = "http"   // HTTP proxy (absolute-form and CONNECT)
+	kindSOCKS5 = "socks5" // SOCKS5, CONNECT only
+	kindTunnel = "tunnel" // every connection is tunneled to a fixed target
+)
+
+// listenSpec is one configured listener.
+type listenSpec struct {
+	kind, addr, target string
+}
+
+// listener is an open one; ACL checks happen in Accept.
+type listener struct {
+	net.Listener
+	spec listenSpec
+}
+
+// specs lists cfg's listeners.
+func specs(cfg Config) []listenSpec {
+	var out []listenSpec
+	for _, a := range cfg.Listen {
+		out = append(out, listenSpec{kind: kindHTTP, addr: a})
+	}
+	for _, a := range cfg.SOCKS5 {
+		out = append(out, listenSpec{kind: kindSOCKS5, addr: a})
+	}
+	for _, t := range cfg.Tunnels {
+		out = append(out, listenSpec{kind: kindTunnel, addr: t.Listen, target: t.Target})
+	}
+	return out
+}
+
+// checkGateway refuses a listener that other machines can reach unless an
+// allow list says who may use it: ferry must never be an open proxy.
+func checkGateway(cfg Config, acl *ACL) error {
+	for _, sp := range specs(cfg) {
+		host, _, err := net.SplitHostPort(sp.addr)
+		if err != nil {
+			return fmt.Errorf("listen address %q: want host:port", sp.addr)
+		}
+		if host == "localhost" {
+			continue
+		}
+		ip, err := netip.ParseAddr(host)
+		if err == nil && ip.IsLoopback() {
+			continue
+		}
+		if !acl.Gateway() {
+			return fmt.Errorf("listening on %s would serve other machines, and no allow list says which: "+
+				"set allow = [\"172.17.0.0/16\"] (the addresses that may use ferry), or listen on 127.0.0.1", sp.addr)
+		}
+	}
+	return nil
+}
+
+// Listen opens the configured listeners and returns the HTTP ones'
+// addresses (in configured order).
+func (s *Server) Listen() ([]net.Addr, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.syncListeners(specs(s.gen.Load().cfg)); err != nil {
+		return nil, err
+	}
+	return s.addrsLocked(kindHTTP), nil
+}
+
+// Addrs returns the addresses of the open HTTP listeners.
+func (s *Server) Addrs() []net.Addr { return s.AddrsOf(kindHTTP) }
+
+// AddrsOf returns the addresses of the open listeners of a kind: "http",
+// "socks5" or "tunnel".
+func (s *Server) AddrsOf(kind string) []net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addrsLocked(kind)
+}
+
+func (s *Server) addrsLocked(kind string) []net.Addr {
+	var out []net.Addr
+	for _, sp := range specs(s.gen.Load().cfg) {
+		if l, ok := s.lns[sp]; ok && sp.kind == kind {
+			out = append(out, l.Addr())
+		}
+	}
+	return out
+}
+
+// syncListeners opens the listeners in want that are not open and closes
+// the open ones not in want. Nothing changes if one fails to open.
+func (s *Server) syncListeners(want []listenSpec) error {
+	// A listener opened as 127.0.0.1:0 stays when the new config names the
+	// address it got.
+	for sp, l := range s.lns {
+		got := sp
+		got.addr = l.Addr().String()
+		if got != sp && slices.Contains(want, got) {
+			delete(s.lns, sp)
+			l.spec = got
+			s.lns[got] = l
+		}
+	}
+	var lc net.ListenConfig
+	opened := map[listenSpec]*listener{}
+	for _, sp := range want {
+		if _, ok := s.lns[sp]; ok {
+			continue
+		}
+		if _, ok := opened[sp]; ok {
+			continue
+		}
+		ln, err := lc.Listen(context.Background(), "tcp", sp.addr)
+		if err != nil {
+			for _, l := range opened {
+				l.Close()
+			}
+			return fmt.Errorf("listen on %s: %w (is another proxy, or ferry itself, already running there?)", sp.addr, err)
+		}
+		opened[sp] = &listener{Listener: &aclListener{Listener: ln, acl: s.acl, http: sp.kind == kindHTTP, log: s.log.Warn}, spec: sp}
+	}
+	for sp, l := range s.lns {
+		if !slices.Contains(want, sp) {
+			delete(s.lns, sp)
+			l.Close()
+			s.log.Info("ferry stopped listening", "kind", sp.kind, "addr", l.Addr().String())
+		}
+	}
+	for sp, l := range opened {
+		s.lns[sp] = l
+		if s.serving {
+			s.logListening(l)
+			go s.serveListener(l)
+		}
+	}
+	return nil
+}
+
+func (s *Server) acl() *ACL { return s.gen.Load().acl }
+
+func (s *Server) logListening(l *listener) {
+	switch l.spec.kind {
+	case kindHTTP:
+		s.log.Info("ferry listening", "addr", l.Addr().String())
+	case kindSOCKS5:
+		s.log.Info("ferry listening", "kind", "socks5", "addr", l.Addr().String())
+	case kindTunnel:
+		s.log.Info("ferry listening", "kind", "tunnel", "addr", l.Addr().String(), "target", l.spec.target)
+	}
+}
+
+func (s *Server) serveListener(l *listener) {
+	var err error
+	switch l.spec.kind {
+	case kindHTTP:
+		err = s.srv.Serve(l)
+	default:
+		err = s.acceptLoop(l)
+	}
+	s.mu.Lock()
+	mine := s.lns[l.spec] == l
+	s.mu.Unlock()
+	if mine && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+		select {
+		case s.errc <- err:
+		default:
+		}
+	}
+}
+
+// acceptLoop serves a SOCKS5 or tunnel listener.
+func (s *Server) acceptLoop(l *listener) error {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				continue
+			}
+			return err
+		}
+		go func() {
+			switch l.spec.kind {
+			case kindSOCKS5:
+				s.serveSOCKS5(c)
+			case kindTunnel:
+				s.serveTunnel(c, l.spec.target)
+			}
+		}()
+	}
+}
+
+// serveTunnel forwards one connection of a port tunnel (cntlm's -L) to its
+// target through the routed parents.
+func (s *Server) serveTunnel(c net.Conn, target string) {
+	ctx, cancel := context.WithTimeout(context.Background(), s.gen.Load().set.dialer.Timeout+s.gen.Load().set.headerTimeout)
+	up, pending, ref, e := s.dialTunnel(ctx, target, "")
+	cancel()
+	if ref != nil {
+		ref.done(false)
+		ref.resp.Body.Close()
+		s.log.Warn("tunnel refused by the parent", "target", target, "status", ref.resp.Status)
+		c.Close()
+		return
+	}
+	if e != nil {
+		s.log.Warn("tunnel failed", "target", target, "cause", string(e.Cause), "err", e.Error())
+		c.Close()
+		return
+	}
+	s.splice(c, nil, up, pending, s.gen.Load().set.tunnelIdle)
+}

@@ -1,0 +1,78 @@
+package relay
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+
+	"github.com/ferryproxy/ferry/relay/socks5"
+)
+
+// serveSOCKS5 serves one SOCKS5 client: its CONNECT goes the way routing
+// says, through the parents' CONNECT or directly, like an HTTP CONNECT.
+func (s *Server) serveSOCKS5(c net.Conn) {
+	var up net.Conn
+	dial := func(ctx context.Context, hostport string) (net.Conn, error) {
+		nc, pending, ref, e := s.dialTunnel(ctx, hostport, "")
+		if ref != nil {
+			code := socks5.ReplyGeneralFailure
+			switch ref.resp.StatusCode {
+			case http.StatusForbidden:
+				code = socks5.ReplyNotAllowed
+			case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+				code = socks5.ReplyHostUnreachable
+			}
+			ref.done(false)
+			ref.resp.Body.Close()
+			return nil, &socks5.ReplyError{Code: code, Err: fmt.Errorf("the parent refused the tunnel to %s: %s", hostport, ref.resp.Status)}
+		}
+		if e != nil {
+			s.log.Info("socks5 request failed", "target", hostport, "cause", string(e.Cause), "err", e.Error())
+			return nil, &socks5.ReplyError{Code: e.socksReply(), Err: e}
+		}
+		if len(pending) > 0 {
+			nc = &prefixConn{Conn: nc, pending: pending}
+		}
+		if !s.tunnels.add(c, nc) {
+			nc.Close()
+			return nil, &socks5.ReplyError{Code: socks5.ReplyGeneralFailure, Err: fmt.Errorf("ferry is stopping")}
+		}
+		up = nc
+		return nc, nil
+	}
+	g := s.gen.Load()
+	_ = socks5.Serve(context.Background(), c, dial, socks5.Options{HandshakeTimeout: g.set.headerTimeout, Logger: s.log})
+	if up != nil {
+		s.tunnels.done(c, up)
+	}
+}
+
+// socksReply maps a cause to a SOCKS5 reply code.
+func (e *Error) socksReply() byte {
+	switch e.Cause {
+	case CauseParentRefused:
+		return socks5.ReplyConnectionRefused
+	case CauseParentTimeout:
+		return socks5.ReplyTTLExpired
+	case CauseParentUnresolvable, CauseOriginUnreachable:
+		return socks5.ReplyHostUnreachable
+	}
+	return socks5.ReplyGeneralFailure
+}
+
+// prefixConn returns bytes that arrived with the parent's CONNECT answer
+// before reading on.
+type prefixConn struct {
+	net.Conn
+	pending []byte
+}
+
+func (p *prefixConn) Read(b []byte) (int, error) {
+	if len(p.pending) > 0 {
+		n := copy(b, p.pending)
+		p.pending = p.pending[n:]
+		return n, nil
+	}
+	return p.Conn.Read(b)
+}
