@@ -170,7 +170,7 @@ func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 		default:
 			row.AuthState = "-"
 		}
-		row.Bad = row.Down || row.Resting
+		row.Bad = row.Down || row.Resting || p.LastError != ""
 		v.Rows = append(v.Rows, row)
 	}
 	h := w.Header()
@@ -195,7 +195,7 @@ h1{font-size:1.4em;margin:.3em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}
 .card.bad{border-left-color:#c62828}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.3em 0}dt{color:#555}dd{margin:0;word-break:break-word}
 pre{background:#f0f0f0;padding:.6em;overflow-x:auto;font-size:.85em}
-.err{color:#b71c1c}button{font:inherit;padding:.3em .8em}
+.err{color:#b71c1c;word-break:break-word}.err p{margin:.3em 0}.err ol{margin:.2em 0;padding-left:1.4em}button{font:inherit;padding:.3em .8em}
 code{background:#eee;padding:0 .25em;word-break:break-all}
 </style></head><body>
 <h1>{{.T.title}}</h1>
@@ -215,8 +215,8 @@ code{background:#eee;padding:0 .25em;word-break:break-all}
 <dt>{{$.T.requests}}</dt><dd>{{.P.Requests}}</dd>
 <dt>{{$.T.handshakes}}</dt><dd>{{.P.Handshakes}}</dd>
 <dt>{{$.T.failed_logons}}</dt><dd>{{.P.FailedLogons}}</dd>
-{{if .P.LastError}}<dt>{{$.T.last_error}}</dt><dd class="err">{{.P.LastError}}{{if .P.LastExplanation}}<br>{{.P.LastExplanation}}<ol>{{range .P.LastFix}}<li>{{.}}</li>{{end}}</ol>{{end}}</dd>{{end}}
 </dl>
+{{if .P.LastError}}<div class="err"><strong>{{$.T.last_error}}</strong>: {{.P.LastError}}{{if .P.LastExplanation}}<p>{{.P.LastExplanation}}</p><ol>{{range .P.LastFix}}<li>{{.}}</li>{{end}}</ol>{{end}}</div>{{end}}
 {{if .Resting}}<form method="post" action="/retry"><input type="hidden" name="token" value="{{$.Token}}"><button type="submit">{{$.T.retry}}</button></form>{{end}}
 </div>{{else}}<p>{{.T.none}}</p>{{end}}
 <h2>{{.T.config}}</h2>

@@ -9,8 +9,9 @@ import (
 	"strings"
 )
 
-// checkListen accepts host:port with a loopback host. Port 0 is allowed: the
-// system picks a free port (tests and scripts read it from the log).
+// checkListen accepts host:port. Port 0 is allowed: the system picks a free
+// port (tests and scripts read it from the log). Whether a non-loopback
+// address has the allow list it needs is checkRouting's business.
 func checkListen(addr string) error {
 	host, port, err := splitHostPort(addr, `"127.0.0.1:3128"`)
 	if err != nil {
@@ -19,13 +20,8 @@ func checkListen(addr string) error {
 	if _, err := parsePort(port, 0); err != nil {
 		return fmt.Errorf("listen address %q: %w", addr, err)
 	}
-	if !isLoopback(host) {
-		what := fmt.Sprintf("%q is not a loopback address", host)
-		if host == "" {
-			what = "an empty host means every interface"
-		}
-		return fmt.Errorf("listen address %q: %s: ferry listens only on 127.0.0.1, ::1 or localhost "+
-			"(gateway mode, serving other machines, does not exist yet)", addr, what)
+	if host == "" {
+		return fmt.Errorf("listen address %q: an empty host means every interface: write 0.0.0.0:%s for that (with an allow list), or 127.0.0.1:%s", addr, port, port)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay"
 )
 
 // Config is ferry's configuration once the file, the flags and the
@@ -29,6 +30,7 @@ type Config struct {
 	Creds    Creds // where the password comes from, cntlm hashes (credentials.go)
 	Timeouts Timeouts
 	Limits   Limits
+	Routing
 	// Warnings are problems that do not stop ferry, for the log.
 	Warnings []string
 
@@ -163,6 +165,10 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 			probs = append(probs, p)
 		}
 	}
+	c.Headers = f.Headers
+	for _, t := range f.Tunnel {
+		c.Tunnels = append(c.Tunnels, relay.Tunnel{Listen: t.Listen, Target: t.Target})
+	}
 	probs = append(probs, c.checkValues()...)
 	probs = append(probs, c.checkCredentialKeys()...)
 	c.passwordInFile = c.Auth.Password != "" || c.Creds.hasHash()
@@ -185,6 +191,7 @@ func (c *Config) checkValues() []*problem {
 			probs = append(probs, c.problemAt("parents", err.Error()))
 		}
 	}
+	probs = append(probs, c.checkRouting()...)
 	for _, p := range c.NoProxy {
 		if err := checkNoProxy(p); err != nil {
 			probs = append(probs, c.problemAt("no_proxy", err.Error()))
@@ -236,6 +243,9 @@ func (c *Config) Finish(o Overrides) error {
 				probs = append(probs, &problem{at: "--listen", msg: err.Error()})
 			}
 		}
+	}
+	if len(o.Listen) > 0 {
+		probs = append(probs, c.checkGateway(func(_, msg string) *problem { return &problem{at: "--listen", msg: msg} })...)
 	}
 	if len(o.Parents) > 0 {
 		c.Parents = slices.Clone(o.Parents)

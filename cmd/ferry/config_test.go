@@ -124,7 +124,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{
 			name: "unknown key with no near match",
 			src:  "colour = \"blue\"\n",
-			want: []string{`ferry.toml:1: unknown key "colour": the keys are listen, parents, no_proxy and the tables [auth], [timeouts] and [limits]`},
+			want: []string{`ferry.toml:1: unknown key "colour": the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]`},
 		},
 		{
 			name: "unknown key in an inline table",
@@ -136,7 +136,7 @@ func TestParseConfigErrors(t *testing.T) {
 			src:  "parents = [\"proxy\"]\nlisten = [\"0.0.0.0:3128\"]\n[timeouts]\nconnect = \"10\"\n",
 			want: []string{
 				`ferry.toml:1: parent "proxy" has no port: write host:port, e.g. "proxy:8080"`,
-				`ferry.toml:2: listen address "0.0.0.0:3128": "0.0.0.0" is not a loopback address: ferry listens only on 127.0.0.1, ::1 or localhost (gateway mode, serving other machines, does not exist yet)`,
+				`ferry.toml:2: listen address "0.0.0.0:3128" serves other machines, and there is no allow list: add allow = ["172.17.0.0/16"] with the addresses that may use ferry (Docker, WSL2, VMs), or listen on 127.0.0.1; ferry never runs as an open proxy`,
 				`ferry.toml:4: timeouts.connect "10" is not a duration: write e.g. connect = "10s" (units: ms, s, m, h)`,
 			},
 		},
@@ -215,10 +215,10 @@ func TestParseConfigErrors(t *testing.T) {
 			name: "listen forms",
 			src:  "parents = [\"p:1\"]\n\nlisten = [\":3128\", \"localhost\", \"192.168.1.2:3128\", \"127.0.0.1:99999\"]\n",
 			want: []string{
-				`ferry.toml:3: listen address ":3128": an empty host means every interface: ferry listens only on 127.0.0.1, ::1 or localhost (gateway mode, serving other machines, does not exist yet)`,
+				`ferry.toml:3: listen address ":3128": an empty host means every interface: write 0.0.0.0:3128 for that (with an allow list), or 127.0.0.1:3128`,
 				`ferry.toml:3: listen address "localhost" has no port: write host:port, e.g. "localhost:8080"`,
-				`ferry.toml:3: listen address "192.168.1.2:3128": "192.168.1.2" is not a loopback address: ferry listens only on 127.0.0.1, ::1 or localhost (gateway mode, serving other machines, does not exist yet)`,
 				`ferry.toml:3: listen address "127.0.0.1:99999": port "99999" is not a number from 0 to 65535`,
+				`ferry.toml:3: listen address "192.168.1.2:3128" serves other machines, and there is no allow list: add allow = ["172.17.0.0/16"] with the addresses that may use ferry (Docker, WSL2, VMs), or listen on 127.0.0.1; ferry never runs as an open proxy`,
 			},
 		},
 		{
@@ -309,7 +309,7 @@ func TestFinish(t *testing.T) {
 			name: "bad flags are named",
 			o:    Overrides{Listen: []string{"0.0.0.0:3128"}, Parents: []string{"proxy"}},
 			want: []string{
-				`--listen: listen address "0.0.0.0:3128": "0.0.0.0" is not a loopback address: ferry listens only on 127.0.0.1, ::1 or localhost (gateway mode, serving other machines, does not exist yet)`,
+				`--listen: listen address "0.0.0.0:3128" serves other machines, and there is no allow list: add allow = ["172.17.0.0/16"] with the addresses that may use ferry (Docker, WSL2, VMs), or listen on 127.0.0.1; ferry never runs as an open proxy`,
 				`--parent: parent "proxy" has no port: write host:port, e.g. "proxy:8080"`,
 			},
 		},

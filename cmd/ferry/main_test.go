@@ -112,7 +112,7 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		},
 		{
 			[]string{"run", "--listen", "0.0.0.0:3128", "--parent", "proxy:8080"},
-			"ferry: --listen: listen address \"0.0.0.0:3128\": \"0.0.0.0\" is not a loopback address: ferry listens only on 127.0.0.1, ::1 or localhost (gateway mode, serving other machines, does not exist yet)\n",
+			"ferry: --listen: listen address \"0.0.0.0:3128\" serves other machines, and there is no allow list",
 		},
 		{
 			[]string{"run"},

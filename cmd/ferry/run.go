@@ -88,7 +88,7 @@ func logConfig(logger *slog.Logger, cfg *Config, authn *auth.Authenticator) {
 }
 
 func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) relay.Config {
-	return relay.Config{
+	rc := relay.Config{
 		Listen:                cfg.Listen,
 		Parents:               cfg.Parents,
 		NoProxy:               cfg.NoProxy,
@@ -106,4 +106,6 @@ func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) re
 		Logger:                logger,
 		Version:               version,
 	}
+	routingConfig(cfg, &rc)
+	return rc
 }

@@ -36,6 +36,13 @@ type fileConfig struct {
 	Auth    fileAuth   `toml:"auth"`
 	Timeout fileTimes  `toml:"timeouts"`
 	Limits  fileLimits `toml:"limits"`
+	// Routing and listeners beyond the HTTP proxy (routing.go).
+	SOCKS5         raw               `toml:"socks5"`
+	Allow          raw               `toml:"allow"`
+	Deny           raw               `toml:"deny"`
+	DirectFallback raw               `toml:"direct_fallback"`
+	Headers        map[string]string `toml:"headers"`
+	Tunnel         []fileTunnel      `toml:"tunnel"`
 }
 
 type fileLimits struct {
@@ -98,6 +105,10 @@ func settings(f *fileConfig, c *Config) []setting {
 	return []setting{
 		{path: "listen", kind: kindList, example: `["127.0.0.1:3128"]`, from: &f.Listen, list: &c.Listen},
 		{path: "parents", kind: kindList, example: `["proxy.corp.example:8080"]`, from: &f.Parents, list: &c.Parents},
+		{path: "socks5", kind: kindList, example: `["127.0.0.1:1080"]`, from: &f.SOCKS5, list: &c.SOCKS5},
+		{path: "allow", kind: kindList, example: `["172.17.0.0/16"]`, from: &f.Allow, list: &c.Allow},
+		{path: "deny", kind: kindList, example: `["172.17.0.66"]`, from: &f.Deny, list: &c.Deny},
+		{path: "direct_fallback", kind: kindBool, example: `true`, from: &f.DirectFallback, flag: &c.DirectFallback},
 		{path: "no_proxy", kind: kindList, example: `["localhost", "127.0.0.0/8", "*.corp.example"]`, from: &f.NoProxy, list: &c.NoProxy},
 		{path: "auth.scheme", kind: kindString, example: `"auto"`, from: &f.Auth.Scheme, str: &c.Auth.Scheme},
 		{path: "auth.user", kind: kindString, example: `"alice"`, from: &f.Auth.User, str: &c.Auth.User},
@@ -125,13 +136,13 @@ func settings(f *fileConfig, c *Config) []setting {
 }
 
 // tables are the [sections] of the file.
-var tables = []string{"auth", "timeouts", "limits"}
+var tables = []string{"auth", "timeouts", "limits", "headers", "tunnel"}
 
 // knownKeys returns the keys directly in table ("" for the top level).
 func knownKeys(table string) []string {
 	var out []string
 	if table == "" {
-		out = append(out, "listen", "parents", "no_proxy")
+		out = append(out, "listen", "parents", "no_proxy", "socks5", "allow", "deny", "direct_fallback")
 	}
 	for _, s := range settings(&fileConfig{}, &Config{}) {
 		t, name := splitPath(s.path)
@@ -207,6 +218,7 @@ func (c *Config) unknownKeys(md toml.MetaData) []*problem {
 	for _, s := range settings(&fileConfig{}, &Config{}) {
 		known[s.path] = true
 	}
+	known["tunnel.listen"], known["tunnel.target"] = true, true
 	bad := map[string]bool{}
 	var keys []toml.Key
 	for _, k := range md.Undecoded() {
@@ -214,7 +226,7 @@ func (c *Config) unknownKeys(md toml.MetaData) []*problem {
 		bad[strings.Join(k, ".")] = true
 	}
 	for _, k := range md.Keys() {
-		if p := strings.Join(k, "."); !known[p] && !bad[p] {
+		if p := strings.Join(k, "."); !known[p] && !bad[p] && !strings.HasPrefix(p, "headers.") {
 			keys = append(keys, k)
 			bad[p] = true
 		}
@@ -244,7 +256,7 @@ func unknownKeyMessage(k toml.Key, isTable bool) string {
 		if s := closest(name, tables); s != "" {
 			return fmt.Sprintf("unknown table [%s]: did you mean [%s]?", name, s)
 		}
-		return fmt.Sprintf("unknown table [%s]: the tables are [auth], [timeouts] and [limits]", name)
+		return fmt.Sprintf("unknown table [%s]: the tables are [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
 	case table == "":
 		for _, t := range tables {
 			if s := closest(name, knownKeys(t)); s != "" && fold(s) == fold(name) {
@@ -254,7 +266,7 @@ func unknownKeyMessage(k toml.Key, isTable bool) string {
 		if s := closest(name, append(knownKeys(""), tables...)); s != "" {
 			return fmt.Sprintf("unknown key %q: did you mean %q?", name, s)
 		}
-		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy and the tables [auth], [timeouts] and [limits]", name)
+		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
 	case slices.Contains(tables, table):
 		if s := closest(name, knownKeys("")); s != "" && fold(s) == fold(name) {
 			return fmt.Sprintf("unknown key %q in [%s]: %s belongs at the top of the file, before the first [table] line", name, table, s)

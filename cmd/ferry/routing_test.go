@@ -1,0 +1,68 @@
+package main
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ferryproxy/ferry/relay"
+)
+
+func TestRoutingKeys(t *testing.T) {
+	src := `parents = ["p:8080"]
+listen = ["0.0.0.0:3128"]
+socks5 = ["127.0.0.1:1080"]
+allow = ["172.17.0.0/16"]
+deny = ["172.17.0.66"]
+direct_fallback = true
+[headers]
+User-Agent = "Mozilla/5.0 corp-approved"
+[[tunnel]]
+listen = "127.0.0.1:2222"
+target = "git.corp.example:22"
+`
+	c, err := ParseConfig("ferry.toml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Routing{
+		SOCKS5: []string{"127.0.0.1:1080"}, Allow: []string{"172.17.0.0/16"}, Deny: []string{"172.17.0.66"},
+		DirectFallback: true, Headers: map[string]string{"User-Agent": "Mozilla/5.0 corp-approved"},
+		Tunnels: []relay.Tunnel{{Listen: "127.0.0.1:2222", Target: "git.corp.example:22"}},
+	}
+	if !reflect.DeepEqual(c.Routing, want) {
+		t.Fatalf("got %+v\nwant %+v", c.Routing, want)
+	}
+}
+
+func TestRoutingErrors(t *testing.T) {
+	src := `parents = ["p:8080"]
+socks5 = ["0.0.0.0:1080"]
+allow = ["10.0.0.0/33"]
+[headers]
+Proxy-Authorization = "Basic x"
+[[tunnel]]
+listen = "127.0.0.1:2222"
+target = "git.corp.example"
+`
+	_, err := ParseConfig("ferry.toml", []byte(src))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	for _, want := range []string{
+		`allow "10.0.0.0/33": not an IP address or CIDR range`,
+		`[headers] "Proxy-Authorization" cannot be set`,
+		`tunnel 1: target: parent "git.corp.example" has no port`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("missing %q in:\n%v", want, err)
+		}
+	}
+}
+
+func TestGatewayNeedsAllow(t *testing.T) {
+	_, err := ParseConfig("ferry.toml", []byte("parents = [\"p:8080\"]\nsocks5 = [\"0.0.0.0:1080\"]\n"))
+	if err == nil || !strings.Contains(err.Error(), `ferry.toml:2: listen address "0.0.0.0:1080" serves other machines, and there is no allow list`) {
+		t.Fatalf("got %v", err)
+	}
+}
