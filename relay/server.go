@@ -125,6 +125,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.serving = true
 	s.started = time.Now()
 	for _, l := range s.lns {
+		if l.spec.kind != kindHTTP { // the caller logs the HTTP ones after Listen
+			s.logListening(l)
+		}
 		go s.serveListener(l)
 	}
 	s.mu.Unlock()
