@@ -62,6 +62,10 @@ type Config struct {
 	// a build tool's burst of parallel connections to find them again.
 	MaxIdlePerParent int
 
+	// NetworkChanges reports network changes; nil polls the interfaces
+	// (PollInterfaces). Tests inject their own.
+	NetworkChanges ChangeSource
+
 	// Logger receives the relay's logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Version is shown in Via-like headers and error pages.

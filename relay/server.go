@@ -137,6 +137,15 @@ func (s *Server) Serve(ctx context.Context) error {
 		defer close(janitorDone)
 		s.janitor(jctx)
 	}()
+	src := s.gen.Load().cfg.NetworkChanges
+	if src == nil {
+		src = PollInterfaces{}
+	}
+	netDone := make(chan struct{})
+	go func() {
+		defer close(netDone)
+		s.watchNetwork(jctx, src)
+	}()
 	var serveErr error
 	select {
 	case <-ctx.Done():
@@ -165,6 +174,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	_ = s.srv.Close()
 	stopJanitor()
 	<-janitorDone
+	<-netDone
 	g.retire()
 	return serveErr
 }

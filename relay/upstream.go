@@ -124,6 +124,14 @@ func (u *Upstream) markDown(e *Error) {
 	}
 }
 
+// resetBackoff lets a parent in backoff be tried at once.
+func (u *Upstream) resetBackoff() {
+	u.mu.Lock()
+	u.backoff = 0
+	u.downUntil = time.Time{}
+	u.mu.Unlock()
+}
+
 func (u *Upstream) markUp() {
 	u.mu.Lock()
 	defer u.mu.Unlock()
