@@ -20,16 +20,20 @@ func advice(cfg Config, st *relay.StatusReport, lang string) []string {
 		listen = []string{relay.DefaultListen}
 	}
 	if cfg.Getenv != nil {
+		var unset []string
 		for _, k := range []string{"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"} {
 			v := cfg.Getenv(k)
 			switch {
 			case v == "":
-				out = append(out, msg.T(lang, "advice.env_unset", "var", k))
+				unset = append(unset, k)
 			case pointsAt(v, listen):
 				out = append(out, msg.T(lang, "advice.env_ok", "var", k))
 			default:
 				out = append(out, msg.T(lang, "advice.env_other", "var", k, "value", redactURL(v), "ferry", listen[0]))
 			}
+		}
+		if len(unset) > 0 {
+			out = append(out, msg.T(lang, "advice.env_unset", "var", strings.Join(unset, ", ")))
 		}
 		if cfg.Getenv("no_proxy") == "" && cfg.Getenv("NO_PROXY") == "" {
 			out = append(out, msg.T(lang, "advice.no_proxy_unset"))
@@ -42,7 +46,7 @@ func advice(cfg Config, st *relay.StatusReport, lang string) []string {
 		switch {
 		case st != nil:
 			out = append(out, msg.T(lang, "advice.port_ferry", "addr", a, "version", st.Version,
-				"uptime", (time.Duration(st.UptimeSeconds) * time.Second).String()))
+				"uptime", (time.Duration(st.UptimeSeconds)*time.Second).String()))
 		case portFree(a):
 			out = append(out, msg.T(lang, "advice.port_free", "addr", a))
 		default:

@@ -255,6 +255,11 @@ func (r *runner) parent(ctx context.Context, p string) *failure {
 				return "", fail(msg.CredentialsMissing, "the parent answered 407 with Proxy-Authenticate: %s; ferry has no user, password or Kerberos setup", pr.rawChallenges)
 			}
 			cands := a.Candidates(pr.offered)
+			if ac := a.Config(); len(cands) == 0 && ac.User == "" && ac.Password == "" && ac.Keytab == "" {
+				// Only a ticket cache could have helped, and the parent
+				// does not offer Negotiate.
+				return "", fail(msg.CredentialsMissing, "the parent answered 407 with Proxy-Authenticate: %s; ferry has no user or password configured", pr.rawChallenges)
+			}
 			if len(cands) == 0 {
 				return "", fail(msg.AuthSchemeUnsupported, "the parent offers %s (Proxy-Authenticate: %s); ferry's credentials answer only %s",
 					offered, pr.rawChallenges, strings.Join(a.Names(), ", "))

@@ -3,6 +3,7 @@ package doctor
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -62,6 +63,11 @@ func probe(ctx context.Context, conn net.Conn, parent, httpURL, httpsURL string,
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			return nil, fail(msg.ParentTimeout, "%s accepted the connection but sent nothing within %s after a request (set timeouts.response_header to wait longer)", parent, headerTO)
+		}
+		if speaksTLS(ctx, parent, connectTO) {
+			// A TLS server closes a connection that starts with plain
+			// text (Go's does unless it looks like an origin-form request).
+			return nil, fail(msg.ParentNotProxy, "%s closed the connection on a plain HTTP request, and completes a TLS handshake: it is a TLS port", parent)
 		}
 		return nil, fail(msg.ParentError, "%s accepted the connection, then closed it without answering a request (%v)", parent, err)
 	}
@@ -162,4 +168,18 @@ func pageEvidence(who string, resp *http.Response, body []byte) string {
 		fmt.Fprintf(&b, "; page title %q", string(m[1]))
 	}
 	return b.String()
+}
+
+// speaksTLS reports whether parent completes a TLS handshake. The
+// certificate does not matter here, only the protocol.
+func speaksTLS(ctx context.Context, parent string, timeout time.Duration) bool {
+	d := &tls.Dialer{NetDialer: &net.Dialer{Timeout: timeout}, Config: &tls.Config{InsecureSkipVerify: true}} //nolint:gosec // a protocol probe, nothing is sent
+	hctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c, err := d.DialContext(hctx, "tcp", parent)
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }

@@ -99,27 +99,6 @@ func kerberosFromText(s string) string {
 	return ""
 }
 
-// verdictFromText guesses the verdict of an Upstream's last error, which
-// Stats carries as text only.
-func verdictFromText(s string) string {
-	if v := kerberosFromText(s); v != "" {
-		return v
-	}
-	switch {
-	case strings.Contains(s, "rejected the credentials"):
-		return msg.CredentialsRejected
-	case strings.Contains(s, "does not resolve"):
-		return msg.ParentUnresolvable
-	case strings.Contains(s, "refused the connection"):
-		return msg.ParentRefused
-	case strings.Contains(s, "did not answer"):
-		return msg.ParentTimeout
-	case strings.Contains(s, "not an HTTP response"):
-		return msg.ParentNotProxy
-	}
-	return msg.ParentError
-}
-
 // wantsHTML reports whether the app asked for HTML (a browser) rather than
 // anything (curl, libraries).
 func wantsHTML(r *http.Request) bool {

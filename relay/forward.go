@@ -35,14 +35,14 @@ func newOutRequest(r *http.Request) *outRequest {
 // serveForward relays an absolute-form request (GET http://...).
 func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
-		writeError(w, &Error{Cause: CauseBadRequest, What: "ferry relays http:// URLs and CONNECT only, not " + r.URL.Scheme + "://",
+		writeErrorPage(w, r, &Error{Cause: CauseBadRequest, What: "ferry relays http:// URLs and CONNECT only, not " + r.URL.Scheme + "://",
 			Fix: "use ferry as an HTTP proxy for http and https URLs"})
 		return
 	}
 	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
 	dec, err := s.gen.Load().router.Route(r.Context(), hostport)
 	if err != nil {
-		writeError(w, asError(err, hostport))
+		writeErrorPage(w, r, asError(err, hostport))
 		return
 	}
 	if dec.Direct {
@@ -89,11 +89,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 		// Still answer: if the app is in fact there, silence would become
 		// an empty 200.
 		s.log.Debug("app went away", "url", redactURL(r), "err", e)
-		writeError(w, e)
+		writeErrorPage(w, r, e)
 		return
 	}
 	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", string(e.Cause), "err", e.Error())
-	writeError(w, e)
+	writeErrorPage(w, r, e)
 }
 
 // relayResponse sends the parent's (or origin's) response to the app,

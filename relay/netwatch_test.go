@@ -23,6 +23,9 @@ func TestNetworkChangeFlushesPoolAndBackoff(t *testing.T) {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
 	live, down := s.Upstreams()[1], s.Upstreams()[0]
+	// The connection goes back to the pool just after the response is sent.
+	for deadline := time.Now().Add(2 * time.Second); live.Stats().Idle != 1 && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+	}
 	if live.Stats().Idle != 1 || down.Stats().Up {
 		t.Fatalf("before: live idle %d, dead up %v", live.Stats().Idle, down.Stats().Up)
 	}

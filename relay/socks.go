@@ -12,7 +12,6 @@ import (
 // serveSOCKS5 serves one SOCKS5 client: its CONNECT goes the way routing
 // says, through the parents' CONNECT or directly, like an HTTP CONNECT.
 func (s *Server) serveSOCKS5(c net.Conn) {
-	var up net.Conn
 	dial := func(ctx context.Context, hostport string) (net.Conn, error) {
 		nc, pending, ref, e := s.dialTunnel(ctx, hostport, "")
 		if ref != nil {
@@ -32,20 +31,18 @@ func (s *Server) serveSOCKS5(c net.Conn) {
 			return nil, &socks5.ReplyError{Code: e.socksReply(), Err: e}
 		}
 		if len(pending) > 0 {
-			nc = &prefixConn{Conn: nc, pending: pending}
+			nc = socks5.WithPrefix(nc, pending)
 		}
-		if !s.tunnels.add(c, nc) {
-			nc.Close()
-			return nil, &socks5.ReplyError{Code: socks5.ReplyGeneralFailure, Err: fmt.Errorf("ferry is stopping")}
-		}
-		up = nc
 		return nc, nil
 	}
 	g := s.gen.Load()
-	_ = socks5.Serve(context.Background(), c, dial, socks5.Options{HandshakeTimeout: g.set.headerTimeout, Logger: s.log})
-	if up != nil {
-		s.tunnels.done(c, up)
-	}
+	_ = socks5.Serve(context.Background(), c, dial, socks5.Options{
+		HandshakeTimeout: orDefault(g.cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
+		Logger:           s.log,
+		// The same splice as CONNECT tunnels: half-close, idle timeout,
+		// tracked for shutdown.
+		Splice: func(client, target net.Conn) { s.splice(client, nil, target, nil, g.set.tunnelIdle) },
+	})
 }
 
 // socksReply maps a cause to a SOCKS5 reply code.
@@ -59,20 +56,4 @@ func (e *Error) socksReply() byte {
 		return socks5.ReplyHostUnreachable
 	}
 	return socks5.ReplyGeneralFailure
-}
-
-// prefixConn returns bytes that arrived with the parent's CONNECT answer
-// before reading on.
-type prefixConn struct {
-	net.Conn
-	pending []byte
-}
-
-func (p *prefixConn) Read(b []byte) (int, error) {
-	if len(p.pending) > 0 {
-		n := copy(b, p.pending)
-		p.pending = p.pending[n:]
-		return n, nil
-	}
-	return p.Conn.Read(b)
 }

@@ -152,7 +152,7 @@ func (s *Server) Status() StatusReport {
 			p.RestingSeconds = r.RemainingSeconds
 			p.LastVerdict = msg.CredentialsRejected
 		} else if st.LastError != "" {
-			p.LastVerdict = verdictFromText(st.LastError)
+			p.LastVerdict = st.LastVerdict
 		}
 		rep.Parents = append(rep.Parents, p)
 	}

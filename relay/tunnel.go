@@ -19,7 +19,7 @@ import (
 func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 	hostport := r.Host
 	if _, port, err := net.SplitHostPort(hostport); err != nil || port == "" {
-		writeError(w, &Error{Cause: CauseBadRequest, What: "CONNECT needs host:port, got " + hostport,
+		writeErrorPage(w, r, &Error{Cause: CauseBadRequest, What: "CONNECT needs host:port, got " + hostport,
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}

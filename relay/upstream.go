@@ -73,6 +73,8 @@ type Stats struct {
 	Up           bool
 	DownUntil    time.Time
 	LastError    string
+	LastCause    Cause
+	LastVerdict  string // the doctor verdict of the last error
 	Scheme       string
 	Idle         int
 	Requests     int64
@@ -92,6 +94,8 @@ func (u *Upstream) Stats() Stats {
 	}
 	if u.lastErr != nil {
 		s.LastError = u.lastErr.Error()
+		s.LastCause = u.lastErr.Cause
+		s.LastVerdict = u.lastErr.Verdict()
 	}
 	if u.chosen != nil {
 		s.Scheme = u.chosen.Name()

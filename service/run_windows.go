@@ -1,6 +1,7 @@
 package service
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -89,4 +90,15 @@ func (e eventLog) Write(b []byte) (int, error) {
 // window would otherwise stop ferry.
 func DetachConsole() {
 	_, _, _ = windows.NewLazySystemDLL("kernel32.dll").NewProc("FreeConsole").Call()
+}
+
+// levelOf reads the level of a log/slog text line ("level=WARN").
+func levelOf(line []byte) string {
+	switch {
+	case bytes.Contains(line, []byte(" level=ERROR ")):
+		return "error"
+	case bytes.Contains(line, []byte(" level=WARN ")):
+		return "warning"
+	}
+	return "info"
 }

@@ -7,6 +7,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"os"
 
 	"github.com/ferryproxy/ferry/auth"
 )
@@ -153,3 +155,23 @@ func (c *Config) resolvePassword() *problem {
 	c.Auth.Password, cr.PasswordFrom = pw, name
 	return nil
 }
+
+// PromptOverride is Overrides.Prompt for `ferry run --prompt`: the
+// password typed at start, without echo, on the terminal.
+func PromptOverride(stderr io.Writer) auth.PasswordSource {
+	return auth.Prompt{In: os.Stdin, Out: stderr, Prompt: "ferry: password for the parent proxy: "}
+}
+
+// KeepPassword is Overrides.Prompt for a reload of a config whose password
+// was typed at start: nobody is there to type it again.
+func KeepPassword(running *Config) auth.PasswordSource {
+	if running == nil || running.Creds.PasswordFrom != "--prompt" {
+		return nil
+	}
+	return typedPassword(running.Auth.Password)
+}
+
+type typedPassword string
+
+func (p typedPassword) Password(context.Context) (string, error) { return string(p), nil }
+func (typedPassword) String() string                             { return "the password typed at start" }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/doctor"
@@ -106,7 +107,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // doctorConfig loads the configuration as 'ferry run' would; a problem is
 // doctor's first verdict rather than an exit.
 func doctorConfig(path string, urls []string) (doctor.Config, *Config) {
-	dc := doctor.Config{URLs: urls, Lang: msg.FromEnv(os.Getenv), Getenv: os.Getenv, Service: serviceState}
+	dc := doctor.Config{URLs: urls, Lang: msg.FromEnv(os.Getenv), Getenv: os.Getenv, Service: serviceState(path)}
 	cfg, err := LoadConfig(path, Overrides{})
 	if cfg != nil {
 		dc.ConfigFile = cfg.File
@@ -131,9 +132,35 @@ func doctorConfig(path string, urls []string) (doctor.Config, *Config) {
 	return dc, cfg
 }
 
-// serviceState is the seam for the service package: until it can say
-// whether ferry is installed as a service, doctor says it cannot tell.
-var serviceState func() (string, error)
+// serviceState says whether ferry is installed as a user service (see
+// 'ferry service status') and whether its service manager runs it.
+func serviceState(configPath string) func() (string, error) {
+	return func() (string, error) {
+		m, _, err := serviceManager(false, configPath, io.Discard)
+		if err != nil {
+			return "", err
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		st, err := m.Status(ctx)
+		if err != nil {
+			return "", err
+		}
+		if !st.Installed {
+			return fmt.Sprintf("not installed (%s); 'ferry service install' starts ferry at logon", st.Where), nil
+		}
+		state := "installed at " + st.Where
+		switch {
+		case st.RunningKnown && st.Running:
+			state += ", running"
+		case st.RunningKnown:
+			state += ", not running (" + st.Detail + ")"
+		case st.Detail != "":
+			state += " (" + st.Detail + ")"
+		}
+		return state, nil
+	}
+}
 
 // marks prints checks with colours and marks on a terminal, plain words
 // when piped.

@@ -52,8 +52,12 @@ func commands() []command {
 		{name: "doctor", usage: doctorUsage, run: cmdDoctor},
 		{name: "status", usage: statusUsage, run: cmdStatus},
 		{name: "env", usage: envUsage, run: cmdEnv},
+		{name: "service", usage: serviceUsage, run: cmdService},
 		{name: "help", usage: helpUsage, run: cmdHelp},
 		{name: "hash", usage: hashUsage, run: cmdHash},
+		{name: "config", usage: configUsage, run: cmdConfig},
+		{name: "import", usage: importUsage, run: cmdImport},
+		{name: "init", usage: initUsage, run: cmdInit},
 	}
 }
 
@@ -228,6 +232,14 @@ Usage:
 
 Commands:
   run       run the proxy in the foreground
+  init      set up ferry in one command: find the parent, test the credentials, write the config
+  doctor    find out why requests fail, and how to fix it
+  status    show the running relay's state
+  env       print the settings that point tools at ferry
+  service   install ferry as a service that starts at login or boot
+  hash      print cntlm-compatible password hashes
+  config    show or check the effective configuration
+  import    convert a cntlm configuration
   version   print the version
   help      show help for a command
 

@@ -56,20 +56,22 @@ func System(ctx context.Context, opt Options) (Settings, error) {
 	opt.defaults()
 	var tried []string
 	s, note := fromEnv(opt.Getenv)
-	s = dropSelf(s, opt.Self)
-	if !s.empty() {
-		return s, nil
+	if kept := dropSelf(s, opt.Self); !kept.empty() {
+		return kept, nil
+	} else if !s.empty() {
+		note = "it names ferry itself"
 	}
 	tried = append(tried, "environment ("+note+")")
 
 	s, err := osSettings(ctx, &opt)
-	s = dropSelf(s, opt.Self)
-	if err == nil && !s.empty() {
-		return s, nil
-	}
+	kept := dropSelf(s, opt.Self)
 	switch {
+	case err == nil && !kept.empty():
+		return kept, nil
 	case err != nil:
 		tried = append(tried, err.Error())
+	case !s.empty():
+		tried = append(tried, s.Source+" (it names ferry itself)")
 	case s.Source != "":
 		tried = append(tried, s.Source+" (no proxy set)")
 	}

@@ -92,7 +92,7 @@ func TestEnvironmentPointingOnlyAtFerryFallsThrough(t *testing.T) {
 	if !errors.Is(err, ErrNotFound) {
 		t.Fatalf("err %v, want ErrNotFound", err)
 	}
-	for _, want := range []string{"environment", "WPAD (off)"} {
+	for _, want := range []string{"environment (it names ferry itself)", "WPAD (off)"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}

@@ -7,10 +7,6 @@ import (
 	"strings"
 )
 
-// gsettingsArgs is one command for all of GNOME's proxy keys; its output
-// has lines "org.gnome.system.proxy.http host 'proxy.corp.example'".
-var gsettingsArgs = []string{"list-recursively", "org.gnome.system.proxy"}
-
 // parseGsettings reads `gsettings list-recursively org.gnome.system.proxy`.
 // mode 'auto' names a PAC URL (an empty one means WPAD, which System does
 // only when Options.WPAD is set); mode 'manual' names the proxies; 'none'

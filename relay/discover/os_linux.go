@@ -8,7 +8,9 @@ import (
 // osSettings asks GNOME (the desktops that follow org.gnome.system.proxy:
 // GNOME, Cinnamon, Budgie, Unity). Without gsettings it reports the error.
 func osSettings(ctx context.Context, opt *Options) (Settings, error) {
-	out, err := opt.Run(ctx, "gsettings", gsettingsArgs...)
+	// One command for all of GNOME's proxy keys; its output has lines
+	// "org.gnome.system.proxy.http host 'proxy.corp.example'".
+	out, err := opt.Run(ctx, "gsettings", "list-recursively", "org.gnome.system.proxy")
 	if err != nil {
 		return Settings{}, fmt.Errorf("GNOME gsettings (%v)", err)
 	}

@@ -14,9 +14,15 @@ const internetSettingsKey = `Software\Microsoft\Windows\CurrentVersion\Internet 
 // osSettings reads the current user's Internet Settings, which Edge,
 // Chrome and WinINet apps use (and which a domain's group policy sets).
 func osSettings(ctx context.Context, opt *Options) (Settings, error) {
-	k, err := registry.OpenKey(registry.CURRENT_USER, internetSettingsKey, registry.QUERY_VALUE)
+	return readInternetSettings(registry.CURRENT_USER, internetSettingsKey)
+}
+
+// readInternetSettings reads the values from any key, so tests can use a
+// scratch key instead of the user's real settings.
+func readInternetSettings(root registry.Key, path string) (Settings, error) {
+	k, err := registry.OpenKey(root, path, registry.QUERY_VALUE)
 	if err != nil {
-		return Settings{}, fmt.Errorf("Windows Internet Settings (HKCU\\%s: %v)", internetSettingsKey, err)
+		return Settings{}, fmt.Errorf("registry HKCU\\%s (%v)", path, err)
 	}
 	defer k.Close()
 	autoURL, _, _ := k.GetStringValue("AutoConfigURL")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 	"time"
 )
@@ -61,11 +60,7 @@ func searchDomains(opt *Options) ([]string, error) {
 	if opt.ResolvConf == "" {
 		return osSearchDomains()
 	}
-	b, err := os.ReadFile(opt.ResolvConf)
-	if err != nil {
-		return nil, err
-	}
-	return parseResolvConf(b), nil
+	return resolvConfDomains(opt.ResolvConf)
 }
 
 // parseResolvConf returns the search domains of a resolv.conf: "search"

@@ -3,6 +3,7 @@ package pac
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net"
 	"strings"
 	"testing"
@@ -284,3 +285,5 @@ func (blockingResolver) LookupIP(ctx context.Context, network, host string) ([]n
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
+
+var discardLogger = slog.New(slog.DiscardHandler)

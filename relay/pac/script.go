@@ -6,16 +6,26 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/url"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/dlclark/regexp2/v2"
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
 )
+
+// goja hands regular expressions that Go's linear-time regexp cannot run
+// (backreferences, lookaround) to regexp2, which backtracks and does not
+// see goja's interrupt: /^(a+)+\1b$/ against "aaaa...!" runs for hours. A
+// match timeout bounds it; goja treats a timed-out match as no match. The
+// knob is process-wide, set before any goroutine can compile a pattern,
+// and goja is regexp2's only user in ferry.
+func init() {
+	regexp2.DefaultMatchTimeout = regexpTimeout
+}
 
 // ErrTimeout is wrapped by the error of an evaluation that ran past
 // Options.Timeout (an endless loop, or DNS lookups that hang).
@@ -52,6 +62,11 @@ const (
 	// maxCallStack turns runaway recursion into a RangeError long before it
 	// eats memory.
 	maxCallStack = 10000
+	// interruptGrace is how long an interrupted evaluation gets to unwind
+	// before its caller stops waiting for it.
+	interruptGrace = 100 * time.Millisecond
+	// regexpTimeout bounds one backtracking regexp match (see init).
+	regexpTimeout = time.Second
 )
 
 // Script is a compiled PAC file. It is safe for concurrent use: each
@@ -181,27 +196,34 @@ func (s *Script) newVM(ctx context.Context) (*vm, error) {
 	return v, nil
 }
 
-// guard runs f with ctx's deadline enforced by interrupting the runtime.
-// A runtime that was interrupted may hold half-updated globals; the caller
-// drops it (see put) rather than reuse it.
-func (s *Script) guard(ctx context.Context, v *vm, f func() (goja.Value, error)) (val goja.Value, err error) {
-	v.ctx = ctx
-	defer func() { v.ctx = nil }()
-	fired := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		v.rt.Interrupt(ctx.Err())
-		close(fired)
-	})
-	val, err = f()
-	if !stop() {
-		<-fired
-		v.rt.ClearInterrupt()
-		if err == nil {
-			err = ctx.Err()
-		}
+// guard runs f on its own goroutine and enforces ctx's deadline: goja
+// checks for an interrupt between instructions, but not inside Go code it
+// calls (a backtracking regexp2 match, a huge String.prototype.repeat), so
+// the caller stops waiting after interruptGrace and the runtime is
+// abandoned to finish alone. Once interrupted, a runtime is never reused (it
+// may hold half-updated globals); guard then returns an error and the
+// caller drops it.
+func (s *Script) guard(ctx context.Context, v *vm, f func() (goja.Value, error)) (goja.Value, error) {
+	type result struct {
+		val goja.Value
+		err error
 	}
-	var ie *goja.InterruptedError
-	if errors.As(err, &ie) || (err != nil && ctx.Err() != nil) {
+	done := make(chan result, 1)
+	go func() {
+		v.ctx = ctx
+		val, err := runRecovered(f)
+		v.ctx = nil
+		done <- result{val, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		v.rt.Interrupt(ErrTimeout)
+		select {
+		case r = <-done:
+		case <-time.After(interruptGrace):
+		}
 		// The evaluation's own timer carries ErrTimeout as its cause; any
 		// other cause is the caller's cancellation or deadline.
 		if cause := context.Cause(ctx); !errors.Is(cause, ErrTimeout) {
@@ -209,11 +231,25 @@ func (s *Script) guard(ctx context.Context, v *vm, f func() (goja.Value, error))
 		}
 		return nil, fmt.Errorf("%w: no answer within %v (an endless loop or hanging DNS lookups in the PAC file?); fix the PAC file or raise the timeout", ErrTimeout, s.opt.Timeout)
 	}
+	val, err := r.val, r.err
 	var so *goja.StackOverflowError
 	if errors.As(err, &so) {
 		return nil, fmt.Errorf("RangeError: call stack deeper than %d (runaway recursion?)%s", maxCallStack, so.Error())
 	}
 	return val, err
+}
+
+// errPanic marks an evaluation that panicked inside goja or a helper; the
+// runtime is then dropped, and the proxy process keeps running.
+var errPanic = errors.New("pac engine panicked")
+
+func runRecovered(f func() (goja.Value, error)) (val goja.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			val, err = nil, fmt.Errorf("%w: %v; please report this PAC file", errPanic, r)
+		}
+	}()
+	return f()
 }
 
 func (s *Script) get(ctx context.Context) (*vm, error) {
@@ -250,13 +286,18 @@ func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, e
 	if !ok {
 		return nil, fmt.Errorf("pac: %q is not an absolute URL", rawURL)
 	}
-	authority, _, _ := strings.Cut(rest, "/")
+	authority := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority = rest[:i]
+	}
+	if i := strings.LastIndexByte(authority, '@'); i >= 0 {
+		authority = authority[i+1:] // user info never reaches the PAC
+	}
 	if host == "" {
-		u, err := url.Parse(rawURL)
-		if err != nil || u.Hostname() == "" {
+		host = hostOf(authority)
+		if host == "" {
 			return nil, fmt.Errorf("pac: no host in URL %q", rawURL)
 		}
-		host = u.Hostname()
 	}
 	// Host names are case-insensitive; browsers hand PAC files lower case.
 	host = strings.ToLower(host)
@@ -279,6 +320,21 @@ func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, e
 		s.store(key, cacheEntry{proxies: proxies, err: err, expires: now.Add(s.opt.CacheTTL)}, now)
 	}
 	return slices.Clone(proxies), err
+}
+
+// hostOf returns the host of an authority (host, host:port, [v6]:port)
+// without the cost of url.Parse on the cache-hit path.
+func hostOf(authority string) string {
+	if strings.HasPrefix(authority, "[") {
+		if end := strings.IndexByte(authority, ']'); end > 0 {
+			return authority[1:end]
+		}
+		return ""
+	}
+	if i := strings.LastIndexByte(authority, ':'); i >= 0 {
+		return authority[:i]
+	}
+	return authority
 }
 
 func (s *Script) store(key string, e cacheEntry, now time.Time) {
@@ -308,7 +364,7 @@ func (s *Script) eval(ctx context.Context, rawURL, host string) ([]Proxy, error)
 		return v.fn(goja.Undefined(), v.rt.ToValue(rawURL), v.rt.ToValue(host))
 	})
 	if err != nil {
-		if !errors.Is(err, ErrTimeout) && ctx.Err() == nil {
+		if !errors.Is(err, ErrTimeout) && !errors.Is(err, errPanic) && ctx.Err() == nil {
 			s.put(v)
 		}
 		var ex *goja.Exception
@@ -317,16 +373,31 @@ func (s *Script) eval(ctx context.Context, rawURL, host string) ([]Proxy, error)
 		}
 		return nil, fmt.Errorf("pac file %s: %s(%q): %w", s.name, s.entry, rawURL, err)
 	}
+	// Read the value before the runtime goes back to the pool.
+	str, isString := val.Export().(string)
+	what := describe(val)
 	s.put(v)
-	if val == nil || goja.IsUndefined(val) || goja.IsNull(val) {
-		return nil, fmt.Errorf("pac file %s: %s(%q) returned %v instead of a string like \"PROXY host:port; DIRECT\"; fix the PAC file", s.name, s.entry, rawURL, val)
+	if !isString {
+		return nil, fmt.Errorf("pac file %s: %s(%q) returned %s instead of a string like \"PROXY host:port; DIRECT\"; fix the PAC file", s.name, s.entry, rawURL, what)
 	}
-	if _, isString := val.Export().(string); !isString {
-		return nil, fmt.Errorf("pac file %s: %s(%q) returned %s instead of a string like \"PROXY host:port; DIRECT\"; fix the PAC file", s.name, s.entry, rawURL, val.String())
-	}
-	proxies, err := ParseResult(val.String())
+	proxies, err := ParseResult(str)
 	if err != nil {
 		return nil, fmt.Errorf("pac file %s: %s(%q): %w", s.name, s.entry, rawURL, err)
 	}
 	return proxies, nil
+}
+
+// describe names a non-string result without calling into JS: an object's
+// toString could throw or loop outside the evaluation's guard.
+func describe(val goja.Value) string {
+	switch {
+	case val == nil || goja.IsUndefined(val):
+		return "undefined"
+	case goja.IsNull(val):
+		return "null"
+	}
+	if _, isObject := val.(*goja.Object); isObject {
+		return "an object"
+	}
+	return val.String()
 }

@@ -32,6 +32,11 @@ type Options struct {
 	Authenticate func(user, pass string) bool
 	// Logger gets one debug line per request; nil discards.
 	Logger *slog.Logger
+	// Splice, when set, is handed both connections after a successful
+	// CONNECT instead of Serve's own copy, so a caller can use its tunnel
+	// machinery (idle timeout, shutdown tracking, counters). It must copy
+	// both ways and return when both are done; Serve closes both after it.
+	Splice func(client, target net.Conn)
 }
 
 // Protocol constants, RFC 1928 and RFC 1929.
@@ -115,7 +120,11 @@ func Serve(ctx context.Context, c net.Conn, dial Dialer, opt Options) error {
 	}
 	_ = c.SetWriteDeadline(time.Time{})
 	log.Debug("socks5 connect", "client", c.RemoteAddr().String(), "target", target)
-	relay(c, up)
+	if opt.Splice != nil {
+		opt.Splice(c, up)
+	} else {
+		relay(c, up)
+	}
 	return nil
 }
 

@@ -593,3 +593,30 @@ func TestFailureReplySurvivesUnreadPayload(t *testing.T) {
 		t.Errorf("Serve: %v, want ErrRefused", err)
 	}
 }
+
+func TestSpliceHookGetsBothConnections(t *testing.T) {
+	echo := echoServer(t, "tcp", "127.0.0.1:0")
+	called := make(chan [2]net.Conn, 1)
+	s := startSOCKS(t, func(ctx context.Context, hp string) (net.Conn, error) {
+		return net.Dial("tcp", echo.Addr().String())
+	}, Options{Splice: func(client, target net.Conn) {
+		called <- [2]net.Conn{client, target}
+		relay(client, target)
+	}})
+	c, code := connect(t, s.addr, request(cmdConnect, "x.test", 80))
+	if code != ReplySucceeded {
+		t.Fatalf("reply %s", replyText(code))
+	}
+	_, _ = c.Write([]byte("z"))
+	_ = c.(*net.TCPConn).CloseWrite()
+	if all, _ := io.ReadAll(c); string(all) != "zbye" {
+		t.Fatalf("got %q", all)
+	}
+	got := <-called
+	if got[0].RemoteAddr().String() != c.LocalAddr().String() || got[1].RemoteAddr().String() != echo.Addr().String() {
+		t.Errorf("Splice got %v -> %v", got[0].RemoteAddr(), got[1].RemoteAddr())
+	}
+	if err := s.result(t); err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+}

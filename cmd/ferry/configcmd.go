@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay"
+)
+
+const configUsage = `Usage: ferry config show  [--config FILE] [--listen ADDR]... [--parent HOST:PORT]...
+       ferry config check [--config FILE] [--listen ADDR]... [--parent HOST:PORT]...
+
+show prints the configuration ferry would run with (the file, then the
+environment, then the flags, with defaults filled in) as TOML, every secret
+replaced by [redacted]. It does not run password_command nor open the
+keyring.
+
+check loads the configuration the way 'ferry run' does, including asking
+password_command or the keyring for the password, and builds the relay
+without listening or contacting a parent. It prints the warnings and
+problems, and exits 0 when ferry would start, 1 when it would not.
+
+Flags (as for 'ferry run'):
+  -c, --config FILE         the TOML config file (default: the per-user one)
+  -l, --listen ADDR         a listen address; repeat for several
+  -p, --parent HOST:PORT    a parent proxy; repeat for several
+  -h, --help                show this help
+
+Examples:
+  ferry config show
+  ferry config check --config /etc/ferry/ferry.toml && systemctl restart ferry
+`
+
+func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return usageError(stderr, "config", "name a subcommand: show or check")
+	}
+	sub, rest := args[0], args[1:]
+	switch sub {
+	case "-h", "-help", "--help":
+		fmt.Fprint(stdout, configUsage)
+		return exitOK
+	case "show", "check":
+	default:
+		return usageError(stderr, "config", fmt.Sprintf("unknown subcommand %q: use show or check", sub))
+	}
+	fs := newFlagSet("config")
+	var (
+		configPath      string
+		listen, parents stringList
+	)
+	fs.StringVar(&configPath, "config", "", "")
+	fs.StringVar(&configPath, "c", "", "")
+	fs.Var(&listen, "listen", "")
+	fs.Var(&listen, "l", "")
+	fs.Var(&parents, "parent", "")
+	fs.Var(&parents, "p", "")
+	if status, done := parseFlags(fs, rest, configUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "config", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	o := Overrides{Listen: listen, Parents: parents, NoSecrets: sub == "show"}
+	cfg, err := LoadConfig(configPath, o)
+	if cfg != nil {
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(stderr, "ferry: warning: %s\n", w)
+		}
+	}
+	if err == nil && sub == "check" {
+		err = buildOnly(cfg)
+	}
+	if err != nil {
+		printError(stderr, err)
+		if sub == "check" {
+			fmt.Fprintln(stderr, "ferry: config check: ferry would not start")
+		}
+		return exitError
+	}
+	if sub == "show" {
+		writeEffectiveConfig(stdout, cfg)
+		return exitOK
+	}
+	where := cfg.File
+	if where == "" {
+		where = "flags and environment only, no config file"
+	}
+	fmt.Fprintf(stdout, "ferry: config check: OK (%s)\n", where)
+	return exitOK
+}
+
+// buildOnly builds what `ferry run` builds, without opening anything.
+func buildOnly(cfg *Config) error {
+	authn, err := auth.New(cfg.Auth)
+	if err != nil {
+		return fmt.Errorf("credentials: %w", err)
+	}
+	if _, err := relay.New(relayConfig(cfg, authn, newLogger(io.Discard, false))); err != nil {
+		return err
+	}
+	return nil
+}
+
+// secretKeys are redacted by `ferry config show`.
+var secretKeys = map[string]bool{
+	"auth.password": true, "auth.pass_lm": true, "auth.pass_nt": true, "auth.pass_ntlmv2": true,
+}
+
+const redacted = "[redacted]"
+
+// writeEffectiveConfig prints cfg as TOML, walking settings() so that every
+// key ferry knows is shown, in the documentation's order.
+func writeEffectiveConfig(w io.Writer, cfg *Config) {
+	if cfg.File != "" {
+		fmt.Fprintf(w, "# effective configuration: %s, then environment and flags\n", cfg.File)
+	} else {
+		fmt.Fprintln(w, "# effective configuration: no config file, environment and flags only")
+	}
+	table := ""
+	for _, s := range settings(&fileConfig{}, cfg) {
+		t, name := splitPath(s.path)
+		if t != table {
+			fmt.Fprintf(w, "\n[%s]\n", t)
+			table = t
+		}
+		value, set := settingValue(s)
+		secret := secretKeys[s.path] || strings.Contains(name, "secret") || strings.Contains(name, "token")
+		note := ""
+		switch {
+		case s.path == "auth.password" && cfg.Creds.PasswordFrom != "":
+			value, set = tomlQuote(redacted), true
+			note = "  # from " + cfg.Creds.PasswordFrom
+		case s.path == "auth.password" && cfg.Creds.passwordPending():
+			value, set = tomlQuote(redacted), true
+			note = "  # asked at start from " + cfg.Creds.sourceName()
+		case secret && set:
+			value = tomlQuote(redacted)
+		}
+		if !set {
+			fmt.Fprintf(w, "# %s: not set (default)\n", name)
+			continue
+		}
+		fmt.Fprintf(w, "%s = %s%s\n", name, value, note)
+	}
+}
+
+// settingValue renders a setting's value in TOML; set is false for a zero
+// value (the default applies).
+func settingValue(s setting) (value string, set bool) {
+	switch s.kind {
+	case kindString:
+		return tomlQuote(*s.str), *s.str != ""
+	case kindList:
+		q := make([]string, len(*s.list))
+		for i, v := range *s.list {
+			q[i] = tomlQuote(v)
+		}
+		return "[" + strings.Join(q, ", ") + "]", len(*s.list) > 0
+	case kindDuration:
+		return tomlQuote(s.dur.String()), *s.dur != 0
+	case kindInt:
+		return strconv.Itoa(*s.num), *s.num != 0
+	case kindBool:
+		return strconv.FormatBool(*s.flag), *s.flag
+	}
+	return "", false
+}

@@ -1,0 +1,373 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const importUsage = `Usage: ferry import cntlm [FILE] [--output FILE]
+
+Convert a cntlm configuration (cntlm.conf or cntlm.ini) into a ferry.toml.
+Without FILE, the first of these that exists is read:
+` + cntlmDefaultList + `
+The TOML goes to standard output, or to --output FILE (created with mode
+0600, never overwritten). What cannot be carried over is listed on standard
+error with the reason.
+
+Carried over: Username, Domain, Password, PassLM, PassNT, PassNTLMv2,
+Workstation, Proxy (every one, in order), NoProxy, Listen and Auth. The
+hashes keep cntlm's form: ferry reads them as they are.
+
+Flags:
+  -o, --output FILE   write the TOML to FILE instead of standard output
+  -h, --help          show this help
+
+Example:
+  ferry import cntlm /etc/cntlm.conf --output ~/.config/ferry/ferry.toml
+  ferry config check --config ~/.config/ferry/ferry.toml
+`
+
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		fmt.Fprint(stdout, importUsage)
+		return exitOK
+	}
+	if len(args) == 0 || args[0] != "cntlm" {
+		return usageError(stderr, "import", "name what to import from: ferry import cntlm [FILE]")
+	}
+	fs := newFlagSet("import")
+	var output string
+	fs.StringVar(&output, "output", "", "")
+	fs.StringVar(&output, "o", "", "")
+	// Flags may come after FILE: parse around it.
+	rest := args[1:]
+	var files []string
+	for len(rest) > 0 {
+		if status, done := parseFlags(fs, rest, importUsage, stdout, stderr); done {
+			return status
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(files) > 1 {
+		return usageError(stderr, "import", "name one cntlm configuration file")
+	}
+	path := ""
+	if len(files) == 1 {
+		path = files[0]
+	} else {
+		for _, p := range cntlmDefaultPaths() {
+			if _, err := os.Stat(p); err == nil {
+				path = p
+				break
+			}
+		}
+		if path == "" {
+			printError(stderr, fmt.Errorf("no cntlm configuration found at %s: name the file, ferry import cntlm FILE", strings.Join(cntlmDefaultPaths(), ", ")))
+			return exitError
+		}
+	}
+	data, err := readSmallFile(path)
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	out, notes := importCntlm(path, data)
+	for _, n := range notes {
+		fmt.Fprintf(stderr, "ferry import: %s\n", n)
+	}
+	if output == "" {
+		fmt.Fprint(stdout, out)
+		return exitOK
+	}
+	if err := writeNewFile(output, []byte(out)); err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	fmt.Fprintf(stderr, "ferry import: wrote %s; check it with: ferry config check --config %s\n", output, output)
+	return exitOK
+}
+
+func readSmallFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	if len(data) > maxConfigSize {
+		return nil, fmt.Errorf("%s is larger than %d bytes: is it a cntlm configuration?", path, maxConfigSize)
+	}
+	return data, nil
+}
+
+// writeNewFile writes a file that may hold a password: mode 0600, and an
+// existing file (perhaps a working config) is never replaced.
+func writeNewFile(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists: ferry does not overwrite it; name another file or remove it first", path)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// cntlmLine is one "Key value" line of a cntlm configuration.
+type cntlmLine struct {
+	n          int
+	key, value string
+}
+
+// parseCntlm reads cntlm's format as cntlm 0.92's config.c does: a key of
+// letters and digits, blanks, then the value: either "quoted" (taken as
+// is) or the rest of the line up to a #, trailing blanks trimmed. So an
+// unquoted password loses everything from a # on, in cntlm as here. Lines
+// starting with # or ; are comments, [section] lines are skipped.
+func parseCntlm(data []byte) []cntlmLine {
+	var out []cntlmLine
+	text := strings.ToValidUTF8(string(data), "\uFFFD")
+	text = strings.TrimPrefix(text, "\uFEFF") // Notepad's BOM in cntlm.ini
+	isAlnum := func(r rune) bool { return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimLeftFunc(line, unicode.IsSpace)
+		if line == "" || line[0] == '#' || line[0] == ';' || line[0] == '[' {
+			continue
+		}
+		end := strings.IndexFunc(line, func(r rune) bool { return !isAlnum(r) })
+		if end <= 0 {
+			continue // no key, or nothing after it: cntlm skips the line
+		}
+		key, rest := line[:end], strings.TrimLeftFunc(line[end:], unicode.IsSpace)
+		if rest == "" || rest[0] == '#' || rest[0] == ';' || len(rest) == len(line[end:]) {
+			continue // no value, or no blank after the key
+		}
+		var value string
+		if rest[0] == '"' {
+			v, _, ok := strings.Cut(rest[1:], `"`)
+			if !ok {
+				continue // cntlm skips an unterminated quote
+			}
+			value = v
+		} else {
+			value, _, _ = strings.Cut(rest, "#")
+			value = strings.TrimRightFunc(value, unicode.IsSpace)
+		}
+		out = append(out, cntlmLine{n: i + 1, key: key, value: value})
+	}
+	return out
+}
+
+// single are the options cntlm reads once: the first line wins.
+var single = map[string]bool{
+	"username": true, "domain": true, "password": true, "passlm": true, "passnt": true,
+	"passntlmv2": true, "workstation": true, "auth": true,
+}
+
+// notCarried says why a cntlm option has no ferry equivalent yet.
+var notCarried = map[string]string{
+	"gateway":         "ferry listens on loopback only; gateway mode (serving other machines) does not exist yet",
+	"allow":           "access lists only matter in gateway mode, which ferry does not have yet",
+	"deny":            "access lists only matter in gateway mode, which ferry does not have yet",
+	"tunnel":          "ferry has no port tunnels yet",
+	"socks5proxy":     "ferry has no SOCKS5 listener yet",
+	"socks5user":      "ferry has no SOCKS5 listener yet",
+	"header":          "ferry does not add request headers yet",
+	"isascanneragent": "ferry does not handle ISA scanner pages",
+	"isascannersize":  "ferry does not handle ISA scanner pages",
+	"ntlmtobasic":     "ferry does not take credentials from apps",
+	"flags":           "ferry chooses the NTLM flags itself",
+	"pidfile":         "ferry runs in the foreground or as a service (ferry service)",
+	"uid":             "ferry runs as the user who starts it",
+}
+
+// importCntlm converts a cntlm configuration into ferry.toml text; notes
+// say what was not carried over and why. It never fails: the worst input
+// gives a config with nothing in it and a note per line.
+func importCntlm(name string, data []byte) (out string, notes []string) {
+	var (
+		user, domain, password, workstation, scheme string
+		passLM, passNT, passNTLMv2                  string
+		parents, noProxy, listen                    []string
+	)
+	note := func(l cntlmLine, format string, args ...any) {
+		notes = append(notes, fmt.Sprintf("%s:%d: %s: %s", name, l.n, l.key, fmt.Sprintf(format, args...)))
+	}
+	seen := map[string]bool{}
+	for _, l := range parseCntlm(data) {
+		key := strings.ToLower(l.key)
+		if single[key] && seen[key] {
+			note(l, "set again: cntlm uses the first %s, and so does ferry", l.key)
+			continue
+		}
+		seen[key] = true
+		switch key {
+		case "username":
+			user = l.value
+		case "domain":
+			domain = l.value
+		case "password":
+			password = l.value
+			if password != "" {
+				note(l, "carried over as password in plain text: consider `ferry hash` (pass_ntlmv2), password_command or keyring = true, see docs/credentials.md")
+			}
+		case "passlm":
+			passLM = l.value
+		case "passnt":
+			passNT = l.value
+		case "passntlmv2":
+			passNTLMv2 = l.value
+		case "workstation":
+			workstation = l.value
+		case "proxy":
+			for _, f := range strings.Fields(l.value) {
+				// cntlm also takes "host port" on one line.
+				if _, err := strconv.Atoi(f); err == nil && len(parents) > 0 && !strings.Contains(parents[len(parents)-1], ":") {
+					parents[len(parents)-1] = net.JoinHostPort(parents[len(parents)-1], f)
+					continue
+				}
+				parents = append(parents, f)
+			}
+		case "noproxy":
+			noProxy = append(noProxy, strings.FieldsFunc(l.value, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })...)
+		case "listen":
+			addr, changed := cntlmListen(l.value)
+			if addr == "" {
+				note(l, "%q is not a port or address: not carried over", l.value)
+				continue
+			}
+			if changed {
+				note(l, "%q listens beyond this machine; ferry listens on loopback only, so it becomes %s", l.value, addr)
+			}
+			listen = append(listen, addr)
+		case "auth":
+			switch strings.ToLower(l.value) {
+			case "ntlmv2":
+			case "ntlm", "nt", "lm", "ntlm2sr":
+				note(l, "%s is legacy NTLM, which ferry does not speak: ferry uses NTLMv2, which parents that accept %s normally accept too", l.value, l.value)
+			default:
+				note(l, "%q is not a cntlm auth mode: ferry uses NTLMv2", l.value)
+			}
+			scheme = "ntlm"
+		default:
+			if why, ok := notCarried[strings.ToLower(l.key)]; ok {
+				note(l, "not carried over: %s", why)
+			} else {
+				note(l, "not a cntlm option ferry knows: ignored")
+			}
+		}
+	}
+	if user != "" || password != "" || passNT != "" || passNTLMv2 != "" || passLM != "" {
+		// cntlm speaks NTLM only: keep ferry from trying anything else.
+		scheme = "ntlm"
+	}
+	if len(parents) == 0 {
+		notes = append(notes, name+": no Proxy line: add parents = [\"proxy.corp.example:8080\"] to the output")
+	}
+	if passLM != "" && passNT == "" && passNTLMv2 == "" && password == "" {
+		notes = append(notes, name+": only PassLM is set, which ferry cannot use: run `ferry hash` for pass_ntlmv2")
+	}
+
+	var b strings.Builder
+	fmt.Fprintf(&b, "# converted from the cntlm configuration %s by ferry import cntlm\n", tomlComment(name))
+	writeList := func(key string, v []string) {
+		if len(v) > 0 {
+			q := make([]string, len(v))
+			for i, s := range v {
+				q[i] = tomlQuote(s)
+			}
+			fmt.Fprintf(&b, "%s = [%s]\n", key, strings.Join(q, ", "))
+		}
+	}
+	writeList("listen", listen)
+	writeList("parents", parents)
+	writeList("no_proxy", noProxy)
+	b.WriteString("\n[auth]\n")
+	for _, kv := range [][2]string{
+		{"scheme", scheme}, {"user", user}, {"domain", domain}, {"password", password},
+		{"workstation", workstation}, {"pass_lm", passLM}, {"pass_nt", passNT}, {"pass_ntlmv2", passNTLMv2},
+	} {
+		if kv[1] != "" {
+			fmt.Fprintf(&b, "%s = %s\n", kv[0], tomlQuote(kv[1]))
+		}
+	}
+	return b.String(), notes
+}
+
+// cntlmListen turns cntlm's Listen ("3128", "127.0.0.1:3128",
+// "0.0.0.0:3128") into a ferry listen address; changed is true when a
+// non-loopback address was moved to 127.0.0.1.
+func cntlmListen(v string) (addr string, changed bool) {
+	if p, err := strconv.Atoi(v); err == nil {
+		if p < 1 || p > 65535 {
+			return "", false
+		}
+		return "127.0.0.1:" + v, false
+	}
+	host, port, err := net.SplitHostPort(v)
+	if err != nil {
+		return "", false
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+		return "", false
+	}
+	if isLoopback(host) {
+		return net.JoinHostPort(host, port), false
+	}
+	return "127.0.0.1:" + port, true
+}
+
+// tomlQuote writes s as a TOML basic string: strconv.Quote's \x and \a
+// escapes are not TOML.
+func tomlQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		case r == utf8.RuneError:
+			b.WriteString("\\uFFFD")
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// tomlComment keeps a file name from ending the comment line.
+func tomlComment(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+func TestProxyAddr(t *testing.T) {
+	for in, want := range map[string]string{
+		"http://proxy.corp:8080":      "proxy.corp:8080",
+		"http://u:p@proxy.corp:3128/": "proxy.corp:3128",
+		"proxy.corp:8080":             "proxy.corp:8080",
+		"proxy.corp":                  "proxy.corp:8080",
+		"http://[fd00::1]:8080":       "[fd00::1]:8080",
+		"http://127.0.0.1:3128":       "", // ferry or cntlm itself
+		"http://localhost:3128":       "",
+		"":                            "",
+		"http://proxy.corp:99999":     "",
+		"https://secure-proxy.corp":   "secure-proxy.corp:443",
+	} {
+		if got := proxyAddr(in); got != want {
+			t.Errorf("proxyAddr(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOSProxyParsers(t *testing.T) {
+	if got := parseWindowsProxyServer("proxy.corp:8080"); got != "proxy.corp:8080" {
+		t.Errorf("plain: %q", got)
+	}
+	if got := parseWindowsProxyServer("ftp=f:21;http=h.corp:8080;https=s.corp:8443"); got != "s.corp:8443" {
+		t.Errorf("per protocol: %q", got)
+	}
+	scutil := `<dictionary> {
+  ExceptionsList : <array> {
+    0 : *.local
+  }
+  HTTPEnable : 1
+  HTTPPort : 8080
+  HTTPProxy : proxy.corp.example
+  HTTPSEnable : 0
+}`
+	if got := parseScutilProxy(scutil); got != "proxy.corp.example:8080" {
+		t.Errorf("scutil: %q", got)
+	}
+	if got := parseGSettings("'manual'\n", "'proxy.corp'\n", "3128\n"); got != "proxy.corp:3128" {
+		t.Errorf("gsettings: %q", got)
+	}
+	if got := parseGSettings("'none'\n", "'proxy.corp'\n", "3128\n"); got != "" {
+		t.Errorf("gsettings mode none: %q", got)
+	}
+}
+
+func TestDetectParentPrefersEnvironment(t *testing.T) {
+	env := map[string]string{"http_proxy": "http://127.0.0.1:3128", "HTTPS_PROXY": "http://proxy.corp:8080"}
+	addr, from := detectParent(func(k string) string { return env[k] })
+	if addr != "proxy.corp:8080" || from != "HTTPS_PROXY" {
+		t.Errorf("got %q from %q", addr, from)
+	}
+}
+
+// initFakeParent is a hand-written parent for the refusal path: it wants
+// Basic alice:right and counts the attempts that carried credentials.
+type initFakeParent struct {
+	addr     string
+	attempts atomic.Int32
+}
+
+func startInitFakeParent(t *testing.T) *initFakeParent {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &initFakeParent{addr: ln.Addr().String()}
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:right pw"))
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got := r.Header.Get("Proxy-Authorization")
+		if got != "" {
+			p.attempts.Add(1)
+		}
+		if got != want {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
+			w.WriteHeader(http.StatusProxyAuthRequired)
+			return
+		}
+		_, _ = w.Write([]byte("origin page"))
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+	return p
+}
+
+func TestInitAsksAgainAfterRefusal(t *testing.T) {
+	p := startInitFakeParent(t)
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "ferry.toml")
+	// The parent (a loopback one is never detected: it would be ferry
+	// itself), the user, then "y" to try again.
+	answers := bufio.NewReader(strings.NewReader(p.addr + "\nalice\ny\n"))
+	passwords := []string{"wrong pw", "right pw"}
+	var out strings.Builder
+	store := &fakeKeyring{m: map[string]string{}}
+	c := initIO{
+		in: answers, out: &out, errOut: &out, interactive: true, keyring: store,
+		getenv: noEnv,
+		password: func(string) (string, error) {
+			if len(passwords) == 0 {
+				return "", errors.New("asked too often")
+			}
+			pw := passwords[0]
+			passwords = passwords[1:]
+			return pw, nil
+		},
+	}
+	o := initOptions{config: conf, testURL: "http://origin.invalid/"}
+	if err := runInit(context.Background(), o, c); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if n := p.attempts.Load(); n != 2 {
+		t.Errorf("%d logons at the parent, want 2 (one per password typed)", n)
+	}
+	for _, want := range []string{"refused the password for alice", "Type the password again?", "Logged on to"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if store.m["ferry|alice"] != "right pw" {
+		t.Errorf("keyring %v", store.m)
+	}
+	data, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "keyring = true") || strings.Contains(string(data), "right pw") {
+		t.Errorf("config:\n%s", data)
+	}
+	// The written file loads, and its password comes from the keyring.
+	cfg, err := ParseConfig(conf, data)
+	if err == nil {
+		err = cfg.Finish(Overrides{Getenv: noEnv, Keyring: store})
+	}
+	if err != nil || cfg.Auth.Password != "right pw" || cfg.Creds.PasswordFrom != "auth.keyring" {
+		t.Errorf("loading the written config: %v, password from %q", err, cfg.Creds.PasswordFrom)
+	}
+}
+
+func TestInitYesDoesNotRetry(t *testing.T) {
+	p := startInitFakeParent(t)
+	conf := filepath.Join(t.TempDir(), "ferry.toml")
+	var out strings.Builder
+	c := initIO{
+		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
+		password: func(string) (string, error) { return "wrong pw", nil },
+	}
+	o := initOptions{parent: p.addr, user: "alice", config: conf, yes: true, store: "keyring", testURL: "http://origin.invalid/"}
+	err := runInit(context.Background(), o, c)
+	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := p.attempts.Load(); n != 1 {
+		t.Errorf("%d logons, want 1", n)
+	}
+	if _, err := os.Stat(conf); err == nil {
+		t.Error("config written")
+	}
+}
+
+func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
+	p := startInitFakeParent(t)
+	conf := filepath.Join(t.TempDir(), "ferry.toml")
+	var out strings.Builder
+	c := initIO{
+		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
+		keyring:  &fakeKeyring{err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
+		password: func(string) (string, error) { return "right pw", nil },
+	}
+	o := initOptions{parent: p.addr, user: "alice", config: conf, yes: true, store: "keyring", testURL: "http://origin.invalid/"}
+	err := runInit(context.Background(), o, c)
+	if err == nil || !strings.Contains(err.Error(), "password_command") {
+		t.Fatalf("err = %v, want the keyring error naming the fallbacks", err)
+	}
+	// Without --store, the same machine falls back; Basic has no hash, so
+	// nothing is stored and the output says what to do.
+	o.store = ""
+	out.Reset()
+	if err := runInit(context.Background(), o, c); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "No OS keyring here") || !strings.Contains(out.String(), "password_command") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}

@@ -1,0 +1,439 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/ferryproxy/ferry/service"
+)
+
+// cmdService is `ferry service ...`: install ferry as a service of the OS's
+// service manager and control it (package service does the work).
+func cmdService(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		return usageError(stderr, "service", "name a subcommand: install, uninstall, start, stop, restart, status or run")
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, serviceUsage)
+		return exitOK
+	case "install":
+		return serviceInstall(ctx, args[1:], stdout, stderr)
+	case "uninstall", "start", "stop", "restart":
+		return serviceControl(ctx, args[0], args[1:], stdout, stderr)
+	case "status":
+		return serviceStatus(ctx, args[1:], stdout, stderr)
+	case "run":
+		return serviceRun(ctx, args[1:], stdout, stderr)
+	}
+	return usageError(stderr, "service", fmt.Sprintf("unknown subcommand %q: use install, uninstall, start, stop, restart, status or run", args[0]))
+}
+
+// serviceConfig builds service.Config for this machine, with the config
+// file given by --config or the default for the mode.
+func serviceConfig(system bool, configPath, executable string) (service.Config, error) {
+	c, err := service.Defaults(system)
+	if err != nil {
+		return c, err
+	}
+	if executable != "" {
+		c.Executable = executable
+	}
+	if c.Executable, err = filepath.Abs(c.Executable); err != nil {
+		return c, err
+	}
+	if configPath == "" {
+		if system {
+			configPath = service.SystemConfigFile()
+		} else if configPath, err = DefaultConfigPath(); err != nil {
+			return c, fmt.Errorf("find the default config file: %w: pass --config FILE", err)
+		}
+	}
+	c.ConfigFile, err = filepath.Abs(configPath)
+	return c, err
+}
+
+func serviceInstall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("service install")
+	var (
+		system, dryRun, noStart bool
+		configPath, executable  string
+	)
+	fs.BoolVar(&system, "system", false, "")
+	fs.BoolVar(&dryRun, "dry-run", false, "")
+	fs.BoolVar(&noStart, "no-start", false, "")
+	fs.StringVar(&configPath, "config", "", "")
+	fs.StringVar(&configPath, "c", "", "")
+	fs.StringVar(&executable, "executable", "", "")
+	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	sc, err := serviceConfig(system, configPath, executable)
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	cfg, err := checkServiceConfig(sc, stderr)
+	if err != nil {
+		return exitError
+	}
+	sc.ExplicitCredentials = cfg.passwordInFile || cfg.Auth.Keytab != "" || cfg.Auth.Scheme == "none"
+	if dryRun {
+		p, err := service.PlanFor(runtime.GOOS, sc)
+		if err != nil {
+			printError(stderr, err)
+			return exitError
+		}
+		fmt.Fprintln(stdout, "dry run: nothing is written or run.")
+		p.Describe(stdout)
+		return exitOK
+	}
+	m, err := service.New(sc, stdout)
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	if err := m.Install(ctx, noStart); err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	for _, n := range m.Plan().Notes {
+		fmt.Fprintf(stdout, "note: %s\n", n)
+	}
+	fmt.Fprintf(stdout, "installed ferry as a %s reading %s\n", m.Plan().Kind, sc.ConfigFile)
+	return exitOK
+}
+
+// checkServiceConfig loads the config the way the service will: with the
+// environment the service gets (none from this shell; on Linux the unit's
+// environment file), and refuses one that would not start.
+func checkServiceConfig(sc service.Config, stderr io.Writer) (*Config, error) {
+	if _, err := os.Stat(sc.ConfigFile); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(stderr, "ferry service install: no config file at %s: write one first (ferry help run shows an example; packaging/ferry.toml is a commented one), or pass --config FILE\n", sc.ConfigFile)
+		return nil, err
+	}
+	env := map[string]string{}
+	envFile := ""
+	if runtime.GOOS == "linux" {
+		envFile = service.EnvFile(sc)
+		env = readEnvFile(envFile)
+	}
+	cfg, err := LoadConfig(sc.ConfigFile, Overrides{
+		Getenv:    func(k string) string { return env[k] },
+		NoSecrets: true, // a password command or keyring is asked when the service starts
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "ferry service install: %s would not start ferry:\n", sc.ConfigFile)
+		printError(stderr, err)
+		if os.Getenv("FERRY_PASSWORD") != "" && env["FERRY_PASSWORD"] == "" {
+			if envFile != "" {
+				fmt.Fprintf(stderr, "FERRY_PASSWORD in this shell does not reach the service: put FERRY_PASSWORD=... in %s (chmod 600)\n", envFile)
+			} else {
+				fmt.Fprintln(stderr, "FERRY_PASSWORD in this shell does not reach the service: put the password in the config file (readable only by you)")
+			}
+		}
+		fmt.Fprintln(stderr, "fix it, then run ferry service install again")
+		return nil, err
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(stderr, "ferry: warning: %s\n", w)
+	}
+	return cfg, nil
+}
+
+// readEnvFile reads KEY=VALUE lines the way systemd's EnvironmentFile does
+// for simple values (comments, blank lines, optional quotes). A missing
+// file is empty: the unit marks it optional.
+func readEnvFile(path string) map[string]string {
+	env := map[string]string{}
+	f, err := os.Open(path)
+	if err != nil {
+		return env
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		}
+		env[strings.TrimSpace(k)] = v
+	}
+	return env
+}
+
+func serviceControl(ctx context.Context, action string, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("service " + action)
+	var system bool
+	fs.BoolVar(&system, "system", false, "")
+	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	m, _, err := serviceManager(system, "", stdout)
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	switch action {
+	case "uninstall":
+		err = m.Uninstall(ctx)
+	case "start":
+		err = m.Start(ctx)
+	case "stop":
+		err = m.Stop(ctx)
+	case "restart":
+		err = m.Restart(ctx)
+	}
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	past := map[string]string{"uninstall": "uninstalled", "start": "started", "stop": "stopped", "restart": "restarted"}[action]
+	fmt.Fprintf(stdout, "ferry service %s\n", past)
+	return exitOK
+}
+
+// serviceManager is a Manager for uninstall, control and status, which do
+// not need a valid config, only where things are.
+func serviceManager(system bool, configPath string, out io.Writer) (*service.Manager, service.Config, error) {
+	sc, err := serviceConfig(system, configPath, "")
+	if err != nil {
+		return nil, sc, err
+	}
+	// A Windows system service is only ever installed with explicit
+	// credentials; uninstall and status need not check that again.
+	sc.ExplicitCredentials = true
+	m, err := service.New(sc, out)
+	return m, sc, err
+}
+
+// exitNotRunning is status's answer when ferry is not running, as for
+// systemctl status and LSB init scripts.
+const exitNotRunning = 3
+
+func serviceStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("service status")
+	var (
+		system     bool
+		configPath string
+	)
+	fs.BoolVar(&system, "system", false, "")
+	fs.StringVar(&configPath, "config", "", "")
+	fs.StringVar(&configPath, "c", "", "")
+	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	m, sc, err := serviceManager(system, configPath, io.Discard)
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	st, err := m.Status(ctx)
+	if err != nil {
+		printError(stderr, err)
+		return exitError
+	}
+	kind := m.Plan().Kind
+	if st.Installed {
+		fmt.Fprintf(stdout, "installed: yes, %s (%s)\n", kind, st.Where)
+	} else {
+		fmt.Fprintf(stdout, "installed: no (no %s at %s): ferry service install installs it\n", kind, st.Where)
+	}
+	running := false
+	switch {
+	case st.RunningKnown:
+		running = st.Running
+		fmt.Fprintf(stdout, "service manager: %s\n", st.Detail)
+	case st.Detail != "":
+		fmt.Fprintf(stdout, "service manager: unknown (%s)\n", st.Detail)
+	}
+
+	// The relay itself is the last word on whether ferry runs: it answers
+	// on its listen address whoever started it.
+	listen := defaultListen
+	if cfg, err := LoadConfigFile(sc.ConfigFile); err == nil && len(cfg.Listen) > 0 {
+		listen = cfg.Listen[0]
+	}
+	summary, err := fetchSummary(ctx, listen)
+	if err != nil {
+		fmt.Fprintf(stdout, "relay at %s: not answering (%v)\n", listen, err)
+	} else {
+		running = true
+		fmt.Fprintf(stdout, "relay at %s: running\n", listen)
+		for _, line := range strings.Split(strings.TrimRight(summary, "\n"), "\n") {
+			fmt.Fprintf(stdout, "  %s\n", line)
+		}
+	}
+	if !running {
+		return exitNotRunning
+	}
+	return exitOK
+}
+
+// fetchSummary gets the status page the relay serves at / on its listen
+// address.
+func fetchSummary(ctx context.Context, listen string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+listen+"/", nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Accept", "text/plain")
+	// No proxy: http_proxy in this shell may well point at ferry itself.
+	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue interface{ Unwrap() error }
+		if errors.As(err, &ue) && ue.Unwrap() != nil {
+			err = ue.Unwrap()
+		}
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("status page answered %s", resp.Status)
+	}
+	return string(body), nil
+}
+
+// serviceRun is what the Windows service and the Windows logon task run:
+// the same code as `ferry run`, under the SCM with service stop as the
+// context's cancel and the event log as the log, or in the user's session
+// with a log file.
+func serviceRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("service run")
+	var (
+		configPath, logFile string
+		verbose             bool
+	)
+	fs.StringVar(&configPath, "config", "", "")
+	fs.StringVar(&configPath, "c", "", "")
+	fs.StringVar(&logFile, "log-file", "", "")
+	fs.BoolVar(&verbose, "v", false, "")
+	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	runArgs := []string{}
+	if configPath != "" {
+		runArgs = append(runArgs, "--config", configPath)
+	}
+	if verbose {
+		runArgs = append(runArgs, "-v")
+	}
+	if service.UnderServiceManager() {
+		sc := service.Config{ConfigFile: configPath}
+		if exe, err := os.Executable(); err == nil {
+			sc.Executable = exe
+		}
+		err := service.RunService(sc, func(ctx context.Context, log io.Writer) error {
+			if cmdRun(ctx, runArgs, io.Discard, log) != exitOK {
+				return errors.New("ferry run failed: see the messages before this one")
+			}
+			return nil
+		})
+		if err != nil {
+			printError(stderr, err)
+			return exitError
+		}
+		return exitOK
+	}
+	logw := stderr
+	if logFile != "" {
+		if err := os.MkdirAll(filepath.Dir(logFile), 0o755); err != nil {
+			printError(stderr, err)
+			return exitError
+		}
+		f, err := os.OpenFile(logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			printError(stderr, fmt.Errorf("open the log file: %w", err))
+			return exitError
+		}
+		defer f.Close()
+		logw = f
+		// Started by Task Scheduler, ferry would keep a console window open
+		// that stops it when closed; everything goes to the file now.
+		service.DetachConsole()
+	}
+	return cmdRun(ctx, runArgs, stdout, logw)
+}
+
+const serviceUsage = `Usage: ferry service <command> [flags]
+
+Install ferry as a service that starts at login (or at boot with --system),
+restarts when it fails and logs where the OS keeps logs, and control it.
+
+Commands:
+  install     validate the config, write the service definition, enable and
+              start it
+  uninstall   stop the service and remove its definition
+  start, stop, restart
+  status      installed or not, running or not, and the relay's own status
+              (exit status 0 when running, 3 when not)
+  run         what the Windows service and logon task run (ferry run under
+              the Windows service manager); not for use by hand
+
+Flags:
+  --system            a boot-time service under a system account instead of
+                      the per-user default: a hardened systemd system unit
+                      running as user ferry (Linux), a LaunchDaemon (macOS), a
+                      Windows service with restart on failure (Windows; it
+                      needs credentials in the config, single sign-on does not
+                      work outside your logon session). Needs root or admin.
+  -c, --config FILE   the config the service reads (install, status); default:
+                      the per-user default of ferry run, or with --system
+                      /etc/ferry/ferry.toml, /Library/Application
+                      Support/ferry/ferry.toml, %ProgramData%\ferry\ferry.toml
+  --dry-run           install: print what would be written and run, and where
+  --no-start          install: register the service but do not start it now
+  --executable PATH   install: the ferry binary the service runs (default:
+                      this one)
+
+Per-user is the default because your Kerberos tickets, keyring and Windows
+single sign-on live in your session:
+  Linux    ~/.config/systemd/user/ferry.service (systemctl --user; logs:
+           journalctl --user -u ferry)
+  macOS    ~/Library/LaunchAgents/io.github.ferryproxy.ferry.plist (logs:
+           ~/Library/Logs/ferry/ferry.log)
+  Windows  Task Scheduler task \ferry at logon (logs:
+           %LOCALAPPDATA%\ferry\ferry.log)
+
+Examples:
+  ferry service install --dry-run
+  ferry service install --config ~/ferry.toml
+  ferry service status
+  sudo ferry service install --system --config /etc/ferry/ferry.toml
+`
