@@ -2,13 +2,13 @@ package bench
 
 import (
 	"fmt"
-	"syscall"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
