@@ -28,6 +28,21 @@ type Config struct {
 	// "*.corp.example", ".corp.example", "10.0.0.0/8", "127.0.0.*".
 	NoProxy []string
 
+	// PAC, when set, routes by a PAC file: an http(s) or file URL, or a
+	// path. no_proxy still goes first.
+	PAC string
+	// PACFallback is what happens when the PAC cannot be fetched or
+	// evaluated: PACFallbackParents (the default when Parents is set),
+	// PACFallbackDirect, or PACFallbackFail (the default otherwise).
+	PACFallback string
+	// PACRefresh is how often the PAC is fetched again (5m); a network
+	// change fetches it at once.
+	PACRefresh time.Duration
+	// AllowHosts are proxies beyond Parents that may receive credentials
+	// when a PAC names them: host names, domain suffixes, IPs, CIDRs. Any
+	// other proxy gets none, so a hostile PAC cannot harvest the password.
+	AllowHosts []string
+
 	// Headers are set on every request to a parent (and on CONNECT), replacing
 	// the app's value, as cntlm's Header option does (a User-Agent the
 	// parent demands, say).

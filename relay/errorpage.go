@@ -25,6 +25,8 @@ func verdictOf(c Cause) string {
 		return msg.ParentError
 	case CauseBadRequest:
 		return "bad_request"
+	case CausePACFailed:
+		return msg.ConfigInvalid
 	}
 	if msg.Has(string(c) + ".title") {
 		return string(c)

@@ -17,7 +17,7 @@ func TestEveryCauseHasAVerdict(t *testing.T) {
 	causes := []Cause{CauseParentUnresolvable, CauseParentRefused, CauseParentTimeout, CauseParentNotProxy,
 		CauseParentError, CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected,
 		CauseLockedOut, CauseKerberos, CauseOriginUnreachable, CauseBodyNotReplayable, CauseBadRequest,
-		CauseNoParentReachable, CauseClientGone, CauseParentResponseBroken}
+		CauseNoParentReachable, CauseClientGone, CauseParentResponseBroken, CausePACFailed}
 	for _, c := range causes {
 		v := verdictOf(c)
 		if !msg.Has(v + ".cause") {

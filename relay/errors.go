@@ -31,6 +31,7 @@ const (
 	CauseNoParentReachable    Cause = "parent_unreachable"
 	CauseClientGone           Cause = "client_gone"
 	CauseParentResponseBroken Cause = "parent_response_broken"
+	CausePACFailed            Cause = "pac_failed"
 )
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
@@ -87,7 +88,7 @@ func (e *Error) proxyStatusError() string {
 		return "http_protocol_error"
 	case CauseParentError, CauseNoParentReachable:
 		return "connection_terminated"
-	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseLockedOut, CauseKerberos:
+	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseLockedOut, CauseKerberos, CausePACFailed:
 		return "proxy_configuration_error"
 	case CauseOriginUnreachable:
 		return "destination_unavailable"

@@ -40,7 +40,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
-	dec, err := s.gen.Load().router.Route(r.Context(), hostport)
+	dec, err := s.gen.Load().router.Route(r.Context(), hostport, r.URL.String())
 	if err != nil {
 		writeErrorPage(w, r, asError(err, hostport))
 		return

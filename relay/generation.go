@@ -70,7 +70,15 @@ func newGeneration(cfg Config, log *slog.Logger) (*generation, error) {
 		}
 		g.upstreams = append(g.upstreams, newUpstream(p, set))
 	}
-	g.router = &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
+	static := &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
+	g.router = static
+	if cfg.PAC != "" {
+		pr, err := newPACRouter(cfg, static, set)
+		if err != nil {
+			return nil, err
+		}
+		g.router = pr
+	}
 	g.direct = &http.Transport{
 		Proxy:                 nil,
 		DialContext:           set.dialer.DialContext,
@@ -90,10 +98,29 @@ func (g *generation) retire() {
 		u.retired.Store(true)
 		u.closeIdle(0)
 	}
+	if pr, ok := g.router.(*pacRouter); ok {
+		pr.close()
+	}
 	g.direct.CloseIdleConnections()
 	if g.cfg.Auth != nil {
 		if c, ok := any(g.cfg.Auth).(io.Closer); ok {
 			_ = c.Close()
 		}
 	}
+}
+
+// allUpstreams is the configured parents and, with a PAC, the proxies it
+// named so far.
+func (g *generation) allUpstreams() []*Upstream {
+	pr, ok := g.router.(*pacRouter)
+	if !ok {
+		return g.upstreams
+	}
+	out := append([]*Upstream(nil), g.upstreams...)
+	for _, u := range pr.upstreams() {
+		if !isConfiguredParent(pr.static, u.addr) {
+			out = append(out, u)
+		}
+	}
+	return out
 }

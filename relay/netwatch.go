@@ -103,7 +103,7 @@ func (s *Server) watchNetwork(ctx context.Context, src ChangeSource) {
 func (s *Server) NetworkChanged() {
 	g := s.gen.Load()
 	s.log.Info("network changed: closing idle parent connections and retrying parents")
-	for _, u := range g.upstreams {
+	for _, u := range g.allUpstreams() {
 		u.closeIdle(0)
 		u.resetBackoff()
 	}

@@ -17,7 +17,9 @@ type Decision struct {
 // Router decides per request. The static router below uses no_proxy and
 // the configured parents; a PAC router will return proxies of its own.
 type Router interface {
-	Route(ctx context.Context, hostport string) (Decision, error)
+	// Route decides for a request to hostport; rawURL is the URL a PAC
+	// sees (https://host:port/ for a tunnel).
+	Route(ctx context.Context, hostport, rawURL string) (Decision, error)
 }
 
 // staticRouter sends no_proxy hosts direct and everything else to the
@@ -29,7 +31,7 @@ type staticRouter struct {
 	directFallback bool
 }
 
-func (r *staticRouter) Route(_ context.Context, hostport string) (Decision, error) {
+func (r *staticRouter) Route(_ context.Context, hostport, _ string) (Decision, error) {
 	if len(r.parents) == 0 || r.noProxy.Match(hostport) {
 		return Decision{Direct: true}, nil
 	}

@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 }
 
 // Upstreams returns the current parents in configured order.
-func (s *Server) Upstreams() []*Upstream { return s.gen.Load().upstreams }
+func (s *Server) Upstreams() []*Upstream { return s.gen.Load().allUpstreams() }
 
 // Guard returns the current lockout guard.
 func (s *Server) Guard() *auth.Guard { return s.gen.Load().set.guard }
@@ -106,6 +106,7 @@ func (s *Server) Reload(cfg Config) error {
 	}
 	s.mu.Unlock()
 	if err != nil {
+		g.retire() // never used: stop what it started (a PAC refresher)
 		return err
 	}
 	old.retire()
@@ -190,7 +191,7 @@ func (s *Server) janitor(ctx context.Context) {
 			return
 		case <-t.C:
 			g := s.gen.Load()
-			for _, u := range g.upstreams {
+			for _, u := range g.allUpstreams() {
 				u.closeIdle(g.set.idleTimeout)
 			}
 		}

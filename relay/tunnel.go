@@ -59,7 +59,7 @@ type refusal struct {
 // error. CONNECT requests, SOCKS5 and port tunnels all come through here.
 func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (net.Conn, []byte, *refusal, *Error) {
 	g := s.gen.Load()
-	dec, err := g.router.Route(ctx, hostport)
+	dec, err := g.router.Route(ctx, hostport, tunnelURL(hostport))
 	if err != nil {
 		return nil, nil, nil, asError(err, hostport)
 	}
@@ -284,4 +284,14 @@ func (t *tunnelSet) closeAll() {
 		c.Close()
 	}
 	t.mu.Unlock()
+}
+
+// tunnelURL is what a PAC sees for a tunnel, as browsers pass it: https and
+// the host, with the port only when it is not 443.
+func tunnelURL(hostport string) string {
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil || port == "443" {
+		return "https://" + hostport + "/"
+	}
+	return "https://" + net.JoinHostPort(host, port) + "/"
 }

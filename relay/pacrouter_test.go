@@ -1,0 +1,116 @@
+package relay
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func writePAC(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "proxy.pac")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestPACChoosesParentsAndDirect(t *testing.T) {
+	a := startFakeParent(t, nil) // wants alice:secret
+	b := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "direct ok") }))
+	defer origin.Close()
+	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) {
+		if (shExpMatch(host, "*.a.example")) return "PROXY %s";
+		if (dnsDomainIs(host, ".b.example")) return "PROXY %s; DIRECT";
+		return "DIRECT";
+	}`, a.addr(), b.addr()))
+	_, proxy := startRelay(t, Config{Parents: []string{a.addr()}, PAC: pacFile, Auth: basicAuth(t, "alice", "secret")})
+	c := client(proxy)
+	if resp, body := get(t, c, "http://www.a.example/x"); resp.StatusCode != 200 || !strings.Contains(body, "www.a.example") {
+		t.Fatalf("a: %d %q", resp.StatusCode, body)
+	}
+	if resp, body := get(t, c, "http://www.b.example/y"); resp.StatusCode != 200 || !strings.Contains(body, "www.b.example") {
+		t.Fatalf("b: %d %q", resp.StatusCode, body)
+	}
+	if resp, body := get(t, c, origin.URL+"/"); resp.StatusCode != 200 || body != "direct ok" {
+		t.Fatalf("direct: %d %q", resp.StatusCode, body)
+	}
+	if len(a.requests()) == 0 || len(b.requests()) == 0 {
+		t.Fatalf("a saw %d, b saw %d requests", len(a.requests()), len(b.requests()))
+	}
+	// b is named only by the PAC, not in parents: it must never see the password.
+	for _, r := range b.requests() {
+		if r.Header.Get("Proxy-Authorization") != "" {
+			t.Fatal("credentials sent to a proxy the PAC named that is not in parents or allow_hosts")
+		}
+	}
+}
+
+func TestPACAllowHostsGetsCredentials(t *testing.T) {
+	b := startFakeParent(t, nil) // wants credentials
+	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s"; }`, b.addr()))
+	_, proxy := startRelay(t, Config{PAC: pacFile, AllowHosts: []string{"127.0.0.0/8"}, Auth: basicAuth(t, "alice", "secret")})
+	if resp, body := get(t, client(proxy), "http://x.example/"); resp.StatusCode != 200 {
+		t.Fatalf("%d %q", resp.StatusCode, body)
+	}
+}
+
+func TestPACFailoverWhenFirstProxyDies(t *testing.T) {
+	dead, _ := net.Listen("tcp", "127.0.0.1:0")
+	deadAddr := dead.Addr().String()
+	dead.Close()
+	b := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s; PROXY %s"; }`, deadAddr, b.addr()))
+	_, proxy := startRelay(t, Config{PAC: pacFile})
+	for range 3 {
+		if resp, body := get(t, client(proxy), "http://x.example/"); resp.StatusCode != 200 {
+			t.Fatalf("%d %q", resp.StatusCode, body)
+		}
+	}
+}
+
+func TestPACServedOverHTTPChangesWhileRunning(t *testing.T) {
+	a := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	b := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	var current atomic.Pointer[string]
+	pick := func(addr string) {
+		s := fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s"; }`, addr)
+		current.Store(&s)
+	}
+	pick(a.addr())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, *current.Load()) }))
+	defer srv.Close()
+	_, proxy := startRelay(t, Config{PAC: srv.URL + "/wpad.dat", PACRefresh: 50 * time.Millisecond})
+	get(t, client(proxy), "http://x.example/1")
+	pick(b.addr())
+	deadline := time.Now().Add(5 * time.Second)
+	for len(b.requests()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the changed PAC was not followed")
+		}
+		time.Sleep(100 * time.Millisecond)
+		get(t, client(proxy), "http://x.example/2")
+	}
+}
+
+func TestPACUnavailableFallback(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	missing := filepath.Join(t.TempDir(), "nope.pac")
+	_, withParents := startRelay(t, Config{Parents: []string{p.addr()}, PAC: missing})
+	if resp, body := get(t, client(withParents), "http://x.example/"); resp.StatusCode != 200 {
+		t.Fatalf("fallback to parents: %d %q", resp.StatusCode, body)
+	}
+	_, failing := startRelay(t, Config{PAC: missing})
+	resp, body := get(t, client(failing), "http://x.example/")
+	if resp.StatusCode != 502 || !strings.Contains(body, "PAC") || !strings.Contains(body, "pac_fallback") {
+		t.Fatalf("no parents, PAC missing: %d %q", resp.StatusCode, body)
+	}
+}
