@@ -14,10 +14,12 @@ import (
 // host and its subdomains, as curl reads no_proxy), ".corp.example" (the
 // same), "*.corp.example" (subdomains only), "10.0.0.0/8" and "fd00::/8"
 // (IP literals inside the range), "10.0.0.1-10.0.0.99" (an address range),
-// globs such as "127.0.0.*", and any of these with a port ("*.corp:8443",
+// globs such as "127.0.0.*", "<local>" (host names without a dot, as
+// Windows and macOS write it), and any of these with a port ("*.corp:8443",
 // "[fd00::1]:443") to match that port only.
 type NoProxy struct {
 	all   bool
+	plain bool // "<local>": host names without a dot
 	rules []noProxyRule
 }
 
@@ -40,6 +42,10 @@ func ParseNoProxy(patterns []string) (*NoProxy, error) {
 		}
 		if p == "*" {
 			n.all = true
+			continue
+		}
+		if p == "<local>" { // Windows' and macOS' "host names without a dot"
+			n.plain = true
 			continue
 		}
 		var r noProxyRule
@@ -115,6 +121,9 @@ func (n *NoProxy) Match(hostport string) bool {
 	}
 	host = strings.ToLower(strings.TrimSuffix(strings.Trim(host, "[]"), "."))
 	ip, ipErr := netip.ParseAddr(host)
+	if n.plain && ipErr != nil && !strings.Contains(host, ".") {
+		return true
+	}
 	ip = ip.Unmap()
 	for _, r := range n.rules {
 		if r.port != "" && r.port != port {

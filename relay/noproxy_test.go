@@ -35,7 +35,7 @@ func TestNoProxyMatch(t *testing.T) {
 }
 
 func TestNoProxyPortsAndRanges(t *testing.T) {
-	n, err := ParseNoProxy([]string{"*.corp:8443", "10.0.0.1-10.0.0.99", "[fd00::1]:443", "::1", "git.example:22"})
+	n, err := ParseNoProxy([]string{"*.corp:8443", "10.0.0.1-10.0.0.99", "[fd00::1]:443", "::1", "git.example:22", "<local>"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +53,8 @@ func TestNoProxyPortsAndRanges(t *testing.T) {
 		"git.example:22":     true,
 		"git.example:443":    false,
 		"www.git.example:22": true,
+		"intranet:80":        true, // <local>
+		"intranet.corp:80":   false,
 	}
 	for host, want := range cases {
 		if got := n.Match(host); got != want {

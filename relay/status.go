@@ -43,6 +43,12 @@ func (s *Server) retryToken() string {
 
 // serveSelf dispatches a request addressed to ferry itself.
 func (s *Server) serveSelf(w http.ResponseWriter, r *http.Request) {
+	// The PAC holds nothing secret and serves every client the allow list
+	// admitted (gateway clients use it too).
+	if r.URL.Path == "/proxy.pac" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		s.serveProxyPAC(w, r)
+		return
+	}
 	if why := s.localRefusal(r); why != "" {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")

@@ -2,7 +2,6 @@ package pac
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 )
@@ -56,7 +55,7 @@ func BenchmarkFindProxy(b *testing.B) {
 	b.Run("ParseResult", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
-			if _, err := ParseResult(fmt.Sprint("PROXY a:8080; PROXY b:8080; SOCKS5 c:1080; DIRECT")); err != nil {
+			if _, err := ParseResult("PROXY a:8080; PROXY b:8080; SOCKS5 c:1080; DIRECT"); err != nil {
 				b.Fatal(err)
 			}
 		}

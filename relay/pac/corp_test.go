@@ -118,7 +118,7 @@ func TestCorpPAC(t *testing.T) {
 		{wed(7, 0), primary},
 		{wed(18, 59), primary},
 		{wed(19, 0), backup},
-		{time.Date(2026, time.November, 28, 12, 0, 0, 0, cet), backup}, // Saturday
+		{time.Date(2026, time.November, 28, 12, 0, 0, 0, cet), backup},  // Saturday
 		{time.Date(2026, time.November, 30, 12, 0, 0, 0, cet), primary}, // Monday
 	} {
 		opt := office
