@@ -15,6 +15,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 // Config is ferry's configuration once the file, the flags and the
@@ -33,6 +34,10 @@ type Config struct {
 	Routing
 	// Warnings are problems that do not stop ferry, for the log.
 	Warnings []string
+	// Notes are facts worth a log line: where discovered settings came from.
+	Notes []string
+	// discovery says what system proxy discovery tried, when it found nothing.
+	discovery string
 
 	lines          map[string]int // key path -> line in File
 	passwordInFile bool
@@ -78,6 +83,9 @@ type Overrides struct {
 	NoSecrets bool
 	// Keyring is the OS keyring for auth.keyring; nil means the real one.
 	Keyring auth.KeyringStore
+	// Discover finds the system's proxy settings for parents = ["auto"],
+	// pac = "auto" and a run with no parent at all; nil: no discovery.
+	Discover func() (discover.Settings, error)
 }
 
 // problem is one thing wrong in the configuration, at a file line or a flag.
@@ -187,6 +195,9 @@ func (c *Config) checkValues() []*problem {
 		}
 	}
 	for _, a := range c.Parents {
+		if a == "auto" && len(c.Parents) == 1 {
+			continue // filled in by discovery
+		}
 		if err := checkParent(a); err != nil {
 			probs = append(probs, c.problemAt("parents", err.Error()))
 		}
@@ -267,7 +278,9 @@ func (c *Config) Finish(o Overrides) error {
 	}
 	c.Auth.Scheme = normalScheme(c.Auth.Scheme)
 
-	if len(c.Parents) == 0 {
+	if p := c.discover(o.Discover); p != nil {
+		probs = append(probs, p)
+	} else if len(c.Parents) == 0 && c.PAC == "" {
 		probs = append(probs, c.noParents())
 	}
 	probs = append(probs, c.checkCredentials()...)
@@ -286,13 +299,17 @@ func (c *Config) Finish(o Overrides) error {
 }
 
 func (c *Config) noParents() *problem {
+	p := &problem{msg: "no parent proxy: pass --parent HOST:PORT or --config FILE"}
 	switch {
 	case c.File != "":
-		return &problem{at: c.File, msg: `no parent proxy: add parents = ["proxy.corp.example:8080"] at the top of the file, or pass --parent HOST:PORT`}
+		p = &problem{at: c.File, msg: `no parent proxy: add parents = ["proxy.corp.example:8080"] at the top of the file, or pass --parent HOST:PORT`}
 	case c.searched != "":
-		return &problem{msg: fmt.Sprintf("no parent proxy: pass --parent HOST:PORT, or write a config file (none at %s)", c.searched)}
+		p = &problem{msg: fmt.Sprintf("no parent proxy: pass --parent HOST:PORT, or write a config file (none at %s)", c.searched)}
 	}
-	return &problem{msg: "no parent proxy: pass --parent HOST:PORT or --config FILE"}
+	if c.discovery != "" {
+		p.msg += "; " + c.discovery
+	}
+	return p
 }
 
 // checkCredentials refuses a scheme that cannot work with what is
@@ -339,6 +356,7 @@ func (c *Config) checkCredentials() []*problem {
 	default:
 		c.Warnings = append(c.Warnings, c.Creds.sourceName()+" is set but no user is configured, so it is not used: add user = \"alice\" under [auth]")
 	}
+	probs = append(probs, c.checkLegacy()...)
 	if a.Keytab != "" && a.User == "" {
 		probs = append(probs, c.problemAt("auth.keytab", `auth.keytab needs the principal it holds: add user = "alice" under [auth]`))
 	}

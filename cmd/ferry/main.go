@@ -52,6 +52,7 @@ func commands() []command {
 		{name: "doctor", usage: doctorUsage, run: cmdDoctor},
 		{name: "status", usage: statusUsage, run: cmdStatus},
 		{name: "env", usage: envUsage, run: cmdEnv},
+		{name: "pac", usage: pacUsage, run: cmdPAC},
 		{name: "service", usage: serviceUsage, run: cmdService},
 		{name: "help", usage: helpUsage, run: cmdHelp},
 		{name: "hash", usage: hashUsage, run: cmdHash},
@@ -174,18 +175,22 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		return usageError(stderr, "run", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
-	cfg, err := LoadConfig(configPath, Overrides{Listen: listen, Parents: parents})
+	over := Overrides{Listen: listen, Parents: parents, Discover: discoverSystem(listen)}
+	cfg, err := LoadConfig(configPath, over)
 	logger := newLogger(stderr, verbose)
 	if cfg != nil {
 		for _, w := range cfg.Warnings {
 			logger.Warn(w)
+		}
+		for _, n := range cfg.Notes {
+			logger.Info(n)
 		}
 	}
 	if err != nil {
 		printError(stderr, err)
 		return exitError
 	}
-	reload := func() (*Config, error) { return LoadConfig(configPath, Overrides{Listen: listen, Parents: parents}) }
+	reload := func() (*Config, error) { return LoadConfig(configPath, over) }
 	if err := serve(ctx, cfg, logger, reload); err != nil {
 		printError(stderr, err)
 		return exitError
@@ -240,6 +245,7 @@ Commands:
   hash      print cntlm-compatible password hashes
   config    show or check the effective configuration
   import    convert a cntlm configuration
+  pac       evaluate or check a PAC file
   version   print the version
   help      show help for a command
 

@@ -3,11 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 // runArgs runs ferry in-process and returns its exit status and output.
@@ -116,7 +119,7 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		},
 		{
 			[]string{"run"},
-			"ferry: no parent proxy: pass --parent HOST:PORT, or write a config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + ")\n",
+			"ferry: no parent proxy: pass --parent HOST:PORT, or write a config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "); discovery off in tests\n",
 		},
 	}
 	for _, tt := range tests {
@@ -136,5 +139,12 @@ func TestStringListFlagRepeatsAndSplits(t *testing.T) {
 	}
 	if got := l.String(); got != "a:1,b:2,c:3" {
 		t.Errorf("got %q", got)
+	}
+}
+
+func init() {
+	// Tests must not depend on this machine's proxy settings.
+	discoverSystem = func([]string) func() (discover.Settings, error) {
+		return func() (discover.Settings, error) { return discover.Settings{}, errors.New("discovery off in tests") }
 	}
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/textproto"
+	"slices"
+	"time"
 
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 // Routing holds the config keys for the ways in besides the HTTP proxy and
@@ -15,6 +19,10 @@ type Routing struct {
 	DirectFallback bool
 	Headers        map[string]string
 	Tunnels        []relay.Tunnel
+	PAC            string // a location, or "auto"
+	PACFallback    string
+	PACRefresh     time.Duration
+	AllowHosts     []string
 }
 
 // fileTunnel is one [[tunnel]] table.
@@ -44,6 +52,11 @@ func (c *Config) checkRouting() []*problem {
 		if k == "" || textproto.CanonicalMIMEHeaderKey(k) == "Proxy-Authorization" || textproto.CanonicalMIMEHeaderKey(k) == "Host" {
 			probs = append(probs, c.problemAt("headers", fmt.Sprintf("[headers] %q cannot be set: ferry writes Host and Proxy-Authorization itself", k)))
 		}
+	}
+	switch c.PACFallback {
+	case "", relay.PACFallbackParents, relay.PACFallbackDirect, relay.PACFallbackFail:
+	default:
+		probs = append(probs, c.problemAt("pac_fallback", fmt.Sprintf("pac_fallback %q: write \"parents\", \"direct\" or \"fail\"", c.PACFallback)))
 	}
 	if _, err := relay.ParseACL(c.Allow, c.Deny); err != nil {
 		probs = append(probs, c.problemAt("allow", err.Error()))
@@ -88,4 +101,66 @@ func routingConfig(c *Config, rc *relay.Config) {
 	rc.DirectFallback = c.DirectFallback
 	rc.Headers = c.Headers
 	rc.Tunnels = c.Tunnels
+	rc.PAC, rc.PACFallback, rc.PACRefresh = c.PAC, c.PACFallback, c.PACRefresh
+	rc.AllowHosts = c.AllowHosts
+}
+
+// wantsDiscovery reports whether the config asks ferry to find the
+// system's proxy settings: "auto", or nothing configured at all.
+func (c *Config) wantsDiscovery() bool {
+	return (len(c.Parents) == 1 && c.Parents[0] == "auto") || c.PAC == "auto" || (len(c.Parents) == 0 && c.PAC == "")
+}
+
+// discover fills "auto" (or an empty config) from the system's proxy
+// settings and says where they came from; a problem when "auto" found
+// nothing.
+func (c *Config) discover(find func() (discover.Settings, error)) *problem {
+	if !c.wantsDiscovery() {
+		return nil
+	}
+	explicit := slices.Contains(c.Parents, "auto") || c.PAC == "auto"
+	if slices.Contains(c.Parents, "auto") {
+		c.Parents = nil
+	}
+	if c.PAC == "auto" {
+		c.PAC = ""
+	}
+	if find == nil {
+		if explicit {
+			return &problem{at: c.File, msg: "\"auto\" needs system proxy discovery, which is not available here: name the parents or the PAC"}
+		}
+		return nil
+	}
+	st, err := find()
+	if err != nil {
+		if explicit {
+			return &problem{at: c.File, msg: "found no proxy settings on this system for \"auto\": " + err.Error() + `: write parents = ["proxy.corp.example:8080"] or pac = "http://..."`}
+		}
+		c.discovery = err.Error()
+		return nil
+	}
+	if st.PAC != "" {
+		c.PAC = st.PAC
+	}
+	if len(st.Proxies) > 0 {
+		c.Parents = st.Proxies
+	}
+	c.NoProxy = append(c.NoProxy, st.NoProxy...)
+	c.Notes = append(c.Notes, fmt.Sprintf("proxy settings from %s: parents %v, pac %q, no_proxy %v", st.Source, st.Proxies, st.PAC, st.NoProxy))
+	return nil
+}
+
+// discoverSystem is the discovery `ferry run` uses; tests replace it so
+// that they do not depend on the machine's proxy settings.
+var discoverSystem = systemProxies
+
+// systemProxies is discovery as `ferry run` does it: the environment, the
+// OS settings, then WPAD through DNS; never ferry itself.
+func systemProxies(listen []string) func() (discover.Settings, error) {
+	return func() (discover.Settings, error) {
+		self := append([]string{relay.DefaultListen}, listen...)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return discover.System(ctx, discover.Options{Self: self, WPAD: true})
+	}
 }

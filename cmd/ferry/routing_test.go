@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 func TestRoutingKeys(t *testing.T) {
@@ -63,6 +66,46 @@ target = "git.corp.example"
 func TestGatewayNeedsAllow(t *testing.T) {
 	_, err := ParseConfig("ferry.toml", []byte("parents = [\"p:8080\"]\nsocks5 = [\"0.0.0.0:1080\"]\n"))
 	if err == nil || !strings.Contains(err.Error(), `ferry.toml:2: listen address "0.0.0.0:1080" serves other machines, and there is no allow list`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestAutoDiscovery(t *testing.T) {
+	found := func() (discover.Settings, error) {
+		return discover.Settings{Proxies: []string{"proxy.corp.example:8080"}, NoProxy: []string{"<local>"}, Source: "environment"}, nil
+	}
+	c, err := ParseConfig("ferry.toml", []byte("parents = [\"auto\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Finish(Overrides{Getenv: noEnv, Discover: found}); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(c.Parents, []string{"proxy.corp.example:8080"}) || !reflect.DeepEqual(c.NoProxy, []string{"<local>"}) ||
+		len(c.Notes) != 1 || !strings.Contains(c.Notes[0], "environment") {
+		t.Fatalf("parents %v no_proxy %v notes %v", c.Parents, c.NoProxy, c.Notes)
+	}
+
+	none := func() (discover.Settings, error) { return discover.Settings{}, errors.New("tried environment") }
+	c, _ = ParseConfig("ferry.toml", []byte("pac = \"auto\"\n"))
+	err = c.Finish(Overrides{Getenv: noEnv, Discover: none})
+	if err == nil || !strings.Contains(err.Error(), `found no proxy settings on this system for "auto": tried environment`) {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestPACKeys(t *testing.T) {
+	c, err := ParseConfig("ferry.toml", []byte("pac = \"http://wpad.corp.example/wpad.dat\"\npac_fallback = \"direct\"\npac_refresh = \"1m\"\n[auth]\nallow_hosts = [\"proxy.corp.example\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PAC != "http://wpad.corp.example/wpad.dat" || c.PACFallback != "direct" || c.PACRefresh != time.Minute || !reflect.DeepEqual(c.AllowHosts, []string{"proxy.corp.example"}) {
+		t.Fatalf("%+v", c.Routing)
+	}
+	if err := c.Finish(Overrides{Getenv: noEnv}); err != nil {
+		t.Fatalf("a PAC without parents must be enough: %v", err)
+	}
+	if _, err := ParseConfig("ferry.toml", []byte("pac = \"x\"\npac_fallback = \"sometimes\"\n")); err == nil || !strings.Contains(err.Error(), `pac_fallback "sometimes"`) {
 		t.Fatalf("got %v", err)
 	}
 }

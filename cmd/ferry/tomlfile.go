@@ -43,6 +43,9 @@ type fileConfig struct {
 	DirectFallback raw               `toml:"direct_fallback"`
 	Headers        map[string]string `toml:"headers"`
 	Tunnel         []fileTunnel      `toml:"tunnel"`
+	PAC            raw               `toml:"pac"`
+	PACFallback    raw               `toml:"pac_fallback"`
+	PACRefresh     raw               `toml:"pac_refresh"`
 }
 
 type fileLimits struct {
@@ -51,6 +54,7 @@ type fileLimits struct {
 }
 
 type fileAuth struct {
+	AllowHosts      raw `toml:"allow_hosts"`
 	Scheme          raw `toml:"scheme"`
 	User            raw `toml:"user"`
 	Domain          raw `toml:"domain"`
@@ -63,6 +67,7 @@ type fileAuth struct {
 	PassLM          raw `toml:"pass_lm"`
 	PassNT          raw `toml:"pass_nt"`
 	PassNTLMv2      raw `toml:"pass_ntlmv2"`
+	LegacyNTLM      raw `toml:"legacy_ntlm"`
 	LockoutCooldown raw `toml:"lockout_cooldown"`
 }
 
@@ -109,6 +114,10 @@ func settings(f *fileConfig, c *Config) []setting {
 		{path: "allow", kind: kindList, example: `["172.17.0.0/16"]`, from: &f.Allow, list: &c.Allow},
 		{path: "deny", kind: kindList, example: `["172.17.0.66"]`, from: &f.Deny, list: &c.Deny},
 		{path: "direct_fallback", kind: kindBool, example: `true`, from: &f.DirectFallback, flag: &c.DirectFallback},
+		{path: "pac", kind: kindString, example: `"http://wpad.corp.example/wpad.dat"`, from: &f.PAC, str: &c.PAC},
+		{path: "pac_fallback", kind: kindString, example: `"parents"`, from: &f.PACFallback, str: &c.PACFallback},
+		{path: "pac_refresh", kind: kindDuration, example: `"5m"`, from: &f.PACRefresh, dur: &c.PACRefresh},
+		{path: "auth.allow_hosts", kind: kindList, example: `["proxy.corp.example", "10.0.0.0/8"]`, from: &f.Auth.AllowHosts, list: &c.AllowHosts},
 		{path: "no_proxy", kind: kindList, example: `["localhost", "127.0.0.0/8", "*.corp.example"]`, from: &f.NoProxy, list: &c.NoProxy},
 		{path: "auth.scheme", kind: kindString, example: `"auto"`, from: &f.Auth.Scheme, str: &c.Auth.Scheme},
 		{path: "auth.user", kind: kindString, example: `"alice"`, from: &f.Auth.User, str: &c.Auth.User},
@@ -122,6 +131,7 @@ func settings(f *fileConfig, c *Config) []setting {
 		{path: "auth.pass_lm", kind: kindString, example: `"1AD35398BE6565DDB5C4EF70C0593492"`, from: &f.Auth.PassLM, str: &c.Creds.PassLM},
 		{path: "auth.pass_nt", kind: kindString, example: `"5B0B63BF9AEF4235497DB1183CF027AD"`, from: &f.Auth.PassNT, str: &c.Creds.PassNT},
 		{path: "auth.pass_ntlmv2", kind: kindString, example: `"0C71015B7525950556A51BB9961A9CB4"`, from: &f.Auth.PassNTLMv2, str: &c.Creds.PassNTLMv2},
+		{path: "auth.legacy_ntlm", kind: kindBool, example: `true`, from: &f.Auth.LegacyNTLM, flag: &c.Auth.LegacyNTLM},
 		{path: "auth.lockout_cooldown", kind: kindDuration, example: `"10m"`, from: &f.Auth.LockoutCooldown, dur: &c.Auth.LockoutCooldown},
 		{path: "timeouts.connect", kind: kindDuration, example: `"10s"`, from: &f.Timeout.Connect, dur: &c.Timeouts.Connect},
 		{path: "timeouts.response_header", kind: kindDuration, example: `"60s"`, from: &f.Timeout.ResponseHeader, dur: &c.Timeouts.ResponseHeader},
@@ -142,7 +152,7 @@ var tables = []string{"auth", "timeouts", "limits", "headers", "tunnel"}
 func knownKeys(table string) []string {
 	var out []string
 	if table == "" {
-		out = append(out, "listen", "parents", "no_proxy", "socks5", "allow", "deny", "direct_fallback")
+		out = append(out, "listen", "parents", "no_proxy", "socks5", "allow", "deny", "direct_fallback", "pac", "pac_fallback", "pac_refresh")
 	}
 	for _, s := range settings(&fileConfig{}, &Config{}) {
 		t, name := splitPath(s.path)
@@ -266,7 +276,7 @@ func unknownKeyMessage(k toml.Key, isTable bool) string {
 		if s := closest(name, append(knownKeys(""), tables...)); s != "" {
 			return fmt.Sprintf("unknown key %q: did you mean %q?", name, s)
 		}
-		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
+		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback, pac, pac_fallback, pac_refresh and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
 	case slices.Contains(tables, table):
 		if s := closest(name, knownKeys("")); s != "" && fold(s) == fold(name) {
 			return fmt.Sprintf("unknown key %q in [%s]: %s belongs at the top of the file, before the first [table] line", name, table, s)
