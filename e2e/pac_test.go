@@ -59,7 +59,7 @@ func TestPACRoutesBetweenRealParents(t *testing.T) {
 	if resp.StatusCode != http.StatusBadGateway {
 		t.Fatalf("a proxy outside allow_hosts: status %d, want 502", resp.StatusCode)
 	}
-	if !strings.Contains(f.Stderr(), "add \"localhost\" to auth.allow_hosts") {
+	if !strings.Contains(f.Stderr(), "sends it no credentials\" proxy="+bAddr) {
 		t.Errorf("ferry did not log how to allow the proxy:\n%s", f.Stderr())
 	}
 	if n := len(b.Squid.HelperRequests()); n != 0 {
