@@ -22,6 +22,13 @@ type Config struct {
 	// NTLMv2 key (cntlm's PassNTLMv2, see ParseCntlmHash): NTOWFv2 for User
 	// and the upper-cased Domain, so it works only for those two.
 	NTLMv2Hash []byte
+	// LegacyNTLM makes NTLM answer with NTLMv1 (or the NTLM2 session
+	// response when the parent offers it) instead of NTLMv2, for old
+	// parents only. It needs Password or NTHash.
+	LegacyNTLM bool
+	// LMHash is the LM hash (cntlm's PassLM) for LegacyNTLM's LM response;
+	// nil means it comes from Password, or the NT response stands in.
+	LMHash []byte
 	// Krb5Conf is the krb5.conf path; empty means $KRB5_CONFIG or /etc/krb5.conf.
 	Krb5Conf string
 	// CCache is the Kerberos ticket cache; empty means $KRB5CCNAME or the default FILE cache.

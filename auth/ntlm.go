@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -23,6 +24,10 @@ type ntlmScheme struct {
 	// ntlmv2Key, when set instead of ntHash, is NTOWFv2 itself (cntlm's
 	// PassNTLMv2); go-ntlmssp cannot use it, so ferry's own builder answers.
 	ntlmv2Key []byte
+	// legacy answers with NTLMv1 (Config.LegacyNTLM); lmHash feeds its LM
+	// response when known.
+	legacy bool
+	lmHash []byte
 	// now and clientChallenge feed buildNTLMv2Authenticate; tests fix them.
 	now             func() time.Time
 	clientChallenge func() [8]byte
@@ -60,6 +65,19 @@ func NewNTLM(cfg Config) (Scheme, error) {
 		return nil, fmt.Errorf("ntlm: NTLMv2 hash is %d bytes, want 16", len(cfg.NTLMv2Hash))
 	default:
 		return nil, fmt.Errorf("ntlm: no password or NT hash for %s: %w", cfg.Identity(), ErrNoCredentials)
+	}
+	if cfg.LegacyNTLM {
+		if s.ntHash == nil {
+			return nil, errors.New("ntlm: legacy_ntlm needs the password or pass_nt: an NTLMv2 key cannot make an NTLMv1 response")
+		}
+		s.legacy = true
+		switch {
+		case len(cfg.LMHash) == 16:
+			s.lmHash = append([]byte(nil), cfg.LMHash...)
+		case cfg.Password != "" && len(cfg.Password) <= 14:
+			// LM truncates longer passwords: its hash would not match.
+			s.lmHash = lmowfv1(cfg.Password)
+		}
 	}
 	return s, nil
 }
@@ -136,6 +154,15 @@ func (s *ntlmScheme) authenticate(challenge []byte) ([]byte, error) {
 	user := s.user
 	if s.domain != "" {
 		user = s.domain + `\` + s.user
+	}
+	if s.legacy {
+		c, err := parseNTLMChallenge(challenge)
+		if err != nil {
+			return nil, fmt.Errorf("malformed type 2 message: %w", err)
+		}
+		return buildNTLMv1Authenticate(c, s.ntHash, s.lmHash, ntlmv2Input{
+			user: s.user, domain: s.domain, workstation: s.workstation, clientChallenge: s.clientChallenge(),
+		})
 	}
 	ntowf2 := s.ntlmv2Key
 	var libErr error

@@ -193,7 +193,12 @@ func buildNTLMv2Authenticate(c ntlmChallenge, in ntlmv2Input) ([]byte, error) {
 	}
 	blob := ntlmv2Blob(ts, in.clientChallenge, targetInfo)
 	nt := append(ntProofStr(ntowf2, c.serverChallenge[:], blob), blob...)
+	return layoutAuthenticate(c.flags, lm, nt, in)
+}
 
+// layoutAuthenticate lays out an AUTHENTICATE message (MS-NLMP 2.2.1.3)
+// with the responses lm and nt, without MIC, version or session key.
+func layoutAuthenticate(flags uint32, lm, nt []byte, in ntlmv2Input) ([]byte, error) {
 	fields := [][]byte{lm, nt, utf16le(in.domain), utf16le(in.user), utf16le(in.workstation), nil}
 	const headerLen = 64
 	msg := make([]byte, headerLen)
@@ -210,7 +215,7 @@ func buildNTLMv2Authenticate(c ntlmChallenge, in ntlmv2Input) ([]byte, error) {
 		binary.LittleEndian.PutUint32(msg[at+4:], uint32(off))
 		off += len(f)
 	}
-	binary.LittleEndian.PutUint32(msg[60:], c.flags&^ntlmFlagVersion)
+	binary.LittleEndian.PutUint32(msg[60:], flags&^ntlmFlagVersion)
 	for _, f := range fields {
 		msg = append(msg, f...)
 	}

@@ -102,7 +102,7 @@ func (c *Config) checkCredentialKeys() []*problem {
 		key, text string
 		dst       *[]byte
 	}{
-		{"auth.pass_lm", cr.PassLM, nil},
+		{"auth.pass_lm", cr.PassLM, &c.Auth.LMHash},
 		{"auth.pass_nt", cr.PassNT, &c.Auth.NTHash},
 		{"auth.pass_ntlmv2", cr.PassNTLMv2, &c.Auth.NTLMv2Hash},
 	}
@@ -119,10 +119,22 @@ func (c *Config) checkCredentialKeys() []*problem {
 			*h.dst = b
 		}
 	}
-	if cr.PassLM != "" && cr.PassNT == "" && cr.PassNTLMv2 == "" {
-		c.Warnings = append(c.Warnings, "auth.pass_lm is not used: ferry speaks NTLMv2 only, which needs pass_nt or pass_ntlmv2 (run `ferry hash`)")
-	}
 	return probs
+}
+
+// checkLegacy checks legacy_ntlm and pass_lm once the environment and flags
+// are in: the password may come from there.
+func (c *Config) checkLegacy() []*problem {
+	cr := &c.Creds
+	switch {
+	case c.Auth.LegacyNTLM && c.Auth.Password == "" && cr.PassNT == "" && !cr.passwordPending():
+		return []*problem{c.problemAt("auth.legacy_ntlm", "auth.legacy_ntlm needs the password or pass_nt: pass_ntlmv2 and pass_lm cannot make an NTLMv1 response")}
+	case c.Auth.LegacyNTLM:
+		c.Warnings = append(c.Warnings, "auth.legacy_ntlm is on: ferry answers NTLM with NTLMv1, which a captured exchange gives away to cracking; remove it if the parent accepts NTLMv2")
+	case cr.PassLM != "":
+		c.Warnings = append(c.Warnings, "auth.pass_lm is not used: ferry sends LM responses only with legacy_ntlm = true")
+	}
+	return nil
 }
 
 // resolvePassword asks the pending source (--prompt, password_command, the

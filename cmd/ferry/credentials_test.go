@@ -183,3 +183,35 @@ func TestKeepPasswordAcrossReload(t *testing.T) {
 		t.Error("KeepPassword without a prompt at start")
 	}
 }
+
+func TestLegacyNTLMConfig(t *testing.T) {
+	const head = "parents = [\"p:1\"]\n[auth]\nscheme = \"ntlm\"\nuser = \"User\"\ndomain = \"Domain\"\n"
+	load := func(src string, o Overrides) (*Config, error) {
+		c, err := ParseConfig("ferry.toml", []byte(head+src))
+		if err != nil {
+			return nil, err
+		}
+		if o.Getenv == nil {
+			o.Getenv = noEnv
+		}
+		return c, c.Finish(o)
+	}
+	if _, err := load("legacy_ntlm = true\npass_ntlmv2 = \""+testPassNTLMv2+"\"\n", Overrides{}); err == nil ||
+		!strings.Contains(err.Error(), "ferry.toml:6: auth.legacy_ntlm needs the password or pass_nt") {
+		t.Errorf("legacy with an NTLMv2 key only: %v", err)
+	}
+	c, err := load("legacy_ntlm = true\npass_lm = \"1AD35398BE6565DDB5C4EF70C0593492\"\n", Overrides{Getenv: envOf("FERRY_PASSWORD", "Password")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Auth.LegacyNTLM || len(c.Auth.LMHash) != 16 || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "NTLMv1") {
+		t.Errorf("legacy %v LM hash %x warnings %q", c.Auth.LegacyNTLM, c.Auth.LMHash, c.Warnings)
+	}
+	if _, err := auth.New(c.Auth); err != nil {
+		t.Error(err)
+	}
+	c, err = load("pass_nt = \""+testPassNT+"\"\npass_lm = \"1AD35398BE6565DDB5C4EF70C0593492\"\n", Overrides{})
+	if err != nil || len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "pass_lm is not used") {
+		t.Errorf("pass_lm without legacy: %v %q", err, c.Warnings)
+	}
+}

@@ -267,7 +267,7 @@ func importCntlm(name string, data []byte) (out string, notes []string) {
 			switch strings.ToLower(l.value) {
 			case "ntlmv2":
 			case "ntlm", "nt", "lm", "ntlm2sr":
-				note(l, "%s is legacy NTLM, which ferry does not speak: ferry uses NTLMv2, which parents that accept %s normally accept too", l.value, l.value)
+				note(l, "%s is legacy NTLM: ferry uses NTLMv2, which parents that accept %s normally accept too; only if this parent refuses it, add legacy_ntlm = true under [auth]", l.value, l.value)
 			default:
 				note(l, "%q is not a cntlm auth mode: ferry uses NTLMv2", l.value)
 			}

@@ -289,3 +289,37 @@ func TestCorpPACHonoursContext(t *testing.T) {
 		t.Fatalf("took %v", d)
 	}
 }
+
+// TestDocExample keeps the example in docs/pac.md working as the page says.
+func TestDocExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/pac.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, _ := strings.Cut(string(doc), "```js\n")
+	src, _, ok := strings.Cut(rest, "```")
+	if !ok {
+		t.Fatal("docs/pac.md has no ```js block")
+	}
+	const proxies = "PROXY proxy1.contoso.example:8080; PROXY proxy2.contoso.example:8080"
+	opt := Options{Resolver: corpResolver, LocalIPs: localIPs("192.168.1.20"), Now: clock(testNow)}
+	s, err := Parse([]byte(src), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runPACCases(t, s, []pacCase{
+		{"http://intranet/", "DIRECT"},
+		{"http://wiki.contoso.example/", "DIRECT"},
+		{"http://build.lab.contoso.example/", "SOCKS5 labgw.contoso.example:1080"},
+		{"http://10.1.2.3/", "DIRECT"},
+		{"https://contoso.sharepoint.com/", "PROXY o365.contoso.example:8081; DIRECT"},
+		{"https://www.example.com/", proxies},
+	})
+	opt.LocalIPs = localIPs("10.200.7.7")
+	s, _ = Parse([]byte(src), opt)
+	runPACCases(t, s, []pacCase{{"https://www.example.com/", "PROXY vpnproxy.contoso.example:8080; " + proxies}})
+	_, err = Parse([]byte("function FindProxyForURL(url, host) {\n  if (host == \"a\" { return \"DIRECT\"; }\n}"), Options{})
+	if err == nil || !strings.Contains(err.Error(), "pac file proxy.pac: syntax error: proxy.pac: Line 2:") {
+		t.Fatalf("syntax error reads %v", err)
+	}
+}

@@ -46,34 +46,59 @@ func lookup(ctx context.Context, r Resolver, network, host string) []netip.Addr 
 
 // defaultLocalIPs returns the addresses of the interfaces that carry the
 // default routes: connecting a UDP socket sends no packet but makes the
-// kernel pick the source address it would use. Without a default route
+// kernel pick the source address it would use, and the interface holding
+// that address contributes all its addresses. Without a default route
 // (offline, or a VPN that only routes some networks) it falls back to every
 // non-loopback interface address.
 func defaultLocalIPs() ([]net.IP, error) {
-	var ips []net.IP
+	var sources []net.IP
 	for _, target := range []string{"198.51.100.1:53", "[2001:db8::1]:53"} {
 		c, err := net.Dial("udp", target)
 		if err != nil {
 			continue
 		}
 		if ua, ok := c.LocalAddr().(*net.UDPAddr); ok && !ua.IP.IsUnspecified() {
-			ips = append(ips, ua.IP)
+			sources = append(sources, ua.IP)
 		}
 		c.Close()
 	}
-	if len(ips) > 0 {
-		return ips, nil
-	}
-	addrs, err := net.InterfaceAddrs()
+	ifaces, err := net.Interfaces()
 	if err != nil {
+		if len(sources) > 0 {
+			return sources, nil
+		}
 		return nil, err
 	}
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
-			ips = append(ips, n.IP)
+	var routed, all []net.IP
+	for _, ifc := range ifaces {
+		addrs, err := ifc.Addrs()
+		if err != nil {
+			continue
+		}
+		var mine []net.IP
+		holdsSource := false
+		for _, a := range addrs {
+			n, ok := a.(*net.IPNet)
+			if !ok || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() {
+				continue
+			}
+			mine = append(mine, n.IP)
+			for _, src := range sources {
+				holdsSource = holdsSource || n.IP.Equal(src)
+			}
+		}
+		all = append(all, mine...)
+		if holdsSource {
+			routed = append(routed, mine...)
 		}
 	}
-	return ips, nil
+	switch {
+	case len(routed) > 0:
+		return routed, nil
+	case len(sources) > 0:
+		return sources, nil
+	}
+	return all, nil
 }
 
 // localAddrs returns the machine's addresses for myIpAddress(Ex), IPv4

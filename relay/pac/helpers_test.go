@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math/rand/v2"
 	"net"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -287,3 +289,35 @@ func (blockingResolver) LookupIP(ctx context.Context, network, host string) ([]n
 }
 
 var discardLogger = slog.New(slog.DiscardHandler)
+
+// TestShExpMatchAgreesWithRegexp checks the backtracking matcher against
+// the regexp translation browsers use (* is .*, ? is ., the rest literal).
+func TestShExpMatchAgreesWithRegexp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(alphabet string, n int) string {
+		b := make([]byte, rng.IntN(n+1))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for i := 0; i < 5000; i++ {
+		str, pat := pick("ab.", 8), pick("ab.*?", 6)
+		var re strings.Builder
+		re.WriteString("^")
+		for _, r := range pat {
+			switch r {
+			case '*':
+				re.WriteString("(?s:.*)")
+			case '?':
+				re.WriteString("(?s:.)")
+			default:
+				re.WriteString(regexp.QuoteMeta(string(r)))
+			}
+		}
+		re.WriteString("$")
+		if got, want := shExpMatch(str, pat), regexp.MustCompile(re.String()).MatchString(str); got != want {
+			t.Fatalf("shExpMatch(%q, %q) = %v, regexp says %v", str, pat, got, want)
+		}
+	}
+}

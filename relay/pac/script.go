@@ -81,7 +81,13 @@ type Script struct {
 	pool  chan *vm
 
 	mu    sync.RWMutex
-	cache map[string]cacheEntry
+	cache map[cacheKey]cacheEntry
+}
+
+// cacheKey is what a cached answer depends on besides the path of an http
+// URL: scheme, host:port as written in the URL, and the host name.
+type cacheKey struct {
+	scheme, authority, host string
 }
 
 type cacheEntry struct {
@@ -146,7 +152,7 @@ func Parse(src []byte, opt Options) (*Script, error) {
 		prog:  prog,
 		funcs: calledHelpers(ast),
 		pool:  make(chan *vm, runtime.GOMAXPROCS(0)+2),
-		cache: map[string]cacheEntry{},
+		cache: map[cacheKey]cacheEntry{},
 	}
 	ctx, cancel := context.WithTimeoutCause(context.Background(), opt.Timeout, ErrTimeout)
 	defer cancel()
@@ -300,12 +306,10 @@ func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, e
 		}
 	}
 	// Host names are case-insensitive; browsers hand PAC files lower case.
-	host = strings.ToLower(host)
-	scheme = strings.ToLower(scheme)
-	if scheme == "https" || scheme == "wss" {
-		rawURL = scheme + "://" + authority + "/"
-	}
-	key := scheme + "://" + strings.ToLower(authority) + " " + host
+	// ToLower returns its argument when there is nothing to change, so the
+	// key costs no allocation on the hot path.
+	key := cacheKey{strings.ToLower(scheme), strings.ToLower(authority), strings.ToLower(host)}
+	host = key.host
 	now := s.opt.Now()
 	if s.opt.CacheTTL > 0 {
 		s.mu.RLock()
@@ -314,6 +318,9 @@ func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, e
 		if hit && now.Before(e.expires) {
 			return slices.Clone(e.proxies), e.err
 		}
+	}
+	if key.scheme == "https" || key.scheme == "wss" {
+		rawURL = key.scheme + "://" + authority + "/"
 	}
 	proxies, err := s.eval(ctx, rawURL, host)
 	if s.opt.CacheTTL > 0 && ctx.Err() == nil {
@@ -337,7 +344,7 @@ func hostOf(authority string) string {
 	return authority
 }
 
-func (s *Script) store(key string, e cacheEntry, now time.Time) {
+func (s *Script) store(key cacheKey, e cacheEntry, now time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.cache) >= maxCacheEntries {
