@@ -2,7 +2,7 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
-.PHONY: build test lint fuzz bench
+.PHONY: build test lint fuzz bench soak
 build:
 	go build -ldflags '$(LDFLAGS)' -o ferry ./cmd/ferry
 
@@ -34,3 +34,8 @@ bench:
 .PHONY: dist
 dist:
 	goreleaser release --snapshot --clean --skip=publish --config packaging/goreleaser.yaml
+
+# Mixed load for FERRY_SOAK_SECONDS (default 600): memory, goroutines and
+# open files must stay flat.
+soak:
+	FERRY_SOAK=1 go test -count=1 -run TestSoak -v -timeout 60m ./bench

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
 )
 
@@ -25,6 +26,8 @@ func writeMetrics(w io.Writer, rep StatusReport) {
 	fmt.Fprintf(w, "ferry_build_info{version=\"%s\"} 1\n", labelValue(rep.Version))
 	metric("ferry_uptime_seconds", "gauge", "Seconds since ferry started serving.")
 	fmt.Fprintf(w, "ferry_uptime_seconds %g\n", rep.UptimeSeconds)
+	metric("ferry_goroutines", "gauge", "Goroutines in the ferry process (a leak shows as steady growth).")
+	fmt.Fprintf(w, "ferry_goroutines %d\n", runtime.NumGoroutine())
 	metric("ferry_tunnels_open", "gauge", "CONNECT tunnels and upgraded connections open now.")
 	fmt.Fprintf(w, "ferry_tunnels_open %d\n", rep.Tunnels)
 	metric("ferry_credentials_resting", "gauge", "Credentials in cool-down after a parent rejected them.")
