@@ -275,7 +275,7 @@ func TestDNSLookupsStopAtTheTimeout(t *testing.T) {
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("took %v with a 100ms timeout", d)
 	}
 }

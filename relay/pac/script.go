@@ -230,9 +230,12 @@ func (s *Script) guard(ctx context.Context, v *vm, f func() (goja.Value, error))
 		case r = <-done:
 		case <-time.After(interruptGrace):
 		}
-		// The evaluation's own timer carries ErrTimeout as its cause; any
-		// other cause is the caller's cancellation or deadline.
+	}
+	if ctx.Err() != nil {
+		// Also when a result arrived: it may rest on DNS lookups the
+		// deadline cut short, which read as "does not resolve".
 		if cause := context.Cause(ctx); !errors.Is(cause, ErrTimeout) {
+			// The caller's cancellation or deadline, not ours.
 			return nil, cause
 		}
 		return nil, fmt.Errorf("%w: no answer within %v (an endless loop or hanging DNS lookups in the PAC file?); fix the PAC file or raise the timeout", ErrTimeout, s.opt.Timeout)

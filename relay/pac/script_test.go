@@ -132,7 +132,7 @@ func TestEndlessLoopIsInterrupted(t *testing.T) {
 	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "endless loop") {
 		t.Fatalf("err = %v, want ErrTimeout naming an endless loop", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("interrupt took %v", d)
 	}
 	// The runtime that was interrupted is dropped; the script still works.
@@ -314,13 +314,14 @@ func TestBacktrackingRegexpCannotHang(t *testing.T) {
 	before := runtime.NumGoroutine()
 	start := time.Now()
 	_, err := s.FindProxy(context.Background(), "http://x.example/", "")
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > 3*time.Second {
 		t.Fatalf("FindProxy took %v with a 100ms timeout", d)
 	}
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
-	deadline := time.Now().Add(regexpTimeout + 3*time.Second)
+	// regexp2 keeps a clock goroutine for 1 s past the last match deadline.
+	deadline := time.Now().Add(regexpTimeout + 5*time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
