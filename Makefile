@@ -33,7 +33,7 @@ bench:
 #   go install github.com/goreleaser/goreleaser/v2@v2.15.1
 .PHONY: dist
 dist:
-	goreleaser release --snapshot --clean --skip=publish --config packaging/goreleaser.yaml
+	FERRY_COMMIT=$$(git rev-parse --short HEAD 2>/dev/null) goreleaser release --snapshot --clean --skip=publish --config packaging/goreleaser.yaml
 
 # Mixed load for FERRY_SOAK_SECONDS (default 600): memory, goroutines and
 # open files must stay flat.

@@ -25,7 +25,7 @@ echo "-- files"
 test -x /usr/bin/ferry || fail "/usr/bin/ferry missing"
 /usr/bin/ferry version
 /usr/bin/ferry version | grep -q 'snapshot' || fail "ferry version does not show the snapshot version"
-/usr/bin/ferry version | grep -qv 'commit dev' || fail "ferry version has no commit stamped"
+/usr/bin/ferry version | grep -qE '\(commit [0-9a-f]{7,}, built [0-9]{4}-' || fail "ferry version has no commit or date stamped"
 cmp packaging/ferry.service /usr/lib/systemd/system/ferry.service || fail "the packaged unit differs from packaging/ferry.service"
 [ "$(stat -c '%a %U %G' /etc/ferry)" = "750 root ferry" ] || fail "/etc/ferry: $(stat -c '%a %U %G' /etc/ferry), want 750 root ferry"
 [ "$(stat -c '%a %U %G' /etc/ferry/ferry.toml)" = "640 root ferry" ] || fail "/etc/ferry/ferry.toml: $(stat -c '%a %U %G' /etc/ferry/ferry.toml), want 640 root ferry"
@@ -63,4 +63,17 @@ for f in /usr/bin/ferry /usr/lib/systemd/system/ferry.service /etc/ferry /usr/sh
 done
 ! getent passwd ferry >/dev/null || fail "user ferry left after purge"
 ! getent group ferry >/dev/null || fail "group ferry left after purge"
+echo "-- ferry service install --system (what the package ships, written by ferry itself)"
+bin="$(ls dist/ferry_linux_"$arch"*/ferry | head -1)"
+# Not under /tmp: the system unit's PrivateTmp would hide it, and install refuses that.
+tmp="$(mktemp -d /var/lib/ferry-check.XXXXXX)"
+trap 'rm -rf "$tmp"' EXIT
+printf 'parents = ["proxy.corp.example:8080"]\n[auth]\nscheme = "none"\n' >"$tmp/ferry.toml"
+"$bin" service install --system --no-start --executable /usr/bin/ferry --config "$tmp/ferry.toml"
+getent passwd ferry >/dev/null || fail "install --system did not create the user ferry"
+sed "s|$tmp/ferry.toml|/etc/ferry/ferry.toml|g" /etc/systemd/system/ferry.service | cmp - packaging/ferry.service ||
+	fail "install --system wrote a unit that differs from packaging/ferry.service"
+"$bin" service uninstall --system
+[ ! -e /etc/systemd/system/ferry.service ] || fail "uninstall --system left /etc/systemd/system/ferry.service"
+userdel ferry
 echo "check-deb: ok"

@@ -42,7 +42,11 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 		up.Close()
 		return
 	}
-	s.splice(cc, buffered(brw.Reader), up, upBuf, s.gen.Load().set.tunnelIdle)
+	// The handler returns and the tunnel lives on in goroutines of its own:
+	// the handler's deep stack and net/http's per-connection state are
+	// freed, which is most of an idle tunnel's memory.
+	pending, idle := buffered(brw.Reader), s.gen.Load().set.tunnelIdle
+	go s.splice(cc, pending, up, upBuf, idle)
 }
 
 // refusal is a parent's non-2xx answer to a CONNECT, for the caller to pass

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -106,5 +107,16 @@ func TestWindowsCommandLineRoundTrips(t *testing.T) {
 func TestUnsupportedOSIsRefused(t *testing.T) {
 	if _, err := PlanFor("plan9", Config{Executable: "/bin/ferry", ConfigFile: "/f.toml"}); err == nil {
 		t.Fatal("PlanFor(plan9) succeeded")
+	}
+}
+
+// The system unit hides /home and /tmp from ferry: a config there would
+// not start, so the plan is refused.
+func TestSystemUnitRefusesAConfigItCannotSee(t *testing.T) {
+	for _, path := range []string{"/home/alice/.config/ferry/ferry.toml", "/tmp/ferry.toml", "/root/ferry.toml"} {
+		_, err := PlanFor("linux", Config{System: true, Executable: "/usr/bin/ferry", ConfigFile: path})
+		if err == nil || !strings.Contains(err.Error(), "cannot read "+path) {
+			t.Errorf("%s: PlanFor = %v, want a refusal", path, err)
+		}
 	}
 }

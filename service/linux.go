@@ -1,5 +1,10 @@
 package service
 
+import (
+	"fmt"
+	"strings"
+)
+
 // The Linux plan: a systemd unit. Applying it is in service_linux.go.
 
 // UserUnitPath is where the per-user unit goes: systemd reads user units
@@ -19,8 +24,19 @@ const SystemUnitPath = "/etc/systemd/system/" + Name + ".service"
 // SystemEnvFile is the system unit's optional environment file.
 const SystemEnvFile = "/etc/ferry/ferry.env"
 
+// hiddenFromSystemUnit are the trees the system unit's ProtectHome=yes and
+// PrivateTmp=yes hide from ferry: a config there would not be found.
+var hiddenFromSystemUnit = []string{"/home/", "/root/", "/run/user/", "/tmp/", "/var/tmp/"}
+
 func linuxPlan(c Config) (Plan, error) {
 	p := Plan{GOOS: "linux", System: c.System}
+	if c.System {
+		for _, h := range hiddenFromSystemUnit {
+			if strings.HasPrefix(c.ConfigFile, h) {
+				return Plan{}, fmt.Errorf("the system service cannot read %s: its hardening (ProtectHome, PrivateTmp) hides %s; put the config in /etc/ferry/ferry.toml (chgrp ferry, chmod 640) or install per-user without --system", c.ConfigFile, strings.TrimSuffix(h, "/"))
+			}
+		}
+	}
 	d := templateData{Config: c, EnvFile: EnvFile(c)}
 	if c.System {
 		p.Kind = "systemd system unit"

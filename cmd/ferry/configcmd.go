@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -121,8 +122,24 @@ func writeEffectiveConfig(w io.Writer, cfg *Config) {
 	} else {
 		fmt.Fprintln(w, "# effective configuration: no config file, environment and flags only")
 	}
+	// Top-level keys first, then each table once, in the order settings()
+	// first names it: TOML puts every key after a [table] line into it.
+	all := settings(&fileConfig{}, cfg)
+	var order []string
+	byTable := map[string][]setting{}
+	for _, s := range all {
+		t, _ := splitPath(s.path)
+		if _, ok := byTable[t]; !ok && t != "" {
+			order = append(order, t)
+		}
+		byTable[t] = append(byTable[t], s)
+	}
+	var sorted []setting
+	for _, t := range append([]string{""}, order...) {
+		sorted = append(sorted, byTable[t]...)
+	}
 	table := ""
-	for _, s := range settings(&fileConfig{}, cfg) {
+	for _, s := range sorted {
 		t, name := splitPath(s.path)
 		if t != table {
 			fmt.Fprintf(w, "\n[%s]\n", t)
@@ -146,6 +163,27 @@ func writeEffectiveConfig(w io.Writer, cfg *Config) {
 			continue
 		}
 		fmt.Fprintf(w, "%s = %s%s\n", name, value, note)
+	}
+	// [headers] and [[tunnel]] are not in settings(): tables of their own.
+	if len(cfg.Headers) > 0 {
+		fmt.Fprintln(w, "\n[headers]")
+		names := make([]string, 0, len(cfg.Headers))
+		for n := range cfg.Headers {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			v := cfg.Headers[n]
+			// A header may carry a credential of its own (a bearer token).
+			if l := strings.ToLower(n); strings.Contains(l, "auth") || strings.Contains(l, "token") ||
+				strings.Contains(l, "cookie") || strings.Contains(l, "key") {
+				v = redacted
+			}
+			fmt.Fprintf(w, "%s = %s\n", tomlQuote(n), tomlQuote(v))
+		}
+	}
+	for _, t := range cfg.Tunnels {
+		fmt.Fprintf(w, "\n[[tunnel]]\nlisten = %s\ntarget = %s\n", tomlQuote(t.Listen), tomlQuote(t.Target))
 	}
 }
 

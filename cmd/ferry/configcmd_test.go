@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 )
 
 func writeConfig(t *testing.T, src string) string {
@@ -22,13 +24,18 @@ func writeConfig(t *testing.T, src string) string {
 func TestConfigShowRedactsEverySecret(t *testing.T) {
 	t.Setenv("FERRY_PASSWORD", "env-Secret-1")
 	path := writeConfig(t, "parents = [\"p:1\"]\n[auth]\nuser = \"alice\"\ndomain = \"CORP\"\n"+
-		"pass_lm = \"1AD35398BE6565DDB5C4EF70C0593492\"\npass_nt = \""+testPassNT+"\"\npass_ntlmv2 = \""+testPassNTLMv2+"\"\n")
+		"pass_lm = \"1AD35398BE6565DDB5C4EF70C0593492\"\npass_nt = \""+testPassNT+"\"\npass_ntlmv2 = \""+testPassNTLMv2+"\"\n"+
+		"[headers]\nX-Api-Token = \"Bearer abc\"\nX-Team = \"build\"\n")
 	var out, errb bytes.Buffer
 	if st := cmdConfig(context.Background(), []string{"show", "--config", path, "--parent", "flag:3128"}, &out, &errb); st != exitOK {
 		t.Fatalf("status %d: %s", st, errb.String())
 	}
 	s := out.String()
-	for _, secret := range []string{"env-Secret-1", testPassNT, testPassNTLMv2, "1AD35398"} {
+	var decoded map[string]any
+	if _, err := toml.Decode(s, &decoded); err != nil {
+		t.Errorf("config show is not TOML: %v\n%s", err, s)
+	}
+	for _, secret := range []string{"env-Secret-1", testPassNT, testPassNTLMv2, "1AD35398", "Bearer abc"} {
 		if strings.Contains(s, secret) {
 			t.Errorf("config show printed a secret %q:\n%s", secret, s)
 		}
@@ -39,6 +46,7 @@ func TestConfigShowRedactsEverySecret(t *testing.T) {
 		`password = "[redacted]"  # from FERRY_PASSWORD`,
 		`pass_ntlmv2 = "[redacted]"`,
 		"[auth]\n",
+		`"X-Team" = "build"`,
 	} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)

@@ -242,6 +242,9 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 			store = "config"
 		}
 	}
+	if store == "none" {
+		fmt.Fprintln(c.out, "No password is stored: ferry run will use a Kerberos ticket (kinit), or set FERRY_PASSWORD or add password_command under [auth] (docs/credentials.md).")
+	}
 	if store == "config" {
 		if !containsFold(offered, auth.SchemeNTLM) {
 			fmt.Fprintf(c.out, "The parent does not offer NTLM, so a hash cannot stand in for the password: nothing is stored. Use FERRY_PASSWORD or password_command (docs/credentials.md).\n")

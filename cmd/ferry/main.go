@@ -160,7 +160,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		listen     stringList
 		parents    stringList
 		verbose    bool
+		prompt     bool
 	)
+	fs.BoolVar(&prompt, "prompt", false, "")
 	fs.StringVar(&configPath, "config", "", "")
 	fs.StringVar(&configPath, "c", "", "")
 	fs.Var(&listen, "listen", "")
@@ -176,6 +178,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageError(stderr, "run", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	over := Overrides{Listen: listen, Parents: parents, Discover: discoverSystem(listen)}
+	if prompt {
+		over.Prompt = PromptOverride(stderr)
+	}
 	cfg, err := LoadConfig(configPath, over)
 	logger := newLogger(stderr, verbose)
 	if cfg != nil {
@@ -189,6 +194,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		printError(stderr, err)
 		return exitError
+	}
+	if prompt {
+		// A reload must not ask again: it keeps the password typed at start.
+		over.Prompt = KeepPassword(cfg)
 	}
 	reload := func() (*Config, error) { return LoadConfig(configPath, over) }
 	if err := serve(ctx, cfg, logger, reload); err != nil {
@@ -256,7 +265,7 @@ Example:
   export http_proxy=http://127.0.0.1:3128 https_proxy=http://127.0.0.1:3128
 `
 
-const runUsage = `Usage: ferry run [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [-v]
+const runUsage = `Usage: ferry run [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [--prompt] [-v]
 
 Run the proxy in the foreground until interrupted (Ctrl-C or SIGTERM); it
 then finishes the requests in flight and exits.
@@ -267,11 +276,12 @@ Flags:
                             $XDG_CONFIG_HOME or ~/.config on Linux,
                             ~/Library/Application Support on macOS,
                             %APPDATA% on Windows)
-  -l, --listen ADDR         a loopback address to listen on, host:port
+  -l, --listen ADDR         an address to listen on, host:port
                             (default 127.0.0.1:3128); repeat for several.
                             Replaces the file's listen list.
   -p, --parent HOST:PORT    a parent proxy; repeat for several, tried in
                             order. Replaces the file's parents list.
+      --prompt              ask for the password at start (no echo)
   -v, --verbose             log debug messages
   -h, --help                show this help
 

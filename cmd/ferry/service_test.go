@@ -206,3 +206,48 @@ func TestPackagedSampleConfigLoads(t *testing.T) {
 		t.Errorf("%s: parents %v listen %v", path, cfg.Parents, cfg.Listen)
 	}
 }
+
+// `ferry service run --log-file` (what the Windows logon task runs) is
+// ferry run with its log in the file, stopped by the context.
+func TestServiceRunLogsToTheFileAndStopsOnCancel(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	home, config := serviceHome(t, "listen = [\""+addr+"\"]\n"+serviceTOML)
+	logFile := filepath.Join(home, "logs", "ferry.log")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		var out, errOut bytes.Buffer
+		done <- runContext(ctx, []string{"service", "run", "--config", config, "--log-file", logFile}, &out, &errOut)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		data, _ := os.ReadFile(logFile)
+		if strings.Contains(string(data), "ferry listening") {
+			break
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			<-done
+			t.Fatalf("no \"ferry listening\" in %s after 5s:\n%s", logFile, data)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case status := <-done:
+		if status != exitOK {
+			t.Errorf("status %d after cancel", status)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("service run did not stop after cancel")
+	}
+	if fi, err := os.Stat(logFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("log file: %v, mode %v, want 0600", err, fi.Mode().Perm())
+	}
+}
