@@ -133,11 +133,6 @@ func (e *Error) Body() string {
 	return b.String()
 }
 
-// writeError answers the app with e (relay/errorpage.go). Without the
-// request the page is English text; callers that pass r to writeErrorPage
-// get HTML for browsers and the app's language.
-func writeError(w http.ResponseWriter, e *Error) { writeErrorPage(w, nil, e) }
-
 // asError turns any failure into an *Error, keeping one that already is.
 func asError(err error, peer string) *Error {
 	var e *Error

@@ -143,8 +143,7 @@ func TestFaultEndless407CostsOneLogon(t *testing.T) {
 
 func TestFaultClientVanishesMidUpload(t *testing.T) {
 	checkLeaks(t)
-	var p *fakeParent
-	p = startFakeParent(t, func(fp *fakeParent) { fp.open = true })
+	p := startFakeParent(t, func(fp *fakeParent) { fp.open = true })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
 	c, _ := rawProxy(t, proxy.Host, "POST http://origin.example/up HTTP/1.1\r\nHost: origin.example\r\nContent-Length: 1000000\r\n\r\n")
 	_, _ = c.Write(make([]byte, 100_000))

@@ -250,10 +250,19 @@ func (s *Squid) CacheLog() string { return readFile(filepath.Join(s.Dir, "cache.
 // HelperRequests returns every line squid sent its auth helper, in order
 // (for NTLM and Negotiate "YR <token>" starts a handshake, "KK <token>"
 // continues it; for Basic "user password"; for Digest "user":"realm").
-func (s *Squid) HelperRequests() []string { return readLines(s.helperIn) }
+// Like the answers, the log can trail squid by a moment: it settles first.
+func (s *Squid) HelperRequests() []string {
+	settle(s.helperIn, 100*time.Millisecond, 2*time.Second)
+	return readLines(s.helperIn)
+}
 
-// HelperAnswers returns every line the auth helper answered, in order.
-func (s *Squid) HelperAnswers() []string { return readLines(s.helperOut) }
+// HelperAnswers returns every line the auth helper answered, in order. The
+// wrapper's tee hands an answer to squid before it lands in the file, so a
+// test can see squid's 407 first: the file settles before it is read.
+func (s *Squid) HelperAnswers() []string {
+	settle(s.helperOut, 100*time.Millisecond, 2*time.Second)
+	return readLines(s.helperOut)
+}
 
 // Handshakes counts the NTLM or Negotiate handshakes squid started (YR lines).
 func (s *Squid) Handshakes() int {
