@@ -188,7 +188,7 @@ func decodeError(name, src string, err error) error {
 				key = m[1]
 			}
 		}
-		if _, help, ok := strings.Cut(pe.ErrorWithUsage(), "Error help:\n"); ok {
+		if _, help, ok := strings.Cut(errorWithUsage(pe), "Error help:\n"); ok {
 			msg += "\n" + strings.TrimRight(help, "\n")
 		} else if ex := exampleFor(key); ex != "" && !strings.Contains(pe.Message, "already been defined") {
 			// Most slips are an unquoted string or duration: show the form.
@@ -391,4 +391,16 @@ func printable(line string) string {
 		line += "..."
 	}
 	return line
+}
+
+// errorWithUsage is pe.ErrorWithUsage, which panics on some inputs in
+// BurntSushi/toml v1.6.0 (an unterminated string at the end of the file,
+// found by FuzzLoadConfig); the plain message then serves.
+func errorWithUsage(pe toml.ParseError) (s string) {
+	defer func() {
+		if recover() != nil {
+			s = pe.Error()
+		}
+	}()
+	return pe.ErrorWithUsage()
 }
