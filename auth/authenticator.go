@@ -35,6 +35,12 @@ func New(cfg Config) (*Authenticator, error) {
 		}
 		var s Scheme
 		var err error
+		if sso := sspiSchemes(cfg)[name]; sso != nil {
+			// Windows with no secret configured: the logged-on user's
+			// single sign-on answers Negotiate and NTLM.
+			a.schemes = append(a.schemes, sso)
+			continue
+		}
 		switch name {
 		case SchemeNegotiate:
 			s, err = NewNegotiate(cfg)

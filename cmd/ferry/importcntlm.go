@@ -189,13 +189,7 @@ var single = map[string]bool{
 
 // notCarried says why a cntlm option has no ferry equivalent yet.
 var notCarried = map[string]string{
-	"gateway":         "ferry listens on loopback only; gateway mode (serving other machines) does not exist yet",
-	"allow":           "access lists only matter in gateway mode, which ferry does not have yet",
-	"deny":            "access lists only matter in gateway mode, which ferry does not have yet",
-	"tunnel":          "ferry has no port tunnels yet",
-	"socks5proxy":     "ferry has no SOCKS5 listener yet",
-	"socks5user":      "ferry has no SOCKS5 listener yet",
-	"header":          "ferry does not add request headers yet",
+	"socks5user":      "ferry's SOCKS5 port takes no user names: clients are admitted by allow/deny",
 	"isascanneragent": "ferry does not handle ISA scanner pages",
 	"isascannersize":  "ferry does not handle ISA scanner pages",
 	"ntlmtobasic":     "ferry does not take credentials from apps",
@@ -212,6 +206,8 @@ func importCntlm(name string, data []byte) (out string, notes []string) {
 		user, domain, password, workstation, scheme string
 		passLM, passNT, passNTLMv2                  string
 		parents, noProxy, listen                    []string
+		gateway                                     bool
+		allow, deny, socks, tunnels, headers        []string
 	)
 	note := func(l cntlmLine, format string, args ...any) {
 		notes = append(notes, fmt.Sprintf("%s:%d: %s: %s", name, l.n, l.key, fmt.Sprintf(format, args...)))
@@ -272,6 +268,53 @@ func importCntlm(name string, data []byte) (out string, notes []string) {
 				note(l, "%q is not a cntlm auth mode: ferry uses NTLMv2", l.value)
 			}
 			scheme = "ntlm"
+		case "gateway":
+			gateway = strings.EqualFold(l.value, "yes")
+		case "allow", "deny":
+			v := l.value
+			switch {
+			case v == "0/0" && key == "deny":
+				// cntlm's closing "Deny 0/0" (first match wins there) is
+				// ferry's default: whoever is not allowed is refused.
+				continue
+			case v == "0/0":
+				v = "0.0.0.0/0"
+				note(l, "0/0 admits every machine that can reach this one: narrow it to the networks that need ferry")
+			case key == "deny":
+				note(l, "ferry checks deny before allow (cntlm takes the first matching rule): check that %s should be refused even where an Allow rule covers it", v)
+			}
+			if key == "allow" {
+				allow = append(allow, v)
+			} else {
+				deny = append(deny, v)
+			}
+		case "socks5proxy":
+			if addr, _ := cntlmListen(l.value); addr != "" {
+				socks = append(socks, addr)
+			} else {
+				note(l, "%q is not a port or address: not carried over", l.value)
+			}
+		case "tunnel":
+			// [laddr:]lport:rhost:rport
+			f := strings.Split(l.value, ":")
+			if len(f) < 3 {
+				note(l, "%q is not [address:]port:host:port: not carried over", l.value)
+				continue
+			}
+			target := net.JoinHostPort(f[len(f)-2], f[len(f)-1])
+			local, _ := cntlmListen(strings.Join(f[:len(f)-2], ":"))
+			if local == "" {
+				note(l, "%q: the local port is not valid: not carried over", l.value)
+				continue
+			}
+			tunnels = append(tunnels, "[[tunnel]]\nlisten = "+tomlQuote(local)+"\ntarget = "+tomlQuote(target)+"\n")
+		case "header":
+			name, value, ok := strings.Cut(l.value, ":")
+			if !ok || strings.TrimSpace(name) == "" {
+				note(l, "%q is not \"Name: value\": not carried over", l.value)
+				continue
+			}
+			headers = append(headers, tomlQuote(strings.TrimSpace(name))+" = "+tomlQuote(strings.TrimSpace(value)))
 		default:
 			if why, ok := notCarried[strings.ToLower(l.key)]; ok {
 				note(l, "not carried over: %s", why)
@@ -291,6 +334,19 @@ func importCntlm(name string, data []byte) (out string, notes []string) {
 		notes = append(notes, name+": only PassLM is set, which ferry cannot use: run `ferry hash` for pass_ntlmv2")
 	}
 
+	if gateway {
+		if len(allow) == 0 {
+			notes = append(notes, name+": Gateway yes without Allow rules: ferry never serves other machines without an allow list, so it listens on loopback; add allow = [\"192.168.0.0/16\"] and listen on 0.0.0.0 to serve them")
+		} else {
+			// cntlm's gateway mode listens on every interface.
+			for i, a := range listen {
+				if _, port, err := net.SplitHostPort(a); err == nil && strings.HasPrefix(a, "127.0.0.1:") {
+					listen[i] = "0.0.0.0:" + port
+				}
+			}
+		}
+	}
+
 	var b strings.Builder
 	fmt.Fprintf(&b, "# converted from the cntlm configuration %s by ferry import cntlm\n", tomlComment(name))
 	writeList := func(key string, v []string) {
@@ -305,6 +361,11 @@ func importCntlm(name string, data []byte) (out string, notes []string) {
 	writeList("listen", listen)
 	writeList("parents", parents)
 	writeList("no_proxy", noProxy)
+	writeList("socks5", socks)
+	if gateway && len(allow) > 0 {
+		writeList("allow", allow)
+		writeList("deny", deny)
+	}
 	b.WriteString("\n[auth]\n")
 	for _, kv := range [][2]string{
 		{"scheme", scheme}, {"user", user}, {"domain", domain}, {"password", password},
@@ -313,6 +374,12 @@ func importCntlm(name string, data []byte) (out string, notes []string) {
 		if kv[1] != "" {
 			fmt.Fprintf(&b, "%s = %s\n", kv[0], tomlQuote(kv[1]))
 		}
+	}
+	if len(headers) > 0 {
+		b.WriteString("\n[headers]\n" + strings.Join(headers, "\n") + "\n")
+	}
+	for _, t := range tunnels {
+		b.WriteString("\n" + t)
 	}
 	return b.String(), notes
 }
