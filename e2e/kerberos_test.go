@@ -1,0 +1,75 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+)
+
+// kerberosUsers lists the users squid's Negotiate helper accepted, from
+// the access log, in order.
+func kerberosUsers(sq *testenv.Squid) []string {
+	var out []string
+	for _, e := range sq.AccessLog() {
+		if e.Status == 200 && e.User != "-" {
+			out = append(out, e.User)
+		}
+	}
+	return out
+}
+
+// TestKerberosTicketCacheReplacedWhileRunning: a kinit as another user
+// after ferry started is picked up for new parent connections, without a
+// restart.
+func TestKerberosTicketCacheReplacedWhileRunning(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	kdc := testenv.StartKDC(t)
+	kdc.AddUser(t, "alice", "Alice-pw 1")
+	kdc.AddUser(t, "bob", "Bob-pw 2")
+	ccache := filepath.Join(t.TempDir(), "krb5cc")
+	kdc.Kinit(t, "alice", "Alice-pw 1", ccache)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
+	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\n[timeouts]\npool_idle = \"500ms\"\n", sq.Addr)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+ccache)
+	c := proxyClient(t, o, f)
+	getEcho(t, c, o.URL+"/echo", nil)
+
+	if err := os.Remove(ccache); err != nil {
+		t.Fatal(err)
+	}
+	kdc.Kinit(t, "bob", "Bob-pw 2", ccache)
+	time.Sleep(time.Second) // past pool_idle: the next request opens a new parent connection
+	c.CloseIdleConnections()
+	getEcho(t, c, o.URL+"/echo", nil)
+	users := kerberosUsers(sq)
+	if len(users) < 2 || !strings.HasPrefix(users[0], "alice@") || !strings.HasPrefix(users[len(users)-1], "bob@") {
+		t.Fatalf("squid saw users %v, want alice then bob", users)
+	}
+}
+
+// TestKerberosPasswordLogonOutlivesTicketLifetime: with a password, ferry
+// gets its own tickets and keeps working after the first ones expired
+// (the test KDC issues 20-second tickets).
+func TestKerberosPasswordLogonOutlivesTicketLifetime(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	kdc := testenv.StartKDCWith(t, testenv.KDCOptions{MaxLife: 20 * time.Second, MaxRenewableLife: 40 * time.Second})
+	const pw = "Kerb-renew 1"
+	kdc.AddUser(t, "alice", pw)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
+	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\nuser = \"alice\"\nrealm = %q\n[timeouts]\npool_idle = \"500ms\"\n", sq.Addr, kdc.Realm)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(t.TempDir(), "none"), "FERRY_PASSWORD="+pw)
+	c := proxyClient(t, o, f)
+	getEcho(t, c, o.URL+"/echo", nil)
+	time.Sleep(25 * time.Second) // the first TGT and service ticket have expired
+	c.CloseIdleConnections()
+	getEcho(t, c, o.URL+"/echo", nil)
+	if users := kerberosUsers(sq); len(users) < 2 {
+		t.Fatalf("squid accepted %d Kerberos requests, want 2: %v", len(users), users)
+	}
+	f.AssertLogHasNo(t, pw)
+}
