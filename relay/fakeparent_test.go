@@ -39,7 +39,7 @@ type fakeParent struct {
 	bodies       []string
 }
 
-func startFakeParent(t *testing.T, setup func(*fakeParent)) *fakeParent {
+func startFakeParent(t testing.TB, setup func(*fakeParent)) *fakeParent {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 )
 
 // startRelay runs a Server on a loopback port for cfg and returns its proxy URL.
-func startRelay(t *testing.T, cfg Config) (*Server, *url.URL) {
+func startRelay(t testing.TB, cfg Config) (*Server, *url.URL) {
 	t.Helper()
 	cfg.Listen = []string{"127.0.0.1:0"}
 	if cfg.Logger == nil {
@@ -43,7 +43,7 @@ func startRelay(t *testing.T, cfg Config) (*Server, *url.URL) {
 	return s, &url.URL{Scheme: "http", Host: addrs[0].String()}
 }
 
-func basicAuth(t *testing.T, user, password string) *auth.Authenticator {
+func basicAuth(t testing.TB, user, password string) *auth.Authenticator {
 	t.Helper()
 	a, err := auth.New(auth.Config{Scheme: "basic", User: user, Password: password})
 	if err != nil {
