@@ -64,13 +64,22 @@ func connect(c net.Conn, br *bufio.Reader, hostport string) error {
 
 // OpenTunnels opens n idle CONNECT tunnels to hostport through the proxy and
 // returns those that got a 200; the caller closes them.
+//
+// It gives up after 10 failures in a row or a minute in all: a relay that
+// stops answering past some number of connections (cntlm's select() past
+// descriptor 1023) must not stall the benchmark.
 func OpenTunnels(proxy, hostport string, n int) ([]net.Conn, error) {
 	var out []net.Conn
 	var firstErr error
+	failed := 0
+	deadline := time.Now().Add(time.Minute)
 	for range n {
+		if failed >= 10 || time.Now().After(deadline) {
+			break
+		}
 		c, err := net.DialTimeout("tcp", proxy, 5*time.Second)
 		if err == nil {
-			_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+			_ = c.SetDeadline(time.Now().Add(3 * time.Second))
 			err = connect(c, bufio.NewReader(c), hostport)
 			_ = c.SetDeadline(time.Time{})
 			if err != nil {
@@ -78,11 +87,13 @@ func OpenTunnels(proxy, hostport string, n int) ([]net.Conn, error) {
 			}
 		}
 		if err != nil {
+			failed++
 			if firstErr == nil {
 				firstErr = err
 			}
 			continue
 		}
+		failed = 0
 		out = append(out, c)
 	}
 	return out, firstErr
