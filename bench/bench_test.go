@@ -58,9 +58,18 @@ max_connections = 100000
 		{"cntlm", cntlm.addr, cntlm.cmd.Process.Pid},
 	}
 	var rep report
-	rep.requestRates(t, relays, ntlmSquid, o.URL+"/bytes?n=512", dur)
-	rep.downloads(t, relays, originHostport, downloadMB<<20)
-	rep.idleTunnels(t, relays[1:], originHostport, tunnelCounts)
+	// FERRY_BENCH_ONLY=rates,downloads,tunnels runs a part of it.
+	only := os.Getenv("FERRY_BENCH_ONLY")
+	part := func(name string) bool { return only == "" || strings.Contains(only, name) }
+	if part("rates") {
+		rep.requestRates(t, relays, ntlmSquid, o.URL+"/bytes?n=512", dur)
+	}
+	if part("downloads") {
+		rep.downloads(t, relays, originHostport, downloadMB<<20)
+	}
+	if part("tunnels") {
+		rep.idleTunnels(t, relays[1:], originHostport, tunnelCounts)
+	}
 	rep.targets()
 	t.Logf("squid %s, %s per rate measurement\n\n%s", squidVersion(), dur, rep.markdown())
 	if dir := os.Getenv("FERRY_BENCH_OUT"); dir != "" {

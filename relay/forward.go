@@ -111,10 +111,10 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 	var body io.Reader = resp.Body
 	if nc != nil {
 		// A parent that stops sending mid-body must not hold the app
-		// forever: each read gets the response timeout anew.
+		// forever: reading renews the response timeout as it goes.
 		body = &idleReader{r: resp.Body, nc: nc, timeout: s.gen.Load().set.headerTimeout}
 	}
-	_, err := copyFlush(w, body)
+	_, err := copyFlush(w, body, streaming(resp))
 	if stop != nil && !stop() {
 		err = errors.Join(err, r.Context().Err())
 	}
@@ -133,9 +133,12 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
-// copyFlush copies src to the app and flushes after each read, so streamed
-// responses (server-sent events, progress output) arrive as they come.
-func copyFlush(w http.ResponseWriter, src io.Reader) (int64, error) {
+// copyFlush copies src to the app. A streamed response (no length, or
+// server-sent events) is flushed after each read so that it arrives as it
+// comes; a response of known length is flushed once, after its first piece,
+// and then left to net/http's buffering, which saves a write per read on
+// big downloads.
+func copyFlush(w http.ResponseWriter, src io.Reader, flush bool) (int64, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
 	buf := *bp
@@ -147,9 +150,14 @@ func copyFlush(w http.ResponseWriter, src io.Reader) (int64, error) {
 			if _, werr := w.Write(buf[:n]); werr != nil {
 				return total, werr
 			}
+			// The first piece always goes out at once, so the app sees the
+			// response head without waiting for a buffer to fill.
+			first := total == 0
 			total += int64(n)
-			if err := rc.Flush(); err != nil {
-				return total, err
+			if flush || first {
+				if err := rc.Flush(); err != nil {
+					return total, err
+				}
 			}
 		}
 		if rerr == io.EOF {
@@ -159,6 +167,15 @@ func copyFlush(w http.ResponseWriter, src io.Reader) (int64, error) {
 			return total, rerr
 		}
 	}
+}
+
+// streaming reports whether a response should reach the app piece by piece.
+func streaming(resp *http.Response) bool {
+	if resp.ContentLength < 0 {
+		return true
+	}
+	ct := resp.Header.Get("Content-Type")
+	return strings.HasPrefix(ct, "text/event-stream") || strings.HasPrefix(ct, "application/x-ndjson")
 }
 
 // withDefaultPort adds the scheme's port to a host that has none.
@@ -191,10 +208,16 @@ type idleReader struct {
 	r       io.Reader
 	nc      net.Conn
 	timeout time.Duration
+	set     time.Time // when the deadline was last renewed
 }
 
 func (i *idleReader) Read(p []byte) (int, error) {
-	_ = i.nc.SetReadDeadline(time.Now().Add(i.timeout))
+	// Renewing the deadline costs a timer update: a few times per timeout
+	// (at most once a second) is enough.
+	if now := time.Now(); now.Sub(i.set) > min(time.Second, i.timeout/4) {
+		i.set = now
+		_ = i.nc.SetReadDeadline(now.Add(i.timeout))
+	}
 	return i.r.Read(p)
 }
 
