@@ -10,10 +10,10 @@ import (
 // broadSIDs are groups that mean "other users": a config holding a
 // password must not grant them read access.
 var broadSIDs = []windows.WELL_KNOWN_SID_TYPE{
-	windows.WinWorldSid,              // Everyone
-	windows.WinBuiltinUsersSid,       // BUILTIN\Users
-	windows.WinAuthenticatedUserSid,  // Authenticated Users
-	windows.WinInteractiveSid,        // INTERACTIVE
+	windows.WinWorldSid,             // Everyone
+	windows.WinBuiltinUsersSid,      // BUILTIN\Users
+	windows.WinAuthenticatedUserSid, // Authenticated Users
+	windows.WinInteractiveSid,       // INTERACTIVE
 }
 
 // permWarning warns when the file's ACL lets other users read it. Go's
