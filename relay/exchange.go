@@ -208,6 +208,13 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 		return "", false, tr.authError(s, err)
 	}
 	tr.st = &sessionState{scheme: s, session: sess}
+	if ch == nil && !s.PerConnection() && !tr.u.verified.Load() {
+		// Until a logon has succeeded here, Basic and Digest wait for the
+		// parent's challenge: a Digest header built on a nonce another
+		// connection got may be refused for the nonce and retried, which
+		// with a wrong password would cost two failed logons instead of one.
+		return "", false, nil
+	}
 	st, err := sess.Step(tr.t, nil)
 	if errors.Is(err, auth.ErrNeedChallenge) {
 		if ch == nil {
