@@ -1,14 +1,8 @@
 package testenv
 
 import (
-	"bufio"
-	"encoding/base64"
-	"io"
-	"net"
 	"net/http"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/Azure/go-ntlmssp"
 )
@@ -48,57 +42,13 @@ func TestSquidVerifiedNTLMCountsFailedLogons(t *testing.T) {
 }
 
 // goNTLMStatus does the NTLM handshake with go-ntlmssp (the library ferry's
-// NTLM scheme builds on) on one connection to squid and returns the status
-// of the authenticated leg.
+// NTLM scheme builds on, negotiate message included) on one connection to
+// squid and returns the status of the authenticated leg.
 func goNTLMStatus(t *testing.T, sq *Squid, target, user, password string) int {
 	t.Helper()
-	conn, err := net.Dial("tcp", sq.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	br := bufio.NewReader(conn)
-	send := func(auth string) *http.Response {
-		t.Helper()
-		req, _ := http.NewRequest("GET", target, nil)
-		req.Header.Set("Proxy-Authorization", auth)
-		if err := req.WriteProxy(conn); err != nil {
-			t.Fatal(err)
-		}
-		resp, err := http.ReadResponse(br, req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		// squid's 407 carries an HTML body: drain it to keep the connection.
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp
-	}
-
 	neg, err := ntlmssp.NewNegotiateMessage("", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp := send("NTLM " + base64.StdEncoding.EncodeToString(neg))
-	if resp.StatusCode != http.StatusProxyAuthRequired {
-		t.Fatalf("type 1: status %d, want 407", resp.StatusCode)
-	}
-	var challenge []byte
-	for _, v := range resp.Header.Values("Proxy-Authenticate") {
-		if tok, ok := strings.CutPrefix(v, "NTLM "); ok {
-			challenge, err = base64.StdEncoding.DecodeString(tok)
-			if err != nil {
-				t.Fatalf("challenge %q: %v", v, err)
-			}
-		}
-	}
-	if challenge == nil {
-		t.Fatalf("no NTLM challenge in %q", resp.Header.Values("Proxy-Authenticate"))
-	}
-	am, err := ntlmssp.NewAuthenticateMessage(challenge, user, password, nil)
-	if err != nil {
-		t.Fatalf("go-ntlmssp refuses squid's challenge: %v", err)
-	}
-	return send("NTLM " + base64.StdEncoding.EncodeToString(am)).StatusCode
+	return ntlmThroughSquid(t, sq.Addr, target, neg, user, password)
 }
