@@ -30,16 +30,19 @@ func TestBench(t *testing.T) {
 	raiseFileLimit(t, 200_000)
 	dur := time.Duration(envInt("FERRY_BENCH_SECONDS", 5)) * time.Second
 	downloadMB := int64(envInt("FERRY_BENCH_DOWNLOAD_MB", 1024))
-	tunnelCounts := []int{1000, envInt("FERRY_BENCH_TUNNELS", 10000)}
+	tunnelCounts := []int{1000, tunnelCap(t, envInt("FERRY_BENCH_TUNNELS", 10000))}
 	const user, pw = "benchuser", "Bench-pw 1!"
 	o := testenv.StartOrigin(t)
 	originHostport := strings.TrimPrefix(o.URL, "http://")
 	_, originPort, _ := net.SplitHostPort(originHostport)
 	httpPort, _ := strconv.Atoi(originPort)
+	sink := startSink(t)
+	_, sinkPort, _ := net.SplitHostPort(sink)
+	tunnelPort, _ := strconv.Atoi(sinkPort)
 	v := testenv.StartNTLMVerifier(t, map[string]string{user: pw})
 	big := "max_filedescriptors 65536\n"
-	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort, httpPort}, Extra: big})
-	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort, httpPort}, Extra: big})
+	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
+	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 
 	f := testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
 parents = [%q]
@@ -68,7 +71,7 @@ max_connections = 100000
 		rep.downloads(t, relays, originHostport, downloadMB<<20)
 	}
 	if part("tunnels") {
-		rep.idleTunnels(t, relays[1:], originHostport, tunnelCounts)
+		rep.idleTunnels(t, relays[1:], sink, tunnelCounts)
 	}
 	rep.targets()
 	t.Logf("squid %s, %s per rate measurement\n\n%s", squidVersion(), dur, rep.markdown())
@@ -91,9 +94,23 @@ func envInt(name string, def int) int {
 	return def
 }
 
+// tunnelCap lowers a tunnel count to what the open-file limit allows: the
+// relay and squid each hold two descriptors per tunnel.
+func tunnelCap(t *testing.T, n int) int {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return n
+	}
+	if most := int(lim.Cur-200) / 2 / 100 * 100; n > most {
+		t.Logf("the open-file limit (%d) allows %d idle tunnels, not %d", lim.Cur, most, n)
+		return most
+	}
+	return n
+}
+
 // raiseFileLimit lets this process (and ferry, cntlm, squid started by it)
 // hold 10,000 tunnels: each costs a descriptor in the client, the relay
-// (two), squid (two) and the origin.
+// (two), squid (two) and the sink.
 func raiseFileLimit(t *testing.T, n uint64) {
 	lim := syscall.Rlimit{Cur: n, Max: n}
 	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {

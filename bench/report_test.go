@@ -109,13 +109,15 @@ func (r *report) downloads(t *testing.T, relays []relayUnderTest, origin string,
 	}
 }
 
-func (r *report) idleTunnels(t *testing.T, relays []relayUnderTest, origin string, counts []int) {
+func (r *report) idleTunnels(t *testing.T, relays []relayUnderTest, sink string, counts []int) {
 	r.rss = map[string]float64{}
 	header := []string{"tunnels", "relay", "tunnels open", "resident memory (MB)", "per tunnel (KB)"}
 	for _, n := range counts {
 		for _, rl := range relays {
 			base := RSS(rl.pid)
-			conns, err := OpenTunnels(rl.addr, origin, n)
+			start := time.Now()
+			conns, err := OpenTunnels(rl.addr, sink, n, 5*time.Minute)
+			t.Logf("%s: %d tunnels opened in %s", rl.name, len(conns), time.Since(start).Round(time.Millisecond))
 			time.Sleep(500 * time.Millisecond)
 			mem := RSS(rl.pid)
 			for _, c := range conns {

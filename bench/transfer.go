@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -62,41 +63,66 @@ func connect(c net.Conn, br *bufio.Reader, hostport string) error {
 	return nil
 }
 
-// OpenTunnels opens n idle CONNECT tunnels to hostport through the proxy and
-// returns those that got a 200; the caller closes them.
+// OpenTunnels opens n idle CONNECT tunnels to hostport through the proxy,
+// a few at a time, and returns those that got a 200; the caller closes them.
 //
-// It gives up after 10 failures in a row or a minute in all: a relay that
-// stops answering past some number of connections (cntlm's select() past
-// descriptor 1023) must not stall the benchmark.
-func OpenTunnels(proxy, hostport string, n int) ([]net.Conn, error) {
-	var out []net.Conn
-	var firstErr error
-	failed := 0
-	deadline := time.Now().Add(time.Minute)
-	for range n {
-		if failed >= 10 || time.Now().After(deadline) {
-			break
-		}
-		c, err := net.DialTimeout("tcp", proxy, 5*time.Second)
-		if err == nil {
-			_ = c.SetDeadline(time.Now().Add(3 * time.Second))
-			err = connect(c, bufio.NewReader(c), hostport)
-			_ = c.SetDeadline(time.Time{})
-			if err != nil {
-				c.Close()
+// It gives up after 20 failures in a row or after limit in all: a relay
+// that stops answering past some number of connections (cntlm's select()
+// past descriptor 1023) must not stall the benchmark.
+func OpenTunnels(proxy, hostport string, n int, limit time.Duration) ([]net.Conn, error) {
+	const workers = 8
+	var (
+		mu       sync.Mutex
+		out      []net.Conn
+		firstErr error
+		failed   int
+		left     = n
+	)
+	deadline := time.Now().Add(limit)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if left == 0 || failed >= 20 || time.Now().After(deadline) {
+					mu.Unlock()
+					return
+				}
+				left--
+				mu.Unlock()
+				c, err := openTunnel(proxy, hostport)
+				mu.Lock()
+				if err != nil {
+					failed++
+					if firstErr == nil {
+						firstErr = err
+					}
+				} else {
+					failed = 0
+					out = append(out, c)
+				}
+				mu.Unlock()
 			}
-		}
-		if err != nil {
-			failed++
-			if firstErr == nil {
-				firstErr = err
-			}
-			continue
-		}
-		failed = 0
-		out = append(out, c)
+		}()
 	}
+	wg.Wait()
 	return out, firstErr
+}
+
+func openTunnel(proxy, hostport string) (net.Conn, error) {
+	c, err := net.DialTimeout("tcp", proxy, 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	if err := connect(c, bufio.NewReader(c), hostport); err != nil {
+		c.Close()
+		return nil, err
+	}
+	_ = c.SetDeadline(time.Time{})
+	return c, nil
 }
 
 // RSS is a process's resident memory in bytes (Linux).

@@ -33,16 +33,22 @@ func (p PollInterfaces) Changes(ctx context.Context) <-chan struct{} {
 	go func() {
 		t := time.NewTicker(every)
 		defer t.Stop()
-		last, lastTick := interfaceFingerprint(), time.Now()
+		last, _ := interfaceFingerprint()
+		lastTick := time.Now()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case now := <-t.C:
-				fp := interfaceFingerprint()
+				fp, ok := interfaceFingerprint()
 				// A tick far later than asked means the machine slept.
 				slept := now.Sub(lastTick) > 3*every
 				lastTick = now
+				if !ok && !slept {
+					// Out of descriptors, say: unknown is not a change, and
+					// flushing the pool then would only make things worse.
+					continue
+				}
 				if fp == last && !slept {
 					continue
 				}
@@ -57,19 +63,23 @@ func (p PollInterfaces) Changes(ctx context.Context) <-chan struct{} {
 	return out
 }
 
-// interfaceFingerprint hashes the up interfaces and their addresses.
-func interfaceFingerprint() uint64 {
+// interfaceFingerprint hashes the up interfaces and their addresses; ok is
+// false when they could not be read.
+func interfaceFingerprint() (fp uint64, ok bool) {
 	h := fnv.New64a()
 	ifs, err := net.Interfaces()
 	if err != nil {
-		return 0
+		return 0, false
 	}
 	var lines []string
 	for _, ifc := range ifs {
 		if ifc.Flags&net.FlagUp == 0 {
 			continue
 		}
-		addrs, _ := ifc.Addrs()
+		addrs, err := ifc.Addrs()
+		if err != nil {
+			return 0, false
+		}
 		for _, a := range addrs {
 			lines = append(lines, ifc.Name+" "+a.String())
 		}
@@ -79,7 +89,7 @@ func interfaceFingerprint() uint64 {
 		h.Write([]byte(l))
 		h.Write([]byte{0})
 	}
-	return h.Sum64()
+	return h.Sum64(), true
 }
 
 // watchNetwork applies network changes until ctx is done.

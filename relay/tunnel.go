@@ -179,11 +179,7 @@ func pipe(dst, src io.ReadWriteCloser, pending []byte, act *activity) {
 		_, err = dst.Write(pending)
 	}
 	if err == nil {
-		if act != nil {
-			err = act.copy(dst, src)
-		} else {
-			_, err = io.Copy(dst, src)
-		}
+		err = copyConn(dst, src, act)
 	}
 	if err != nil && !errors.Is(err, net.ErrClosed) {
 		dst.Close()
@@ -196,6 +192,26 @@ func pipe(dst, src io.ReadWriteCloser, pending []byte, act *activity) {
 		dst.Close()
 	}
 }
+
+// copyConn copies src to dst until EOF: spliced between TCP connections on
+// Linux, through a buffer otherwise.
+func copyConn(dst io.Writer, src io.Reader, act *activity) error {
+	d, dok := dst.(*net.TCPConn)
+	s, sok := src.(*net.TCPConn)
+	if dok && sok {
+		if err := spliceConns(d, s, act); err != errNoSplice {
+			return err
+		}
+	}
+	if act != nil {
+		return act.copy(dst, src)
+	}
+	_, err := io.Copy(dst, src)
+	return err
+}
+
+// errNoSplice means this system has no splice(2).
+var errNoSplice = errors.New("splice is not available")
 
 // activity is the last time either direction of a tunnel moved bytes.
 type activity struct {

@@ -1,0 +1,8 @@
+//go:build !linux
+
+package relay
+
+import "net"
+
+// spliceConns is Linux only; elsewhere copyConn copies through a buffer.
+func spliceConns(dst, src *net.TCPConn, act *activity) error { return errNoSplice }
