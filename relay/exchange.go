@@ -54,7 +54,7 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
 	for attempt := 0; ; attempt++ {
-		c, err := u.get(ctx)
+		c, err := u.get(ctx, o.body.fitsReplay())
 		if err != nil {
 			return nil, nil, err
 		}
@@ -131,7 +131,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 
 // probe sends a HEAD for the same URL without credentials.
 func (tr *trip) probe(ctx context.Context) (string, bool, error) {
-	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}}
+	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra}
 	if ua := tr.o.header.Get("User-Agent"); ua != "" {
 		p.header.Set("User-Agent", ua)
 	}

@@ -12,15 +12,11 @@ import (
 )
 
 // newOutRequest prepares an app's absolute-form request for the parent.
-func newOutRequest(r *http.Request) *outRequest {
-	h := r.Header.Clone()
-	upgrade := removeHopHeaders(h)
-	// ferry answers 100-continue to the app itself (http.Server does when
-	// the body is first read), so the parent must not wait for one.
-	h.Del("Expect")
-	// writeHead frames the body itself.
-	h.Del("Content-Length")
-	o := &outRequest{method: r.Method, target: r.URL.String(), host: r.Host, header: h, upgrade: upgrade}
+// The app's header is not copied: writeHead leaves out what must not go on.
+func newOutRequest(r *http.Request, extra http.Header) *outRequest {
+	upgrade, listed := hopInfo(r.Header)
+	o := &outRequest{method: r.Method, target: r.URL.String(), host: r.Host, header: r.Header,
+		listed: listed, extra: extra, upgrade: upgrade}
 	if r.Host == "" {
 		o.host = r.URL.Host
 	}
@@ -49,8 +45,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		s.forwardDirect(w, r)
 		return
 	}
-	o := newOutRequest(r)
-	applyHeaders(o.header, s.gen.Load().headers)
+	o := newOutRequest(r, s.gen.Load().headers)
 	for i, u := range dec.Parents {
 		resp, c, err := u.roundTrip(r.Context(), o)
 		if err != nil {
@@ -101,8 +96,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 // the connection can be reused. nc, if set, is closed when the app goes away
 // mid-body so the read unblocks.
 func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *http.Response, done func(ok bool), nc net.Conn) {
-	removeHopHeaders(resp.Header)
-	copyHeader(w.Header(), resp.Header)
+	copyEndToEnd(w.Header(), resp.Header)
 	w.WriteHeader(resp.StatusCode)
 	var stop func() bool
 	if nc != nil {
@@ -219,11 +213,4 @@ func (i *idleReader) Read(p []byte) (int, error) {
 		_ = i.nc.SetReadDeadline(now.Add(i.timeout))
 	}
 	return i.r.Read(p)
-}
-
-// applyHeaders sets the configured extra headers, replacing the app's.
-func applyHeaders(h, extra http.Header) {
-	for k, v := range extra {
-		h[k] = v
-	}
 }

@@ -3,6 +3,7 @@ package relay
 import (
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
 )
 
@@ -25,20 +26,51 @@ var hopHeaders = []string{
 // Connection header names. It reports the Upgrade protocol if the sender
 // asked for one, so the caller can carry it on explicitly.
 func removeHopHeaders(h http.Header) (upgrade string) {
-	if headerHasToken(h, "Connection", "upgrade") {
-		upgrade = h.Get("Upgrade")
+	upgrade, listed := hopInfo(h)
+	for _, name := range listed {
+		delete(h, name)
 	}
+	for _, name := range hopHeaders {
+		delete(h, name)
+	}
+	return upgrade
+}
+
+// hopInfo reads the Connection header: the Upgrade protocol if the sender
+// asked for one, and the (canonical) names it lists as hop-by-hop.
+func hopInfo(h http.Header) (upgrade string, listed []string) {
 	for _, v := range h["Connection"] {
 		for name := range strings.SplitSeq(v, ",") {
 			if name = textproto.TrimString(name); name != "" {
-				h.Del(name)
+				listed = append(listed, textproto.CanonicalMIMEHeaderKey(name))
 			}
 		}
 	}
-	for _, name := range hopHeaders {
-		h.Del(name)
+	if slices.Contains(listed, "Upgrade") {
+		upgrade = h.Get("Upgrade")
 	}
-	return upgrade
+	return upgrade, listed
+}
+
+// isHopHeader reports whether a canonical header name is in hopHeaders.
+func isHopHeader(name string) bool {
+	switch name {
+	case "Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
+		"Te", "Trailer", "Transfer-Encoding", "Upgrade":
+		return true
+	}
+	return false
+}
+
+// copyEndToEnd sets in dst the headers of src that are not hop-by-hop. The
+// value slices are shared, not copied: src must not be used after.
+func copyEndToEnd(dst, src http.Header) {
+	_, listed := hopInfo(src)
+	for k, vv := range src {
+		if !isHopHeader(k) && !slices.Contains(listed, k) {
+			dst[k] = vv
+		}
+	}
 }
 
 // headerHasToken reports whether a comma-separated header contains token,
@@ -52,11 +84,4 @@ func headerHasToken(h http.Header, name, token string) bool {
 		}
 	}
 	return false
-}
-
-// copyHeader adds src's values to dst.
-func copyHeader(dst, src http.Header) {
-	for k, vv := range src {
-		dst[k] = append(dst[k], vv...)
-	}
 }

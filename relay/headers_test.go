@@ -2,6 +2,7 @@ package relay
 
 import (
 	"net/http"
+	"reflect"
 	"testing"
 )
 
@@ -29,5 +30,22 @@ func TestRemoveHopHeadersNoUpgradeWithoutConnectionToken(t *testing.T) {
 	h.Set("Upgrade", "websocket") // not named in Connection: not an upgrade request
 	if up := removeHopHeaders(h); up != "" {
 		t.Fatalf("upgrade = %q, want none", up)
+	}
+}
+
+func TestCopyEndToEndLeavesHopHeaders(t *testing.T) {
+	src := http.Header{}
+	src.Set("Connection", "close, X-Hop")
+	src.Set("X-Hop", "1")
+	src.Set("Keep-Alive", "timeout=5")
+	src.Set("Transfer-Encoding", "chunked")
+	src.Set("Proxy-Authenticate", "Basic realm=x")
+	src.Add("Set-Cookie", "a=1")
+	src.Add("Set-Cookie", "b=2")
+	dst := http.Header{}
+	copyEndToEnd(dst, src)
+	want := http.Header{"Set-Cookie": {"a=1", "b=2"}}
+	if !reflect.DeepEqual(dst, want) {
+		t.Fatalf("copied %v, want %v", dst, want)
 	}
 }

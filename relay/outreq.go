@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httputil"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,11 +15,30 @@ import (
 // from the app.
 type outRequest struct {
 	method  string
-	target  string // request-target: absolute URI, or host:port for CONNECT
-	host    string // Host header
-	header  http.Header
-	body    *body  // nil when the request has none
-	upgrade string // protocol to carry in Upgrade, if any
+	target  string      // request-target: absolute URI, or host:port for CONNECT
+	host    string      // Host header
+	header  http.Header // the app's, as it came: not changed, filtered as it is written
+	listed  []string    // names the app's Connection header made hop-by-hop
+	extra   http.Header // configured headers; they replace the app's of the same name
+	body    *body       // nil when the request has none
+	upgrade string      // protocol to carry in Upgrade, if any
+}
+
+// skip reports whether the app's header name stays behind: hop-by-hop
+// headers, headers the configuration replaces, and the framing that
+// writeHead does itself. ferry answers 100-continue to the app itself
+// (http.Server does when the body is first read), so the parent must not
+// wait for one.
+func (o *outRequest) skip(name string) bool {
+	switch name {
+	case "Expect", "Content-Length", "Host":
+		return true
+	}
+	if isHopHeader(name) || slices.Contains(o.listed, name) {
+		return true
+	}
+	_, replaced := o.extra[name]
+	return replaced
 }
 
 // wantsLengthZero reports whether a bodyless request still says
@@ -44,12 +64,12 @@ func (o *outRequest) writeHead(w *bufio.Writer, proxyAuth string, withBody bool)
 	w.WriteString(o.host)
 	w.WriteString("\r\n")
 	for k, vv := range o.header {
-		for _, v := range vv {
-			w.WriteString(k)
-			w.WriteString(": ")
-			w.WriteString(headerValueReplacer.Replace(v))
-			w.WriteString("\r\n")
+		if !o.skip(k) {
+			writeHeaderLines(w, k, vv)
 		}
+	}
+	for k, vv := range o.extra {
+		writeHeaderLines(w, k, vv)
 	}
 	if o.upgrade != "" {
 		w.WriteString("Connection: Upgrade\r\nUpgrade: ")
@@ -73,6 +93,15 @@ func (o *outRequest) writeHead(w *bufio.Writer, proxyAuth string, withBody bool)
 	}
 	_, err := w.WriteString("\r\n")
 	return err
+}
+
+func writeHeaderLines(w *bufio.Writer, name string, values []string) {
+	for _, v := range values {
+		w.WriteString(name)
+		w.WriteString(": ")
+		w.WriteString(headerValueReplacer.Replace(v))
+		w.WriteString("\r\n")
+	}
 }
 
 // headerValueReplacer keeps a header value from splitting the head.

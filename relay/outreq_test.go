@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -70,7 +71,7 @@ func TestNewOutRequestFramesBodyOnce(t *testing.T) {
 	r, _ := http.NewRequest("POST", "http://o.example/up", strings.NewReader("hello"))
 	r.Header.Set("Content-Length", "5") // as net/http's server leaves it
 	r.Header.Set("Expect", "100-continue")
-	o := newOutRequest(r)
+	o := newOutRequest(r, nil)
 	for _, withBody := range []bool{false, true} {
 		got := head(t, o, "NTLM x", withBody)
 		if n := strings.Count(got, "Content-Length:"); n != 1 {
@@ -79,5 +80,31 @@ func TestNewOutRequestFramesBodyOnce(t *testing.T) {
 		if strings.Contains(got, "Expect") {
 			t.Fatalf("Expect reached the parent:\n%s", got)
 		}
+	}
+}
+
+func TestNewOutRequestFiltersHeadersAsItWrites(t *testing.T) {
+	r, _ := http.NewRequest("GET", "http://o.example/", nil)
+	r.Header.Set("Connection", "keep-alive, x-hop")
+	r.Header.Set("X-Hop", "1")
+	r.Header.Set("Proxy-Authorization", "Basic YXBwOnNlY3JldA==")
+	r.Header.Set("Proxy-Connection", "keep-alive")
+	r.Header.Set("User-Agent", "app/1")
+	r.Header.Set("X-Kept", "yes")
+	before := r.Header.Clone()
+	o := newOutRequest(r, http.Header{"User-Agent": {"corp-agent"}, "X-Extra": {"e"}})
+	got := head(t, o, "", false)
+	for _, want := range []string{"X-Kept: yes\r\n", "User-Agent: corp-agent\r\n", "X-Extra: e\r\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+	for _, gone := range []string{"X-Hop", "Proxy-Authorization", "Proxy-Connection", "Connection", "app/1"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("%q reached the parent:\n%s", gone, got)
+		}
+	}
+	if !reflect.DeepEqual(r.Header, before) {
+		t.Errorf("the app's request header changed: %v, was %v", r.Header, before)
 	}
 }

@@ -73,10 +73,9 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 	}
 	h := http.Header{}
 	if userAgent != "" {
-		h.Set("User-Agent", userAgent)
+		h["User-Agent"] = []string{userAgent}
 	}
-	applyHeaders(h, g.headers)
-	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h}
+	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers}
 	for i, u := range dec.Parents {
 		resp, c, err := u.roundTrip(ctx, o)
 		if err != nil {

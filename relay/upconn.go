@@ -62,12 +62,12 @@ func (h *headLimit) Read(p []byte) (int, error) {
 
 // alive reports whether an idle connection still looks usable: the parent
 // has neither closed it nor sent anything unasked. Where peekIdle cannot
-// tell, the stale-connection retry covers it.
-func (c *upConn) alive() bool {
+// tell (or quick skips it), the stale-connection retry covers it.
+func (c *upConn) alive(quick bool) bool {
 	if c.br.Buffered() > 0 {
 		return false
 	}
-	return peekIdle(c.nc)
+	return quick || peekIdle(c.nc)
 }
 
 func (c *upConn) close() {

@@ -148,7 +148,12 @@ func (u *Upstream) markUp() {
 }
 
 // get hands out an idle pooled connection, or dials a new one.
-func (u *Upstream) get(ctx context.Context) (*upConn, error) {
+//
+// A connection back in the pool for less than freshIdle skips the liveness
+// check (a syscall per request) when the request can be sent again: parents
+// keep idle connections for seconds to minutes, and the stale-connection
+// retry covers the rare one closed in between.
+func (u *Upstream) get(ctx context.Context, resendable bool) (*upConn, error) {
 	now := time.Now()
 	for {
 		u.mu.Lock()
@@ -161,7 +166,8 @@ func (u *Upstream) get(ctx context.Context) (*upConn, error) {
 		u.idle[n-1] = nil
 		u.idle = u.idle[:n-1]
 		u.mu.Unlock()
-		if now.Sub(c.idleSince) > u.cfg.idleTimeout || !c.alive() {
+		idle := now.Sub(c.idleSince)
+		if idle > u.cfg.idleTimeout || !c.alive(resendable && idle < freshIdle) {
 			c.close()
 			continue
 		}
@@ -170,6 +176,8 @@ func (u *Upstream) get(ctx context.Context) (*upConn, error) {
 	}
 	return u.dial(ctx)
 }
+
+const freshIdle = time.Second
 
 func (u *Upstream) dial(ctx context.Context) (*upConn, error) {
 	u.dials.Add(1)
