@@ -1,9 +1,11 @@
 package bench
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,31 +46,54 @@ func ratio(a, b float64) string {
 	return fmt.Sprintf("%.2fx", a/b)
 }
 
+// requestRates measures each relay at 1, 50 and 200 connections, in rounds
+// that alternate between the relays (FERRY_BENCH_ROUNDS, default 3), so a
+// slow moment of the shared machine does not land on one relay only. Each
+// figure is the round with the median rate; the range shows the spread.
 func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *testenv.Squid, target string, dur time.Duration) {
 	r.rates = map[string]Result{}
 	type meas struct {
-		res   Result
-		cpu   time.Duration
-		hs    int
-		relay string
-		conns int
+		res      Result
+		cpu      time.Duration
+		hs       int
+		relay    string
+		conns    int
+		min, max float64
 	}
+	rounds := envInt("FERRY_BENCH_ROUNDS", 3)
 	var all []meas
 	for _, conns := range []int{1, 50, 200} {
+		runs := map[string][]meas{}
+		for range rounds {
+			for _, rl := range relays {
+				hs0, cpu0 := ntlm.Handshakes(), cpuTime(rl.pid)
+				res, err := Load{Proxy: rl.addr, URL: target, Conns: conns, Duration: dur}.Run()
+				if err != nil {
+					t.Errorf("%s at %d connections: %v", rl.name, conns, err)
+				}
+				if res.Errors > 0 {
+					t.Logf("%s at %d connections: %d errors, e.g. %s", rl.name, conns, res.Errors, res.FirstError)
+				}
+				runs[rl.name] = append(runs[rl.name], meas{res: res, cpu: cpuTime(rl.pid) - cpu0, hs: ntlm.Handshakes() - hs0, relay: rl.name, conns: conns})
+			}
+		}
 		for _, rl := range relays {
-			hs0, cpu0 := ntlm.Handshakes(), cpuTime(rl.pid)
-			res, err := Load{Proxy: rl.addr, URL: target, Conns: conns, Duration: dur}.Run()
-			if err != nil {
-				t.Errorf("%s at %d connections: %v", rl.name, conns, err)
+			ms := runs[rl.name]
+			slices.SortFunc(ms, func(a, b meas) int { return cmp.Compare(a.res.RPS(), b.res.RPS()) })
+			m := ms[len(ms)/2]
+			m.min, m.max = ms[0].res.RPS(), ms[len(ms)-1].res.RPS()
+			// Handshakes count over all rounds: most happen in the first.
+			hs, reqs := 0, 0
+			for _, x := range ms {
+				hs += x.hs
+				reqs += x.res.Requests
 			}
-			if res.Errors > 0 {
-				t.Logf("%s at %d connections: %d errors, e.g. %s", rl.name, conns, res.Errors, res.FirstError)
-			}
-			r.rates[fmt.Sprintf("%s/%d", rl.name, conns)] = res
-			all = append(all, meas{res, cpuTime(rl.pid) - cpu0, ntlm.Handshakes() - hs0, rl.name, conns})
+			m.hs = hs * m.res.Requests / max(reqs, 1)
+			r.rates[fmt.Sprintf("%s/%d", rl.name, conns)] = m.res
+			all = append(all, m)
 		}
 	}
-	header := []string{"conns", "relay", "req/s", "p50", "p99", "errors", "reconnects", "relay CPU per request", "NTLM handshakes per 10k requests", "req/s vs direct", "req/s vs cntlm"}
+	header := []string{"conns", "relay", "req/s", "req/s range", "p50", "p99", "errors", "reconnects", "relay CPU per request", "NTLM handshakes per 10k requests", "req/s vs direct", "req/s vs cntlm"}
 	for _, m := range all {
 		cpu, hs := "-", "-"
 		if m.relay != "direct" && m.res.Requests > 0 {
@@ -76,7 +101,7 @@ func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *teste
 			hs = fmt.Sprintf("%.0f", float64(m.hs)*10000/float64(m.res.Requests))
 		}
 		r.add("Small requests (GET 512 bytes, keep-alive)", header, []string{
-			fmt.Sprint(m.conns), m.relay, fmt.Sprintf("%.0f", m.res.RPS()),
+			fmt.Sprint(m.conns), m.relay, fmt.Sprintf("%.0f", m.res.RPS()), fmt.Sprintf("%.0f-%.0f", m.min, m.max),
 			m.res.P50.Round(time.Microsecond).String(), m.res.P99.Round(time.Microsecond).String(),
 			fmt.Sprint(m.res.Errors), fmt.Sprint(m.res.Reconnects), cpu, hs,
 			ratio(m.res.RPS(), r.rates[fmt.Sprintf("direct/%d", m.conns)].RPS()),
@@ -85,26 +110,46 @@ func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *teste
 	}
 }
 
+// downloads fetches n bytes through each relay, in alternating rounds like
+// requestRates; each figure is the round with the median speed.
 func (r *report) downloads(t *testing.T, relays []relayUnderTest, origin string, n int64) {
 	r.speeds, r.cpuPerGB = map[string]float64{}, map[string]float64{}
-	header := []string{"mode", "relay", "MB/s", "relay CPU s per GB", "MB/s vs direct"}
+	type meas struct{ speed, cpuGB float64 }
+	rounds := envInt("FERRY_BENCH_ROUNDS", 3)
+	header := []string{"mode", "relay", "MB/s", "MB/s range", "relay CPU s per GB", "MB/s vs direct"}
 	for _, mode := range []string{"CONNECT", "plain HTTP"} {
+		runs := map[string][]meas{}
+		for range rounds {
+			for _, rl := range relays {
+				cpu0 := cpuTime(rl.pid)
+				d, err := Download(rl.addr, origin, n, mode == "CONNECT")
+				if err != nil {
+					t.Errorf("%s download via %s: %v", mode, rl.name, err)
+					continue
+				}
+				runs[rl.name] = append(runs[rl.name], meas{
+					speed: float64(n) / (1 << 20) / d.Seconds(),
+					cpuGB: (cpuTime(rl.pid) - cpu0).Seconds() / (float64(n) / (1 << 30)),
+				})
+			}
+		}
 		for _, rl := range relays {
-			cpu0 := cpuTime(rl.pid)
-			d, err := Download(rl.addr, origin, n, mode == "CONNECT")
-			if err != nil {
-				t.Errorf("%s download via %s: %v", mode, rl.name, err)
+			ms := runs[rl.name]
+			if len(ms) == 0 {
 				continue
 			}
+			slices.SortFunc(ms, func(a, b meas) int { return cmp.Compare(a.speed, b.speed) })
+			m := ms[len(ms)/2]
 			key := mode + "/" + rl.name
-			r.speeds[key] = float64(n) / (1 << 20) / d.Seconds()
+			r.speeds[key] = m.speed
 			cpuGB := "-"
 			if rl.pid != 0 {
-				r.cpuPerGB[key] = (cpuTime(rl.pid) - cpu0).Seconds() / (float64(n) / (1 << 30))
-				cpuGB = fmt.Sprintf("%.2f", r.cpuPerGB[key])
+				r.cpuPerGB[key] = m.cpuGB
+				cpuGB = fmt.Sprintf("%.2f", m.cpuGB)
 			}
 			r.add(fmt.Sprintf("Download of %d MB", n>>20), header, []string{mode, rl.name,
-				fmt.Sprintf("%.0f", r.speeds[key]), cpuGB, ratio(r.speeds[key], r.speeds[mode+"/direct"])})
+				fmt.Sprintf("%.0f", m.speed), fmt.Sprintf("%.0f-%.0f", ms[0].speed, ms[len(ms)-1].speed),
+				cpuGB, ratio(m.speed, r.speeds[mode+"/direct"])})
 		}
 	}
 }

@@ -144,6 +144,13 @@ func (s *Server) syncListeners(want []listenSpec) error {
 			go s.serveListener(l)
 		}
 	}
+	var self []string
+	for sp, l := range s.lns {
+		if sp.kind == kindHTTP {
+			self = append(self, l.Addr().String())
+		}
+	}
+	s.self.Store(&self)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
+	self    atomic.Pointer[[]string] // the HTTP listeners' addresses, for isSelf
 	serving bool
 	errc    chan error // a listener that failed while serving
 }
@@ -214,12 +216,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // isSelf reports whether hostport is one of ferry's own listeners, so
 // http://127.0.0.1:3128/ shows the status instead of looping.
 func (s *Server) isSelf(hostport string) bool {
-	for _, a := range s.Addrs() {
-		if a.String() == hostport {
-			return true
-		}
-	}
-	return false
+	self := s.self.Load()
+	return self != nil && slices.Contains(*self, hostport)
 }
 
 // serveLocal answers requests addressed to ferry itself: the status page,

@@ -155,3 +155,17 @@ func TestMetricsArePrometheusText(t *testing.T) {
 		}
 	}
 }
+
+// An app configured with ferry as its proxy that opens ferry's own address
+// gets the status, not a request looped to the parent.
+func TestProxyFormRequestToFerryItselfIsAnsweredLocally(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	resp, body := get(t, client(proxy), "http://"+proxy.Host+"/status.json")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"parents"`) {
+		t.Fatalf("got %d %q, want ferry's status", resp.StatusCode, body)
+	}
+	if n := len(p.requests()); n != 0 {
+		t.Fatalf("%d requests reached the parent", n)
+	}
+}
