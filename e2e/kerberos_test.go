@@ -73,3 +73,43 @@ func TestKerberosPasswordLogonOutlivesTicketLifetime(t *testing.T) {
 	}
 	f.AssertLogHasNo(t, pw)
 }
+
+// TestKerberosTicketRefusedFallsBackToNTLM: a parent whose keytab is stale
+// cannot verify any ticket. When it offers NTLM too, ferry goes on with
+// NTLM, as browsers do, and the refusal does not rest the credentials (it
+// is no failed logon on the account).
+func TestKerberosTicketRefusedFallsBackToNTLM(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	kdc := testenv.StartKDC(t)
+	kdc.AddUser(t, "alice", "Alice-pw 1")
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc, NTLMToo: true})
+	// New keys for the proxy's principals: the keytab squid reads is stale.
+	kdc.Kadmin(t, "cpw -randkey HTTP/127.0.0.1")
+	kdc.Kadmin(t, "cpw -randkey HTTP/localhost")
+	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nuser = \"alice@%s\"\n", sq.Addr, kdc.Realm)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(t.TempDir(), "none"), "FERRY_PASSWORD=Alice-pw 1")
+	c := proxyClient(t, o, f)
+	for range 3 {
+		getEcho(t, c, o.URL+"/echo", nil)
+		c.CloseIdleConnections()
+	}
+	var ntlmUser bool
+	for _, e := range sq.AccessLog() {
+		if e.Status == 200 && strings.HasSuffix(strings.ToLower(e.User), `\alice`) { // NTLM logs DOMAIN\user
+			ntlmUser = true
+		}
+		if e.Status == 200 && strings.Contains(e.User, "@") {
+			t.Fatalf("squid accepted a ticket (%s): the keytab was meant to be stale", e.User)
+		}
+	}
+	if !ntlmUser {
+		t.Fatalf("no request got through as alice with NTLM; access log:\n%s", strings.Join(sq.AccessLogLines(), "\n"))
+	}
+	log := f.Stderr()
+	if !strings.Contains(log, "refused ferry's Kerberos ticket; using NTLM instead") {
+		t.Errorf("no warning about the refused ticket in the log:\n%s", log)
+	}
+	if strings.Contains(log, "rejected ferry's credentials") {
+		t.Errorf("the refused ticket rested the credentials:\n%s", log)
+	}
+}

@@ -33,7 +33,8 @@ type trip struct {
 	t       auth.Target
 	st      *sessionState
 	locked  bool
-	restart int // handshakes restarted because the parent closed mid-way
+	restart int  // handshakes restarted because the parent closed mid-way
+	fresh   bool // the next leg needs a new connection (a scheme switch)
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -167,7 +168,8 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	if err != nil {
 		return "", false, err
 	}
-	if !reusable {
+	if !reusable || tr.fresh {
+		tr.fresh = false
 		tr.c.close()
 		c, err := tr.u.dial(ctx)
 		if err != nil {
@@ -269,6 +271,22 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		return tr.choose(offered, nil)
 	}
 	st, err := tr.st.session.Step(tr.t, &offered[i])
+	if errors.Is(err, auth.ErrKerberosTicketRefused) {
+		// The parent could not verify the ticket (a stale keytab, a clock
+		// apart from the KDC's). That is no failed logon on the account,
+		// so it does not trip the guard; a browser would go on with NTLM
+		// when offered, and so does ferry.
+		refused := tr.st
+		if header, final, cerr := tr.choose(offered, refused.scheme); cerr == nil {
+			tr.u.cfg.log.Warn("parent proxy refused ferry's Kerberos ticket; using "+tr.st.scheme.Name()+" instead",
+				"parent", tr.u.addr, "err", err.Error())
+			// squid keeps the failed Negotiate state on the connection
+			// and will not start NTLM there.
+			tr.fresh = true
+			return header, final, nil
+		}
+		tr.st = refused
+	}
 	if err != nil {
 		return "", false, tr.authError(tr.st.scheme, err)
 	}

@@ -43,6 +43,9 @@ type SquidOptions struct {
 	Users map[string]string
 	// KDC supplies the keytab and Kerberos environment for negotiate.
 	KDC *KDC
+	// NTLMToo, with Auth negotiate, offers NTLM (ntlm_fake_auth) after
+	// Negotiate, as Windows-integrated proxies do.
+	NTLMToo bool
 	// NTLM, with Auth ntlm, checks NTLMv2 responses against real
 	// passwords instead of ntlm_fake_auth's accepting anything.
 	NTLM *NTLMVerifier
@@ -486,6 +489,11 @@ func (s *Squid) writeAuthFiles(t testing.TB, opts SquidOptions) string {
 		p("auth_param negotiate program %s", s.writeHelper(t, opts, "negotiate_kerberos_auth", "-s", "GSS_C_NO_NAME", "-k", opts.KDC.Keytab))
 		p("auth_param negotiate children 5 startup=1 idle=1")
 		p("auth_param negotiate keep_alive on")
+		if opts.NTLMToo {
+			p("auth_param ntlm program %s", s.writeHelper(t, opts, "ntlm_fake_auth"))
+			p("auth_param ntlm children 5 startup=1 idle=1")
+			p("auth_param ntlm keep_alive on")
+		}
 	}
 	return b.String()
 }
