@@ -56,9 +56,9 @@ max_connections = 100000
 	cntlm := startCntlm(t, ntlmSquid.Addr, user, v.Domain, pw)
 
 	relays := []relayUnderTest{
-		{"direct", openSquid.Addr, 0},
-		{"ferry", f.Addr, f.Pid()},
-		{"cntlm", cntlm.addr, cntlm.cmd.Process.Pid},
+		{"direct", openSquid.Addr, 0, squidPid(openSquid)},
+		{"ferry", f.Addr, f.Pid(), squidPid(ntlmSquid)},
+		{"cntlm", cntlm.addr, cntlm.cmd.Process.Pid, squidPid(ntlmSquid)},
 	}
 	var rep report
 	// FERRY_BENCH_ONLY=rates,downloads,tunnels runs a part of it.
@@ -84,7 +84,18 @@ max_connections = 100000
 
 type relayUnderTest struct {
 	name, addr string
-	pid        int
+	pid        int // the relay's; 0 for direct
+	parentPid  int // the squid it talks to
+}
+
+// squidPid reads a test squid's pid file (0 if it cannot).
+func squidPid(sq *testenv.Squid) int {
+	b, err := os.ReadFile(filepath.Join(sq.Dir, "squid.pid"))
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
 }
 
 func envInt(name string, def int) int {

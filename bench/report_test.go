@@ -55,6 +55,7 @@ func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *teste
 	type meas struct {
 		res      Result
 		cpu      time.Duration
+		sqCPU    time.Duration // the parent squid's
 		hs       int
 		relay    string
 		conns    int
@@ -66,7 +67,7 @@ func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *teste
 		runs := map[string][]meas{}
 		for range rounds {
 			for _, rl := range relays {
-				hs0, cpu0 := ntlm.Handshakes(), cpuTime(rl.pid)
+				hs0, cpu0, sq0 := ntlm.Handshakes(), cpuTime(rl.pid), cpuTime(rl.parentPid)
 				res, err := Load{Proxy: rl.addr, URL: target, Conns: conns, Duration: dur}.Run()
 				if err != nil {
 					t.Errorf("%s at %d connections: %v", rl.name, conns, err)
@@ -74,7 +75,8 @@ func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *teste
 				if res.Errors > 0 {
 					t.Logf("%s at %d connections: %d errors, e.g. %s", rl.name, conns, res.Errors, res.FirstError)
 				}
-				runs[rl.name] = append(runs[rl.name], meas{res: res, cpu: cpuTime(rl.pid) - cpu0, hs: ntlm.Handshakes() - hs0, relay: rl.name, conns: conns})
+				runs[rl.name] = append(runs[rl.name], meas{res: res, cpu: cpuTime(rl.pid) - cpu0, sqCPU: cpuTime(rl.parentPid) - sq0,
+					hs: ntlm.Handshakes() - hs0, relay: rl.name, conns: conns})
 			}
 		}
 		for _, rl := range relays {
@@ -93,9 +95,12 @@ func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *teste
 			all = append(all, m)
 		}
 	}
-	header := []string{"conns", "relay", "req/s", "req/s range", "p50", "p99", "errors", "reconnects", "relay CPU per request", "NTLM handshakes per 10k requests", "req/s vs direct", "req/s vs cntlm"}
+	header := []string{"conns", "relay", "req/s", "req/s range", "p50", "p99", "errors", "reconnects", "relay CPU per request", "squid CPU per request", "NTLM handshakes per 10k requests", "req/s vs direct", "req/s vs cntlm"}
 	for _, m := range all {
-		cpu, hs := "-", "-"
+		cpu, hs, sq := "-", "-", "-"
+		if m.res.Requests > 0 && m.sqCPU > 0 {
+			sq = fmt.Sprintf("%.3f ms", float64(m.sqCPU.Microseconds())/1000/float64(m.res.Requests))
+		}
 		if m.relay != "direct" && m.res.Requests > 0 {
 			cpu = fmt.Sprintf("%.3f ms", float64(m.cpu.Microseconds())/1000/float64(m.res.Requests))
 			hs = fmt.Sprintf("%.0f", float64(m.hs)*10000/float64(m.res.Requests))
@@ -103,7 +108,7 @@ func (r *report) requestRates(t *testing.T, relays []relayUnderTest, ntlm *teste
 		r.add("Small requests (GET 512 bytes, keep-alive)", header, []string{
 			fmt.Sprint(m.conns), m.relay, fmt.Sprintf("%.0f", m.res.RPS()), fmt.Sprintf("%.0f-%.0f", m.min, m.max),
 			m.res.P50.Round(time.Microsecond).String(), m.res.P99.Round(time.Microsecond).String(),
-			fmt.Sprint(m.res.Errors), fmt.Sprint(m.res.Reconnects), cpu, hs,
+			fmt.Sprint(m.res.Errors), fmt.Sprint(m.res.Reconnects), cpu, sq, hs,
 			ratio(m.res.RPS(), r.rates[fmt.Sprintf("direct/%d", m.conns)].RPS()),
 			ratio(m.res.RPS(), r.rates[fmt.Sprintf("cntlm/%d", m.conns)].RPS()),
 		})
