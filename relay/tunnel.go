@@ -202,11 +202,7 @@ func copyConn(dst io.Writer, src io.Reader, act *activity) error {
 			return err
 		}
 	}
-	if act != nil {
-		return act.copy(dst, src)
-	}
-	_, err := io.Copy(dst, src)
-	return err
+	return copyBuffered(dst, src, act)
 }
 
 // errNoSplice means this system has no splice(2).
@@ -220,28 +216,50 @@ type activity struct {
 
 func (a *activity) touch() { a.last.Store(time.Now().UnixNano()) }
 
-// copy is io.Copy with read deadlines: a read that times out ends the copy
-// only if the other direction was idle as well.
-func (a *activity) copy(dst io.Writer, src io.Reader) error {
-	dl, ok := src.(interface{ SetReadDeadline(time.Time) error })
-	if !ok {
-		_, err := io.Copy(dst, src)
-		return err
+// smallBuf is what a quiet tunnel direction waits with.
+const smallBuf = 2 << 10
+
+// copyBuffered copies src to dst. It waits for data with a small buffer
+// and borrows a pooled 32 KB one only while reads fill the small one, so a
+// thousand idle tunnels do not hold 64 MB of buffers. With act, a read
+// that times out ends the copy only if the other direction was idle too.
+func copyBuffered(dst io.Writer, src io.Reader, act *activity) error {
+	var dl interface{ SetReadDeadline(time.Time) error }
+	if act != nil {
+		dl, _ = src.(interface{ SetReadDeadline(time.Time) error })
 	}
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
+	small := make([]byte, smallBuf)
+	buf := small
+	var big *[]byte
+	defer func() {
+		if big != nil {
+			bufPool.Put(big)
+		}
+	}()
 	for {
-		_ = dl.SetReadDeadline(time.Now().Add(a.idle))
-		n, err := src.Read(*bp)
+		if dl != nil {
+			_ = dl.SetReadDeadline(time.Now().Add(act.idle))
+		}
+		n, err := src.Read(buf)
 		if n > 0 {
-			a.touch()
-			if _, werr := dst.Write((*bp)[:n]); werr != nil {
+			if act != nil {
+				act.touch()
+			}
+			if _, werr := dst.Write(buf[:n]); werr != nil {
 				return werr
 			}
 		}
+		switch {
+		case n == len(buf) && big == nil: // more is coming: read big
+			big = bufPool.Get().(*[]byte)
+			buf = *big
+		case n < len(buf) && big != nil: // caught up: wait small
+			bufPool.Put(big)
+			big, buf = nil, small
+		}
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			if time.Since(time.Unix(0, a.last.Load())) < a.idle {
+		if dl != nil && errors.As(err, &ne) && ne.Timeout() {
+			if time.Since(time.Unix(0, act.last.Load())) < act.idle {
 				continue
 			}
 			return errTunnelIdle
