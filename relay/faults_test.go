@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strings"
@@ -18,11 +19,11 @@ import (
 // fake parent have stopped.
 func checkLeaks(t *testing.T) {
 	t.Helper()
-	g0, f0 := runtime.NumGoroutine(), openFiles()
+	g0, f0 := runtime.NumGoroutine(), openFiles()-pooledPipeFDs()
 	t.Cleanup(func() {
 		var g, f int
 		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			g, f = runtime.NumGoroutine(), openFiles()
+			g, f = runtime.NumGoroutine(), openFiles()-pooledPipeFDs()
 			if g <= g0 && (f0 < 0 || f <= f0) {
 				return
 			}
@@ -31,6 +32,14 @@ func checkLeaks(t *testing.T) {
 		n := runtime.Stack(buf, true)
 		t.Errorf("leak: goroutines %d -> %d, open files %d -> %d\n%s", g0, g, f0, f, buf[:n])
 	})
+}
+
+// closingClient is client(proxy) whose idle connections close when the
+// test ends, before checkLeaks looks.
+func closingClient(t *testing.T, proxy *url.URL) *http.Client {
+	c := client(proxy)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
 }
 
 func openFiles() int {
@@ -209,4 +218,28 @@ func TestFaultGarbageStatusLines(t *testing.T) {
 			c.CloseIdleConnections()
 		})
 	}
+}
+
+// An app that vanishes from a busy tunnel (a reset, not a clean close)
+// takes the parent side down with it: nothing is left behind.
+func TestFaultClientVanishesMidTunnel(t *testing.T) {
+	checkLeaks(t)
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	c, br := rawProxy(t, proxy.Host, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
+	if resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect}); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("CONNECT: %v", err)
+	}
+	chunk := strings.Repeat("z", 64<<10)
+	for range 16 { // the echo keeps both directions busy
+		if _, err := io.WriteString(c, chunk); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(br, make([]byte, len(chunk))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	go func() { _, _ = io.WriteString(c, chunk) }()
+	_ = c.(*net.TCPConn).SetLinger(0)
+	c.Close()
 }

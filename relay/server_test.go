@@ -186,9 +186,10 @@ func TestAllParentsDownGives502WithCause(t *testing.T) {
 }
 
 func TestParentClosingIdlePooledConnectionIsRetried(t *testing.T) {
+	checkLeaks(t)
 	p := startFakeParent(t, func(p *fakeParent) { p.idleClose = 50 * time.Millisecond })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
-	c := client(proxy)
+	c := closingClient(t, proxy)
 	for range 3 {
 		resp, body := get(t, c, "http://origin.example/")
 		if resp.StatusCode != 200 {
@@ -211,34 +212,38 @@ func TestParentClosingIdlePooledConnectionIsRetried(t *testing.T) {
 }
 
 func TestConnectionCloseOn407(t *testing.T) {
+	checkLeaks(t)
 	p := startFakeParent(t, func(p *fakeParent) { p.closeOn407 = true })
 	a, _ := auth.New(auth.Config{User: "alice", Password: "secret"}) // auto: learns Basic
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
-	resp, body := get(t, client(proxy), "http://origin.example/")
+	resp, body := get(t, closingClient(t, proxy), "http://origin.example/")
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d %q", resp.StatusCode, body)
 	}
 }
 
 func TestGarbageParentIsNotAProxy(t *testing.T) {
+	checkLeaks(t)
 	p := startFakeParent(t, func(p *fakeParent) { p.garbage = true })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
-	resp, body := get(t, client(proxy), "http://origin.example/")
+	resp, body := get(t, closingClient(t, proxy), "http://origin.example/")
 	if resp.StatusCode != 502 || !strings.Contains(body, "parent_not_proxy") {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
 	}
 }
 
 func TestStalledParentTimesOut(t *testing.T) {
+	checkLeaks(t)
 	p := startFakeParent(t, func(p *fakeParent) { p.stall = true })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ResponseHeaderTimeout: 200 * time.Millisecond})
-	resp, body := get(t, client(proxy), "http://origin.example/")
+	resp, body := get(t, closingClient(t, proxy), "http://origin.example/")
 	if resp.StatusCode != 504 || !strings.Contains(resp.Header.Get("Proxy-Status"), "connection_timeout") {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
 	}
 }
 
 func TestConnectTunnelThroughParent(t *testing.T) {
+	checkLeaks(t)
 	p := startFakeParent(t, nil)
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
 	c, err := net.Dial("tcp", proxy.Host)
@@ -289,9 +294,10 @@ func TestErrorStatusMapping(t *testing.T) {
 }
 
 func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
+	checkLeaks(t)
 	p := startFakeParent(t, func(p *fakeParent) { p.idleClose = 50 * time.Millisecond })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
-	c := client(proxy)
+	c := closingClient(t, proxy)
 	for range 3 {
 		body := io.MultiReader(strings.NewReader(strings.Repeat("x", replayLimit)), strings.NewReader("tail")) // unknown length: chunked
 		resp, err := c.Post("http://origin.example/up", "text/plain", body)

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package relay
+
+func pooledPipeFDs() int { return 0 }
