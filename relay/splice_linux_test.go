@@ -9,8 +9,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // tcpPair returns the two ends of a loopback TCP connection.
@@ -118,4 +121,51 @@ func pooledPipeFDs() int {
 	pipePool.mu.Lock()
 	defer pipePool.mu.Unlock()
 	return 2 * len(pipePool.free)
+}
+
+// Out of descriptors, no pipe can be had: the tunnel goes on through a
+// buffer instead of failing (io.Copy's splice gave up, closing tunnels
+// exactly when a relay was busiest).
+func TestSpliceConnsWithoutDescriptorsFallsBack(t *testing.T) {
+	in, src := tcpPair(t)
+	dst, out := tcpPair(t)
+	pipePool.mu.Lock()
+	for _, p := range pipePool.free {
+		unix.Close(p.r)
+		unix.Close(p.w)
+	}
+	pipePool.free = nil
+	pipePool.mu.Unlock()
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Skip(err)
+	}
+	low := lim
+	low.Cur = 3 // no new descriptor: 0, 1 and 2 are taken
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &low); err != nil {
+		t.Skip(err)
+	}
+	restored := false
+	restore := func() {
+		if !restored {
+			restored = true
+			_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+		}
+	}
+	defer restore()
+	data := bytes.Repeat([]byte("0123456789"), 10000)
+	done := make(chan error, 1)
+	go func() { done <- spliceConns(dst, src, nil) }()
+	go func() {
+		_, _ = in.Write(data)
+		_ = in.CloseWrite()
+	}()
+	got := make([]byte, len(data))
+	_ = out.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, rerr := io.ReadFull(out, got)
+	err := <-done
+	restore()
+	if rerr != nil || err != nil || !bytes.Equal(got, data) {
+		t.Fatalf("copy without pipes: read %v, splice %v", rerr, err)
+	}
 }
