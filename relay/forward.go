@@ -66,13 +66,19 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 			s.upgrade(w, r, resp, c.nc, c.br)
 			return
 		}
+		nc := c.nc
+		if resp.ContentLength >= 0 && int64(c.br.Buffered()) >= resp.ContentLength {
+			// The whole body came with the head: reading it cannot stall,
+			// so it needs no watch on the app or the parent.
+			nc = nil
+		}
 		s.relayResponse(w, r, resp, func(ok bool) {
 			if ok {
 				u.put(c)
 			} else {
 				c.close()
 			}
-		}, c.nc)
+		}, nc)
 		return
 	}
 	s.fail(w, r, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"})
