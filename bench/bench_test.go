@@ -64,17 +64,17 @@ max_connections = 100000
 	// FERRY_BENCH_ONLY=rates,downloads,tunnels runs a part of it.
 	only := os.Getenv("FERRY_BENCH_ONLY")
 	part := func(name string) bool { return only == "" || strings.Contains(only, name) }
-	// Tunnels first: squid's persistent connections left by the other
-	// parts would take descriptors squid needs for 9,900 tunnels, and the
-	// relays' resident memory is measured from a fresh start.
-	if part("tunnels") {
-		rep.idleTunnels(t, relays[1:], sink, tunnelCounts)
-	}
 	if part("rates") {
 		rep.requestRates(t, relays, ntlmSquid, o.URL+"/bytes?n=512", dur)
 	}
 	if part("downloads") {
 		rep.downloads(t, relays, originHostport, downloadMB<<20)
+	}
+	// Tunnels last: they take squid to its descriptor limit, and squid,
+	// short of descriptors, stops keeping connections alive for a while,
+	// which would make every later request a new NTLM logon.
+	if part("tunnels") {
+		rep.idleTunnels(t, relays[1:], sink, tunnelCounts)
 	}
 	rep.targets()
 	t.Logf("squid %s, %s per rate measurement\n\n%s", squidVersion(), dur, rep.markdown())
