@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"syscall"
 	"testing"
 	"time"
 
@@ -136,35 +135,20 @@ func TestSpliceConnsWithoutDescriptorsFallsBack(t *testing.T) {
 	}
 	pipePool.free = nil
 	pipePool.mu.Unlock()
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		t.Skip(err)
-	}
-	low := lim
-	low.Cur = 3 // no new descriptor: 0, 1 and 2 are taken
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &low); err != nil {
-		t.Skip(err)
-	}
-	restored := false
-	restore := func() {
-		if !restored {
-			restored = true
-			_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-		}
-	}
-	defer restore()
 	data := bytes.Repeat([]byte("0123456789"), 10000)
-	done := make(chan error, 1)
-	go func() { done <- spliceConns(dst, src, nil) }()
-	go func() {
-		_, _ = in.Write(data)
-		_ = in.CloseWrite()
-	}()
 	got := make([]byte, len(data))
-	_ = out.SetReadDeadline(time.Now().Add(5 * time.Second))
-	_, rerr := io.ReadFull(out, got)
-	err := <-done
-	restore()
+	var rerr, err error
+	withoutNewDescriptors(t, func() {
+		done := make(chan error, 1)
+		go func() { done <- spliceConns(dst, src, nil) }()
+		go func() {
+			_, _ = in.Write(data)
+			_ = in.CloseWrite()
+		}()
+		_ = out.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, rerr = io.ReadFull(out, got)
+		err = <-done
+	})
 	if rerr != nil || err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("copy without pipes: read %v, splice %v", rerr, err)
 	}
