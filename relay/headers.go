@@ -53,14 +53,7 @@ func hopInfo(h http.Header) (upgrade string, listed []string) {
 }
 
 // isHopHeader reports whether a canonical header name is in hopHeaders.
-func isHopHeader(name string) bool {
-	switch name {
-	case "Connection", "Proxy-Connection", "Keep-Alive", "Proxy-Authenticate", "Proxy-Authorization",
-		"Te", "Trailer", "Transfer-Encoding", "Upgrade":
-		return true
-	}
-	return false
-}
+func isHopHeader(name string) bool { return slices.Contains(hopHeaders, name) }
 
 // copyEndToEnd sets in dst the headers of src that are not hop-by-hop. The
 // value slices are shared, not copied: src must not be used after.
