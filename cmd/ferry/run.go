@@ -26,6 +26,7 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*
 	// Libraries that log without a Logger of their own use the default.
 	slog.SetDefault(logger)
 	raiseFileLimit(logger)
+	limitProcs(logger)
 
 	authn, err := auth.New(cfg.Auth)
 	if err != nil {
