@@ -13,9 +13,9 @@ var goProcs = runtime.GOMAXPROCS(0)
 // limitProcs lets the relay run on half the cores Go would use (at least
 // one), unless GOMAXPROCS says otherwise. ferry sits beside the apps it
 // serves and should leave them room; and with a P per core, Go's scheduler
-// spends the difference waking threads to look for work: on two cores the
-// bench measured 15 to 30 % more CPU per request with two Ps than with one,
-// for no more requests per second (docs/performance.md).
+// spends CPU waking threads to look for work: on two cores, back-to-back
+// bench runs measured 10 to 30 % less CPU per request with one P than with
+// two, for as many requests per second (docs/performance.md).
 func limitProcs(logger *slog.Logger) {
 	if os.Getenv("GOMAXPROCS") != "" {
 		return
