@@ -73,6 +73,11 @@ func spliceConns(dst, src *net.TCPConn, act *activity) error {
 			}
 			continue
 		}
+		if serr == unix.EINVAL || serr == unix.ENOSYS || serr == unix.EOPNOTSUPP {
+			// This socket cannot be spliced from (a kernel or socket type
+			// without it); nothing was taken from it, so a buffer goes on.
+			return errNoSplice
+		}
 		if serr != nil {
 			return os.NewSyscallError("splice", serr)
 		}

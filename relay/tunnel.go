@@ -205,7 +205,8 @@ func copyConn(dst io.Writer, src io.Reader, act *activity) error {
 	return copyBuffered(dst, src, act)
 }
 
-// errNoSplice means this system has no splice(2).
+// errNoSplice means the connections cannot be spliced here: not Linux, or
+// a socket splice(2) refuses.
 var errNoSplice = errors.New("splice is not available")
 
 // activity is the last time either direction of a tunnel moved bytes.
