@@ -31,6 +31,12 @@ cmp packaging/ferry.service /usr/lib/systemd/system/ferry.service || fail "the p
 [ "$(stat -c '%a %U %G' /etc/ferry/ferry.toml)" = "640 root ferry" ] || fail "/etc/ferry/ferry.toml: $(stat -c '%a %U %G' /etc/ferry/ferry.toml), want 640 root ferry"
 dpkg-query -W -f='${Conffiles}\n' ferry | grep -q '/etc/ferry/ferry.toml' || fail "/etc/ferry/ferry.toml is not a conffile"
 test -f /usr/share/doc/ferry/copyright || fail "/usr/share/doc/ferry/copyright missing"
+contents="$(dpkg-deb -c "$deb")" # not piped into grep -q: SIGPIPE under pipefail
+grep -q ' \./usr/share/man/man1/ferry\.1$' <<<"$contents" || fail "the manual ferry(1) is not in the package"
+# dpkg's path-exclude (slim images) may leave manuals out: compare only what was installed.
+if [ -e /usr/share/man/man1/ferry.1 ]; then
+	cmp packaging/ferry.1 /usr/share/man/man1/ferry.1 || fail "the packaged manual differs from packaging/ferry.1"
+fi
 
 echo "-- user"
 getent passwd ferry | grep -q ':/usr/sbin/nologin$' || fail "no system user ferry with a nologin shell: $(getent passwd ferry || true)"
@@ -58,7 +64,7 @@ grep -q '^# edited by check-deb$' /etc/ferry/ferry.toml || fail "reinstalling ov
 echo "-- dpkg --purge"
 dpkg --purge ferry
 ! dpkg -s ferry >/dev/null 2>&1 || fail "ferry still installed"
-for f in /usr/bin/ferry /usr/lib/systemd/system/ferry.service /etc/ferry /usr/share/doc/ferry; do
+for f in /usr/bin/ferry /usr/lib/systemd/system/ferry.service /etc/ferry /usr/share/doc/ferry /usr/share/man/man1/ferry.1; do
 	[ ! -e "$f" ] || fail "$f left after purge"
 done
 ! getent passwd ferry >/dev/null || fail "user ferry left after purge"

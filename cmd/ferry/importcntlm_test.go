@@ -12,7 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/cntlm")
+var update = flag.Bool("update", false, "rewrite the golden files (testdata/cntlm, and packaging/ferry.1)")
 
 // TestImportCntlmGolden converts sample cntlm configurations: the TOML and
 // the notes must match the golden files, and ferry must accept the TOML
