@@ -60,11 +60,8 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.Var(&listen, "l", "")
 	fs.Var(&parents, "parent", "")
 	fs.Var(&parents, "p", "")
-	if status, done := parseFlags(fs, rest, configUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, rest, configUsage, "config", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "config", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	o := Overrides{Listen: listen, Parents: parents, NoSecrets: sub == "show"}
 	cfg, err := LoadConfig(configPath, o)

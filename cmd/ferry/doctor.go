@@ -64,11 +64,8 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.Var(&urls, "u", "")
 	fs.BoolVar(&asJSON, "json", false, "")
 	fs.StringVar(&report, "report", "", "")
-	if status, done := parseFlags(fs, args, doctorUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, doctorUsage, "doctor", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "doctor", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	for _, u := range urls {
 		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {

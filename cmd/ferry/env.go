@@ -32,11 +32,8 @@ func cmdEnv(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&configPath, "c", "", "")
 	fs.StringVar(&shell, "shell", "sh", "")
 	fs.StringVar(&shell, "s", "sh", "")
-	if status, done := parseFlags(fs, args, envUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, envUsage, "env", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "env", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	switch shell {
 	case "bash", "zsh", "ksh", "dash":

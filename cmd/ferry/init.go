@@ -109,11 +109,8 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.passwordStdin, "password-stdin", false, "")
 	fs.BoolVar(&o.system, "system", false, "")
 	fs.BoolVar(&o.force, "force", false, "")
-	if status, done := parseFlags(fs, args, initUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, initUsage, "init", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "init", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	switch o.store {
 	case "", "keyring", "config", "none":

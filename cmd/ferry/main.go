@@ -138,6 +138,18 @@ func parseFlags(fs *flag.FlagSet, args []string, usage string, stdout, stderr io
 	return exitOK, false
 }
 
+// parseNoArgs is parseFlags for a command that takes no arguments; cmd
+// names it in the error.
+func parseNoArgs(fs *flag.FlagSet, args []string, usage, cmd string, stdout, stderr io.Writer) (status int, done bool) {
+	if status, done := parseFlags(fs, args, usage, stdout, stderr); done {
+		return status, true
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, cmd, fmt.Sprintf("unexpected argument %q", fs.Arg(0))), true
+	}
+	return exitOK, false
+}
+
 // stringList is a flag that can be repeated: --parent a:1 --parent b:2.
 // A comma-separated value is split too: --parent a:1,b:2.
 type stringList []string
@@ -171,11 +183,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Var(&parents, "p", "")
 	fs.BoolVar(&verbose, "v", false, "")
 	fs.BoolVar(&verbose, "verbose", false, "")
-	if status, done := parseFlags(fs, args, runUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, runUsage, "run", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "run", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	over := Overrides{Listen: listen, Parents: parents, Discover: discoverSystem(listen)}
 	if prompt {
@@ -209,11 +218,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 func cmdVersion(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("version")
-	if status, done := parseFlags(fs, args, versionUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, versionUsage, "version", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "version", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	printVersion(stdout)
 	return exitOK

@@ -74,11 +74,8 @@ func serviceInstall(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs.StringVar(&configPath, "config", "", "")
 	fs.StringVar(&configPath, "c", "", "")
 	fs.StringVar(&executable, "executable", "", "")
-	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	sc, err := serviceConfig(system, configPath, executable)
 	if err != nil {
@@ -186,11 +183,8 @@ func serviceControl(ctx context.Context, action string, args []string, stdout, s
 	fs := newFlagSet("service " + action)
 	var system bool
 	fs.BoolVar(&system, "system", false, "")
-	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	m, _, err := serviceManager(system, "", stdout)
 	if err != nil {
@@ -243,11 +237,8 @@ func serviceStatus(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.BoolVar(&system, "system", false, "")
 	fs.StringVar(&configPath, "config", "", "")
 	fs.StringVar(&configPath, "c", "", "")
-	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	m, sc, err := serviceManager(system, configPath, io.Discard)
 	if err != nil {
@@ -341,11 +332,8 @@ func serviceRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&configPath, "c", "", "")
 	fs.StringVar(&logFile, "log-file", "", "")
 	fs.BoolVar(&verbose, "v", false, "")
-	if status, done := parseFlags(fs, args, serviceUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "service", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	runArgs := []string{}
 	if configPath != "" {

@@ -42,11 +42,8 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	fs.StringVar(&listen, "listen", "", "")
 	fs.StringVar(&listen, "l", "", "")
 	fs.BoolVar(&asJSON, "json", false, "")
-	if status, done := parseFlags(fs, args, statusUsage, stdout, stderr); done {
+	if status, done := parseNoArgs(fs, args, statusUsage, "status", stdout, stderr); done {
 		return status
-	}
-	if fs.NArg() > 0 {
-		return usageError(stderr, "status", fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
 	if listen == "" {
 		listen = listenAddr(configPath)
