@@ -100,7 +100,9 @@ func usageError(stderr io.Writer, cmd, msg string) int {
 	if cmd == "" {
 		fmt.Fprintf(stderr, "ferry: %s\nrun 'ferry help' for usage\n", msg)
 	} else {
-		fmt.Fprintf(stderr, "ferry %s: %s\nrun 'ferry help %s' for usage\n", cmd, msg, cmd)
+		// "service install" is helped by 'ferry help service'.
+		topic, _, _ := strings.Cut(cmd, " ")
+		fmt.Fprintf(stderr, "ferry %s: %s\nrun 'ferry help %s' for usage\n", cmd, msg, topic)
 	}
 	return exitUsage
 }

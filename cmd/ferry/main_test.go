@@ -148,3 +148,22 @@ func init() {
 		return func() (discover.Settings, error) { return discover.Settings{}, errors.New("discovery off in tests") }
 	}
 }
+
+// A flag error in a subcommand points at a help command that works.
+func TestUsageErrorPointsAtWorkingHelp(t *testing.T) {
+	for _, args := range [][]string{{"service", "install", "--bogus"}, {"pac", "eval", "--bogus"}, {"env", "--bogus"}} {
+		var stdout, stderr bytes.Buffer
+		if code := runContext(context.Background(), args, &stdout, &stderr); code != exitUsage {
+			t.Fatalf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+		_, hint, ok := strings.Cut(stderr.String(), "run '")
+		hint, _, _ = strings.Cut(hint, "'")
+		if !ok || !strings.HasPrefix(hint, "ferry help ") {
+			t.Fatalf("%v: no help hint in %q", args, stderr.String())
+		}
+		var hout, herr bytes.Buffer
+		if code := runContext(context.Background(), strings.Fields(hint)[1:], &hout, &herr); code != exitOK {
+			t.Errorf("%v: the hint %q fails: %s", args, hint, herr.String())
+		}
+	}
+}
