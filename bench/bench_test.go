@@ -141,12 +141,7 @@ type cntlmProc struct {
 // mode sends an all-zero response, a cntlm bug).
 func startCntlm(t *testing.T, parent, user, domain, pw string) *cntlmProc {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testenv.FreeAddr(t)
 	conf := filepath.Join(t.TempDir(), "cntlm.conf")
 	body := fmt.Sprintf("Username %s\nDomain %s\nPassword %s\nAuth NTLMv2\nProxy %s\nListen %s\n", user, domain, pw, parent, addr)
 	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {

@@ -94,7 +94,7 @@ func TestCredentials(t *testing.T) {
 		}
 		conf := filepath.Join(t.TempDir(), "cntlm.conf")
 		src := fmt.Sprintf("Username\t%s\nDomain\t%s\n%s\nAuth\tNTLMv2\nProxy\t%s\nNoProxy\tlocalhost\nListen\t%s\nGateway\tno\n",
-			p.user, p.domain, strings.Join(hashLines, "\n"), p.squid.Addr, deadPort(t))
+			p.user, p.domain, strings.Join(hashLines, "\n"), p.squid.Addr, testenv.FreeAddr(t))
 		if err := os.WriteFile(conf, []byte(src), 0o600); err != nil {
 			t.Fatal(err)
 		}

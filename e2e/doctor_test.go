@@ -167,7 +167,7 @@ func TestDoctorSiteBlockedAfterLogon(t *testing.T) {
 func TestDoctorOriginUnreachable(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	p := startBasicParent(t, o, testenv.SquidOptions{})
-	closed := closedPort(t)
+	closed := testenv.FreeAddr(t)
 	res, status := runDoctor(t, ferryConfig([]string{p.Squid.Addr}, p.Auth), nil, "http://"+closed+"/")
 	wantVerdict(t, res, status, "origin_unreachable")
 }
@@ -237,7 +237,7 @@ func TestDoctorParentFaults(t *testing.T) {
 	cases := []struct {
 		name, parent, verdict string
 	}{
-		{"closed port", closedPort(t), "parent_refused"},
+		{"closed port", testenv.FreeAddr(t), "parent_refused"},
 		{"accepts and never answers", fakeListener(t, func(c net.Conn) { time.Sleep(5 * time.Second) }), "parent_timeout"},
 		{"closes at once", fakeListener(t, func(c net.Conn) {}), "parent_error"},
 		{"name does not resolve", "proxy.ferry-doctor-test.invalid:3128", "parent_unresolvable"},
@@ -259,18 +259,6 @@ func TestDoctorConfigInvalidInJapanese(t *testing.T) {
 	if res.Title != "設定に誤りがあります" {
 		t.Errorf("title %q is not the Japanese one", res.Title)
 	}
-}
-
-// closedPort returns a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
 
 // fakeListener accepts connections and hands each to serve, then closes it.

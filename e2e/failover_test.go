@@ -11,7 +11,7 @@ import (
 func TestDeadFirstParentFailsOver(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	p := startBasicParent(t, o, testenv.SquidOptions{})
-	f := testenv.StartFerry(t, ferryConfig([]string{deadPort(t), p.Squid.Addr}, p.Auth), p.Env...)
+	f := testenv.StartFerry(t, ferryConfig([]string{testenv.FreeAddr(t), p.Squid.Addr}, p.Auth), p.Env...)
 	c := proxyClient(t, o, f)
 	for i := 0; i < 5; i++ {
 		checkOriginHeaders(t, getEcho(t, c, o.URL+"/echo", nil))

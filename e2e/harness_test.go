@@ -324,18 +324,6 @@ func firstLine(s string) string {
 	return line
 }
 
-// deadPort returns a loopback address nothing listens on.
-func deadPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
 // squidRequests counts the access log entries with the method and status.
 func squidRequests(sq *testenv.Squid, method string, status int) int {
 	n := 0

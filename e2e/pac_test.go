@@ -22,7 +22,7 @@ func TestPACRoutesBetweenRealParents(t *testing.T) {
 	o, oB, oDirect, oFail := testenv.StartOrigin(t), testenv.StartOrigin(t), testenv.StartOrigin(t), testenv.StartOrigin(t)
 	a := startBasicParent(t, o, testenv.SquidOptions{})
 	b := startBasicParent(t, o, testenv.SquidOptions{}) // same user and password, but not allowed
-	dead := deadPort(t)
+	dead := testenv.FreeAddr(t)
 	// allow_hosts lists 127.0.0.1; b is named as localhost, so it is not allowed.
 	bAddr := strings.Replace(b.Squid.Addr, "127.0.0.1", "localhost", 1)
 	var script atomic.Pointer[string]

@@ -30,16 +30,6 @@ func listenerOf(t *testing.T, f *testenv.Ferry, kind string) string {
 	return m[1]
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // TestSOCKS5AndTunnelsThroughParent: a SOCKS5 client (curl
 // --socks5-hostname) and a fixed port tunnel both reach the origin through
 // the authenticating parent's CONNECT; extra [headers] reach the parent and
@@ -47,7 +37,7 @@ func freeAddr(t *testing.T) string {
 func TestSOCKS5AndTunnelsThroughParent(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	p := startBasicParent(t, o, testenv.SquidOptions{SSLPorts: []int{portOf(o.URL)}})
-	tunnelAddr := freeAddr(t)
+	tunnelAddr := testenv.FreeAddr(t)
 	cfg := ferryConfig([]string{p.Squid.Addr}, p.Auth)
 	cfg = strings.Replace(cfg, "no_proxy = []\n", fmt.Sprintf(`no_proxy = []
 socks5 = ["127.0.0.1:0"]

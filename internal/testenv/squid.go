@@ -582,12 +582,21 @@ func chownToProxy(t testing.TB, dir string) {
 
 func freePort(t testing.TB) int {
 	t.Helper()
+	_, port, _ := net.SplitHostPort(FreeAddr(t))
+	n, _ := strconv.Atoi(port)
+	return n
+}
+
+// FreeAddr returns a 127.0.0.1 address nothing listens on just now: for a
+// listener a test is about to start, or a parent that must refuse.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("testenv: find a free port: %v", err)
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return l.Addr().String()
 }
 
 func randomHex(t testing.TB, n int) string {
