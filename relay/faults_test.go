@@ -50,6 +50,18 @@ func openFiles() int {
 	return len(ents)
 }
 
+// connectTunnel opens a CONNECT tunnel to origin.example:443 through the
+// relay at addr, closed when the test ends.
+func connectTunnel(t *testing.T, addr string) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	c, br := rawProxy(t, addr, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
+	t.Cleanup(func() { c.Close() })
+	if resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect}); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("CONNECT: %v %v", resp, err)
+	}
+	return c, br
+}
+
 // rawProxy sends a raw request to the relay and returns the connection.
 func rawProxy(t *testing.T, addr, req string) (net.Conn, *bufio.Reader) {
 	t.Helper()
@@ -226,10 +238,7 @@ func TestFaultClientVanishesMidTunnel(t *testing.T) {
 	checkLeaks(t)
 	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
-	c, br := rawProxy(t, proxy.Host, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
-	if resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect}); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("CONNECT: %v", err)
-	}
+	c, br := connectTunnel(t, proxy.Host)
 	chunk := strings.Repeat("z", 64<<10)
 	for range 16 { // the echo keeps both directions busy
 		if _, err := io.WriteString(c, chunk); err != nil {

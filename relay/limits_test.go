@@ -72,16 +72,7 @@ func TestOversizedHeaderGets431(t *testing.T) {
 func TestTunnelIdleTimeoutClosesQuietTunnel(t *testing.T) {
 	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, TunnelIdleTimeout: 200 * time.Millisecond})
-	c, err := net.Dial("tcp", proxy.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	_, _ = io.WriteString(c, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
-	br := bufio.NewReader(c)
-	if resp, err := http.ReadResponse(br, &http.Request{Method: "CONNECT"}); err != nil || resp.StatusCode != 200 {
-		t.Fatalf("CONNECT: %v", err)
-	}
+	c, br := connectTunnel(t, proxy.Host)
 	// Traffic keeps it open past the timeout...
 	for range 4 {
 		_, _ = io.WriteString(c, "x")

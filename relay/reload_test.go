@@ -1,10 +1,8 @@
 package relay
 
 import (
-	"bufio"
 	"io"
 	"net"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -17,20 +15,10 @@ func TestReloadSwapsParentsAndKeepsTunnels(t *testing.T) {
 	s, proxy := startRelay(t, Config{Parents: []string{p1.addr()}, Auth: basicAuth(t, "alice", "secret")})
 
 	// A tunnel opened before the reload must keep working after it.
-	tc, err := net.Dial("tcp", proxy.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tc.Close()
-	_, _ = io.WriteString(tc, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
-	br := bufio.NewReader(tc)
-	resp, err := http.ReadResponse(br, &http.Request{Method: "CONNECT"})
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("CONNECT: %v %v", resp, err)
-	}
+	tc, br := connectTunnel(t, proxy.Host)
 
 	addrs := s.Addrs()
-	err = s.Reload(Config{Listen: []string{addrs[0].String(), "127.0.0.1:0"}, Parents: []string{p2.addr()}})
+	err := s.Reload(Config{Listen: []string{addrs[0].String(), "127.0.0.1:0"}, Parents: []string{p2.addr()}})
 	if err != nil {
 		t.Fatal(err)
 	}

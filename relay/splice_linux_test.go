@@ -3,12 +3,10 @@
 package relay
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"io"
 	"net"
-	"net/http"
 	"testing"
 	"time"
 
@@ -89,16 +87,7 @@ func TestIdleTunnelsHoldNoPipes(t *testing.T) {
 	const n = 100
 	before := openFiles()
 	for range n {
-		c, err := net.Dial("tcp", proxy.Host)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { c.Close() })
-		_, _ = io.WriteString(c, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
-		br := bufio.NewReader(c)
-		if resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect}); err != nil || resp.StatusCode != http.StatusOK {
-			t.Fatalf("CONNECT: %v", err)
-		}
+		c, br := connectTunnel(t, proxy.Host)
 		// A byte each way, so both directions have spliced before idling.
 		_, _ = io.WriteString(c, "x")
 		if b, err := br.ReadByte(); err != nil || b != 'x' {
