@@ -57,7 +57,7 @@ func spliceConns(dst, src *net.TCPConn, act *activity) error {
 		})
 		if rerr != nil {
 			if act != nil && errors.Is(rerr, os.ErrDeadlineExceeded) {
-				if time.Since(time.Unix(0, act.last.Load())) < act.idle {
+				if !act.idleFor() {
 					continue
 				}
 				return errTunnelIdle

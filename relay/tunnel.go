@@ -217,6 +217,10 @@ type activity struct {
 
 func (a *activity) touch() { a.last.Store(time.Now().UnixNano()) }
 
+// idleFor reports whether neither direction moved bytes for a.idle; a read
+// timeout on one direction ends the tunnel only then.
+func (a *activity) idleFor() bool { return time.Since(time.Unix(0, a.last.Load())) >= a.idle }
+
 // smallBuf is what a quiet tunnel direction waits with.
 const smallBuf = 2 << 10
 
@@ -260,7 +264,7 @@ func copyBuffered(dst io.Writer, src io.Reader, act *activity) error {
 		}
 		var ne net.Error
 		if dl != nil && errors.As(err, &ne) && ne.Timeout() {
-			if time.Since(time.Unix(0, act.last.Load())) < act.idle {
+			if !act.idleFor() {
 				continue
 			}
 			return errTunnelIdle
