@@ -312,3 +312,38 @@ func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
 		time.Sleep(150 * time.Millisecond)
 	}
 }
+
+// A body that cannot be sent twice never goes on a connection that idled
+// past freshIdle: the parent may be closing it that very moment (squid's
+// idle timeout fires late), and then the upload would be lost. A request
+// that can be resent still reuses it.
+func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	c := closingClient(t, proxy)
+	if resp, body := get(t, c, "http://origin.example/"); resp.StatusCode != 200 {
+		t.Fatalf("GET: %d %q", resp.StatusCode, body)
+	}
+	time.Sleep(freshIdle + 100*time.Millisecond)
+	body := io.MultiReader(strings.NewReader(strings.Repeat("x", replayLimit)), strings.NewReader("tail")) // unknown length: chunked
+	resp, err := c.Post("http://origin.example/up", "text/plain", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasSuffix(string(b), "body=65540") {
+		t.Fatalf("upload: %d %q", resp.StatusCode, b)
+	}
+	u := s.Upstreams()[0]
+	if st := u.Stats(); st.Dials != 2 {
+		t.Fatalf("%d dials, want 2: the upload must not reuse the connection idle for %s", st.Dials, freshIdle)
+	}
+	time.Sleep(freshIdle + 100*time.Millisecond)
+	if resp, body := get(t, c, "http://origin.example/"); resp.StatusCode != 200 {
+		t.Fatalf("GET: %d %q", resp.StatusCode, body)
+	}
+	if st := u.Stats(); st.Dials != 2 {
+		t.Fatalf("%d dials, want 2: a GET reuses an idle connection", st.Dials)
+	}
+}

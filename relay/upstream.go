@@ -152,13 +152,18 @@ func (u *Upstream) markUp() {
 // A connection back in the pool for less than freshIdle skips the liveness
 // check (a syscall per request) when the request can be sent again: parents
 // keep idle connections for seconds to minutes, and the stale-connection
-// retry covers the rare one closed in between.
+// retry covers the rare one closed in between. A request that cannot be
+// sent again gets no connection idle for longer than that: the check only
+// sees a close that has happened, and a parent closing an idle connection
+// (squid does so late, at its next timer tick) can race the request, which
+// would then be lost.
 func (u *Upstream) get(ctx context.Context, resendable bool) (*upConn, error) {
 	now := time.Now()
 	for {
 		u.mu.Lock()
 		n := len(u.idle)
-		if n == 0 {
+		// The newest is the least idle: if it is too idle, all are.
+		if n == 0 || (!resendable && now.Sub(u.idle[n-1].idleSince) >= freshIdle) {
 			u.mu.Unlock()
 			break
 		}
