@@ -3,7 +3,6 @@ package relay
 import (
 	"io"
 	"net"
-	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -19,22 +18,26 @@ type connLimit struct {
 	n   int
 }
 
-// track is http.Server's ConnState hook.
-func (l *connLimit) track(c net.Conn, st http.ConnState) {
-	switch st {
-	case http.StateNew:
-		l.mu.Lock()
+// open counts a new connection; past the bound it answers 503, closes c
+// and returns false.
+func (l *connLimit) open(c net.Conn) bool {
+	l.mu.Lock()
+	over := l.n >= l.max
+	if !over {
 		l.n++
-		over := l.n > l.max
-		l.mu.Unlock()
-		if over {
-			refuseBusy(c)
-		}
-	case http.StateHijacked, http.StateClosed:
-		l.mu.Lock()
-		l.n--
-		l.mu.Unlock()
 	}
+	l.mu.Unlock()
+	if over {
+		refuseBusy(c)
+	}
+	return !over
+}
+
+// release uncounts a connection that closed or became a tunnel.
+func (l *connLimit) release() {
+	l.mu.Lock()
+	l.n--
+	l.mu.Unlock()
 }
 
 // refuseBusy answers a connection over the limit and closes it. The request

@@ -7,5 +7,7 @@
 // an NTLM or Negotiate handshake on one connection, and it closes a CONNECT
 // connection on a 407. An Upstream therefore writes requests and reads
 // responses itself and runs the authentication loop with an auth.Session per
-// connection. The client side is an http.Server, hijacked for tunnels.
+// connection. The app side is ferry's own HTTP/1.1 server loop (appconn.go)
+// with net/http's request and ResponseWriter types, so that handlers are
+// plain http.Handlers; tunnels take the connection over.
 package relay

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"net/netip"
 	"slices"
 )
@@ -168,17 +167,11 @@ func (s *Server) logListening(l *listener) {
 }
 
 func (s *Server) serveListener(l *listener) {
-	var err error
-	switch l.spec.kind {
-	case kindHTTP:
-		err = s.srv.Serve(l)
-	default:
-		err = s.acceptLoop(l)
-	}
+	err := s.acceptLoop(l)
 	s.mu.Lock()
 	mine := s.lns[l.spec] == l
 	s.mu.Unlock()
-	if mine && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+	if mine && !errors.Is(err, net.ErrClosed) {
 		select {
 		case s.errc <- err:
 		default:
@@ -186,19 +179,17 @@ func (s *Server) serveListener(l *listener) {
 	}
 }
 
-// acceptLoop serves a SOCKS5 or tunnel listener.
+// acceptLoop serves a listener until it is closed.
 func (s *Server) acceptLoop(l *listener) error {
 	for {
-		c, err := l.Accept()
+		c, err := s.accept(l)
 		if err != nil {
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue
-			}
 			return err
 		}
 		go func() {
 			switch l.spec.kind {
+			case kindHTTP:
+				s.serveApp(c)
 			case kindSOCKS5:
 				s.serveSOCKS5(c)
 			case kindTunnel:

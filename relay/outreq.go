@@ -27,7 +27,7 @@ type outRequest struct {
 // skip reports whether the app's header name stays behind: hop-by-hop
 // headers, headers the configuration replaces, and the framing that
 // writeHead does itself. ferry answers 100-continue to the app itself
-// (http.Server does when the body is first read), so the parent must not
+// (appConn does when the body is first read), so the parent must not
 // wait for one.
 func (o *outRequest) skip(name string) bool {
 	switch name {

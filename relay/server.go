@@ -20,7 +20,8 @@ type Server struct {
 	log     *slog.Logger
 	version string
 	gen     atomic.Pointer[generation]
-	srv     *http.Server
+	apps    appConns
+	appOpts appOptions
 	tunnels tunnelSet
 	started time.Time
 	conns   connLimit
@@ -70,13 +71,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1)}
 	s.gen.Store(g)
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
-	s.srv = &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
-		IdleTimeout:       orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout),
-		MaxHeaderBytes:    orDefault(cfg.MaxHeaderBytes, defaultMaxHeaderBytes),
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
-		ConnState:         s.conns.track,
+	s.appOpts = appOptions{
+		headerTimeout: orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
+		idleTimeout:   orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout),
+		maxHead:       int64(orDefault(cfg.MaxHeaderBytes, defaultMaxHeaderBytes)),
 	}
 	return s, nil
 }
@@ -160,13 +158,11 @@ func (s *Server) Serve(ctx context.Context) error {
 	defer cancel()
 	s.mu.Lock()
 	for _, l := range s.lns {
-		if l.spec.kind != kindHTTP { // http.Server.Shutdown closes its own
-			l.Close()
-		}
+		l.Close()
 	}
 	s.lns = map[listenSpec]*listener{}
 	s.mu.Unlock()
-	_ = s.srv.Shutdown(sctx)
+	s.apps.shutdown(sctx)
 	drained := make(chan struct{})
 	go func() { s.tunnels.wg.Wait(); close(drained) }()
 	select {
@@ -174,7 +170,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	case <-sctx.Done():
 	}
 	s.tunnels.closeAll()
-	_ = s.srv.Close()
+	s.apps.closeAll()
 	stopJanitor()
 	<-janitorDone
 	<-netDone

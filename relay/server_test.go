@@ -19,6 +19,19 @@ import (
 // startRelay runs a Server on a loopback port for cfg and returns its proxy URL.
 func startRelay(t testing.TB, cfg Config) (*Server, *url.URL) {
 	t.Helper()
+	s, addr, stop := runRelay(t, cfg)
+	t.Cleanup(func() {
+		if err := stop(); err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	})
+	return s, &url.URL{Scheme: "http", Host: addr}
+}
+
+// runRelay runs a Server on a loopback port for cfg; stop cancels Serve's
+// context and returns what Serve returned (the same on later calls).
+func runRelay(t testing.TB, cfg Config) (s *Server, addr string, stop func() error) {
+	t.Helper()
 	cfg.Listen = []string{"127.0.0.1:0"}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -34,13 +47,16 @@ func startRelay(t testing.TB, cfg Config) (*Server, *url.URL) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return s, &url.URL{Scheme: "http", Host: addrs[0].String()}
+	var once sync.Once
+	var serveErr error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			serveErr = <-done
+		})
+		return serveErr
+	}
+	return s, addrs[0].String(), stop
 }
 
 func basicAuth(t testing.TB, user, password string) *auth.Authenticator {
