@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// appConns is the set of app connections an HTTP listener serves, for a
+// appConns is the set of app connections ferry's HTTP listeners serve, for a
 // graceful stop: idle ones close at once, busy ones after their answer.
 type appConns struct {
 	mu       sync.Mutex
