@@ -31,6 +31,7 @@ type appConn struct {
 	nc      net.Conn
 	remote  string
 	cr      *connReader
+	lim     *headLimit // bounds what br may read while a request head is read
 	br      *bufio.Reader
 	bw      *bufio.Writer
 	// ctx is every request's context on this connection: cancelled when the
@@ -60,8 +61,9 @@ var aLongTimeAgo = time.Unix(1, 0)
 func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
 	c := &appConn{s: s, handler: s, nc: nc, remote: nc.RemoteAddr().String(), opts: opts}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.cr = &connReader{nc: nc, left: -1, cancel: c.cancel}
-	c.br = bufio.NewReaderSize(c.cr, 4<<10)
+	c.cr = &connReader{nc: nc, cancel: c.cancel}
+	c.lim = &headLimit{r: c.cr, left: -1}
+	c.br = bufio.NewReaderSize(c.lim, 4<<10)
 	c.cr.buffered = c.br.Buffered
 	c.bw = bufio.NewWriterSize(nc, 4<<10)
 	return c
@@ -135,10 +137,10 @@ type requestError struct {
 func (e *requestError) Error() string { return e.what }
 
 func (c *appConn) readRequest() (*http.Request, error) {
-	c.cr.left = c.opts.maxHead + 4096 // bufio may read ahead of the head
+	c.lim.left = c.opts.maxHead + 4096 // bufio may read ahead of the head
 	req, err := http.ReadRequest(c.br)
-	hit := c.cr.left == 0
-	c.cr.left = -1
+	hit := c.lim.left == 0
+	c.lim.left = -1
 	switch {
 	case err != nil && hit:
 		return nil, &requestError{http.StatusRequestHeaderFieldsTooLarge, "the request line and headers are larger than ferry's limit of " +

@@ -286,7 +286,7 @@ func (w *appResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		return nil, nil, http.ErrHijacked
 	}
 	c := w.c
-	c.cr.stop()
+	c.cr.disarm()
 	if c.cr.hasByte {
 		if _, err := c.br.Peek(c.br.Buffered() + 1); err != nil {
 			return nil, nil, err

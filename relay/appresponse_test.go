@@ -24,7 +24,7 @@ func pipeConn(t *testing.T, reqText string) (c *appConn, app net.Conn, req *http
 	t.Cleanup(func() { srv.Close(); app.Close() })
 	_ = app.SetDeadline(time.Now().Add(10 * time.Second))
 	c = newAppConn(s, srv, s.appOpts)
-	t.Cleanup(c.cr.stop)
+	t.Cleanup(c.cr.disarm)
 	go func() { _, _ = io.WriteString(app, reqText) }()
 	req, err = c.readRequest()
 	if err != nil {

@@ -12,13 +12,12 @@ import (
 // come sooner, and then cost no watch at all.
 const watchAfter = 50 * time.Millisecond
 
-// connReader is what the app connection's bufio.Reader reads from. It
-// bounds a request head (left), and watches an idle connection while a
-// request waits, so that an app that gives up cancels the request's
-// context: the parent connection is freed, not held until the answer.
+// connReader is what the app connection's bufio.Reader reads from (through
+// a headLimit). It watches an idle connection while a request waits, so that
+// an app that gives up cancels the request's context: the parent connection
+// is freed, not held until the answer.
 type connReader struct {
 	nc     net.Conn
-	left   int64 // bytes a request head may still take; < 0: no bound
 	cancel context.CancelFunc
 	// buffered is what the bufio.Reader above holds unread.
 	buffered func() int
@@ -38,29 +37,16 @@ type connReader struct {
 // Read is only called while no watch runs: the request loop disarms before
 // it reads again, and handlers read the body before the watch is armed.
 func (cr *connReader) Read(p []byte) (int, error) {
-	if cr.left == 0 {
-		return 0, errHeadTooLarge
-	}
-	if cr.left > 0 && int64(len(p)) > cr.left {
-		p = p[:cr.left]
-	}
 	if cr.deadline {
 		cr.deadline = false
 		_ = cr.nc.SetReadDeadline(time.Time{})
 	}
-	var n int
-	var err error
 	if cr.hasByte && len(p) > 0 {
 		p[0] = cr.b[0]
 		cr.hasByte = false
-		n = 1
-	} else {
-		n, err = cr.nc.Read(p)
+		return 1, nil
 	}
-	if cr.left > 0 {
-		cr.left -= int64(n)
-	}
-	return n, err
+	return cr.nc.Read(p)
 }
 
 // arm allows a watch to start after watchAfter, unless the app already sent
@@ -128,14 +114,4 @@ func (cr *connReader) disarm() {
 		<-done
 		_ = cr.nc.SetReadDeadline(time.Time{})
 	}
-}
-
-// stop ends the watch for good: the connection is closing or taken over.
-func (cr *connReader) stop() {
-	cr.disarm()
-	cr.mu.Lock()
-	if cr.timer != nil {
-		cr.timer.Stop()
-	}
-	cr.mu.Unlock()
 }
