@@ -2,8 +2,8 @@ package relay
 
 import (
 	"fmt"
-	"io"
 	"net"
+	"net/http"
 	"net/netip"
 	"strings"
 )
@@ -103,14 +103,12 @@ func (l *aclListener) Accept() (net.Conn, error) {
 	}
 }
 
-func refuseClient(c net.Conn, http bool) {
+func refuseClient(c net.Conn, isHTTP bool) {
 	defer c.Close()
-	if !http {
+	if !isHTTP {
 		return
 	}
 	const body = "ferry refused this connection: your address is not in ferry's allow list (or it is in its deny list).\n" +
 		"What to do: ask the person who runs this ferry to add your address to allow in its config.\n(cause: client_denied)\n"
-	_, _ = io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\n"+
-		"Proxy-Status: ferry; error=http_request_denied\r\nConnection: close\r\n"+
-		fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body))+body)
+	writeRefusal(c, http.StatusForbidden, "Proxy-Status: ferry; error=http_request_denied\r\n", body)
 }

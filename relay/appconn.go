@@ -198,13 +198,21 @@ func (c *appConn) refuse(err error) {
 		"What to do: this is a bug in the app or in something between it and ferry; check that it is set to use ferry as an HTTP proxy.\n" +
 		"(status " + strconv.Itoa(re.status) + ")\n"
 	_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-	_, _ = io.WriteString(c.nc, "HTTP/1.1 "+strconv.Itoa(re.status)+" "+http.StatusText(re.status)+"\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\nContent-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
+	writeRefusal(c.nc, re.status, "", body)
 	if re.status == http.StatusRequestHeaderFieldsTooLarge {
 		// The app may still be sending its head: closing with unread
 		// bytes would reset the connection before it reads the answer.
 		closeWriteAndDrain(c.nc)
 	}
+}
+
+// writeRefusal writes a whole plain-text answer that closes the
+// connection, for the refusals ferry makes before (or instead of) reading a
+// request; header holds extra fields, each ending in CRLF.
+func writeRefusal(w io.Writer, status int, header, body string) {
+	_, _ = io.WriteString(w, "HTTP/1.1 "+strconv.Itoa(status)+" "+http.StatusText(status)+"\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\n"+header+"Connection: close\r\n"+
+		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
 }
 
 // closeWriteAndDrain half-closes and reads what the peer still sends, for

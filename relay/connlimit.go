@@ -1,9 +1,8 @@
 package relay
 
 import (
-	"io"
 	"net"
-	"strconv"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -47,9 +46,7 @@ func refuseBusy(c net.Conn) {
 	const body = "ferry could not take this connection: it is already serving its maximum of connections at once.\n" +
 		"What to do: retry shortly; if it keeps happening, raise limits.max_connections in ferry's config.\n(cause: too_many_connections)\n"
 	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-	_, _ = io.WriteString(c, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"+
-		"Proxy-Status: ferry; error=connection_limit_reached\r\nRetry-After: 1\r\nConnection: close\r\n"+
-		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
+	writeRefusal(c, http.StatusServiceUnavailable, "Proxy-Status: ferry; error=connection_limit_reached\r\nRetry-After: 1\r\n", body)
 	if tc, ok := c.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
 	}
