@@ -421,7 +421,7 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 // informational responses other than 101.
 func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (*http.Response, error) {
 	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
-	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(time.Unix(1, 0)) })
+	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
 	req := &http.Request{Method: method}
 	c.lim.left = maxResponseHead + int64(c.br.Buffered())

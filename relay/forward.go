@@ -106,7 +106,7 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 	w.WriteHeader(resp.StatusCode)
 	var stop func() bool
 	if nc != nil {
-		stop = context.AfterFunc(r.Context(), func() { _ = nc.SetReadDeadline(time.Unix(1, 0)) })
+		stop = context.AfterFunc(r.Context(), func() { _ = nc.SetReadDeadline(aLongTimeAgo) })
 	}
 	var body io.Reader = resp.Body
 	if nc != nil {
