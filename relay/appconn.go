@@ -61,11 +61,12 @@ var aLongTimeAgo = time.Unix(1, 0)
 func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
 	c := &appConn{s: s, handler: s, nc: nc, remote: nc.RemoteAddr().String(), opts: opts}
 	c.ctx, c.cancel = context.WithCancel(context.Background())
-	c.cr = &connReader{nc: nc, cancel: c.cancel}
+	rd, wr := rawIO(nc)
+	c.cr = &connReader{nc: nc, rd: rd, cancel: c.cancel}
 	c.lim = &headLimit{r: c.cr, left: -1}
 	c.br = bufio.NewReaderSize(c.lim, 4<<10)
 	c.cr.buffered = c.br.Buffered
-	c.bw = bufio.NewWriterSize(nc, 4<<10)
+	c.bw = bufio.NewWriterSize(wr, 4<<10)
 	return c
 }
 

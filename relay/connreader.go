@@ -2,6 +2,7 @@ package relay
 
 import (
 	"context"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ const watchAfter = 50 * time.Millisecond
 // is freed, not held until the answer.
 type connReader struct {
 	nc     net.Conn
+	rd     io.Reader // reads nc (see rawIO)
 	cancel context.CancelFunc
 	// buffered is what the bufio.Reader above holds unread.
 	buffered func() int
@@ -46,7 +48,7 @@ func (cr *connReader) Read(p []byte) (int, error) {
 		cr.hasByte = false
 		return 1, nil
 	}
-	return cr.nc.Read(p)
+	return cr.rd.Read(p)
 }
 
 // arm allows a watch to start after watchAfter, unless the app already sent
@@ -83,7 +85,7 @@ func (cr *connReader) watch() {
 	cr.watching = done
 	cr.mu.Unlock()
 
-	n, err := cr.nc.Read(cr.b[:])
+	n, err := cr.rd.Read(cr.b[:])
 
 	cr.mu.Lock()
 	if n == 1 {

@@ -27,7 +27,8 @@ type upConn struct {
 }
 
 func newUpConn(nc net.Conn) *upConn {
-	c := &upConn{nc: nc, lim: &headLimit{r: nc, left: -1}, bw: bufio.NewWriterSize(nc, 16<<10)}
+	rd, wr := rawIO(nc)
+	c := &upConn{nc: nc, lim: &headLimit{r: rd, left: -1}, bw: bufio.NewWriterSize(wr, 16<<10)}
 	c.br = bufio.NewReaderSize(c.lim, 16<<10)
 	return c
 }

@@ -1,0 +1,130 @@
+//go:build linux
+
+package relay
+
+import (
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// rawIO returns a reader and a writer for a TCP connection that make their
+// read(2) and write(2) calls without the scheduler's syscall bookkeeping.
+// Go's sockets are non-blocking, so neither call waits in the kernel; the
+// waiting is still done by the poller, with the connection's deadlines.
+// The bookkeeping woke the runtime's sysmon thread after every quiet moment
+// and set it polling every 20 µs, which cost ferry close to a tenth of its
+// CPU per request. Other connections are returned as they are.
+func rawIO(nc net.Conn) (io.Reader, io.Writer) {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return nc, nc
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nc, nc
+	}
+	r := &rawConn{nc: nc, rc: rc}
+	return r, rawWriter{r}
+}
+
+type rawConn struct {
+	nc net.Conn
+	rc syscall.RawConn
+}
+
+func (c *rawConn) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	var n int
+	var serr error
+	err := c.rc.Read(func(fd uintptr) bool {
+		n, serr = rawRead(fd, p)
+		return serr != unix.EAGAIN
+	})
+	if err == nil && serr != nil {
+		err = serr
+	}
+	if err != nil {
+		return 0, c.opError("read", err)
+	}
+	if n == 0 {
+		return 0, io.EOF
+	}
+	return n, nil
+}
+
+// rawWriter is the write half: a separate type, so that rawConn is only an
+// io.Reader and bufio.Writer cannot mistake it for an io.ReaderFrom.
+type rawWriter struct{ c *rawConn }
+
+func (w rawWriter) Write(p []byte) (int, error) {
+	done := 0
+	var serr error
+	err := w.c.rc.Write(func(fd uintptr) bool {
+		for done < len(p) {
+			n, e := rawWrite(fd, p[done:])
+			if n > 0 {
+				done += n
+			}
+			if e == unix.EAGAIN {
+				return false
+			}
+			if e != nil {
+				serr = e
+				return true
+			}
+		}
+		return true
+	})
+	if err == nil && serr != nil {
+		err = serr
+	}
+	if err != nil {
+		return done, w.c.opError("write", err)
+	}
+	return done, nil
+}
+
+// opError wraps err as net's own reads and writes do, so that messages and
+// errors.Is checks (deadlines, closed connections, resets) read the same.
+func (c *rawConn) opError(op string, err error) error {
+	if oe, ok := err.(*net.OpError); ok {
+		err = oe.Err // RawConn's own wrapping, as "raw-read" or "raw-write"
+	}
+	if errno, ok := err.(syscall.Errno); ok {
+		err = &os.SyscallError{Syscall: op, Err: errno}
+	}
+	return &net.OpError{Op: op, Net: c.nc.LocalAddr().Network(), Source: c.nc.LocalAddr(), Addr: c.nc.RemoteAddr(), Err: err}
+}
+
+func rawRead(fd uintptr, p []byte) (int, error) {
+	for {
+		n, _, e := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return 0, e
+		}
+		return int(n), nil
+	}
+}
+
+func rawWrite(fd uintptr, p []byte) (int, error) {
+	for {
+		n, _, e := unix.RawSyscall(unix.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		if e == unix.EINTR {
+			continue
+		}
+		if e != 0 {
+			return 0, e
+		}
+		return int(n), nil
+	}
+}
