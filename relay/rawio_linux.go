@@ -28,25 +28,39 @@ func rawIO(nc net.Conn) (io.Reader, io.Writer) {
 	if err != nil {
 		return nc, nc
 	}
-	r := &rawConn{nc: nc, rc: rc}
-	return r, rawWriter{r}
+	c := &rawConn{nc: nc, rc: rc}
+	// Made once: a closure passed to RawConn escapes, and making one per
+	// call cost several allocations per request.
+	c.readFn = c.readOnce
+	c.writeFn = c.writeSome
+	return c, rawWriter{c}
 }
 
+// rawConn holds the state of one read and one write in flight: a
+// connection has one reader and one writer at a time.
 type rawConn struct {
 	nc net.Conn
 	rc syscall.RawConn
+
+	readFn func(uintptr) bool
+	rbuf   []byte
+	rn     int
+	rerr   error
+
+	writeFn func(uintptr) bool
+	wbuf    []byte
+	wdone   int
+	werr    error
 }
 
 func (c *rawConn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	var n int
-	var serr error
-	err := c.rc.Read(func(fd uintptr) bool {
-		n, serr = rawRead(fd, p)
-		return serr != unix.EAGAIN
-	})
+	c.rbuf, c.rn, c.rerr = p, 0, nil
+	err := c.rc.Read(c.readFn)
+	n, serr := c.rn, c.rerr
+	c.rbuf = nil
 	if err == nil && serr != nil {
 		err = serr
 	}
@@ -59,36 +73,46 @@ func (c *rawConn) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+func (c *rawConn) readOnce(fd uintptr) bool {
+	c.rn, c.rerr = rawRead(fd, c.rbuf)
+	return c.rerr != unix.EAGAIN
+}
+
 // rawWriter is the write half: a separate type, so that rawConn is only an
 // io.Reader and bufio.Writer cannot mistake it for an io.ReaderFrom.
 type rawWriter struct{ c *rawConn }
 
 func (w rawWriter) Write(p []byte) (int, error) {
-	done := 0
-	var serr error
-	err := w.c.rc.Write(func(fd uintptr) bool {
-		for done < len(p) {
-			n, e := rawWrite(fd, p[done:])
-			if n > 0 {
-				done += n
-			}
-			if e == unix.EAGAIN {
-				return false
-			}
-			if e != nil {
-				serr = e
-				return true
-			}
-		}
-		return true
-	})
+	c := w.c
+	c.wbuf, c.wdone, c.werr = p, 0, nil
+	err := c.rc.Write(c.writeFn)
+	done, serr := c.wdone, c.werr
+	c.wbuf = nil
 	if err == nil && serr != nil {
 		err = serr
 	}
 	if err != nil {
-		return done, w.c.opError("write", err)
+		return done, c.opError("write", err)
 	}
 	return done, nil
+}
+
+// writeSome writes what the socket takes now; false waits for room.
+func (c *rawConn) writeSome(fd uintptr) bool {
+	for c.wdone < len(c.wbuf) {
+		n, err := rawWrite(fd, c.wbuf[c.wdone:])
+		if n > 0 {
+			c.wdone += n
+		}
+		if err == unix.EAGAIN {
+			return false
+		}
+		if err != nil {
+			c.werr = err
+			return true
+		}
+	}
+	return true
 }
 
 // opError wraps err as net's own reads and writes do, so that messages and

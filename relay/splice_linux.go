@@ -29,31 +29,17 @@ func spliceConns(dst, src *net.TCPConn, act *activity) error {
 	if err != nil {
 		return err
 	}
-	var p *kpipe
-	defer func() { p.release() }()
+	sp := &splicer{}
+	// Bound once: a closure handed to RawConn escapes, and one per burst
+	// was an allocation per burst.
+	fill, drain := sp.fill, sp.drain
+	defer func() { sp.p.release() }()
 	for {
 		if act != nil {
 			_ = src.SetReadDeadline(time.Now().Add(act.idle))
 		}
-		var n int
-		var serr error
-		rerr := srcRC.Read(func(fd uintptr) bool {
-			if p == nil {
-				if p, serr = getPipe(); serr != nil {
-					return true // out of descriptors: copy this burst through a buffer
-				}
-			}
-			n, serr = retryEINTR(func() (int, error) {
-				return rawSplice(int(fd), p.w, p.size)
-			})
-			if serr == unix.EAGAIN {
-				// Nothing to read: wait holding nothing but the socket.
-				p.release()
-				p = nil
-				return false
-			}
-			return true
-		})
+		sp.n, sp.err = 0, nil
+		rerr := srcRC.Read(fill)
 		if rerr != nil {
 			if act != nil && errors.Is(rerr, os.ErrDeadlineExceeded) {
 				if !act.idleFor() {
@@ -63,7 +49,7 @@ func spliceConns(dst, src *net.TCPConn, act *activity) error {
 			}
 			return rerr
 		}
-		if p == nil && serr != nil {
+		if sp.p == nil && sp.err != nil {
 			if err := copyBurst(dst, src); err != nil {
 				if err == io.EOF {
 					return nil
@@ -72,25 +58,69 @@ func spliceConns(dst, src *net.TCPConn, act *activity) error {
 			}
 			continue
 		}
-		if serr == unix.EINVAL || serr == unix.ENOSYS || serr == unix.EOPNOTSUPP {
+		if serr := sp.err; serr == unix.EINVAL || serr == unix.ENOSYS || serr == unix.EOPNOTSUPP {
 			// This socket cannot be spliced from (a kernel or socket type
 			// without it); nothing was taken from it, so a buffer goes on.
 			return errNoSplice
 		}
-		if serr != nil {
-			return os.NewSyscallError("splice", serr)
+		if sp.err != nil {
+			return os.NewSyscallError("splice", sp.err)
 		}
-		if n == 0 {
+		if sp.n == 0 {
 			return nil // EOF
 		}
 		if act != nil {
 			act.touch()
 		}
-		p.data = n
-		if err := p.drainTo(dstRC); err != nil {
-			return err
+		sp.p.data = sp.n
+		for sp.p.data > 0 {
+			sp.n, sp.err = 0, nil
+			err := dstRC.Write(drain)
+			if err == nil && sp.err != nil {
+				err = os.NewSyscallError("splice", sp.err)
+			}
+			if err == nil && sp.n == 0 {
+				err = io.ErrShortWrite
+			}
+			if err != nil {
+				return err
+			}
+			sp.p.data -= sp.n
 		}
 	}
+}
+
+// splicer is one direction of a spliced tunnel: the pipe it holds during a
+// burst, and the outcome of its last splice call.
+type splicer struct {
+	p   *kpipe
+	n   int
+	err error
+}
+
+// fill splices what the socket holds into a pipe; false waits for more.
+func (sp *splicer) fill(fd uintptr) bool {
+	if sp.p == nil {
+		var err error
+		if sp.p, err = getPipe(); err != nil {
+			sp.err = err
+			return true // out of descriptors: copy this burst through a buffer
+		}
+	}
+	sp.n, sp.err = rawSplice(int(fd), sp.p.w, sp.p.size)
+	if sp.err == unix.EAGAIN {
+		// Nothing to read: wait holding nothing but the socket.
+		sp.p.release()
+		sp.p = nil
+		return false
+	}
+	return true
+}
+
+// drain splices from the pipe to the socket; false waits for room.
+func (sp *splicer) drain(fd uintptr) bool {
+	sp.n, sp.err = rawSplice(sp.p.r, int(fd), sp.p.data)
+	return sp.err != unix.EAGAIN
 }
 
 // copyBurst moves what src has now through a buffer, for when no pipe can
@@ -107,52 +137,21 @@ func copyBurst(dst, src *net.TCPConn) error {
 	return err
 }
 
-// drainTo moves everything in the pipe to the socket behind rc.
-func (p *kpipe) drainTo(rc interface {
-	Write(func(fd uintptr) bool) error
-}) error {
-	for p.data > 0 {
-		var m int
-		var werr error
-		err := rc.Write(func(fd uintptr) bool {
-			m, werr = retryEINTR(func() (int, error) {
-				return rawSplice(p.r, int(fd), p.data)
-			})
-			return werr != unix.EAGAIN
-		})
-		if err == nil && werr != nil {
-			err = os.NewSyscallError("splice", werr)
-		}
-		if err == nil && m == 0 {
-			err = io.ErrShortWrite
-		}
-		if err != nil {
-			return err
-		}
-		p.data -= m
-	}
-	return nil
-}
-
 // rawSplice is splice(2) without the scheduler's syscall bookkeeping.
 // Both ends are non-blocking, so the call never waits; with the
 // bookkeeping every burst after a quiet moment woke the runtime's sysmon
 // thread, a futex wake and two context switches that cost ferry about a
 // fifth of its CPU on a busy tunnel.
 func rawSplice(rfd, wfd, n int) (int, error) {
-	r, _, e := unix.RawSyscall6(unix.SYS_SPLICE, uintptr(rfd), 0, uintptr(wfd), 0, uintptr(n), unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
-	if e != 0 {
-		return 0, e
-	}
-	return int(r), nil
-}
-
-func retryEINTR(f func() (int, error)) (int, error) {
 	for {
-		n, err := f()
-		if err != unix.EINTR {
-			return n, err
+		r, _, e := unix.RawSyscall6(unix.SYS_SPLICE, uintptr(rfd), 0, uintptr(wfd), 0, uintptr(n), unix.SPLICE_F_MOVE|unix.SPLICE_F_NONBLOCK)
+		if e == unix.EINTR {
+			continue
 		}
+		if e != 0 {
+			return 0, e
+		}
+		return int(r), nil
 	}
 }
 
