@@ -179,8 +179,13 @@ func (r *report) idleTunnels(t *testing.T, relays []relayUnderTest, sink string,
 			key := fmt.Sprintf("%s/%d", rl.name, n)
 			r.rss[key] = float64(mem) / (1 << 20)
 			per := "-"
-			if len(conns) > 0 {
+			switch {
+			case len(conns) > 0 && mem > base:
 				per = fmt.Sprintf("%.1f", float64(mem-base)/1024/float64(len(conns)))
+			case len(conns) > 0:
+				// Memory held from the downloads before was given back
+				// while the tunnels opened: no per-tunnel figure.
+				per = fmt.Sprintf("- (%.1f MB before)", float64(base)/(1<<20))
 			}
 			r.add("Idle CONNECT tunnels", header, []string{fmt.Sprint(n), rl.name, fmt.Sprint(len(conns)), fmt.Sprintf("%.1f", r.rss[key]), per})
 			time.Sleep(time.Second) // let both sides close before the next count
