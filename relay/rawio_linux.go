@@ -33,7 +33,7 @@ func rawIO(nc net.Conn) (io.Reader, io.Writer) {
 	// call cost several allocations per request.
 	c.readFn = c.readOnce
 	c.writeFn = c.writeSome
-	return c, rawWriter{c}
+	return c, c
 }
 
 // rawConn holds the state of one read and one write in flight: a
@@ -78,12 +78,7 @@ func (c *rawConn) readOnce(fd uintptr) bool {
 	return c.rerr != unix.EAGAIN
 }
 
-// rawWriter is the write half: a separate type, so that rawConn is only an
-// io.Reader and bufio.Writer cannot mistake it for an io.ReaderFrom.
-type rawWriter struct{ c *rawConn }
-
-func (w rawWriter) Write(p []byte) (int, error) {
-	c := w.c
+func (c *rawConn) Write(p []byte) (int, error) {
 	c.wbuf, c.wdone, c.werr = p, 0, nil
 	err := c.rc.Write(c.writeFn)
 	done, serr := c.wdone, c.werr
@@ -127,22 +122,13 @@ func (c *rawConn) opError(op string, err error) error {
 	return &net.OpError{Op: op, Net: c.nc.LocalAddr().Network(), Source: c.nc.LocalAddr(), Addr: c.nc.RemoteAddr(), Err: err}
 }
 
-func rawRead(fd uintptr, p []byte) (int, error) {
-	for {
-		n, _, e := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
-		if e == unix.EINTR {
-			continue
-		}
-		if e != 0 {
-			return 0, e
-		}
-		return int(n), nil
-	}
-}
+func rawRead(fd uintptr, p []byte) (int, error)  { return rawRW(unix.SYS_READ, fd, p) }
+func rawWrite(fd uintptr, p []byte) (int, error) { return rawRW(unix.SYS_WRITE, fd, p) }
 
-func rawWrite(fd uintptr, p []byte) (int, error) {
+// rawRW makes one read(2) or write(2) of a non-empty p.
+func rawRW(trap, fd uintptr, p []byte) (int, error) {
 	for {
-		n, _, e := unix.RawSyscall(unix.SYS_WRITE, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
+		n, _, e := unix.RawSyscall(trap, fd, uintptr(unsafe.Pointer(&p[0])), uintptr(len(p)))
 		if e == unix.EINTR {
 			continue
 		}
