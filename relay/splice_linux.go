@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -29,17 +30,14 @@ func spliceConns(dst, src *net.TCPConn, act *activity) error {
 	if err != nil {
 		return err
 	}
-	sp := &splicer{}
-	// Bound once: a closure handed to RawConn escapes, and one per burst
-	// was an allocation per burst.
-	fill, drain := sp.fill, sp.drain
+	sp := newSplicer()
 	defer func() { sp.p.release() }()
 	for {
 		if act != nil {
 			_ = src.SetReadDeadline(time.Now().Add(act.idle))
 		}
 		sp.n, sp.err = 0, nil
-		rerr := srcRC.Read(fill)
+		rerr := srcRC.Read(sp.fillFn)
 		if rerr != nil {
 			if act != nil && errors.Is(rerr, os.ErrDeadlineExceeded) {
 				if !act.idleFor() {
@@ -73,19 +71,8 @@ func spliceConns(dst, src *net.TCPConn, act *activity) error {
 			act.touch()
 		}
 		sp.p.data = sp.n
-		for sp.p.data > 0 {
-			sp.n, sp.err = 0, nil
-			err := dstRC.Write(drain)
-			if err == nil && sp.err != nil {
-				err = os.NewSyscallError("splice", sp.err)
-			}
-			if err == nil && sp.n == 0 {
-				err = io.ErrShortWrite
-			}
-			if err != nil {
-				return err
-			}
-			sp.p.data -= sp.n
+		if err := sp.drainTo(dstRC); err != nil {
+			return err
 		}
 	}
 }
@@ -96,6 +83,34 @@ type splicer struct {
 	p   *kpipe
 	n   int
 	err error
+	// Bound once: a closure handed to RawConn escapes, and one per burst
+	// was an allocation per burst.
+	fillFn, drainFn func(uintptr) bool
+}
+
+func newSplicer() *splicer {
+	sp := &splicer{}
+	sp.fillFn, sp.drainFn = sp.fill, sp.drain
+	return sp
+}
+
+// drainTo moves everything in the pipe to the socket behind rc.
+func (sp *splicer) drainTo(rc syscall.RawConn) error {
+	for sp.p.data > 0 {
+		sp.n, sp.err = 0, nil
+		err := rc.Write(sp.drainFn)
+		if err == nil && sp.err != nil {
+			err = os.NewSyscallError("splice", sp.err)
+		}
+		if err == nil && sp.n == 0 {
+			err = io.ErrShortWrite
+		}
+		if err != nil {
+			return err
+		}
+		sp.p.data -= sp.n
+	}
+	return nil
 }
 
 // fill splices what the socket holds into a pipe; false waits for more.
