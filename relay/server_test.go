@@ -309,21 +309,29 @@ func TestErrorStatusMapping(t *testing.T) {
 	}
 }
 
+// postUnresendable POSTs a body of unknown length (sent chunked) too big
+// to be kept for a resend, and returns the status and the answer's body.
+func postUnresendable(t *testing.T, c *http.Client) (int, string) {
+	t.Helper()
+	body := io.MultiReader(strings.NewReader(strings.Repeat("x", replayLimit)), strings.NewReader("tail"))
+	resp, err := c.Post("http://origin.example/up", "text/plain", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(b)
+}
+
 func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
 	checkLeaks(t)
 	p := startFakeParent(t, func(p *fakeParent) { p.idleClose = 50 * time.Millisecond })
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
 	c := closingClient(t, proxy)
 	for range 3 {
-		body := io.MultiReader(strings.NewReader(strings.Repeat("x", replayLimit)), strings.NewReader("tail")) // unknown length: chunked
-		resp, err := c.Post("http://origin.example/up", "text/plain", body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if want := "body=65540"; resp.StatusCode != 200 || !strings.HasSuffix(string(b), want) {
-			t.Fatalf("got %d %q, want 200 ...%s", resp.StatusCode, b, want)
+		status, b := postUnresendable(t, c)
+		if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
+			t.Fatalf("got %d %q, want 200 ...%s", status, b, want)
 		}
 		time.Sleep(150 * time.Millisecond)
 	}
@@ -341,15 +349,9 @@ func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
 		t.Fatalf("GET: %d %q", resp.StatusCode, body)
 	}
 	time.Sleep(freshIdle + 100*time.Millisecond)
-	body := io.MultiReader(strings.NewReader(strings.Repeat("x", replayLimit)), strings.NewReader("tail")) // unknown length: chunked
-	resp, err := c.Post("http://origin.example/up", "text/plain", body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.HasSuffix(string(b), "body=65540") {
-		t.Fatalf("upload: %d %q", resp.StatusCode, b)
+	status, b := postUnresendable(t, c)
+	if status != 200 || !strings.HasSuffix(b, "body=65540") {
+		t.Fatalf("upload: %d %q", status, b)
 	}
 	u := s.Upstreams()[0]
 	if st := u.Stats(); st.Dials != 2 {
