@@ -101,13 +101,13 @@ func (s *Server) addrsLocked(kind string) []net.Addr {
 // the open ones not in want. Nothing changes if one fails to open.
 func (s *Server) syncListeners(want []listenSpec) error {
 	// A listener opened as 127.0.0.1:0 stays when the new config names the
-	// address it got.
+	// address it got. Only its key changes: its accept loop reads l.spec
+	// without the lock, and kind and target are the same under both keys.
 	for sp, l := range s.lns {
 		got := sp
 		got.addr = l.Addr().String()
 		if got != sp && slices.Contains(want, got) {
 			delete(s.lns, sp)
-			l.spec = got
 			s.lns[got] = l
 		}
 	}
@@ -169,7 +169,10 @@ func (s *Server) logListening(l *listener) {
 func (s *Server) serveListener(l *listener) {
 	err := s.acceptLoop(l)
 	s.mu.Lock()
-	mine := s.lns[l.spec] == l
+	mine := false // still open: not closed by a reload or by Close
+	for _, x := range s.lns {
+		mine = mine || x == l
+	}
 	s.mu.Unlock()
 	if mine && !errors.Is(err, net.ErrClosed) {
 		select {
