@@ -200,11 +200,10 @@ func (c *appConn) refuse(err error) {
 		"(status " + strconv.Itoa(re.status) + ")\n"
 	_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	writeRefusal(c.nc, re.status, "", body)
-	if re.status == http.StatusRequestHeaderFieldsTooLarge {
-		// The app may still be sending its head: closing with unread
-		// bytes would reset the connection before it reads the answer.
-		closeWriteAndDrain(c.nc)
-	}
+	// The app may still be sending (the rest of a head too large, or of a
+	// request that could not be parsed): closing with unread bytes would
+	// reset the connection before it reads the answer.
+	closeWriteAndDrain(c.nc)
 }
 
 // writeRefusal writes a whole plain-text answer that closes the

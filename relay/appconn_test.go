@@ -214,6 +214,9 @@ func TestAppUnreadableRequestsRefused(t *testing.T) {
 		explains bool // the body says why, from ferry's refusal page
 	}{
 		{"malformed request line", 0, "GARBAGE\r\n\r\n", 400, true},
+		// Closing with the rest unread would reset the connection before
+		// the app reads the answer.
+		{"malformed request line, more sent after it", 0, "GARBAGE\r\n\r\n" + strings.Repeat("x", 64<<10), 400, true},
 		{"no Host in HTTP/1.1", 0, "GET / HTTP/1.1\r\n\r\n", 400, true},
 		{"HTTP/2.0", 0, "GET http://origin.example/ HTTP/2.0\r\nHost: origin.example\r\n\r\n", 505, true},
 		{"head over the limit", 1024, appGet("HTTP/1.1", "/", "X-Big: "+strings.Repeat("a", 16<<10)+"\r\n"), 431, true},
