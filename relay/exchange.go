@@ -35,6 +35,11 @@ type trip struct {
 	locked  bool
 	restart int  // handshakes restarted because the parent closed mid-way
 	fresh   bool // the next leg needs a new connection (a scheme switch)
+	// challenged means the parent answered a leg of this trip with a 407,
+	// so the next header answers a challenge that is fresh.
+	challenged bool
+	asked      []auth.Challenge // what the parent's last 407 offered
+	noExpect   bool             // the parent refused Expect: 100-continue with a 417
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -91,7 +96,7 @@ func (tr *trip) unlock() {
 func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 	a := tr.u.cfg.auth
 	header, carry := "", true
-	if a.Enabled() && !tr.c.authed {
+	if a.Enabled() && (!tr.c.authed || tr.u.perRequest.Load()) {
 		s, offered, noAuth := tr.u.preferred()
 		switch {
 		case s != nil:
@@ -115,6 +120,12 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 		resp, err := tr.send(ctx, tr.o, header, carry)
 		if err != nil {
 			return nil, err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && header != "" && tr.refusedWith401(resp) {
+			// tinyproxy refuses wrong credentials so: a failed logon.
+			tr.c.close()
+			resp.Body.Close()
+			return nil, tr.reject(fmt.Errorf("the parent answered 401 repeating its %s challenge", tr.st.scheme.Name()))
 		}
 		if resp.StatusCode != http.StatusProxyAuthRequired {
 			tr.succeeded()
@@ -153,6 +164,11 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	reusable := drain(tr.c, resp, tr.u.cfg.headerTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
 	tr.u.learn(offered)
+	tr.challenged, tr.asked = true, offered
+	if tr.c.authed && (tr.st == nil || !tr.st.sent) && !tr.u.perRequest.Swap(true) {
+		tr.u.cfg.log.Info("parent proxy wants credentials on every request, not once per connection; sending them with each",
+			"parent", tr.u.addr)
+	}
 	a := tr.u.cfg.auth
 	if !a.Enabled() {
 		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
@@ -364,7 +380,9 @@ func (tr *trip) lock(ctx context.Context) error {
 func (tr *trip) succeeded() {
 	u := tr.u
 	if tr.st == nil || !tr.st.sent {
-		if !tr.c.authed && u.cfg.auth.Enabled() {
+		if tr.c.authed {
+			u.bound.Store(true)
+		} else if u.cfg.auth.Enabled() {
 			u.setNoAuth()
 		}
 		return
@@ -374,7 +392,7 @@ func (tr *trip) succeeded() {
 		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
 	}
 	u.setChosen(tr.st.scheme)
-	if tr.st.scheme.PerConnection() {
+	if tr.st.scheme.PerConnection() && !u.perRequest.Load() {
 		tr.c.authed = true
 		u.handshakes.Add(1)
 	}
@@ -390,7 +408,25 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 		tr.st.sent = true
 	}
 	c := tr.c
+	o.expect = carry && o.body != nil && !o.body.fitsReplay() && tr.guarded(header)
 	werr := o.writeHead(c.bw, header, carry)
+	if werr == nil && o.expect {
+		// The body cannot be sent twice: let the parent refuse the head
+		// before any of it goes.
+		o.expect = false
+		if werr = c.bw.Flush(); werr == nil {
+			resp, err := tr.u.awaitContinue(ctx, c, o.method)
+			if err != nil {
+				return nil, err
+			}
+			if resp != nil && resp.StatusCode == http.StatusExpectationFailed && !tr.noExpect {
+				return tr.resendWithoutExpect(ctx, o, header, resp)
+			}
+			if resp != nil {
+				return resp, nil
+			}
+		}
+	}
 	if werr == nil && carry && o.body != nil {
 		werr = o.writeBody(c.bw)
 	}
@@ -415,6 +451,22 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 		c.broken = true
 	}
 	return resp, nil
+}
+
+// resendWithoutExpect sends the leg again on a new connection after a
+// parent refused Expect: 100-continue with a 417 (RFC 9110 15.5.18): the
+// body has not been read yet, so nothing is lost.
+func (tr *trip) resendWithoutExpect(ctx context.Context, o *outRequest, header string, resp *http.Response) (*http.Response, error) {
+	resp.Body.Close()
+	tr.c.close()
+	tr.noExpect = true
+	tr.u.cfg.log.Debug("parent refused Expect: 100-continue; sending the body without it", "parent", tr.u.addr)
+	c, err := tr.u.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tr.c = c
+	return tr.send(ctx, o, header, true)
 }
 
 // readResponse reads the parent's response head, skipping 1xx

@@ -27,6 +27,7 @@ type fakeParent struct {
 	stall      bool          // read the request, never answer
 	idleClose  time.Duration // close a connection idle this long
 	alwaysDeny bool          // 407 even for the right credentials
+	refuse401  bool          // wrong credentials get 401 + WWW-Authenticate, as tinyproxy does
 	// custom, if set, answers an authenticated request instead of the
 	// default; the connection closes after it.
 	custom func(c net.Conn, req *http.Request)
@@ -116,6 +117,10 @@ func (p *fakeParent) serve(c net.Conn) {
 			if got != goodBasic || p.alwaysDeny {
 				if got != "" {
 					p.failedLogons.Add(1)
+				}
+				if got != "" && p.refuse401 {
+					fmt.Fprintf(c, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"fake\"\r\nContent-Length: 0\r\n\r\n")
+					continue
 				}
 				page := strings.Repeat("<p>access denied</p>", 150) // ~3 KB like squid
 				conn := ""
