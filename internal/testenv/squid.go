@@ -300,9 +300,13 @@ func (s *Squid) FailedLogons() int {
 // AccessLog parses squid's access log. squid logs a transaction when it
 // ends, which can be just after the client has read the whole response, so
 // AccessLog first waits for the log to stop growing (150 ms, at most 3 s).
-func (s *Squid) AccessLog() []AccessEntry {
+func (s *Squid) AccessLog() []AccessEntry { return parseAccessLog(s.AccessLogLines()) }
+
+// parseAccessLog reads lines in squidLogFormat (Apache's test config writes
+// the same fields).
+func parseAccessLog(lines []string) []AccessEntry {
 	var out []AccessEntry
-	for _, l := range s.AccessLogLines() {
+	for _, l := range lines {
 		f := strings.Fields(l)
 		if len(f) != 7 {
 			continue
