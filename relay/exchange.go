@@ -191,6 +191,9 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 		if err != nil {
 			return "", false, err
 		}
+		// The header just computed goes on the new connection: so does
+		// the state it was computed with (its Digest nonce and count).
+		c.auth = tr.c.auth
 		tr.c = c
 		if tr.st != nil && tr.st.sent && tr.st.scheme.PerConnection() {
 			// The parent closed the connection that its challenge belongs
@@ -226,6 +229,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 		return "", false, tr.authError(s, err)
 	}
 	tr.st = &sessionState{scheme: s, session: sess}
+	tr.t.Conn = &tr.c.auth
 	if ch == nil && !s.PerConnection() && !tr.u.verified.Load() {
 		// Until a logon has succeeded here, Basic and Digest wait for the
 		// parent's challenge: a Digest header built on a nonce another
@@ -286,6 +290,7 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		}
 		return tr.choose(offered, nil)
 	}
+	tr.t.Conn = &tr.c.auth
 	st, err := tr.st.session.Step(tr.t, &offered[i])
 	if errors.Is(err, auth.ErrKerberosTicketRefused) {
 		// The parent could not verify the ticket (a stale keytab, a clock
@@ -465,6 +470,7 @@ func (tr *trip) resendWithoutExpect(ctx context.Context, o *outRequest, header s
 	if err != nil {
 		return nil, err
 	}
+	c.auth = tr.c.auth
 	tr.c = c
 	return tr.send(ctx, o, header, true)
 }

@@ -144,6 +144,10 @@ func (a *Apache) config(opts ApacheOptions, authConf string) string {
 		ports = append(ports, strconv.Itoa(port))
 	}
 	p("AllowCONNECT %s", strings.Join(ports, " "))
+	if opts.Auth == ApacheAuthDigest && opts.NcCheck {
+		// The nonce counts of its clients live in shared memory.
+		p("AuthDigestShmemSize 1048576")
+	}
 	p(`<Proxy "*">`)
 	b.WriteString(authConf)
 	p("  Require valid-user")
@@ -186,7 +190,6 @@ func (a *Apache) writeAuthFiles(t testing.TB, opts ApacheOptions) string {
 		}
 		if opts.NcCheck {
 			p("AuthDigestNcCheck On")
-			p("AuthDigestShmemSize 65536")
 		}
 	case ApacheAuthGSSAPI:
 		keytab := filepath.Join(a.Dir, "http.keytab")
