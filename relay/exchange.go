@@ -39,7 +39,6 @@ type trip struct {
 	// so the next header answers a challenge that is fresh.
 	challenged bool
 	asked      []auth.Challenge // what the parent's last 407 offered
-	noExpect   bool             // the parent refused Expect: 100-continue with a 417
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -416,20 +415,10 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 	o.expect = carry && o.body != nil && !o.body.fitsReplay() && tr.guarded(header)
 	werr := o.writeHead(c.bw, header, carry)
 	if werr == nil && o.expect {
-		// The body cannot be sent twice: let the parent refuse the head
-		// before any of it goes.
-		o.expect = false
-		if werr = c.bw.Flush(); werr == nil {
-			resp, err := tr.u.awaitContinue(ctx, c, o.method)
-			if err != nil {
-				return nil, err
-			}
-			if resp != nil && resp.StatusCode == http.StatusExpectationFailed && !tr.noExpect {
-				return tr.resendWithoutExpect(ctx, o, header, resp)
-			}
-			if resp != nil {
-				return resp, nil
-			}
+		var resp *http.Response
+		var err error
+		if resp, werr, err = tr.bodyTurn(ctx, o, header); resp != nil || err != nil {
+			return resp, err
 		}
 	}
 	if werr == nil && carry && o.body != nil {
@@ -456,23 +445,6 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 		c.broken = true
 	}
 	return resp, nil
-}
-
-// resendWithoutExpect sends the leg again on a new connection after a
-// parent refused Expect: 100-continue with a 417 (RFC 9110 15.5.18): the
-// body has not been read yet, so nothing is lost.
-func (tr *trip) resendWithoutExpect(ctx context.Context, o *outRequest, header string, resp *http.Response) (*http.Response, error) {
-	resp.Body.Close()
-	tr.c.close()
-	tr.noExpect = true
-	tr.u.cfg.log.Debug("parent refused Expect: 100-continue; sending the body without it", "parent", tr.u.addr)
-	c, err := tr.u.dial(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.auth = tr.c.auth
-	tr.c = c
-	return tr.send(ctx, o, header, true)
 }
 
 // readResponse reads the parent's response head, skipping 1xx

@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/ferryproxy/ferry/auth"
 )
 
 // expectWait is how long ferry waits for a parent's 100 Continue before it
@@ -28,7 +30,7 @@ const expectWait = time.Second
 //     without.
 func (tr *trip) guarded(header string) bool {
 	u := tr.u
-	if !u.cfg.auth.Enabled() || tr.noExpect {
+	if !u.cfg.auth.Enabled() || u.noExpect.Load() {
 		return false
 	}
 	if header == "" {
@@ -37,7 +39,41 @@ func (tr *trip) guarded(header string) bool {
 	if tr.challenged {
 		return false
 	}
-	return !u.verified.Load() || tr.st.scheme.Name() == "Digest"
+	return !u.verified.Load() || tr.st.scheme.Name() == auth.SchemeDigest
+}
+
+// bodyTurn flushes a head sent with Expect: 100-continue and waits for the
+// parent's word on it. It returns the parent's final response when one came
+// before the body (which then never went), or nil, and the error of the
+// flush, to go on with the body.
+func (tr *trip) bodyTurn(ctx context.Context, o *outRequest, header string) (resp *http.Response, werr, err error) {
+	o.expect = false
+	if werr = tr.c.bw.Flush(); werr != nil {
+		return nil, werr, nil
+	}
+	resp, err = tr.u.awaitContinue(ctx, tr.c, o.method)
+	if resp != nil && resp.StatusCode == http.StatusExpectationFailed {
+		resp, err = tr.resendWithoutExpect(ctx, o, header, resp)
+	}
+	return resp, nil, err
+}
+
+// resendWithoutExpect sends the leg again on a new connection after a
+// parent refused Expect: 100-continue with a 417 (RFC 9110 15.5.18): the
+// body has not been read yet, so nothing is lost. The parent gets no
+// Expect again.
+func (tr *trip) resendWithoutExpect(ctx context.Context, o *outRequest, header string, resp *http.Response) (*http.Response, error) {
+	resp.Body.Close()
+	tr.c.close()
+	tr.u.noExpect.Store(true)
+	tr.u.cfg.log.Debug("parent refused Expect: 100-continue; sending the body without it", "parent", tr.u.addr)
+	c, err := tr.u.dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.auth = tr.c.auth
+	tr.c = c
+	return tr.send(ctx, o, header, true)
 }
 
 // awaitContinue waits for the parent's answer to a head sent with Expect:

@@ -41,6 +41,8 @@ type Upstream struct {
 	// header.
 	bound      atomic.Bool
 	perRequest atomic.Bool
+	// noExpect means the parent refused Expect: 100-continue (417).
+	noExpect atomic.Bool
 
 	// retired means a reload replaced this Upstream: connections coming
 	// back from requests under way are closed, not pooled.
