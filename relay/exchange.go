@@ -164,10 +164,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
 	tr.u.learn(offered)
 	tr.challenged, tr.asked = true, offered
-	if tr.c.authed && (tr.st == nil || !tr.st.sent) && !tr.u.perRequest.Swap(true) {
-		tr.u.cfg.log.Info("parent proxy wants credentials on every request, not once per connection; sending them with each",
-			"parent", tr.u.addr)
-	}
+	tr.learnPerRequest(offered)
 	a := tr.u.cfg.auth
 	if !a.Enabled() {
 		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,

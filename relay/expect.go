@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -40,6 +41,26 @@ func (tr *trip) guarded(header string) bool {
 		return false
 	}
 	return !u.verified.Load() || tr.st.scheme.Name() == auth.SchemeDigest
+}
+
+// learnPerRequest notes a parent that challenged a request without a header
+// on a connection a per-connection scheme had authenticated, offering that
+// scheme again: it wants a token on every request (mod_auth_gssapi's
+// default, GssapiConnectionBound Off), where squid keeps the logon for the
+// connection. A 407 without that scheme is no such sign (squid passes a
+// site's own 407 on without a challenge of its own).
+func (tr *trip) learnPerRequest(offered []auth.Challenge) {
+	if !tr.c.authed || (tr.st != nil && tr.st.sent) {
+		return
+	}
+	s, _, _ := tr.u.preferred()
+	if s == nil || !slices.ContainsFunc(offered, func(c auth.Challenge) bool { return c.Scheme == s.Name() }) {
+		return
+	}
+	if !tr.u.perRequest.Swap(true) {
+		tr.u.cfg.log.Info("parent proxy wants credentials on every request, not once per connection; sending them with each",
+			"parent", tr.u.addr, "scheme", s.Name())
+	}
 }
 
 // bodyTurn flushes a head sent with Expect: 100-continue and waits for the

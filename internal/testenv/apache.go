@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -59,9 +58,7 @@ type Apache struct {
 
 	t        testing.TB
 	conf     string
-	cmd      *exec.Cmd
-	done     chan struct{}
-	waitErr  error
+	d        *daemon
 	stopOnce sync.Once
 }
 
@@ -87,7 +84,7 @@ func StartApache(t testing.TB, opts ApacheOptions) *Apache {
 		a.Port = freePort(t)
 		a.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(a.Port))
 		writeFile(t, a.conf, a.config(opts, authConf), 0o644)
-		a.chownToWWW(t)
+		chownTo(t, dir, "www-data")
 		if out, err := exec.Command(apache2(), "-t", "-f", a.conf).CombinedOutput(); err != nil {
 			t.Fatalf("testenv: apache2 -t -f %s: %v\n%s\n--- httpd.conf ---\n%s", a.conf, err, out, readFile(a.conf))
 		}
@@ -212,100 +209,36 @@ func (a *Apache) writeAuthFiles(t testing.TB, opts ApacheOptions) string {
 	return b.String()
 }
 
-// chownToWWW gives the directory's files to www-data, which the workers run
-// as (the keytab, the password files, the logs the parent opens as root are
-// fine either way).
-func (a *Apache) chownToWWW(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		return
-	}
-	u, err := user.Lookup("www-data")
-	if err != nil {
-		t.Fatalf("testenv: Apache runs as www-data: %v", err)
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	err = filepath.Walk(a.Dir, func(path string, _ os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		return os.Lchown(path, uid, gid)
-	})
-	if err != nil {
-		t.Fatalf("testenv: chown %s to www-data: %v", a.Dir, err)
-	}
-}
-
 func (a *Apache) start(opts ApacheOptions) error {
 	// -DFOREGROUND keeps the parent process ours, so that it is stopped by
 	// its pid with its process group, and never outlives the test.
-	cmd := exec.Command(apache2(), "-f", a.conf, "-DFOREGROUND")
-	cmd.Dir = a.Dir
-	cmd.Env = append(os.Environ(), "KRB5RCACHETYPE=none")
+	env := []string{"KRB5RCACHETYPE=none"}
 	if opts.KDC != nil {
-		cmd.Env = append(cmd.Env, "KRB5_CONFIG="+opts.KDC.Krb5Conf)
+		env = append(env, "KRB5_CONFIG="+opts.KDC.Krb5Conf)
 	}
-	out, err := os.Create(filepath.Join(a.Dir, "apache.stderr"))
+	d, err := startDaemon(a.Dir, "apache", env, apache2(), "-f", a.conf, "-DFOREGROUND")
 	if err != nil {
-		return fmt.Errorf("create apache stderr file: %w", err)
+		return err
 	}
-	defer out.Close()
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = childAttr()
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start apache2: %w", err)
-	}
-	a.cmd = cmd
-	a.done = make(chan struct{})
-	go func() {
-		a.waitErr = cmd.Wait()
-		close(a.done)
-	}()
-	return waitListening(a.Addr, a.done, func() string {
-		return fmt.Sprintf("%v\n%s\n%s", a.waitErr, readFile(filepath.Join(a.Dir, "apache.stderr")), a.ErrorLog())
-	}, a.kill)
-}
-
-// waitListening waits up to 20 s for addr to accept connections, failing
-// early when done closes (the server exited; why explains it).
-func waitListening(addr string, done <-chan struct{}, why func() string, kill func()) error {
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-done:
-			return fmt.Errorf("exited at start: %s", why())
-		default:
-		}
-		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	kill()
-	return fmt.Errorf("did not listen on %s within 20s", addr)
+	a.d = d
+	return waitListening(a.Addr, d.done, func() string {
+		return fmt.Sprintf("%v\n%s\n%s", d.waitErr, readFile(filepath.Join(a.Dir, "apache.stderr")), a.ErrorLog())
+	}, d.kill)
 }
 
 // Stop kills Apache (its process group: the parent and its workers) and
 // waits for it; it is idempotent and also runs at cleanup.
 func (a *Apache) Stop() {
 	a.stopOnce.Do(func() {
-		if a.cmd == nil || a.cmd.Process == nil {
+		if a.d == nil {
 			return
 		}
-		a.kill()
+		a.d.kill()
 		if a.t.Failed() {
 			a.t.Logf("testenv: apache error.log:\n%s", tail(a.ErrorLog(), 40))
 			a.t.Logf("testenv: apache access.log:\n%s", tail(readFile(filepath.Join(a.Dir, "access.log")), 60))
 		}
 	})
-}
-
-func (a *Apache) kill() {
-	_ = killGroup(a.cmd.Process.Pid)
-	<-a.done
 }
 
 // ErrorLog returns Apache's error log.

@@ -3,8 +3,6 @@ package testenv
 import (
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -22,9 +20,7 @@ type Tinyproxy struct {
 	Dir  string
 
 	t        testing.TB
-	cmd      *exec.Cmd
-	done     chan struct{}
-	waitErr  error
+	d        *daemon
 	stopOnce sync.Once
 }
 
@@ -72,46 +68,28 @@ func (tp *Tinyproxy) start(conf string) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "-d", "-c", conf)
-	cmd.Dir = tp.Dir
-	out, err := os.Create(filepath.Join(tp.Dir, "tinyproxy.stderr"))
+	d, err := startDaemon(tp.Dir, "tinyproxy", nil, bin, "-d", "-c", conf)
 	if err != nil {
-		return fmt.Errorf("create tinyproxy stderr file: %w", err)
+		return err
 	}
-	defer out.Close()
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = childAttr()
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start tinyproxy: %w", err)
-	}
-	tp.cmd = cmd
-	tp.done = make(chan struct{})
-	go func() {
-		tp.waitErr = cmd.Wait()
-		close(tp.done)
-	}()
-	return waitListening(tp.Addr, tp.done, func() string {
-		return fmt.Sprintf("%v\n%s\n%s", tp.waitErr, readFile(filepath.Join(tp.Dir, "tinyproxy.stderr")), tp.Log())
-	}, tp.kill)
+	tp.d = d
+	return waitListening(tp.Addr, d.done, func() string {
+		return fmt.Sprintf("%v\n%s\n%s", d.waitErr, readFile(filepath.Join(tp.Dir, "tinyproxy.stderr")), tp.Log())
+	}, d.kill)
 }
 
 // Stop kills tinyproxy by its pid (its process group) and waits for it; it
 // is idempotent and also runs at cleanup.
 func (tp *Tinyproxy) Stop() {
 	tp.stopOnce.Do(func() {
-		if tp.cmd == nil || tp.cmd.Process == nil {
+		if tp.d == nil {
 			return
 		}
-		tp.kill()
+		tp.d.kill()
 		if tp.t.Failed() {
 			tp.t.Logf("testenv: tinyproxy log:\n%s", tail(tp.Log(), 40))
 		}
 	})
-}
-
-func (tp *Tinyproxy) kill() {
-	_ = killGroup(tp.cmd.Process.Pid)
-	<-tp.done
 }
 
 // Log returns tinyproxy's log.
