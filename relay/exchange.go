@@ -174,7 +174,8 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	if carried && tr.o.body != nil && !tr.o.body.replayable() {
 		return "", false, &Error{Cause: CauseBodyNotReplayable, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asked for credentials again after the request body was sent, and the body is too large to send twice", tr.u.addr),
-			Fix:  "retry the request; ferry keeps its connection authenticated now"}
+			Fix: "retry the request. The parent asked only after taking the body, though ferry lets it ask first (Expect: 100-continue) " +
+				"where a body cannot be sent twice; if it keeps happening, run 'ferry doctor' and tell ferry's maintainers which proxy this is"}
 	}
 	header, final, err := tr.next(offered)
 	if err != nil {

@@ -23,6 +23,12 @@ func (tr *trip) refusedWith401(resp *http.Response) bool {
 		return false
 	}
 	realm := tr.asked[i].Params["realm"]
+	if realm == "" {
+		// Without a realm (NTLM, Negotiate) nothing tells the parent's
+		// challenge from an intranet site's own NTLM login; those parents
+		// refuse with 407 anyway.
+		return false
+	}
 	for _, c := range auth.ParseChallenges(resp.Header.Values("WWW-Authenticate")) {
 		if c.Scheme == name && c.Params["realm"] == realm {
 			return true
