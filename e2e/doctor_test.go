@@ -37,13 +37,20 @@ type doctorResult struct {
 // clean environment plus env, and returns its verdict and exit status.
 func runDoctor(t *testing.T, configTOML string, env []string, urls ...string) (doctorResult, int) {
 	t.Helper()
-	bin := testenv.BuildFerry(t)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "ferry.toml")
+	path := filepath.Join(t.TempDir(), "ferry.toml")
 	if err := os.WriteFile(path, []byte(configTOML), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"doctor", "--json", "--config", path}
+	return runDoctorArgs(t, []string{"--config", path}, env, urls...)
+}
+
+// runDoctorArgs runs `ferry doctor --json FLAGS` with no config file unless
+// flags name one.
+func runDoctorArgs(t *testing.T, flags, env []string, urls ...string) (doctorResult, int) {
+	t.Helper()
+	bin := testenv.BuildFerry(t)
+	dir := t.TempDir()
+	args := append([]string{"doctor", "--json"}, flags...)
 	for _, u := range urls {
 		args = append(args, "--url", u)
 	}

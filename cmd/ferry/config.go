@@ -74,6 +74,9 @@ const (
 type Overrides struct {
 	Listen  []string // --listen, replaces the file's list when given
 	Parents []string // --parent, replaces the file's list when given
+	// User is --user (alice, DOMAIN\alice or alice@REALM): it replaces
+	// auth.user, and with no password elsewhere the OS keyring is asked.
+	User string
 	// Getenv reads FERRY_PASSWORD and KRB5_CONFIG; nil means os.Getenv.
 	Getenv func(string) string
 	// Prompt, when set, asks for the password at start (ferry run --prompt).
@@ -269,10 +272,15 @@ func (c *Config) Finish(o Overrides) error {
 	if len(c.Listen) == 0 {
 		c.Listen = []string{defaultListen}
 	}
+	if o.User != "" {
+		c.Auth.User = o.User
+	}
 	c.Creds.from(o)
 	if pw := getenv("FERRY_PASSWORD"); pw != "" {
 		c.Auth.Password, c.Creds.PasswordFrom = pw, "FERRY_PASSWORD"
 	}
+	c.Creds.askKeyring = o.User != "" && c.Auth.Password == "" && !c.Creds.hasHash() &&
+		!c.Creds.passwordPending() && c.Auth.Keytab == ""
 	if kc := getenv("KRB5_CONFIG"); kc != "" {
 		c.Auth.Krb5Conf = kc
 	}

@@ -43,7 +43,7 @@ func TestHelp(t *testing.T) {
 		{args: []string{"--help"}, stdout: "Commands:"},
 		{args: []string{"help", "run"}, stdout: "  -p, --parent HOST:PORT"},
 		{args: []string{"run", "-h"}, stdout: "  -l, --listen ADDR"},
-		{args: []string{"run", "--help"}, stdout: "Examples:\n  ferry run --parent proxy.corp.example:8080"},
+		{args: []string{"run", "--help"}, stdout: "Examples:\n  FERRY_PASSWORD=... ferry run --parent proxy.corp.example:8080 --user"},
 		{args: []string{"version", "--help"}, stdout: "Usage: ferry version"},
 		{args: []string{"help", "-h"}, stdout: "Usage: ferry help [command]"},
 		{args: []string{}, status: 2, stderr: "Usage:\n  ferry <command> [flags]"},

@@ -42,7 +42,6 @@ func basicParent(t *testing.T, user, password string) string {
 var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
-	defer slog.SetDefault(slog.Default())
 	parent := basicParent(t, "alice", "s3cret")
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "ferry.toml")
@@ -51,16 +50,50 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("FERRY_PASSWORD", "s3cret")
+	all := runAndGet(t, "run", "--config", cfgPath, "-v")
+	for _, want := range []string{
+		`msg="ferry parents" parents=` + parent,
+		`msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=basic usable=Basic`,
+		`msg="ferry stopped"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("logs lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "s3cret") {
+		t.Errorf("the password is in the logs:\n%s", all)
+	}
+}
 
+// The README's quick start: no config file, the parent and the user on the
+// command line, the password in FERRY_PASSWORD.
+func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
+	parent := basicParent(t, `alice`, "s3cret")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("FERRY_PASSWORD", "s3cret")
+	all := runAndGet(t, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
+	want := `msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=auto`
+	if !strings.Contains(all, want) {
+		t.Errorf("logs lack %q:\n%s", want, all)
+	}
+	if strings.Contains(all, "ticket cache") {
+		t.Errorf("the log names a ticket cache that ferry does not use:\n%s", all)
+	}
+}
+
+// runAndGet runs ferry with args, GETs a URL through it (which must answer
+// 200 from the basicParent), stops it and returns its log.
+func runAndGet(t *testing.T, args ...string) string {
+	t.Helper()
+	defer slog.SetDefault(slog.Default())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	status := make(chan int, 1)
 	go func() {
-		status <- runContext(ctx, []string{"run", "--config", cfgPath, "-v"}, io.Discard, pw)
+		status <- runContext(ctx, args, io.Discard, pw)
 		pw.Close()
 	}()
-
 	var logs strings.Builder
 	lines := bufio.NewScanner(pr)
 	var addr string
@@ -103,19 +136,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("ferry run did not stop after cancel")
 	}
-	all := logs.String() + <-rest
-	for _, want := range []string{
-		`msg="ferry parents" parents=` + parent,
-		`msg="ferry credentials" identity=alice scheme=basic usable=Basic`,
-		`msg="ferry stopped"`,
-	} {
-		if !strings.Contains(all, want) {
-			t.Errorf("logs lack %q:\n%s", want, all)
-		}
-	}
-	if strings.Contains(all, "s3cret") {
-		t.Errorf("the password is in the logs:\n%s", all)
-	}
+	return logs.String() + <-rest
 }
 
 func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
