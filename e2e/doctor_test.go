@@ -314,3 +314,22 @@ func TestDoctorParentWithoutLogon(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctorSiteOutOfReachIsNotTheParent: a real squid that answers, and a
+// site that never does (as example.com offline): the verdict is the site,
+// not a parent to reach through the VPN, with logon (the relay's wait) and
+// without (doctor's own probe).
+func TestDoctorSiteOutOfReachIsNotTheParent(t *testing.T) {
+	silent := fakeListener(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
+	urls := []string{"http://" + silent + "/", "https://" + silent + "/"}
+	t.Run("basic", func(t *testing.T) {
+		p := startBasicParent(t, testenv.StartOrigin(t), testenv.SquidOptions{})
+		res, status := runDoctor(t, ferryConfig([]string{p.Squid.Addr}, p.Auth)+shortTimeouts, nil, urls...)
+		wantVerdict(t, res, status, "origin_unreachable")
+	})
+	t.Run("no logon", func(t *testing.T) {
+		sq := testenv.StartSquid(t, testenv.SquidOptions{})
+		res, status := runDoctor(t, ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "none"})+shortTimeouts, nil, urls...)
+		wantVerdict(t, res, status, "origin_unreachable")
+	})
+}

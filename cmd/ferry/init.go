@@ -161,8 +161,18 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	if err := checkParent(parent); err != nil {
 		return err
 	}
+	// Everything that can fail here is checked before the parent is asked:
+	// each run after a local failure would otherwise cost another logon.
+	if err := c.checkTarget(&o); err != nil {
+		return err
+	}
+	store, err := c.checkKeyring(o.store)
+	if err != nil {
+		return err
+	}
 
 	// 2. What the parent offers, asked once without credentials.
+	fmt.Fprintf(c.out, "Asking %s for %s without credentials (at most %s)...\n", parent, o.testURL, initRequestTimeout)
 	offered, err := probeParent(ctx, parent, o.testURL)
 	if err != nil {
 		return err
@@ -189,7 +199,6 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	id := cfg.Identity()
 
 	// 4. The password, and one logon with it. Asked again only by a person.
-	store := o.store
 	for {
 		if store == "none" && !o.passwordStdin && !c.interactive {
 			break // Kerberos from the ticket cache, or a password later
@@ -199,6 +208,7 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 			return err
 		}
 		cfg.Password = pw
+		fmt.Fprintf(c.out, "Logging on to %s as %s with one request for %s (at most %s)...\n", parent, id, o.testURL, initRequestTimeout)
 		err = testLogon(ctx, parent, o.testURL, cfg)
 		if err == nil {
 			fmt.Fprintf(c.out, "Logged on to %s as %s.\n", parent, id)
@@ -233,9 +243,9 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 			store = "keyring"
 			extra = append(extra, "keyring = true  # the password is in "+k.String())
 		case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
-			return fmt.Errorf("store the password: %w", err)
+			return fmt.Errorf("store the password: %w; %s", err, keyringFallback)
 		default:
-			fmt.Fprintln(c.out, "No OS keyring here (no Secret Service or D-Bus session): keeping an NTLMv2 hash in the config file instead.")
+			fmt.Fprintln(c.out, noKeyringNote)
 			store = "config"
 		}
 	}
@@ -251,6 +261,65 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 		}
 	}
 	return c.writeConfig(o, parent, cfg, extra)
+}
+
+// initRequestTimeout bounds each of ferry init's two requests: offline, a
+// parent can sit on a request for the default example.com for 20 s and
+// more, and ferry init must not look hung.
+const initRequestTimeout = 20 * time.Second
+
+const (
+	keyringFallback = "or pass --store config to keep an NTLMv2 hash in the config file instead (NTLM parents)"
+	noKeyringNote   = "No OS keyring here (no Secret Service or D-Bus session): keeping an NTLMv2 hash in the config file instead."
+)
+
+// checkTarget refuses, before any request, to overwrite a config without
+// --force; a person is asked, and a yes counts as --force.
+func (c initIO) checkTarget(o *initOptions) error {
+	path, err := initConfigPath(*o)
+	if err != nil {
+		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
+	}
+	if _, err := os.Stat(path); err != nil || o.force {
+		return nil
+	}
+	if c.interactive && c.confirm(path+" exists. Replace it?", false) {
+		o.force = true
+		return nil
+	}
+	return existsError(path)
+}
+
+func existsError(path string) error {
+	return fmt.Errorf("%s exists: ferry init does not replace it without --force; or write another file with --config", path)
+}
+
+// checkKeyring finds out, before the logon, whether the keyring can keep
+// the password: --store keyring fails now, no --store falls back to the
+// config file. It returns the store to use.
+func (c initIO) checkKeyring(store string) (string, error) {
+	if store != "" && store != "keyring" {
+		return store, nil
+	}
+	// Any account tells whether the keyring answers; this one is never set.
+	k := auth.NewKeyring("ferry init: keyring check")
+	k.Store = c.keyring
+	_, err := k.Password(context.Background())
+	switch {
+	case err == nil || !isKeyringError(err):
+		return store, nil // reachable; "holds no password" is expected
+	case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
+		return "", fmt.Errorf("%w; %s", err, keyringFallback)
+	}
+	fmt.Fprintln(c.out, noKeyringNote)
+	return "config", nil
+}
+
+// isKeyringError is a keyring that answered with an error of its own, not
+// "no such entry" (Keyring.Password words that one "holds no password").
+func isKeyringError(err error) bool {
+	s := err.Error()
+	return !strings.Contains(s, "holds no password") && !strings.Contains(s, "holds an empty password")
 }
 
 // rejectedError is the parent refusing the password: the one failure
@@ -281,7 +350,18 @@ func probeParent(ctx context.Context, parent, testURL string) (offered []string,
 		}
 		return []string{"unknown"}, nil
 	}
-	return nil, fmt.Errorf("parent proxy %s: %s", parent, strings.ReplaceAll(details, `\"`, `"`))
+	return nil, requestError(parent, testURL, v, details)
+}
+
+// requestError explains a failed test request. A parent that says nothing
+// for the test page is usually waiting for the site (example.com while
+// offline), which another page fixes.
+func requestError(parent, testURL, verdict, details string) error {
+	details = strings.ReplaceAll(details, `\"`, `"`)
+	if verdict == "parent_timeout" {
+		return fmt.Errorf("test request for %s through %s: %s: if the proxy is reachable, it cannot reach %s (offline, or outside the company network): pass --test-url with a page the proxy can reach, such as an intranet page", testURL, parent, details, testURL)
+	}
+	return fmt.Errorf("test request for %s through %s: %s", testURL, parent, details)
 }
 
 var offeredRE = regexp.MustCompile(`asks for credentials \(([^)]*)\)`)
@@ -297,14 +377,13 @@ func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config) err
 		return err
 	}
 	v, details := relay.VerdictFromProxyStatus(resp.Header.Get("Proxy-Status"))
-	details = strings.ReplaceAll(details, `\"`, `"`)
 	switch v {
 	case "":
 		return nil
 	case "credentials_rejected":
 		return &rejectedError{parent: parent, identity: cfg.Identity()}
 	}
-	return fmt.Errorf("test request through %s: %s", parent, details)
+	return requestError(parent, testURL, v, details)
 }
 
 // throughRelay runs a relay.Server on 127.0.0.1:0 with parent alone and
@@ -314,9 +393,13 @@ func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authentic
 	srv, err := relay.New(relay.Config{
 		Listen: []string{"127.0.0.1:0"}, Parents: []string{parent}, Auth: a,
 		// A fresh Guard: the one logon of this test is all it may cost.
-		Guard:           auth.NewGuard(0, nil),
-		Logger:          slog.New(slog.DiscardHandler),
-		ShutdownTimeout: time.Second,
+		Guard:  auth.NewGuard(0, nil),
+		Logger: slog.New(slog.DiscardHandler),
+		// Below the client's bound, so that a wait comes back as the
+		// relay's explanation rather than a bare client timeout.
+		ConnectTimeout:        10 * time.Second,
+		ResponseHeaderTimeout: initRequestTimeout - 5*time.Second,
+		ShutdownTimeout:       time.Second,
 	})
 	if err != nil {
 		return nil, err
@@ -331,7 +414,7 @@ func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authentic
 	defer func() { cancel(); <-done }()
 	tr := &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: addrs[0].String()}), DisableKeepAlives: true}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 90 * time.Second,
+	client := &http.Client{Transport: tr, Timeout: initRequestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
 	if err != nil {
@@ -429,9 +512,8 @@ func (c initIO) writeConfig(o initOptions, parent string, a auth.Config, extra [
 		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
 	}
 	if _, err := os.Stat(path); err == nil && !o.force {
-		if !c.interactive || !c.confirm(path+" exists. Replace it?", false) {
-			return fmt.Errorf("%s exists: ferry init does not replace it without --force; or write another file with --config", path)
-		}
+		// checkTarget asked; the file appeared since.
+		return existsError(path)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# written by ferry init on %s; see docs/credentials.md\n", time.Now().Format("2006-01-02"))
