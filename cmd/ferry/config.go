@@ -123,7 +123,7 @@ func LoadConfigFile(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("config file %s does not exist: %w", path, fs.ErrNotExist)
+			return nil, missingConfig(path)
 		}
 		return nil, fmt.Errorf("config file: %w", err)
 	}
@@ -306,13 +306,27 @@ func (c *Config) Finish(o Overrides) error {
 	return nil
 }
 
+// missingConfig is a --config FILE that is not there. It wraps
+// fs.ErrNotExist without repeating its words.
+type missingConfig string
+
+func (m missingConfig) Error() string {
+	return fmt.Sprintf("config file %s does not exist: check the path, or write it with 'ferry init --config %s'", string(m), string(m))
+}
+
+func (missingConfig) Unwrap() error { return fs.ErrNotExist }
+
+// initHint is how every "no config" message ends: ferry init finds the
+// parent, tests the logon and writes the file.
+const initHint = "or run 'ferry init' to find the parent, test the logon and write a config file"
+
 func (c *Config) noParents() *problem {
-	p := &problem{msg: "no parent proxy: pass --parent HOST:PORT or --config FILE"}
+	p := &problem{msg: "no parent proxy: pass --parent HOST:PORT or --config FILE, " + initHint}
 	switch {
 	case c.File != "":
 		p = &problem{at: c.File, msg: `no parent proxy: add parents = ["proxy.corp.example:8080"] at the top of the file, or pass --parent HOST:PORT`}
 	case c.searched != "":
-		p = &problem{msg: fmt.Sprintf("no parent proxy: pass --parent HOST:PORT, or write a config file (none at %s)", c.searched)}
+		p = &problem{msg: fmt.Sprintf("no parent proxy and no config file (none at %s): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT", c.searched)}
 	}
 	if c.discovery != "" {
 		p.msg += "; " + c.discovery

@@ -86,13 +86,25 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	cmd, ok := findCommand(args[0])
 	if !ok {
-		what := "unknown command"
 		if strings.HasPrefix(args[0], "-") {
-			what = "unknown flag"
+			return usageError(stderr, "", fmt.Sprintf("unknown flag %q", args[0]))
 		}
-		return usageError(stderr, "", fmt.Sprintf("%s %q", what, args[0]))
+		return usageError(stderr, "", unknownCommand(args[0]))
 	}
 	return cmd.run(ctx, args[1:], stdout, stderr)
+}
+
+// unknownCommand says so, with the command name most likely meant, as
+// config keys get one.
+func unknownCommand(name string) string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	if m := closest(name, names); m != "" {
+		return fmt.Sprintf("unknown command %q: did you mean %q?", name, m)
+	}
+	return fmt.Sprintf("unknown command %q", name)
 }
 
 // usageError prints a one-line error and where to find help.
@@ -228,7 +240,7 @@ func cmdHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case 1:
 		cmd, ok := findCommand(fs.Arg(0))
 		if !ok {
-			return usageError(stderr, "", fmt.Sprintf("unknown command %q", fs.Arg(0)))
+			return usageError(stderr, "", unknownCommand(fs.Arg(0)))
 		}
 		fmt.Fprint(stdout, cmd.usage)
 		return exitOK
