@@ -156,7 +156,11 @@ func writeEffectiveConfig(w io.Writer, cfg *Config) {
 			value = tomlQuote(redacted)
 		}
 		if !set {
-			fmt.Fprintf(w, "# %s: not set (default)\n", name)
+			if def := defaultValue(cfg, s.path); def != "" {
+				fmt.Fprintf(w, "%s = %s  # default\n", name, def)
+			} else {
+				fmt.Fprintf(w, "# %s: not set\n", name)
+			}
 			continue
 		}
 		fmt.Fprintf(w, "%s = %s%s\n", name, value, note)
@@ -204,4 +208,44 @@ func settingValue(s setting) (value string, set bool) {
 		return strconv.FormatBool(*s.flag), *s.flag
 	}
 	return "", false
+}
+
+// keyDefaults are the values ferry uses for keys the config leaves unset,
+// in TOML, so that `config show` prints what ferry runs with. A key with
+// no default (a user, a PAC) is absent. They mirror the unexported
+// defaults in relay/server.go, relay/pacrouter.go and auth/config.go.
+var keyDefaults = map[string]string{
+	"direct_fallback":          "false",
+	"pac_refresh":              `"5m0s"`,
+	"auth.scheme":              `"auto"`,
+	"auth.keyring":             "false",
+	"auth.legacy_ntlm":         "false",
+	"auth.lockout_cooldown":    `"10m0s"`,
+	"timeouts.connect":         `"10s"`,
+	"timeouts.response_header": `"1m0s"`,
+	"timeouts.pool_idle":       `"1m0s"`,
+	"timeouts.client_idle":     `"2m0s"`,
+	"timeouts.read_header":     `"30s"`,
+	"timeouts.shutdown":        `"10s"`,
+	"timeouts.tunnel_idle":     `"0s"`,
+	"limits.max_connections":   "4096",
+	"limits.max_header_bytes":  "65536",
+}
+
+// defaultValue is the value ferry uses for the unset key path, "" when
+// there is none. Some depend on the rest of the config.
+func defaultValue(cfg *Config, path string) string {
+	switch path {
+	case "listen":
+		return "[" + tomlQuote(defaultListen) + "]"
+	case "pac_fallback":
+		if cfg.PAC == "" {
+			return ""
+		}
+		if len(cfg.Parents) > 0 {
+			return `"parents"`
+		}
+		return `"fail"`
+	}
+	return keyDefaults[path]
 }

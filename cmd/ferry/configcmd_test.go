@@ -107,3 +107,30 @@ func TestConfigCheckExitStatus(t *testing.T) {
 		t.Errorf("unknown subcommand: status %d", st)
 	}
 }
+
+// TestConfigShowFillsInDefaults: config show promises the defaults filled
+// in; an unset key with a default shows it, one without says "not set".
+func TestConfigShowFillsInDefaults(t *testing.T) {
+	path := writeConfig(t, "parents = [\"p:1\"]\n")
+	var out, errb bytes.Buffer
+	if st := cmdConfig(context.Background(), []string{"show", "--config", path}, &out, &errb); st != exitOK {
+		t.Fatalf("status %d: %s", st, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		`connect = "10s"  # default`, `response_header = "1m0s"  # default`, `client_idle = "2m0s"  # default`,
+		`lockout_cooldown = "10m0s"  # default`, `max_connections = 4096  # default`, `max_header_bytes = 65536  # default`,
+		"# user: not set\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "# connect: not set") {
+		t.Errorf("a key with a default is shown as not set:\n%s", s)
+	}
+	var decoded map[string]any
+	if _, err := toml.Decode(s, &decoded); err != nil {
+		t.Errorf("config show is not TOML: %v\n%s", err, s)
+	}
+}
