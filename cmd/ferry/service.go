@@ -144,6 +144,10 @@ func checkServiceConfig(sc service.Config, stderr io.Writer) (*Config, error) {
 		fmt.Fprintln(stderr, "fix it, then run ferry service install again")
 		return nil, err
 	}
+	if err := shellOnlyPassword(cfg, env, envFile); err != nil {
+		fmt.Fprintf(stderr, "ferry service install: %v\nfix it, then run ferry service install again\n", err)
+		return nil, err
+	}
 	for _, w := range cfg.Warnings {
 		fmt.Fprintf(stderr, "ferry: warning: %s\n", w)
 	}

@@ -151,6 +151,28 @@ func TestServiceInstallWantsThePasswordWhereTheServiceSeesIt(t *testing.T) {
 	}
 }
 
+// In auto mode the config loads without the password (Kerberos only), so
+// the password that is only in this shell must be caught on its own.
+func TestServiceInstallRefusesAShellOnlyPasswordInAutoMode(t *testing.T) {
+	_, config := serviceHome(t, "parents = [\"127.0.0.1:9\"]\n[auth]\nuser = \"alice\"\ndomain = \"CORP\"\n")
+	t.Setenv("FERRY_PASSWORD", "from-the-shell")
+	status, _, errOut := runArgs(t, "service", "install", "--dry-run")
+	for _, want := range []string{`the password of CORP\alice is only in this shell's FERRY_PASSWORD`, "OS keyring", "ferry hash"} {
+		if status != exitError || !strings.Contains(errOut, want) {
+			t.Errorf("status %d, stderr lacks %q:\n%s", status, want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "from-the-shell") {
+		t.Errorf("stderr shows the password:\n%s", errOut)
+	}
+	if err := os.WriteFile(config, []byte("parents = [\"127.0.0.1:9\"]\n[auth]\nuser = \"alice\"\npassword_command = \"cat /nonexistent\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, errOut := runArgs(t, "service", "install", "--dry-run"); status != exitOK {
+		t.Errorf("with password_command: status %d, stderr:\n%s", status, errOut)
+	}
+}
+
 // status asks the relay itself, on the config's listen address.
 func TestServiceStatusShowsTheRunningRelay(t *testing.T) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
