@@ -376,7 +376,7 @@ func (c *Config) checkCredentials() []*problem {
 	case c.passwordInFile || c.Creds.PasswordCommand != "" || c.Creds.Keyring:
 		probs = append(probs, c.problemAt(c.Creds.secretKey(), "a password is set but no user: "+addUser))
 	default:
-		c.Warnings = append(c.Warnings, c.Creds.sourceName()+" is set but no user is configured, so it is not used: add user = \"alice\" under [auth]")
+		c.Warnings = append(c.Warnings, c.Creds.sourceName()+" is set but no user is configured, so it is not used: pass --user USER, or add user = \"alice\" under [auth]")
 	}
 	probs = append(probs, c.checkLegacy()...)
 	if a.Keytab != "" && a.User == "" {

@@ -361,7 +361,7 @@ func TestFinish(t *testing.T) {
 		{
 			name:     "FERRY_PASSWORD without a user",
 			o:        Overrides{Parents: []string{"p:1"}, Getenv: env("FERRY_PASSWORD", "x")},
-			warnings: []string{`FERRY_PASSWORD is set but no user is configured, so it is not used: add user = "alice" under [auth]`},
+			warnings: []string{`FERRY_PASSWORD is set but no user is configured, so it is not used: pass --user USER, or add user = "alice" under [auth]`},
 		},
 		{
 			name: "keytab without user",
