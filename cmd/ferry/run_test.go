@@ -13,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/auth"
 )
 
 // basicParent is a parent proxy on loopback that wants Basic credentials.
@@ -151,5 +154,36 @@ func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
 	status, _, errOut := runArgs(t, "run", "--listen", ln.Addr().String(), "--parent", "127.0.0.1:1")
 	if status != 1 || !strings.Contains(errOut, "ferry: listen on "+ln.Addr().String()) {
 		t.Errorf("status %d stderr %q", status, errOut)
+	}
+}
+
+// TestIdentitySourceIsTheTruth: the start log names where the identity
+// comes from, and says so when nothing can log on (no user, no cache).
+func TestIdentitySourceIsTheTruth(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows without a password uses the logon session (SSPI)")
+	}
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-ccache")
+	present := filepath.Join(dir, "krb5cc")
+	if err := os.WriteFile(present, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		cfg      Config
+		id, from string
+		ok       bool
+	}{
+		{"no user, no ticket cache", Config{Auth: auth.Config{CCache: "FILE:" + missing}}, "none", "no Kerberos ticket cache at " + missing, false},
+		{"no user, a ticket cache", Config{Auth: auth.Config{CCache: "FILE:" + present}}, "the ticket's principal", "Kerberos ticket cache " + present, true},
+		{"user and FERRY_PASSWORD", Config{Auth: auth.Config{User: "alice", Domain: "CORP", Password: "x"}, Creds: Creds{PasswordFrom: "FERRY_PASSWORD"}},
+			`CORP\alice`, "password from FERRY_PASSWORD", true},
+		{"user, no password, no cache", Config{Auth: auth.Config{User: "alice", CCache: "FILE:" + missing}}, "alice", "no Kerberos ticket cache at " + missing, false},
+	} {
+		id, from, ok := identitySource(&tc.cfg)
+		if id != tc.id || !strings.HasPrefix(from, tc.from) || ok != tc.ok {
+			t.Errorf("%s: got %q, %q, %v; want %q, %q..., %v", tc.name, id, from, ok, tc.id, tc.from, tc.ok)
+		}
 	}
 }
