@@ -115,9 +115,12 @@ func identitySource(cfg *Config) (id, from string, ok bool) {
 	switch {
 	case err != nil:
 		return nz(id, "none"), err.Error(), false
-	case !fileExists(path):
-		return nz(id, "none"), "no Kerberos ticket cache at " + path +
+	case !fileExists(path) && id == "":
+		return "none", "no Kerberos ticket cache at " + path +
 			": run kinit, or pass --user with FERRY_PASSWORD or --prompt", false
+	case !fileExists(path):
+		return id, "no Kerberos ticket cache at " + path +
+			" and no password: run kinit, or set FERRY_PASSWORD, or pass --prompt", false
 	}
 	return nz(id, "the ticket's principal"), "Kerberos ticket cache " + path, true
 }
