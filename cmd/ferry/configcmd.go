@@ -12,8 +12,8 @@ import (
 	"github.com/ferryproxy/ferry/relay"
 )
 
-const configUsage = `Usage: ferry config show  [--config FILE] [--listen ADDR]... [--parent HOST:PORT]...
-       ferry config check [--config FILE] [--listen ADDR]... [--parent HOST:PORT]...
+const configUsage = `Usage: ferry config show  [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [--user USER]
+       ferry config check [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [--user USER] [--prompt]
 
 show prints the configuration ferry would run with (the file, then the
 environment, then the flags, with defaults filled in) as TOML, every secret
@@ -29,6 +29,9 @@ Flags (as for 'ferry run'):
   -c, --config FILE         the TOML config file (default: the per-user one)
   -l, --listen ADDR         a listen address; repeat for several
   -p, --parent HOST:PORT    a parent proxy; repeat for several
+      --user USER           the account (DOMAIN\user); its password from
+                            FERRY_PASSWORD, --prompt or the OS keyring
+      --prompt              ask for the password (check only)
   -h, --help                show this help
 
 Examples:
@@ -50,21 +53,14 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return usageError(stderr, "config", fmt.Sprintf("unknown subcommand %q: use show or check", sub))
 	}
 	fs := newFlagSet("config")
-	var (
-		configPath      string
-		listen, parents stringList
-	)
-	fs.StringVar(&configPath, "config", "", "")
-	fs.StringVar(&configPath, "c", "", "")
-	fs.Var(&listen, "listen", "")
-	fs.Var(&listen, "l", "")
-	fs.Var(&parents, "parent", "")
-	fs.Var(&parents, "p", "")
+	var sf startFlags
+	sf.register(fs)
 	if status, done := parseNoArgs(fs, rest, configUsage, "config", stdout, stderr); done {
 		return status
 	}
-	o := Overrides{Listen: listen, Parents: parents, NoSecrets: sub == "show"}
-	cfg, err := LoadConfig(configPath, o)
+	o := sf.overrides(stderr)
+	o.Discover, o.NoSecrets = nil, sub == "show"
+	cfg, err := LoadConfig(sf.configPath, o)
 	if cfg != nil {
 		for _, w := range cfg.Warnings {
 			fmt.Fprintf(stderr, "ferry: warning: %s\n", w)

@@ -134,3 +134,20 @@ func TestConfigShowFillsInDefaults(t *testing.T) {
 		t.Errorf("config show is not TOML: %v\n%s", err, s)
 	}
 }
+
+// TestConfigTakesUserLikeRun: a flags-only setup can be shown and checked
+// with the flags it runs with.
+func TestConfigTakesUserLikeRun(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("FERRY_PASSWORD", "pw")
+	var out, errb bytes.Buffer
+	if st := cmdConfig(context.Background(), []string{"show", "--parent", "proxy:8080", "--user", `CORP\alice`}, &out, &errb); st != exitOK ||
+		!strings.Contains(out.String(), `user = "CORP\\alice"`) {
+		t.Errorf("show: status %d\n%s%s", st, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if st := cmdConfig(context.Background(), []string{"check", "--parent", "proxy:8080", "--user", `CORP\alice`}, &out, &errb); st != exitOK {
+		t.Errorf("check: status %d\n%s%s", st, out.String(), errb.String())
+	}
+}
