@@ -84,6 +84,8 @@ type initIO struct {
 	password func(prompt string) (string, error)
 	getenv   func(string) string
 	keyring  auth.KeyringStore // nil: the OS keyring
+	// limit bounds each request; 0 means initRequestTimeout.
+	limit time.Duration
 }
 
 func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -172,8 +174,12 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	}
 
 	// 2. What the parent offers, asked once without credentials.
-	fmt.Fprintf(c.out, "Asking %s for %s without credentials (at most %s)...\n", parent, o.testURL, initRequestTimeout)
-	offered, err := probeParent(ctx, parent, o.testURL)
+	limit := c.limit
+	if limit == 0 {
+		limit = initRequestTimeout
+	}
+	fmt.Fprintf(c.out, "Asking %s for %s without credentials (at most %s)...\n", parent, o.testURL, limit)
+	offered, err := probeParent(ctx, parent, o.testURL, limit)
 	if err != nil {
 		return err
 	}
@@ -208,8 +214,8 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 			return err
 		}
 		cfg.Password = pw
-		fmt.Fprintf(c.out, "Logging on to %s as %s with one request for %s (at most %s)...\n", parent, id, o.testURL, initRequestTimeout)
-		err = testLogon(ctx, parent, o.testURL, cfg)
+		fmt.Fprintf(c.out, "Logging on to %s as %s with one request for %s (at most %s)...\n", parent, id, o.testURL, limit)
+		err = testLogon(ctx, parent, o.testURL, cfg, limit)
 		if err == nil {
 			fmt.Fprintf(c.out, "Logged on to %s as %s.\n", parent, id)
 			break
@@ -333,8 +339,8 @@ func (e *rejectedError) Error() string {
 // probeParent sends one request through an in-process relay without
 // credentials; offered lists the schemes of the parent's 407, nil when the
 // request went through.
-func probeParent(ctx context.Context, parent, testURL string) (offered []string, err error) {
-	resp, err := throughRelay(ctx, parent, testURL, nil)
+func probeParent(ctx context.Context, parent, testURL string, limit time.Duration) (offered []string, err error) {
+	resp, err := throughRelay(ctx, parent, testURL, nil, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -367,12 +373,12 @@ func requestError(parent, testURL, verdict, details string) error {
 var offeredRE = regexp.MustCompile(`asks for credentials \(([^)]*)\)`)
 
 // testLogon makes one request through an in-process relay with cfg.
-func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config) error {
+func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config, limit time.Duration) error {
 	a, err := auth.New(cfg)
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	resp, err := throughRelay(ctx, parent, testURL, a)
+	resp, err := throughRelay(ctx, parent, testURL, a, limit)
 	if err != nil {
 		return err
 	}
@@ -389,7 +395,7 @@ func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config) err
 // throughRelay runs a relay.Server on 127.0.0.1:0 with parent alone and
 // sends one GET through it: ferry init uses the relay's own logon, so what
 // it checks is what ferry run will do.
-func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authenticator) (*http.Response, error) {
+func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authenticator, limit time.Duration) (*http.Response, error) {
 	srv, err := relay.New(relay.Config{
 		Listen: []string{"127.0.0.1:0"}, Parents: []string{parent}, Auth: a,
 		// A fresh Guard: the one logon of this test is all it may cost.
@@ -398,7 +404,7 @@ func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authentic
 		// Below the client's bound, so that a wait comes back as the
 		// relay's explanation rather than a bare client timeout.
 		ConnectTimeout:        10 * time.Second,
-		ResponseHeaderTimeout: initRequestTimeout - 5*time.Second,
+		ResponseHeaderTimeout: limit * 3 / 4,
 		ShutdownTimeout:       time.Second,
 	})
 	if err != nil {
@@ -414,7 +420,7 @@ func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authentic
 	defer func() { cancel(); <-done }()
 	tr := &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: addrs[0].String()}), DisableKeepAlives: true}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: initRequestTimeout,
+	client := &http.Client{Transport: tr, Timeout: limit,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
 	if err != nil {

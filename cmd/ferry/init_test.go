@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 )
@@ -247,5 +248,41 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 				t.Errorf("%d requests (%d with credentials) at the parent, want %d and no logon", n, p.attempts.Load(), tc.requests)
 			}
 		})
+	}
+}
+
+// TestInitSaysWhatItWaitsForAndStops: a parent that takes the logon and
+// then waits for the test page (example.com offline) is reported with the
+// way out (--test-url), after the line saying what init waits for.
+func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Proxy-Authorization") == "" {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
+			w.WriteHeader(http.StatusProxyAuthRequired)
+			return
+		}
+		<-r.Context().Done() // the site never answers
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+
+	var out strings.Builder
+	c := initIO{
+		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
+		keyring: &fakeKeyring{m: map[string]string{}}, limit: 400 * time.Millisecond,
+		password: func(string) (string, error) { return "pw", nil },
+	}
+	o := initOptions{parent: ln.Addr().String(), user: "alice", config: filepath.Join(t.TempDir(), "ferry.toml"),
+		yes: true, testURL: "http://example.com/"}
+	err = runInit(context.Background(), o, c)
+	if err == nil || !strings.Contains(err.Error(), "it cannot reach http://example.com/") || !strings.Contains(err.Error(), "pass --test-url") {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(out.String(), "Logging on to "+ln.Addr().String()+" as alice with one request for http://example.com/ (at most 400ms)...") {
+		t.Errorf("output does not say what init waits for:\n%s", out.String())
 	}
 }
