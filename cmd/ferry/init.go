@@ -310,22 +310,15 @@ func (c initIO) checkKeyring(store string) (string, error) {
 	// Any account tells whether the keyring answers; this one is never set.
 	k := auth.NewKeyring("ferry init: keyring check")
 	k.Store = c.keyring
-	_, err := k.Password(context.Background())
+	err := k.Check()
 	switch {
-	case err == nil || !isKeyringError(err):
-		return store, nil // reachable; "holds no password" is expected
+	case err == nil:
+		return store, nil
 	case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
 		return "", fmt.Errorf("%w; %s", err, keyringFallback)
 	}
 	fmt.Fprintln(c.out, noKeyringNote)
 	return "config", nil
-}
-
-// isKeyringError is a keyring that answered with an error of its own, not
-// "no such entry" (Keyring.Password words that one "holds no password").
-func isKeyringError(err error) bool {
-	s := err.Error()
-	return !strings.Contains(s, "holds no password") && !strings.Contains(s, "holds an empty password")
 }
 
 // rejectedError is the parent refusing the password: the one failure
