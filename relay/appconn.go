@@ -64,7 +64,9 @@ var aLongTimeAgo = time.Unix(1, 0)
 
 func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
 	c := &appConn{s: s, handler: s, nc: nc, remote: nc.RemoteAddr().String(), opts: opts}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	// The local address, as net/http's server gives it: error pages name
+	// the listener the app reached (http_proxy=http://ADDRESS).
+	c.ctx, c.cancel = context.WithCancel(context.WithValue(context.Background(), http.LocalAddrContextKey, nc.LocalAddr()))
 	rd, wr := rawIO(nc)
 	c.cr = &connReader{nc: nc, rd: rd, cancel: c.cancel}
 	c.rec = &headRecorder{r: c.cr}

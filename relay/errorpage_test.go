@@ -17,7 +17,7 @@ func TestEveryCauseHasAVerdict(t *testing.T) {
 	causes := []Cause{CauseParentUnresolvable, CauseParentRefused, CauseParentTimeout, CauseParentNotProxy,
 		CauseParentError, CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected,
 		CauseLockedOut, CauseKerberos, CauseOriginUnreachable, CauseBodyNotReplayable, CauseBadRequest,
-		CauseNoParentReachable, CauseClientGone, CauseParentResponseBroken, CausePACFailed}
+		CauseNoParentReachable, CauseClientGone, CauseParentResponseBroken, CausePACFailed, CauseAppRequestBroken}
 	for _, c := range causes {
 		v := verdictOf(c)
 		if !msg.Has(v + ".cause") {
@@ -81,7 +81,7 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 	w = httptest.NewRecorder()
 	writeErrorPage(w, r, e)
 	body = w.Body.String()
-	if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") || !strings.Contains(body, "1. check the host and port") ||
+	if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") || !strings.Contains(body, "1. "+msg.Fix("en", msg.ParentRefused)[0]) ||
 		!strings.Contains(body, msg.Cause("en", msg.ParentRefused, "parent", e.Peer)) {
 		t.Errorf("text page:\n%s", body)
 	}

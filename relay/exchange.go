@@ -332,7 +332,7 @@ func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut) 
 		what = fmt.Sprintf("parent proxy %s rejected the credentials of %s at %s (%s); ferry is not using them there until %s",
 			u.addr, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly))
 	}
-	return &Error{Cause: cause, Peer: u.addr, What: what,
+	return &Error{Cause: cause, Peer: u.addr, What: what, until: lo.Until,
 		Fix: fmt.Sprintf("fix the password (auth.password in ferry's config, or FERRY_PASSWORD) and restart ferry. "+
 			"So that your account is not locked, ferry tries these credentials at %s at most once every %s",
 			u.addr, lo.Until.Sub(lo.Since).Round(time.Second))}
@@ -400,6 +400,9 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 	var be *bodyError
 	if errors.As(werr, &be) {
 		c.broken = true
+		if malformedBody(be.err) {
+			return nil, badBodyError(be.err, tr.u.addr)
+		}
 		return nil, &Error{Cause: CauseClientGone, Peer: tr.u.addr, What: "the app stopped sending the request body", Err: be}
 	}
 	resp, err := tr.u.readResponse(ctx, c, o.method)
