@@ -200,7 +200,27 @@ func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, err
 		return header, final, err
 	}
 	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
-	return tr.choose(offered, s)
+	header, final, cerr := tr.choose(offered, s)
+	var ce *Error
+	if errors.As(cerr, &ce) && ce.Cause == CauseSchemeUnsupported {
+		// Nothing else to fall back on: why the scheme that worked before
+		// cannot answer now (a Kerberos ticket that expired while ferry
+		// ran) is the cause, not the offer.
+		return "", false, err
+	}
+	if cerr == nil {
+		tr.u.fellBack(s.Name(), tr.st.scheme.Name(), err)
+	}
+	return header, final, cerr
+}
+
+// fellBack logs, once per parent, that ferry answers with another scheme
+// than the strongest offered because that one has no credentials now.
+func (u *Upstream) fellBack(from, to string, err error) {
+	if u.warnedFallback.Swap(true) {
+		return
+	}
+	u.cfg.log.Warn("cannot use "+from+" with parent proxy "+u.addr+"; using "+to+" instead", "parent", u.addr, "err", err.Error())
 }
 
 // start begins a session of scheme s; ch is the challenge, if one came.
@@ -236,18 +256,25 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool, error) {
 	a := tr.u.cfg.auth
 	var lastErr error
+	skipped := "" // the first scheme that could not answer
 	for _, cand := range a.Candidates(offered) {
 		if cand.Scheme == skip {
 			continue
 		}
 		header, final, err := tr.start(cand.Scheme, &cand.Challenge)
 		if err == nil {
+			if lastErr != nil {
+				tr.u.fellBack(skipped, cand.Scheme.Name(), lastErr)
+			}
 			return header, final, nil
 		}
 		if errors.Is(err, auth.ErrRejected) {
 			return "", false, err
 		}
 		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
+		if lastErr == nil {
+			skipped = cand.Scheme.Name()
+		}
 		lastErr = err
 	}
 	if lastErr != nil {
