@@ -109,3 +109,45 @@ func TestSmugglingThroughFerryToSquid(t *testing.T) {
 		}
 	}
 }
+
+// TestKerberosClockSkewVerdict: a KDC whose clock is 10 minutes ahead of
+// this machine's (libfaketime) refuses ferry's logon for the skew; the app
+// is told to fix the clock.
+func TestKerberosClockSkewVerdict(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	kdc := testenv.StartKDCWith(t, testenv.KDCOptions{ClockAhead: 10 * time.Minute})
+	const pw = "Alice-pw 1"
+	kdc.AddUser(t, "alice", pw)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
+	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\nuser = \"alice\"\nrealm = %q\n", sq.Addr, kdc.Realm)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(t.TempDir(), "none"), "FERRY_PASSWORD="+pw)
+	for _, lang := range []string{"en", "ja"} {
+		status, v, body := verdictOf(t, f, o.URL+"/echo", lang)
+		if status != http.StatusBadGateway || v != "kerberos_clock_skew" || !strings.Contains(body, "NTP") {
+			t.Fatalf("%s: %d %s, want 502 kerberos_clock_skew\n%s", lang, status, v, body)
+		}
+	}
+	f.AssertLogHasNo(t, pw)
+}
+
+// TestKerberosUnknownSPNVerdict: a parent named by a name the KDC has no
+// HTTP/ principal for gives kerberos_unknown_spn. Here the KDC forgets
+// HTTP/127.0.0.1, as a KDC that knows the proxy only by its DNS name does
+// not know its address.
+func TestKerberosUnknownSPNVerdict(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	kdc := testenv.StartKDC(t)
+	kdc.AddUser(t, "alice", "Alice-pw 1")
+	ccache := filepath.Join(t.TempDir(), "krb5cc")
+	kdc.Kinit(t, "alice", "Alice-pw 1", ccache)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
+	kdc.Kadmin(t, "delprinc -force HTTP/127.0.0.1")
+	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\n", sq.Addr)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+ccache)
+	for _, lang := range []string{"en", "ja"} {
+		status, v, body := verdictOf(t, f, o.URL+"/echo", lang)
+		if status != http.StatusBadGateway || v != "kerberos_unknown_spn" {
+			t.Fatalf("%s: %d %s, want 502 kerberos_unknown_spn\n%s", lang, status, v, body)
+		}
+	}
+}
