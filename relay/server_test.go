@@ -365,3 +365,45 @@ func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
 		t.Fatalf("%d dials, want 2: a GET reuses an idle connection", st.Dials)
 	}
 }
+
+// TestLocalhostListensOnBothLoopbacks: "localhost:PORT" (ferry's default
+// listen) opens 127.0.0.1 and, where the host has it, ::1 on the same port,
+// since apps resolve localhost to either. Listen returns both, which is
+// what cmd/ferry logs at start.
+func TestLocalhostListensOnBothLoopbacks(t *testing.T) {
+	probe, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback on this host")
+	}
+	probe.Close()
+	free, _ := net.Listen("tcp", "127.0.0.1:0")
+	_, port, _ := net.SplitHostPort(free.Addr().String())
+	free.Close()
+	s, err := New(Config{Listen: []string{"localhost:" + port}, Parents: []string{"127.0.0.1:9"},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addrs, err := s.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	var got []string
+	for _, a := range addrs {
+		got = append(got, a.String())
+	}
+	want := []string{"127.0.0.1:" + port, "[::1]:" + port}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("listening on %v, want %v", got, want)
+	}
+	for _, a := range want {
+		resp, body := get(t, client(nil), "http://"+a+"/status.json")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", a, resp.StatusCode, body)
+		}
+	}
+}

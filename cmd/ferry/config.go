@@ -267,7 +267,9 @@ func (c *Config) Finish(o Overrides) error {
 		}
 	}
 	if len(c.Listen) == 0 {
-		c.Listen = []string{defaultListen}
+		// Both loopbacks where the host has ::1 (the relay expands
+		// localhost): apps that resolve localhost to ::1 first reach ferry.
+		c.Listen = []string{"localhost:3128"}
 	}
 	c.Creds.from(o)
 	if pw := getenv("FERRY_PASSWORD"); pw != "" {
