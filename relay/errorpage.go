@@ -50,7 +50,8 @@ func (e *Error) Verdict() string {
 }
 
 var (
-	psVerdict = regexp.MustCompile(`;\s*verdict=([a-z_]+)`)
+	sfUnescape = strings.NewReplacer(`\\`, `\`, `\"`, `"`)
+	psVerdict  = regexp.MustCompile(`;\s*verdict=([a-z_]+)`)
 	psDetails = regexp.MustCompile(`;\s*details="([a-z_]+): ?((?:[^"\\]|\\.)*)"`)
 )
 
@@ -64,7 +65,9 @@ func VerdictFromProxyStatus(h string) (verdict, details string) {
 		return "", ""
 	}
 	if m := psDetails.FindStringSubmatch(h); m != nil {
-		verdict, details = m[1], m[2]
+		// An sf-string escapes \ and " (RFC 8941 section 3.3.3): doctor
+		// printed TESTDOM\\alice for TESTDOM\alice.
+		verdict, details = m[1], sfUnescape.Replace(m[2])
 	}
 	if m := psVerdict.FindStringSubmatch(h); m != nil {
 		return m[1], details

@@ -89,3 +89,14 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 		t.Errorf("Proxy-Status %q lacks the RFC 9209 error type", w.Header().Get("Proxy-Status"))
 	}
 }
+
+// TestVerdictFromProxyStatusUnescapesDetails: the details come back as the
+// relay wrote them, not in their sf-string escaping (doctor printed
+// TESTDOM\\alice).
+func TestVerdictFromProxyStatusUnescapesDetails(t *testing.T) {
+	e := &Error{Cause: CauseCredentialsRejected, Peer: "p:1", What: `parent proxy p:1 rejected the credentials of TESTDOM\alice ("Basic")`}
+	v, details := VerdictFromProxyStatus(e.ProxyStatus() + "; verdict=credentials_rejected")
+	if v != msg.CredentialsRejected || details != e.Error() {
+		t.Fatalf("got %s %q, want %s %q", v, details, msg.CredentialsRejected, e.Error())
+	}
+}
