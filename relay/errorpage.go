@@ -52,7 +52,7 @@ func (e *Error) Verdict() string {
 var (
 	sfUnescape = strings.NewReplacer(`\\`, `\`, `\"`, `"`)
 	psVerdict  = regexp.MustCompile(`;\s*verdict=([a-z_]+)`)
-	psDetails = regexp.MustCompile(`;\s*details="([a-z_]+): ?((?:[^"\\]|\\.)*)"`)
+	psDetails  = regexp.MustCompile(`;\s*details="([a-z_]+): ?((?:[^"\\]|\\.)*)"`)
 )
 
 // VerdictFromProxyStatus reads the verdict from the Proxy-Status header of an
