@@ -33,6 +33,14 @@ func startRelay(t testing.TB, cfg Config) (*Server, *url.URL) {
 func runRelay(t testing.TB, cfg Config) (s *Server, addr string, stop func() error) {
 	t.Helper()
 	cfg.Listen = []string{"127.0.0.1:0"}
+	s, addrs, stop := serveRelay(t, cfg)
+	return s, addrs[0].String(), stop
+}
+
+// serveRelay runs a Server on cfg's listeners and returns the HTTP ones'
+// addresses; stop is runRelay's.
+func serveRelay(t testing.TB, cfg Config) (s *Server, addrs []net.Addr, stop func() error) {
+	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -40,7 +48,7 @@ func runRelay(t testing.TB, cfg Config) (s *Server, addr string, stop func() err
 	if err != nil {
 		t.Fatal(err)
 	}
-	addrs, err := s.Listen()
+	addrs, err = s.Listen()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +64,7 @@ func runRelay(t testing.TB, cfg Config) (s *Server, addr string, stop func() err
 		})
 		return serveErr
 	}
-	return s, addrs[0].String(), stop
+	return s, addrs, stop
 }
 
 func basicAuth(t testing.TB, user, password string) *auth.Authenticator {
@@ -379,19 +387,8 @@ func TestLocalhostListensOnBothLoopbacks(t *testing.T) {
 	free, _ := net.Listen("tcp", "127.0.0.1:0")
 	_, port, _ := net.SplitHostPort(free.Addr().String())
 	free.Close()
-	s, err := New(Config{Listen: []string{"localhost:" + port}, Parents: []string{"127.0.0.1:9"},
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	addrs, err := s.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx) }()
-	defer func() { cancel(); <-done }()
+	_, addrs, stop := serveRelay(t, Config{Listen: []string{"localhost:" + port}, Parents: []string{"127.0.0.1:9"}})
+	defer func() { _ = stop() }()
 	var got []string
 	for _, a := range addrs {
 		got = append(got, a.String())
