@@ -117,7 +117,7 @@ func SummarizeConfig(cfg Config) ConfigSummary {
 	}
 	cs.SOCKS5 = cfg.SOCKS5
 	for _, t := range cfg.Tunnels {
-		cs.Tunnels = append(cs.Tunnels, TunnelListener{Listen: t.Listen, Target: t.Target})
+		cs.Tunnels = append(cs.Tunnels, TunnelListener(t))
 	}
 	if len(cfg.Headers) > 0 {
 		cs.Headers = map[string]string{}
