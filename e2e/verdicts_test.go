@@ -1,13 +1,21 @@
 package e2e
 
 import (
+	"bufio"
 	"fmt"
+	"html"
+	"io"
+	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay"
 )
@@ -150,4 +158,145 @@ func TestKerberosUnknownSPNVerdict(t *testing.T) {
 			t.Fatalf("%s: %d %s, want 502 kerberos_unknown_spn\n%s", lang, status, v, body)
 		}
 	}
+}
+
+// faultParent is a hand-written parent for the failures squid will not
+// produce on demand: serve gets each connection (and closes it after).
+func faultParent(t *testing.T, serve func(c net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() { defer c.Close(); serve(c) }()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// deadAddr is a loopback address nothing listens on.
+func deadAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestEveryVerdictForReal produces each verdict an app can meet (the
+// Kerberos ones have tests of their own above) through a real ferry, with
+// squid as the parent wherever squid can produce the case, and checks what
+// the app gets in English and Japanese, as text and as HTML: the status,
+// Proxy-Status's verdict, the page's title in that language, and the log
+// line at the default level.
+func TestEveryVerdictForReal(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	const pw = "Basic-pw 1!"
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthBasic, Users: map[string]string{"alice": pw},
+		DenyDomains: []string{"blocked.example"}})
+	host := strings.TrimPrefix(o.URL, "http://")
+	get := func(url string) string {
+		return "GET " + url + " HTTP/1.1\r\nHost: " + strings.TrimPrefix(url, "http://") + "\r\n"
+	}
+	basic := func(parent, user, password string) string {
+		return ferryConfig([]string{parent}, ferryAuth{Scheme: "basic", User: user, Password: password})
+	}
+	silent := faultParent(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	ssh := faultParent(t, func(c net.Conn) { _, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n") })
+	hangUp := faultParent(t, func(c net.Conn) { _, _ = bufio.NewReader(c).ReadString('\n') })
+	pacFile := filepath.Join(t.TempDir(), "throws.pac")
+	if err := os.WriteFile(pacFile, []byte(`function FindProxyForURL(url, host) { return undefinedThing.proxy; }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dead := deadAddr(t)
+
+	cases := []struct {
+		verdict string // "" for an answer that is the parent's own
+		words   string // the catalogue entry the page shows, when not the verdict's
+		status  int
+		config  string
+		before  string // a request made first (the failed logon before locked_out)
+		req     string // without the final CRLF: the test adds Accept and Accept-Language
+		body    string // sent after the head
+		noLog   bool   // refused before routing: nothing at INFO
+		fresh   bool   // a new ferry for each request (one failed logon each)
+	}{
+		{verdict: "parent_refused", status: 502, config: basic(dead, "alice", pw), req: get(o.URL + "/echo")},
+		{verdict: "parent_timeout", status: 504, config: basic(silent, "alice", pw) + "[timeouts]\nresponse_header = \"1s\"\n", req: get(o.URL + "/echo")},
+		{verdict: "parent_not_proxy", status: 502, config: basic(ssh, "alice", pw), req: get(o.URL + "/echo")},
+		{verdict: "parent_error", status: 502, config: basic(hangUp, "alice", pw), req: get(o.URL + "/echo")},
+		{verdict: "credentials_rejected", status: 502, config: basic(sq.Addr, "alice", "wrong"), req: get(o.URL + "/echo"), fresh: true},
+		{verdict: "locked_out", status: 502, config: basic(sq.Addr, "alice", "wrong"), before: get(o.URL+"/echo") + "\r\n", req: get(o.URL + "/echo")},
+		{verdict: "auth_scheme_unsupported", status: 502, config: ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: pw}), req: get(o.URL + "/echo")},
+		{verdict: "", status: 403, config: basic(sq.Addr, "alice", pw), req: get("http://blocked.example/")},
+		{verdict: "origin_unreachable", words: "origin_direct", status: 502, config: strings.Replace(basic(sq.Addr, "alice", pw), "no_proxy = []", "no_proxy = [\"127.0.0.1\"]", 1), req: get("http://" + dead + "/")},
+		{verdict: "pac_failed", status: 502, config: fmt.Sprintf("listen = [\"127.0.0.1:0\"]\npac = %q\n", pacFile), req: get(o.URL + "/echo")},
+		{verdict: "bad_request", status: 400, config: basic(sq.Addr, "alice", pw), req: "GET ftp://" + host + "/ HTTP/1.1\r\nHost: " + host + "\r\n", noLog: true},
+		{verdict: "app_request_broken", status: 400, config: basic(sq.Addr, "alice", pw),
+			req: "POST " + o.URL + "/echo HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n", body: "3\r\nabc\r\nzz-not-a-size\r\n\r\n"},
+	}
+	for _, c := range cases {
+		name := orDash(c.verdict) + "/" + strconv.Itoa(c.status)
+		t.Run(name, func(t *testing.T) {
+			f := testenv.StartFerry(t, c.config, "FERRY_PASSWORD=")
+			if c.before != "" {
+				rawExchange(t, f.Addr, c.before+"\r\n", false)
+			}
+			for _, lang := range []string{"en", "ja"} {
+				for _, accept := range []string{"*/*", "text/html"} {
+					if c.fresh {
+						f.Stop()
+						f = testenv.StartFerry(t, c.config, "FERRY_PASSWORD=")
+					}
+					req := c.req + "Accept: " + accept + "\r\nAccept-Language: " + lang + "\r\nConnection: close\r\n\r\n" + c.body
+					resp, body, _ := rawExchange(t, f.Addr, req, false)
+					ps := resp.Header.Get("Proxy-Status")
+					v, _ := relay.VerdictFromProxyStatus(ps)
+					if resp.StatusCode != c.status || v != c.verdict {
+						t.Fatalf("%s %s: got %d %q (%s), want %d %q\n%s", lang, accept, resp.StatusCode, v, ps, c.status, c.verdict, body)
+					}
+					if c.verdict == "" {
+						continue // the parent's own page
+					}
+					title := msg.Title(lang, orDefault(c.words, c.verdict))
+					if accept == "text/html" {
+						title = html.EscapeString(title)
+					}
+					if !strings.Contains(string(body), title) || resp.Header.Get("Content-Language") != lang {
+						t.Fatalf("%s %s: the page lacks its title %q:\n%s", lang, accept, title, body)
+					}
+				}
+			}
+			if c.verdict == "" || c.noLog {
+				return
+			}
+			// ferry's log reaches the test through a pipe: wait for it.
+			said := regexp.MustCompile(`level=(INFO|WARN) msg="request failed".*cause=`)
+			for deadline := time.Now().Add(5 * time.Second); !said.MatchString(f.Stderr()) && time.Now().Before(deadline); {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if log := f.Stderr(); !said.MatchString(log) {
+				t.Fatalf("no line at the default level says why:\n%s", log)
+			}
+		})
+	}
+}
+
+func orDash(s string) string { return orDefault(s, "-") }
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }

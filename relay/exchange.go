@@ -229,7 +229,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 	if err != nil {
 		return "", false, tr.authError(s, err)
 	}
-	tr.st = &sessionState{scheme: s, session: sess}
+	tr.st = &sessionState{scheme: s, session: sess, challenged: ch != nil}
 	if ch == nil && !s.PerConnection() && !tr.u.verified.Load() {
 		// Until a logon has succeeded here, Basic and Digest wait for the
 		// parent's challenge: a Digest header built on a nonce another
@@ -292,11 +292,12 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 	}
 	i := slices.IndexFunc(offered, func(c auth.Challenge) bool { return c.Scheme == tr.st.scheme.Name() })
 	if i < 0 {
-		if tr.st.sent {
+		if tr.st.sent && tr.st.challenged {
 			return "", false, tr.reject(fmt.Errorf("the parent no longer offers %s", tr.st.scheme.Name()))
 		}
 		return tr.choose(offered, nil)
 	}
+	tr.st.challenged = true
 	st, err := tr.st.session.Step(tr.t, &offered[i])
 	if errors.Is(err, auth.ErrKerberosTicketRefused) {
 		// The parent could not verify the ticket (a stale keytab, a clock

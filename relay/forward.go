@@ -42,7 +42,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
 	dec, err := s.gen.Load().router.Route(r.Context(), hostport, r.URL.String())
 	if err != nil {
-		writeErrorPage(w, r, asError(err, hostport))
+		s.fail(w, r, asError(err, hostport))
 		return
 	}
 	if dec.Direct {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
 )
 
@@ -250,5 +251,26 @@ func TestProxyPACIgnoresHostHeader(t *testing.T) {
 	}
 	if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Fatalf("no X-Content-Type-Options: nosniff")
+	}
+}
+
+// A configured scheme the parent does not offer (auth.scheme = "ntlm" at a
+// Basic-only parent) is auth_scheme_unsupported: NTLM's first leg proves no
+// credentials, so its 407 is no rejection and rests nothing.
+func TestFixedSchemeNotOfferedIsUnsupported(t *testing.T) {
+	p := startFakeParent(t, nil) // offers Basic only
+	a, err := auth.New(auth.Config{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	for range 2 {
+		status, verdict, ps, body := rawVerdict(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
+		if status != http.StatusBadGateway || verdict != msg.AuthSchemeUnsupported {
+			t.Fatalf("got %d %s (%s), want 502 auth_scheme_unsupported\n%s", status, verdict, ps, body)
+		}
+	}
+	if rest := s.Guard().Snapshot(); len(rest) != 0 {
+		t.Fatalf("ferry rests the credentials: %+v", rest)
 	}
 }
