@@ -45,6 +45,14 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, e)
 		return
 	}
+	if resp.StatusCode == http.StatusSwitchingProtocols && upgrade == "" {
+		// A switch nobody asked for: see serveForward.
+		resp.Body.Close()
+		s.fail(w, r, &Error{Cause: CauseParentResponseBroken, Peer: hostport, direct: true,
+			What: "site " + hostport + " answered 101 Switching Protocols to a request that asked for no upgrade",
+			Fix:  "this is a fault of the site's answer, not of the app or the parent proxy"})
+		return
+	}
 	if resp.StatusCode == http.StatusSwitchingProtocols {
 		if rwc, ok := resp.Body.(io.ReadWriteCloser); ok {
 			s.upgrade(w, r, resp, &rwcConn{rwc}, nil)

@@ -38,6 +38,9 @@ func verdictOf(c Cause) string {
 // auth package's typed errors say which Kerberos problem it is.
 func (e *Error) Verdict() string {
 	switch {
+	case e.direct:
+		// No parent took part: whatever broke, it is the site.
+		return msg.OriginUnreachable
 	case errors.Is(e.Err, auth.ErrKerberosClockSkew):
 		return msg.KerberosClockSkew
 	case errors.Is(e.Err, auth.ErrKerberosUnknownSPN):

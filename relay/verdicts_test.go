@@ -50,6 +50,29 @@ func TestUnrequestedSwitchingProtocolsRefused(t *testing.T) {
 	}
 }
 
+// The same from a site reached directly (no_proxy): refused, and the page
+// names the site.
+func TestUnrequestedSwitchingProtocolsFromSiteRefused(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, brw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_, _ = brw.WriteString("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: smuggled\r\n\r\n")
+		_ = brw.Flush()
+		time.Sleep(100 * time.Millisecond)
+	}))
+	defer origin.Close()
+	_, proxy := startRelay(t, Config{Parents: []string{"127.0.0.1:9"}, NoProxy: []string{"127.0.0.1"}})
+	host := strings.TrimPrefix(origin.URL, "http://")
+	status, verdict, ps, body := rawVerdict(t, proxy.Host, "GET "+origin.URL+"/ HTTP/1.1\r\nHost: "+host+"\r\n\r\n")
+	if status != http.StatusBadGateway || verdict != msg.OriginUnreachable || !strings.Contains(ps, "101") ||
+		!strings.Contains(body, msg.Title("en", "origin_direct")) {
+		t.Fatalf("got %d %s (%s), want 502 naming the site\n%s", status, verdict, ps, body)
+	}
+}
+
 // A chunk size that overflows, at the very start of a parent's body, gets
 // a 502 that names the parent's answer, not an empty reply.
 func TestParentBodyBrokenFromStartGets502(t *testing.T) {
