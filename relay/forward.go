@@ -136,8 +136,10 @@ func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Re
 	// see the head any sooner: it leaves with the first piece), so that a
 	// body broken from its start, such as a chunk size that overflows, gets
 	// an answer that says so instead of an empty reply.
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
 	first := firstPiece{r: body}
-	if err := first.read(); err != nil && r.Context().Err() == nil {
+	if err := first.read(*bp); err != nil && r.Context().Err() == nil {
 		if stop != nil {
 			stop()
 		}
@@ -263,12 +265,11 @@ type firstPiece struct {
 	done bool
 }
 
-// read makes the first read; it returns its error, unless the body simply
-// ended.
-func (f *firstPiece) read() error {
-	var b [4 << 10]byte
-	n, err := f.r.Read(b[:])
-	f.buf, f.err = b[:n], err
+// read makes the first read into buf (which must outlive the reads of f);
+// it returns its error, unless the body simply ended.
+func (f *firstPiece) read(buf []byte) error {
+	n, err := f.r.Read(buf)
+	f.buf, f.err = buf[:n], err
 	if err == io.EOF {
 		return nil
 	}
