@@ -206,7 +206,9 @@ func (r *pacRouter) Route(ctx context.Context, hostport, rawURL string) (Decisio
 		}
 	}
 	if len(d.Parents) == 0 && !d.FallbackDirect {
-		return r.fail(hostport, fmt.Errorf("the PAC answered %q for %s: nothing ferry can use", pacString(list), hostport))
+		err := fmt.Errorf("the PAC answered %q for %s: nothing ferry can use", pacString(list), hostport)
+		r.warnOnce("unusable:"+pacString(list), "the PAC script failed; "+r.fallbackWords(), "pac", r.loc, "url", redactRawURL(rawURL), "err", err.Error())
+		return r.fail(hostport, err)
 	}
 	if len(d.Parents) == 0 {
 		return Decision{Direct: true}, nil
