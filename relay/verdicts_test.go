@@ -297,3 +297,21 @@ func TestFixedSchemeNotOfferedIsUnsupported(t *testing.T) {
 		t.Fatalf("ferry rests the credentials: %+v", rest)
 	}
 }
+
+// A PAC answer ferry cannot use (only SOCKS) is logged once too, not
+// followed silently by the fallback.
+func TestPACUnusableAnswerLogged(t *testing.T) {
+	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return "SOCKS 127.0.0.1:1"; }`)
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	var logs syncBuffer
+	_, proxy := startRelay(t, Config{PAC: pacFile, Parents: []string{p.addr()},
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
+	for range 2 {
+		if resp, body := get(t, client(proxy), "http://x.example/"); resp.StatusCode != 200 {
+			t.Fatalf("pac_fallback = parents: %d %q", resp.StatusCode, body)
+		}
+	}
+	if n := strings.Count(logs.String(), "the PAC script failed; using the configured parents"); n != 1 {
+		t.Fatalf("%d lines, want 1:\n%s", n, logs.String())
+	}
+}
