@@ -280,6 +280,7 @@ func TestEveryVerdictForReal(t *testing.T) {
 			if c.verdict == "" || c.noLog {
 				return
 			}
+
 			// ferry's log reaches the test through a pipe: wait for it.
 			said := regexp.MustCompile(`level=(INFO|WARN) msg="request failed".*cause=`)
 			for deadline := time.Now().Add(5 * time.Second); !said.MatchString(f.Stderr()) && time.Now().Before(deadline); {

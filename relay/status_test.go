@@ -235,3 +235,20 @@ func TestStatusListsEveryListenerAndTheWholeConfig(t *testing.T) {
 		t.Fatalf("/status.json: %+v", rep)
 	}
 }
+
+// TestStatusAuthOKOnlyAfterAnAnswer: a parent that never answered (it
+// speaks no HTTP) is not shown with its logon "ok".
+func TestStatusAuthOKOnlyAfterAnAnswer(t *testing.T) {
+	garbage := startFakeParent(t, func(p *fakeParent) { p.garbage = true })
+	open := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	for _, c := range []struct {
+		parent string
+		want   string
+	}{{garbage.addr(), "unknown"}, {open.addr(), "ok"}} {
+		s, proxy := startRelay(t, Config{Parents: []string{c.parent}})
+		get(t, client(proxy), "http://origin.example/")
+		if got := s.Status().Parents[0].Auth; got != c.want {
+			t.Errorf("parent %s: auth %q, want %q", c.parent, got, c.want)
+		}
+	}
+}

@@ -175,7 +175,9 @@ func (s *Server) Status() StatusReport {
 			t := st.DownUntil
 			p.DownUntil = &t
 		}
-		if u.verified.Load() || (st.Requests > 0 && st.Scheme == "" && st.FailedLogons == 0 && st.LastError == "") {
+		// "ok" only for a parent that took a logon or served a request
+		// without one: requests alone may all have timed out.
+		if u.verified.Load() || u.servedWithoutLogon() {
 			p.Auth = "ok"
 		}
 		if r, ok := resting[st.Addr]; ok {
@@ -264,4 +266,12 @@ func parentHealth(p ParentStatus, lang string) (health string, bad bool) {
 		return msg.T(lang, "status.failing"), true
 	}
 	return msg.T(lang, "status.up"), false
+}
+
+// servedWithoutLogon reports whether the parent answered a request without
+// asking for credentials.
+func (u *Upstream) servedWithoutLogon() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.noAuth
 }
