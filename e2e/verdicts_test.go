@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"html"
 	"io"
@@ -230,13 +231,16 @@ func TestEveryVerdictForReal(t *testing.T) {
 		body    string // sent after the head
 		noLog   bool   // refused before routing: nothing at INFO
 		fresh   bool   // a new ferry for each request (one failed logon each)
+		// status is the parent's last_verdict on /status.json afterwards,
+		// where the status page records the case.
+		statusVerdict string
 	}{
-		{verdict: "parent_refused", status: 502, config: basic(dead, "alice", pw), req: get(o.URL + "/echo")},
+		{verdict: "parent_refused", status: 502, config: basic(dead, "alice", pw), req: get(o.URL + "/echo"), statusVerdict: "parent_refused"},
 		{verdict: "parent_timeout", status: 504, config: basic(silent, "alice", pw) + "[timeouts]\nresponse_header = \"1s\"\n", req: get(o.URL + "/echo")},
 		{verdict: "parent_not_proxy", status: 502, config: basic(ssh, "alice", pw), req: get(o.URL + "/echo")},
 		{verdict: "parent_error", status: 502, config: basic(hangUp, "alice", pw), req: get(o.URL + "/echo")},
-		{verdict: "credentials_rejected", status: 502, config: basic(sq.Addr, "alice", "wrong"), req: get(o.URL + "/echo"), fresh: true},
-		{verdict: "locked_out", status: 502, config: basic(sq.Addr, "alice", "wrong"), before: get(o.URL+"/echo") + "\r\n", req: get(o.URL + "/echo")},
+		{verdict: "credentials_rejected", status: 502, config: basic(sq.Addr, "alice", "wrong"), req: get(o.URL + "/echo"), fresh: true, statusVerdict: "credentials_rejected"},
+		{verdict: "locked_out", status: 502, config: basic(sq.Addr, "alice", "wrong"), before: get(o.URL+"/echo") + "\r\n", req: get(o.URL + "/echo"), statusVerdict: "credentials_rejected"},
 		{verdict: "auth_scheme_unsupported", status: 502, config: ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: pw}), req: get(o.URL + "/echo")},
 		{verdict: "", status: 403, config: basic(sq.Addr, "alice", pw), req: get("http://blocked.example/")},
 		{verdict: "origin_unreachable", words: "origin_direct", status: 502, config: strings.Replace(basic(sq.Addr, "alice", pw), "no_proxy = []", "no_proxy = [\"127.0.0.1\"]", 1), req: get("http://" + dead + "/")},
@@ -275,6 +279,18 @@ func TestEveryVerdictForReal(t *testing.T) {
 					if !strings.Contains(string(body), title) || resp.Header.Get("Content-Language") != lang {
 						t.Fatalf("%s %s: the page lacks its title %q:\n%s", lang, accept, title, body)
 					}
+				}
+			}
+			if c.statusVerdict != "" {
+				rep, err := http.Get("http://" + f.Addr + "/status.json")
+				if err != nil {
+					t.Fatal(err)
+				}
+				var st relay.StatusReport
+				err = json.NewDecoder(rep.Body).Decode(&st)
+				rep.Body.Close()
+				if err != nil || len(st.Parents) != 1 || st.Parents[0].LastVerdict != c.statusVerdict {
+					t.Fatalf("/status.json: %v %+v, want the parent's last verdict %s", err, st.Parents, c.statusVerdict)
 				}
 			}
 			if c.verdict == "" || c.noLog {
