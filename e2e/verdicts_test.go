@@ -231,7 +231,7 @@ func TestEveryVerdictForReal(t *testing.T) {
 		body    string // sent after the head
 		noLog   bool   // refused before routing: nothing at INFO
 		fresh   bool   // a new ferry for each request (one failed logon each)
-		// status is the parent's last_verdict on /status.json afterwards,
+		// statusVerdict is the parent's last_verdict on /status.json afterwards,
 		// where the status page records the case.
 		statusVerdict string
 	}{
