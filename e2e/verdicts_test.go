@@ -239,6 +239,7 @@ func TestEveryVerdictForReal(t *testing.T) {
 		{verdict: "parent_timeout", status: 504, config: basic(silent, "alice", pw) + "[timeouts]\nresponse_header = \"1s\"\n", req: get(o.URL + "/echo")},
 		{verdict: "parent_not_proxy", status: 502, config: basic(ssh, "alice", pw), req: get(o.URL + "/echo")},
 		{verdict: "parent_error", status: 502, config: basic(hangUp, "alice", pw), req: get(o.URL + "/echo")},
+		{verdict: "credentials_missing", status: 502, config: fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n", sq.Addr), req: get(o.URL + "/echo")},
 		{verdict: "credentials_rejected", status: 502, config: basic(sq.Addr, "alice", "wrong"), req: get(o.URL + "/echo"), fresh: true, statusVerdict: "credentials_rejected"},
 		{verdict: "locked_out", status: 502, config: basic(sq.Addr, "alice", "wrong"), before: get(o.URL+"/echo") + "\r\n", req: get(o.URL + "/echo"), statusVerdict: "credentials_rejected"},
 		{verdict: "auth_scheme_unsupported", status: 502, config: ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: pw}), req: get(o.URL + "/echo")},

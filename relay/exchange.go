@@ -280,6 +280,14 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 	if lastErr != nil {
 		return "", false, lastErr
 	}
+	if a.Identity() == "" && !slices.ContainsFunc(offered, func(c auth.Challenge) bool { return c.Scheme == auth.SchemeNegotiate }) {
+		// No user at all, only the chance of a Kerberos ticket, and the
+		// parent does not take Kerberos: ferry has no credentials for it,
+		// which is what to tell, not which schemes ferry could speak.
+		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
+			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has no user configured", tr.u.addr, challengeNames(offered)),
+			Fix:  "set auth.user (and auth.domain for NTLM) and the password (FERRY_PASSWORD), or run 'ferry init'"}
+	}
 	return "", false, &Error{Cause: CauseSchemeUnsupported, Peer: tr.u.addr,
 		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, challengeNames(offered), namesOr(a.Names())),
 		Fix:  "configure credentials for one of the offered schemes (auth.user and auth.password cover NTLM, Digest and Basic; Negotiate needs a Kerberos ticket or auth.realm)"}

@@ -315,3 +315,22 @@ func TestPACUnusableAnswerLogged(t *testing.T) {
 		t.Fatalf("%d lines, want 1:\n%s", n, logs.String())
 	}
 }
+
+// With no user configured (only the chance of a Kerberos ticket), a parent
+// that takes only Basic is told as credentials_missing, not as "ferry has
+// credentials only for Negotiate".
+func TestNoUserAtBasicParentIsCredentialsMissing(t *testing.T) {
+	p := startFakeParent(t, nil) // offers Basic only
+	a, err := auth.New(auth.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Enabled() {
+		t.Skip("no Negotiate without a user here: nothing to show")
+	}
+	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	status, verdict, ps, body := rawVerdict(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
+	if status != http.StatusBadGateway || verdict != msg.CredentialsMissing || strings.Contains(ps, "only for Negotiate") {
+		t.Fatalf("got %d %s (%s), want 502 credentials_missing\n%s", status, verdict, ps, body)
+	}
+}
