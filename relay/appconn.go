@@ -206,8 +206,8 @@ func (c *appConn) readRequest() (*http.Request, error) {
 		return nil, err
 	}
 	c.closeAfter = closeAfter
-	if cap(c.rec.buf) > 64<<10 {
-		c.rec.buf = nil // a rare huge head: do not keep its buffer
+	if cap(c.rec.buf) > 4<<10 {
+		c.rec.buf = nil // a rare large head: an idle connection keeps no buffer for it
 	}
 	req.RemoteAddr = c.remote
 	return req.WithContext(c.ctx), nil
