@@ -1,12 +1,15 @@
 package relay
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Cause is why ferry could not serve a request. The words are the verdicts
@@ -32,6 +35,9 @@ const (
 	CauseClientGone           Cause = "client_gone"
 	CauseParentResponseBroken Cause = "parent_response_broken"
 	CausePACFailed            Cause = "pac_failed"
+	// CauseAppRequestBroken is a request from the app that ferry began to
+	// relay and then could not read: its body's framing is malformed.
+	CauseAppRequestBroken Cause = "app_request_broken"
 )
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
@@ -49,6 +55,11 @@ type Error struct {
 	// beforeSend means nothing reached the peer (the dial failed), so
 	// another parent may be tried.
 	beforeSend bool
+	// until is when a resting credential may be tried again (locked_out).
+	until time.Time
+	// direct means Peer is a site ferry reached without a parent
+	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent.
+	direct bool
 }
 
 func (e *Error) Error() string {
@@ -69,7 +80,7 @@ func (e *Error) Status() int {
 	switch e.Cause {
 	case CauseParentTimeout:
 		return http.StatusGatewayTimeout
-	case CauseBadRequest, CauseClientGone:
+	case CauseBadRequest, CauseClientGone, CauseAppRequestBroken:
 		return http.StatusBadRequest
 	}
 	return http.StatusBadGateway
@@ -92,7 +103,7 @@ func (e *Error) proxyStatusError() string {
 		return "proxy_configuration_error"
 	case CauseOriginUnreachable:
 		return "destination_unavailable"
-	case CauseBadRequest:
+	case CauseBadRequest, CauseAppRequestBroken:
 		return "http_request_error"
 	}
 	return "proxy_internal_error"
@@ -186,4 +197,17 @@ func classifyDial(err error, peer string, parent bool) *Error {
 	}
 	return &Error{Cause: c, Peer: peer, What: "cannot connect to " + kind + peer, Err: err,
 		Fix: "check the network connection and ferry's config"}
+}
+
+// malformedBody reports whether err, from reading the app's request body,
+// is a broken framing (a malformed chunk) rather than the app going away or
+// stalling.
+func malformedBody(err error) bool {
+	return err != nil && !isCommonReadError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// badBodyError blames a malformed request body on the app, which sent it.
+func badBodyError(err error, peer string) *Error {
+	return &Error{Cause: CauseAppRequestBroken, Peer: peer, What: "the app's request body is malformed", Err: err,
+		Fix: "this is a fault of the app's request, not of the parent proxy or the site; check the app's chunked upload"}
 }

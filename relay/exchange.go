@@ -216,7 +216,27 @@ func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, err
 		return header, final, err
 	}
 	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
-	return tr.choose(offered, s)
+	header, final, cerr := tr.choose(offered, s)
+	var ce *Error
+	if errors.As(cerr, &ce) && ce.Cause == CauseSchemeUnsupported {
+		// Nothing else to fall back on: why the scheme that worked before
+		// cannot answer now (a Kerberos ticket that expired while ferry
+		// ran) is the cause, not the offer.
+		return "", false, err
+	}
+	if cerr == nil {
+		tr.u.fellBack(s.Name(), tr.st.scheme.Name(), err)
+	}
+	return header, final, cerr
+}
+
+// fellBack logs, once per parent, that ferry answers with another scheme
+// than the strongest offered because that one has no credentials now.
+func (u *Upstream) fellBack(from, to string, err error) {
+	if u.warnedFallback.Swap(true) {
+		return
+	}
+	u.cfg.log.Warn("cannot use "+from+" with parent proxy "+u.addr+"; using "+to+" instead", "parent", u.addr, "err", err.Error())
 }
 
 // start begins a session of scheme s; ch is the challenge, if one came.
@@ -225,7 +245,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 	if err != nil {
 		return "", false, tr.authError(s, err)
 	}
-	tr.st = &sessionState{scheme: s, session: sess}
+	tr.st = &sessionState{scheme: s, session: sess, challenged: ch != nil}
 	tr.t.Conn = &tr.c.auth
 	if ch == nil && !s.PerConnection() && !tr.u.verified.Load() {
 		// Until a logon has succeeded here, Basic and Digest wait for the
@@ -253,22 +273,37 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool, error) {
 	a := tr.u.cfg.auth
 	var lastErr error
+	skipped := "" // the first scheme that could not answer
 	for _, cand := range a.Candidates(offered) {
 		if cand.Scheme == skip {
 			continue
 		}
 		header, final, err := tr.start(cand.Scheme, &cand.Challenge)
 		if err == nil {
+			if lastErr != nil {
+				tr.u.fellBack(skipped, cand.Scheme.Name(), lastErr)
+			}
 			return header, final, nil
 		}
 		if errors.Is(err, auth.ErrRejected) {
 			return "", false, err
 		}
 		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
+		if lastErr == nil {
+			skipped = cand.Scheme.Name()
+		}
 		lastErr = err
 	}
 	if lastErr != nil {
 		return "", false, lastErr
+	}
+	if a.Identity() == "" && !slices.ContainsFunc(offered, func(c auth.Challenge) bool { return c.Scheme == auth.SchemeNegotiate }) {
+		// No user at all, only the chance of a Kerberos ticket, and the
+		// parent does not take Kerberos: ferry has no credentials for it,
+		// which is what to tell, not which schemes ferry could speak.
+		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
+			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has no user configured", tr.u.addr, challengeNames(offered)),
+			Fix:  "set auth.user (and auth.domain for NTLM) and the password (FERRY_PASSWORD), or run 'ferry init'"}
 	}
 	return "", false, &Error{Cause: CauseSchemeUnsupported, Peer: tr.u.addr,
 		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, challengeNames(offered), namesOr(a.Names())),
@@ -282,12 +317,13 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 	}
 	i := slices.IndexFunc(offered, func(c auth.Challenge) bool { return c.Scheme == tr.st.scheme.Name() })
 	if i < 0 {
-		if tr.st.sent {
+		if tr.st.sent && tr.st.challenged {
 			return "", false, tr.reject(fmt.Errorf("the parent no longer offers %s", tr.st.scheme.Name()))
 		}
 		return tr.choose(offered, nil)
 	}
 	tr.t.Conn = &tr.c.auth
+	tr.st.challenged = true
 	st, err := tr.st.session.Step(tr.t, &offered[i])
 	if errors.Is(err, auth.ErrKerberosTicketRefused) {
 		// The parent could not verify the ticket (a stale keytab, a clock
@@ -350,7 +386,7 @@ func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut) 
 		what = fmt.Sprintf("parent proxy %s rejected the credentials of %s at %s (%s); ferry is not using them there until %s",
 			u.addr, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly))
 	}
-	return &Error{Cause: cause, Peer: u.addr, What: what,
+	return &Error{Cause: cause, Peer: u.addr, What: what, until: lo.Until,
 		Fix: fmt.Sprintf("fix the password (auth.password in ferry's config, or FERRY_PASSWORD) and restart ferry. "+
 			"So that your account is not locked, ferry tries these credentials at %s at most once every %s",
 			u.addr, lo.Until.Sub(lo.Since).Round(time.Second))}
@@ -384,7 +420,9 @@ func (tr *trip) succeeded() {
 	if tr.st == nil || !tr.st.sent {
 		if tr.c.authed {
 			u.bound.Store(true)
-		} else if u.cfg.auth.Enabled() {
+		} else {
+			// Also without credentials configured: the status page says
+			// "ok" for a parent that served a request, from this alone.
 			u.setNoAuth()
 		}
 		return
@@ -428,6 +466,9 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 	var be *bodyError
 	if errors.As(werr, &be) {
 		c.broken = true
+		if malformedBody(be.err) {
+			return nil, badBodyError(be.err, tr.u.addr)
+		}
 		return nil, &Error{Cause: CauseClientGone, Peer: tr.u.addr, What: "the app stopped sending the request body", Err: be}
 	}
 	resp, err := tr.u.readResponse(ctx, c, o.method)

@@ -52,6 +52,10 @@ type Upstream struct {
 	handshakes   atomic.Int64
 	dials        atomic.Int64
 	failedLogons atomic.Int64
+
+	// warnedFallback: ferry logged that it answers with a weaker scheme
+	// (no Kerberos ticket: NTLM), which it does once per parent.
+	warnedFallback atomic.Bool
 }
 
 // settings are the parts of Config that every Upstream shares.

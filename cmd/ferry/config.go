@@ -270,7 +270,9 @@ func (c *Config) Finish(o Overrides) error {
 		}
 	}
 	if len(c.Listen) == 0 {
-		c.Listen = []string{defaultListen}
+		// Both loopbacks where the host has ::1 (the relay expands
+		// localhost): apps that resolve localhost to ::1 first reach ferry.
+		c.Listen = []string{"localhost:3128"}
 	}
 	if o.User != "" {
 		c.Auth.User = o.User

@@ -300,7 +300,7 @@ func TestFinish(t *testing.T) {
 			name: "defaults without a file",
 			o:    Overrides{Parents: []string{"proxy:8080"}},
 			check: func(t *testing.T, c *Config) {
-				if !slices.Equal(c.Listen, []string{"127.0.0.1:3128"}) || c.Auth.Scheme != "auto" {
+				if !slices.Equal(c.Listen, []string{"localhost:3128"}) || c.Auth.Scheme != "auto" {
 					t.Errorf("listen %v scheme %q", c.Listen, c.Auth.Scheme)
 				}
 			},

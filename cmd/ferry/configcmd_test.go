@@ -41,8 +41,8 @@ func TestConfigShowRedactsEverySecret(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`parents = ["flag:3128"]`, // the flag wins over the file
-		`listen = ["127.0.0.1:3128"]`,
+		`parents = ["flag:3128"]`,     // the flag wins over the file
+		`listen = ["localhost:3128"]`, // the default: both loopbacks
 		`password = "[redacted]"  # from FERRY_PASSWORD`,
 		`pass_ntlmv2 = "[redacted]"`,
 		"[auth]\n",
