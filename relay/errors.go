@@ -32,6 +32,7 @@ const (
 	CauseClientGone           Cause = "client_gone"
 	CauseParentResponseBroken Cause = "parent_response_broken"
 	CausePACFailed            Cause = "pac_failed"
+	CauseProxyLoop            Cause = "proxy_loop"
 )
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
@@ -71,6 +72,8 @@ func (e *Error) Status() int {
 		return http.StatusGatewayTimeout
 	case CauseBadRequest, CauseClientGone:
 		return http.StatusBadRequest
+	case CauseProxyLoop:
+		return http.StatusLoopDetected
 	}
 	return http.StatusBadGateway
 }
@@ -94,6 +97,8 @@ func (e *Error) proxyStatusError() string {
 		return "destination_unavailable"
 	case CauseBadRequest:
 		return "http_request_error"
+	case CauseProxyLoop:
+		return "proxy_loop_detected"
 	}
 	return "proxy_internal_error"
 }

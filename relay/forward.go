@@ -46,6 +46,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := newOutRequest(r, s.gen.Load().headers)
+	o.via = s.via.value
 	for i, u := range dec.Parents {
 		resp, c, err := u.roundTrip(r.Context(), o)
 		if err != nil {
