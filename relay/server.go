@@ -201,12 +201,14 @@ func (s *Server) janitor(ctx context.Context) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	honourProxyConnection(w, r)
 	switch {
+	case r.Method != http.MethodConnect && (!r.URL.IsAbs() || s.isSelf(r.URL.Host)):
+		// Ends here, whatever its Via says: ferry's own status page,
+		// also when ferry reached itself directly (no_proxy localhost).
+		s.serveLocal(w, r)
 	case s.via.seenIn(r.Header):
 		s.refuseLoop(w, r)
 	case r.Method == http.MethodConnect:
 		s.serveConnect(w, r)
-	case !r.URL.IsAbs() || s.isSelf(r.URL.Host):
-		s.serveLocal(w, r)
 	default:
 		s.serveForward(w, r)
 	}

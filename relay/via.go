@@ -80,7 +80,7 @@ func (s *Server) refuseLoop(w http.ResponseWriter, r *http.Request) {
 			"not_logged_since_last", repeated,
 			"fix", "a parent proxy (or the PAC) names ferry itself, or a parent ferry points back at this one: check parents and pac")
 	}
+	// No Fix of its own: the catalogue's steps (internal/msg) say it all.
 	writeErrorPage(w, r, &Error{Cause: CauseProxyLoop,
-		What: "the request came back to ferry (" + s.via.name + ") after ferry had forwarded it: it went round a loop of proxies",
-		Fix:  "point ferry's parents (or the PAC) at the company's proxy, not at ferry itself or at a proxy that sends requests back to ferry"})
+		What: "the request came back to ferry (" + s.via.name + ") after ferry had forwarded it: it went round a loop of proxies"})
 }

@@ -3,6 +3,7 @@ package relay
 import (
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -104,6 +105,19 @@ func TestTwoRelaysPointingAtEachOther(t *testing.T) {
 	}
 	if a.via.name == b.via.name {
 		t.Errorf("two relays share the instance id %s", a.via.name)
+	}
+}
+
+// TestStatusPageThroughItselfIsNoLoop: an app asking ferry for
+// http://localhost:PORT/ (not the address ferry listens on as written)
+// goes directly, with ferry's Via, to ferry's own status page: that request
+// ends there and is no loop.
+func TestStatusPageThroughItselfIsNoLoop(t *testing.T) {
+	_, proxy := startRelay(t, Config{Parents: []string{"127.0.0.1:9"}, NoProxy: []string{"localhost"}})
+	_, port, _ := net.SplitHostPort(proxy.Host)
+	resp, body := get(t, client(proxy), "http://localhost:"+port+"/status.json")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("got %d %q, want ferry's status", resp.StatusCode, body)
 	}
 }
 
