@@ -41,6 +41,47 @@ func TestViaOnForwardedRequestsAndConnect(t *testing.T) {
 	}
 }
 
+// TestViaOnSOCKS5AndTunnelConnects: SOCKS5 and port tunnels reach the
+// parent through CONNECT, which carries ferry's Via too.
+func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	s, _ := startRelay(t, Config{Parents: []string{p.addr()}, SOCKS5: []string{"127.0.0.1:0"},
+		Tunnels: []Tunnel{{Listen: "127.0.0.1:0", Target: "git.example:22"}}})
+	sc, err := net.Dial("tcp", s.AddrsOf(kindSOCKS5)[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	_ = sc.SetDeadline(time.Now().Add(10 * time.Second))
+	host := "origin.example"
+	req := append([]byte{5, 1, 0, 5, 1, 0, 3, byte(len(host))}, host...)
+	if _, err := sc.Write(append(req, 1, 187)); err != nil { // port 443
+		t.Fatal(err)
+	}
+	reply := make([]byte, 12) // method choice, then a reply with an IPv4 address
+	if _, err := io.ReadFull(sc, reply); err != nil || reply[3] != 0 {
+		t.Fatalf("SOCKS5 reply % x: %v", reply, err)
+	}
+	tc, err := net.Dial("tcp", s.AddrsOf(kindTunnel)[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(p.requests()) < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	seen := p.requests()
+	if len(seen) != 2 {
+		t.Fatalf("the parent saw %d CONNECTs, want 2", len(seen))
+	}
+	for _, r := range seen {
+		if got := r.Header["Via"]; r.Method != http.MethodConnect || len(got) != 1 || got[0] != "1.1 "+s.via.name {
+			t.Errorf("%s %s: Via %q, want %q", r.Method, r.Host, got, "1.1 "+s.via.name)
+		}
+	}
+}
+
 // TestOwnParentGets508 points ferry at its own listener: every request and
 // CONNECT gets 508 at once, with a couple of dials instead of thousands, and
 // the log says so once, not once per request.
