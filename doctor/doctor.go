@@ -182,6 +182,10 @@ func (r *runner) finish(f *failure) {
 	res.Title = msg.Title(r.lang, res.Verdict)
 	res.Cause = msg.Cause(r.lang, res.Verdict, args...)
 	res.Fix = msg.Fix(r.lang, res.Verdict, args...)
+	if res.Verdict == msg.ConfigInvalid && r.cfg.ConfigFile == "" {
+		// No file to fix a line in: the way to one is ferry init.
+		res.Fix = msg.Steps(r.lang, "config_invalid.fix_no_file")
+	}
 }
 
 func (r *runner) timeouts() (connect, header time.Duration) {

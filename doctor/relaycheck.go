@@ -128,6 +128,10 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 }
 
 // ferryFailure reads the verdict from an error the in-process relay sent.
+// The relay checks run only after the parent answered doctor's probe, so a
+// parent that then goes silent on a request was waiting for the site: that
+// is the site out of reach (the default example.com when offline), not a
+// parent to reach through the VPN.
 func ferryFailure(resp *http.Response) *failure {
 	ps := resp.Header.Get("Proxy-Status")
 	v, details := relay.VerdictFromProxyStatus(ps)
@@ -137,7 +141,12 @@ func ferryFailure(resp *http.Response) *failure {
 	if details == "" {
 		details = ps
 	}
-	return &failure{verdict: v, evidence: strings.ReplaceAll(details, `\"`, `"`)}
+	details = strings.ReplaceAll(details, `\"`, `"`)
+	if v == msg.ParentTimeout {
+		return &failure{verdict: msg.OriginUnreachable, evidence: details +
+			"; the parent answered doctor's first request a moment before, so it waits for the site: the site is out of its reach (or slower than timeouts.response_header); pass --url with a page the proxy can reach"}
+	}
+	return &failure{verdict: v, evidence: details}
 }
 
 // parentAnswer classifies what the parent itself answered after the logon:

@@ -306,6 +306,14 @@ func TestFinish(t *testing.T) {
 			},
 		},
 		{
+			name: "a port alone gets a host in the example",
+			o:    Overrides{Listen: []string{"3128"}, Parents: []string{"8080"}},
+			want: []string{
+				`--listen: listen address "3128" is a port alone: write host:port, e.g. "127.0.0.1:3128"`,
+				`--parent: parent "8080" is a port alone: write host:port, e.g. "proxy.corp.example:8080"`,
+			},
+		},
+		{
 			name: "bad flags are named",
 			o:    Overrides{Listen: []string{"0.0.0.0:3128"}, Parents: []string{"proxy"}},
 			want: []string{
@@ -339,7 +347,7 @@ func TestFinish(t *testing.T) {
 		},
 		{
 			name: "no parents and no file",
-			want: []string{`no parent proxy: pass --parent HOST:PORT or --config FILE`},
+			want: []string{`no parent proxy: pass --parent HOST:PORT or --config FILE, or run 'ferry init' to find the parent, test the logon and write a config file`},
 		},
 		{
 			name: "FERRY_PASSWORD wins over the file and completes basic",
@@ -372,7 +380,7 @@ func TestFinish(t *testing.T) {
 		{
 			name:     "FERRY_PASSWORD without a user",
 			o:        Overrides{Parents: []string{"p:1"}, Getenv: env("FERRY_PASSWORD", "x")},
-			warnings: []string{`FERRY_PASSWORD is set but no user is configured, so it is not used: add user = "alice" under [auth]`},
+			warnings: []string{`FERRY_PASSWORD is set but no user is configured, so it is not used: pass --user USER, or add user = "alice" under [auth]`},
 		},
 		{
 			name: "keytab without user",
@@ -466,7 +474,7 @@ func TestLoadConfigFileErrorsNameTheFile(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nope.toml")
 	_, err := LoadConfigFile(missing)
-	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "config file "+missing+" does not exist: file does not exist" {
+	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "config file "+missing+" does not exist: check the path, or write it with 'ferry init --config "+missing+"'" {
 		t.Errorf("missing file: %v", err)
 	}
 	_, err = LoadConfigFile(dir)
@@ -492,7 +500,7 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 	o := Overrides{Getenv: noEnv}
 
 	_, err := LoadConfig("", o)
-	want := "no parent proxy: pass --parent HOST:PORT, or write a config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + ")"
+	want := "no parent proxy and no config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT"
 	if err == nil || err.Error() != want {
 		t.Errorf("without a default file: %v, want %q", err, want)
 	}
