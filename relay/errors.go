@@ -38,6 +38,7 @@ const (
 	// CauseAppRequestBroken is a request from the app that ferry began to
 	// relay and then could not read: its body's framing is malformed.
 	CauseAppRequestBroken Cause = "app_request_broken"
+	CauseProxyLoop        Cause = "proxy_loop"
 )
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
@@ -82,6 +83,8 @@ func (e *Error) Status() int {
 		return http.StatusGatewayTimeout
 	case CauseBadRequest, CauseClientGone, CauseAppRequestBroken:
 		return http.StatusBadRequest
+	case CauseProxyLoop:
+		return http.StatusLoopDetected
 	}
 	return http.StatusBadGateway
 }
@@ -105,6 +108,8 @@ func (e *Error) proxyStatusError() string {
 		return "destination_unavailable"
 	case CauseBadRequest, CauseAppRequestBroken:
 		return "http_request_error"
+	case CauseProxyLoop:
+		return "proxy_loop_detected"
 	}
 	return "proxy_internal_error"
 }

@@ -142,7 +142,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 
 // probe sends a HEAD for the same URL without credentials.
 func (tr *trip) probe(ctx context.Context) (string, bool, error) {
-	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra}
+	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
 	if ua := tr.o.header.Get("User-Agent"); ua != "" {
 		p.header.Set("User-Agent", ua)
 	}

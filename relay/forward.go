@@ -50,6 +50,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := newOutRequest(r, s.gen.Load().headers)
+	o.via = s.via.value
 	for i, u := range dec.Parents {
 		resp, c, err := u.roundTrip(r.Context(), o)
 		if err != nil {
@@ -169,11 +170,16 @@ func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Re
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
-// copyFlush copies src to the app. A streamed response (no length, or
-// server-sent events) is flushed after each read so that it arrives as it
-// comes; a response of known length is flushed once, after its first piece,
-// and then left to net/http's buffering, which saves a write per read on
-// big downloads.
+// copyFlush copies src to the app, and sends what it has whenever src has
+// nothing more at once: a read that did not fill the buffer took all the
+// sender had sent so far, so the next read would wait, and bytes held back
+// meanwhile would reach the app late (a Content-Length response arriving
+// 100 bytes a second came in lumps, seconds apart: progress output, logs
+// followed over HTTP and long polls stalled). A bulk download keeps filling
+// the buffer and is written straight through ferry's 4 KB writer, so the
+// flushes cost it nothing. A streamed response (no length, or server-sent
+// events) is flushed after every read, and the first piece always goes out
+// at once, so the app sees the head without waiting.
 func copyFlush(w http.ResponseWriter, src io.Reader, flush bool) (int64, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
@@ -186,11 +192,9 @@ func copyFlush(w http.ResponseWriter, src io.Reader, flush bool) (int64, error) 
 			if _, werr := w.Write(buf[:n]); werr != nil {
 				return total, werr
 			}
-			// The first piece always goes out at once, so the app sees the
-			// response head without waiting for a buffer to fill.
 			first := total == 0
 			total += int64(n)
-			if flush || first {
+			if flush || first || n < len(buf) {
 				if err := rc.Flush(); err != nil {
 					return total, err
 				}

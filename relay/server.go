@@ -25,6 +25,7 @@ type Server struct {
 	tunnels tunnelSet
 	started time.Time
 	conns   connLimit
+	via     *via // this process's Via entry and loop check
 
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
@@ -68,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1)}
+	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1), via: newVia()}
 	s.gen.Store(g)
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
 	s.appOpts = appOptions{
@@ -200,10 +201,14 @@ func (s *Server) janitor(ctx context.Context) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	honourProxyConnection(w, r)
 	switch {
+	case r.Method != http.MethodConnect && (!r.URL.IsAbs() || s.isSelf(r.URL.Host)):
+		// Ends here, whatever its Via says: ferry's own status page,
+		// also when ferry reached itself directly (no_proxy localhost).
+		s.serveLocal(w, r)
+	case s.via.seenIn(r.Header):
+		s.refuseLoop(w, r)
 	case r.Method == http.MethodConnect:
 		s.serveConnect(w, r)
-	case !r.URL.IsAbs() || s.isSelf(r.URL.Host):
-		s.serveLocal(w, r)
 	default:
 		s.serveForward(w, r)
 	}

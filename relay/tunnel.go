@@ -75,7 +75,7 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 	if userAgent != "" {
 		h["User-Agent"] = []string{userAgent}
 	}
-	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers}
+	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers, via: s.via.value}
 	for i, u := range dec.Parents {
 		resp, c, err := u.roundTrip(ctx, o)
 		if err != nil {

@@ -294,6 +294,7 @@ func (c *Config) Finish(o Overrides) error {
 		probs = append(probs, c.noParents())
 	}
 	probs = append(probs, c.checkCredentials()...)
+	probs = append(probs, c.checkSelfParents(len(o.Parents) > 0)...)
 	if len(probs) > 0 {
 		return joinProblems(probs)
 	}

@@ -322,6 +322,25 @@ func TestFinish(t *testing.T) {
 			},
 		},
 		{
+			name: "a parent that is ferry's own listener",
+			src:  "listen = [\"127.0.0.1:3128\", \"[::1]:8000\"]\nsocks5 = [\"127.0.0.1:1080\"]\nparents = [\"proxy.corp.example:8080\", \"localhost:3128\", \"[::1]:8000\", \"127.0.0.1:1080\", \"127.0.0.1:3129\"]\n",
+			want: []string{
+				`ferry.toml:3: parent "localhost:3128" is one of ferry's own listen addresses (127.0.0.1:3128, [::1]:8000, 127.0.0.1:1080): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`,
+				`ferry.toml:3: parent "[::1]:8000" is one of ferry's own listen addresses (127.0.0.1:3128, [::1]:8000, 127.0.0.1:1080): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`,
+				`ferry.toml:3: parent "127.0.0.1:1080" is one of ferry's own listen addresses (127.0.0.1:3128, [::1]:8000, 127.0.0.1:1080): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`,
+			},
+		},
+		{
+			name: "a --parent that is ferry's default listener",
+			o:    Overrides{Parents: []string{"127.0.0.1:3128"}},
+			want: []string{`--parent: parent "127.0.0.1:3128" is one of ferry's own listen addresses (127.0.0.1:3128): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`},
+		},
+		{
+			name: "a parent on a wildcard listener's port",
+			src:  "listen = [\"0.0.0.0:3128\"]\nallow = [\"10.0.0.0/8\"]\nparents = [\"127.0.0.1:3128\"]\n",
+			want: []string{`ferry.toml:3: parent "127.0.0.1:3128" is one of ferry's own listen addresses (0.0.0.0:3128): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`},
+		},
+		{
 			name: "no parents in the file",
 			src:  "listen = [\"127.0.0.1:3128\"]\n",
 			want: []string{`ferry.toml: no parent proxy: add parents = ["proxy.corp.example:8080"] at the top of the file, or pass --parent HOST:PORT`},
