@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
@@ -130,7 +131,14 @@ func newErrorPage(r *http.Request, e *Error) errorPage {
 		}
 	}
 	v := e.Verdict()
-	args := []string{"parent", orDefault(e.Peer, "-"), "until", "-", "listen", listen}
+	until := "-"
+	if !e.Until.IsZero() {
+		until = e.Until.Format(time.TimeOnly)
+		if e.Until.Sub(time.Now()) > 12*time.Hour {
+			until = e.Until.Format(time.DateTime)
+		}
+	}
+	args := []string{"parent", orDefault(e.Peer, "-"), "until", until, "listen", listen}
 	steps := msg.Fix(lang, v, args...)
 	if e.Fix != "" && lang == msg.Default {
 		// The relay's own advice names this request's specifics.

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Cause is why ferry could not serve a request. The words are the verdicts
@@ -32,6 +33,16 @@ const (
 	CauseClientGone           Cause = "client_gone"
 	CauseParentResponseBroken Cause = "parent_response_broken"
 	CausePACFailed            Cause = "pac_failed"
+	// CauseSiteProxyAuth: a 407 without a challenge for ferry's scheme came
+	// from the site behind the parent (squid passes a site's 407 on and
+	// strips its Proxy-Authenticate); ferry's credentials are not at fault.
+	CauseSiteProxyAuth Cause = "site_proxy_auth"
+	// CauseAuthDowngrade: in auto mode, a parent that offered a scheme
+	// stronger than Basic now offers only Basic.
+	CauseAuthDowngrade Cause = "auth_downgrade"
+	// CauseKerberosPasswordRejected: the KDC refused the password or key;
+	// nothing reached the parent.
+	CauseKerberosPasswordRejected Cause = "kerberos_password_rejected"
 )
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
@@ -46,6 +57,8 @@ type Error struct {
 	// Fix says what to do.
 	Fix string
 	Err error
+	// Until is when resting credentials may be tried again (locked_out).
+	Until time.Time
 	// beforeSend means nothing reached the peer (the dial failed), so
 	// another parent may be tried.
 	beforeSend bool
@@ -90,6 +103,10 @@ func (e *Error) proxyStatusError() string {
 		return "connection_terminated"
 	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseLockedOut, CauseKerberos, CausePACFailed:
 		return "proxy_configuration_error"
+	case CauseAuthDowngrade, CauseKerberosPasswordRejected:
+		return "proxy_configuration_error"
+	case CauseSiteProxyAuth:
+		return "http_request_denied"
 	case CauseOriginUnreachable:
 		return "destination_unavailable"
 	case CauseBadRequest:

@@ -25,14 +25,29 @@ type generation struct {
 	headers   http.Header
 }
 
-func newGeneration(cfg Config, log *slog.Logger) (*generation, error) {
-	guard := cfg.Guard
-	if guard == nil {
-		var cooldown time.Duration
-		if cfg.Auth != nil {
-			cooldown = cfg.Auth.Config().LockoutCooldown
+func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation, error) {
+	if cfg.Guard != nil {
+		guard = cfg.Guard
+	}
+	var cooldown time.Duration
+	if cfg.Auth != nil {
+		cooldown = cfg.Auth.Config().LockoutCooldown
+	}
+	switch {
+	case guard == nil && cfg.LockoutState != "":
+		g, err := auth.OpenGuard(cfg.LockoutState, cooldown, nil)
+		if err != nil {
+			log.Warn("rested credentials are not remembered across restarts", "err", err.Error())
+			g = auth.NewGuard(cooldown, nil)
 		}
+		guard = g
+	case guard == nil:
 		guard = auth.NewGuard(cooldown, nil)
+	case cfg.Guard == nil:
+		// A reload keeps the running guard: rests are keyed by the
+		// credentials, so changed ones are tried at once and the same
+		// ones stay rested.
+		guard.SetCooldown(cooldown)
 	}
 	set := &settings{
 		auth:          cfg.Auth,
