@@ -96,7 +96,7 @@ func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut, 
 	if cause == CauseKerberosPasswordRejected {
 		return &Error{Cause: cause, Peer: u.addr, Until: lo.Until, Err: err,
 			What: fmt.Sprintf("the Kerberos server refused the password of %s; nothing was sent to parent proxy %s", u.cfg.auth.Identity(), u.addr),
-			Fix: fmt.Sprintf("set the current password (auth.password or FERRY_PASSWORD), or run kinit and remove the password; "+fixChanged, cooldown)}
+			Fix:  fmt.Sprintf("set the current password (auth.password or FERRY_PASSWORD), or run kinit and remove the password; "+fixChanged, cooldown)}
 	}
 	return &Error{Cause: cause, Peer: u.addr, Until: lo.Until,
 		What: fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.auth.Identity(), scheme),
