@@ -1,0 +1,57 @@
+package relay
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRestHoldsAcrossReloadAndRestart: a reload or a new Server with the
+// same wrong password keeps the rest (no further logon, no connection to
+// the parent); a changed password is tried at once.
+func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
+	p := startFakeParent(t, nil)
+	state := filepath.Join(t.TempDir(), "ferry", "lockout.json")
+	cfg := func(pw string) Config {
+		return Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", pw), LockoutState: state}
+	}
+	s, proxy := startRelay(t, cfg("wrong"))
+	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 502 {
+		t.Fatalf("wrong password: status %d", resp.StatusCode)
+	}
+	conns := p.conns.Load()
+	next := cfg("wrong")
+	next.Listen = []string{s.Addrs()[0].String()}
+	if err := s.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
+		t.Errorf("after a reload with the same password: %d %q", resp.StatusCode, resp.Header.Get("Proxy-Status"))
+	}
+	if strings.Contains(body, "before -") {
+		t.Errorf("the page does not say when the rest ends:\n%s", body)
+	}
+
+	// A second Server reading the same state file: a restart.
+	_, proxy2 := startRelay(t, cfg("wrong"))
+	if resp, _ := get(t, client(proxy2), "http://origin.example/"); resp.StatusCode != 502 ||
+		!strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
+		t.Errorf("after a restart with the same password: %d %q", resp.StatusCode, resp.Header.Get("Proxy-Status"))
+	}
+	if n := p.failedLogons.Load(); n != 1 {
+		t.Errorf("the parent saw %d failed logons, want 1", n)
+	}
+	if n := p.conns.Load() - conns; n != 0 {
+		t.Errorf("ferry connected to the parent %d times while the credentials rested, want 0", n)
+	}
+
+	next = cfg("secret")
+	next.Listen = []string{s.Addrs()[0].String()}
+	if err := s.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
+		t.Errorf("after fixing the password: %d %q", resp.StatusCode, body)
+	}
+}
