@@ -288,3 +288,29 @@ func TestKerberosPasswordRejectedIsItsOwnVerdict(t *testing.T) {
 	}
 	f.AssertLogHasNo(t, a.Password)
 }
+
+// TestDoctorRespectsTheRest: ferry doctor run again and again with a wrong
+// password costs one failed logon per cool-down, as ferry itself does.
+func TestDoctorRespectsTheRest(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	p := startBasicParent(t, o, testenv.SquidOptions{})
+	a := p.Auth
+	a.Password = "not the password"
+	env := []string{"XDG_STATE_HOME=" + t.TempDir()}
+	cfg := ferryConfig([]string{p.Squid.Addr}, a)
+	res, status := runDoctor(t, cfg, env, urlsFor(o)...)
+	wantVerdict(t, res, status, "credentials_rejected")
+	for i := 0; i < 2; i++ {
+		res, status = runDoctor(t, cfg, env, urlsFor(o)...)
+		wantVerdict(t, res, status, "locked_out")
+		if strings.Contains(strings.Join(res.Fix, " ")+res.Evidence, "before -") {
+			t.Errorf("doctor does not say until when: %+v", res)
+		}
+	}
+	if n := p.Squid.FailedLogons(); n != 1 {
+		t.Errorf("squid saw %d failed logons for 3 runs of doctor, want 1", n)
+	}
+	// The right password is tried at once.
+	res, status = runDoctor(t, ferryConfig([]string{p.Squid.Addr}, p.Auth), env, urlsFor(o)...)
+	wantVerdict(t, res, status, "ok")
+}
