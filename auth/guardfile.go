@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"golang.org/x/crypto/scrypt"
@@ -79,6 +80,7 @@ func OpenGuard(path string, cooldown time.Duration, now func() time.Time) (*Guar
 	for _, p := range f.Stronger {
 		g.stronger[p] = true
 	}
+	g.rests.Store(int64(len(g.stored)))
 	return g, nil
 }
 
@@ -124,13 +126,16 @@ func (g *Guard) adopt(parent string, a *Authenticator, key, fp string, now time.
 	}
 }
 
-// save writes the state file, when there is one. The caller holds mu.
+// save counts the rests and writes the state file, when there is one; every
+// change of fails or stored ends with it. The caller holds mu.
 // A failure is kept for SaveError: the rest still holds in memory.
 func (g *Guard) save() {
+	now := g.now()
+	g.stored = slices.DeleteFunc(g.stored, func(r *storedRest) bool { return !now.Before(r.Until) })
+	g.rests.Store(int64(len(g.fails) + len(g.stored)))
 	if g.path == "" {
 		return
 	}
-	now := g.now()
 	f := guardFile{Version: guardVersion}
 	for _, l := range g.fails {
 		if now.Before(l.Until) && l.fp != nil {
