@@ -21,19 +21,7 @@ import (
 // of ferry's Proxy-Status ("" for none) and the body.
 func fetchVerdict(t *testing.T, c *http.Client, url string, header http.Header) (int, string, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	resp, body := fetchWith(t, c, url, header)
 	verdict := ""
 	if m := regexp.MustCompile(`verdict=([a-z_]+)`).FindStringSubmatch(resp.Header.Get("Proxy-Status")); m != nil {
 		verdict = m[1]

@@ -134,7 +134,7 @@ func newErrorPage(r *http.Request, e *Error) errorPage {
 	until := "-"
 	if !e.Until.IsZero() {
 		until = e.Until.Format(time.TimeOnly)
-		if e.Until.Sub(time.Now()) > 12*time.Hour {
+		if time.Until(e.Until) > 12*time.Hour {
 			until = e.Until.Format(time.DateTime)
 		}
 	}
