@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -273,6 +274,23 @@ func TestKerberosPasswordRejectedIsItsOwnVerdict(t *testing.T) {
 	}
 	if n := p.Squid.FailedLogons(); n != 0 {
 		t.Errorf("the parent saw %d failed logons, want 0 (the KDC refused first)", n)
+	}
+	// The status says the parent's credentials rest.
+	resp, err := http.Get("http://" + f.Addr + "/status.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st struct {
+		Parents []struct {
+			Addr, Auth string
+		} `json:"parents"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Parents) != 1 || st.Parents[0].Auth != "resting" {
+		t.Errorf("status.json parents %+v, want the parent resting", st.Parents)
 	}
 	f.AssertLogHasNo(t, a.Password)
 }

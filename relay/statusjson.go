@@ -48,6 +48,8 @@ type ParentStatus struct {
 
 // RestingCredentials is one entry of the lockout guard.
 type RestingCredentials struct {
+	// Parent is empty when the rest holds at every parent (the Kerberos
+	// server refused the password).
 	Parent           string    `json:"parent"`
 	Identity         string    `json:"identity"`
 	Reason           string    `json:"reason"`
@@ -145,7 +147,12 @@ func (s *Server) Status() StatusReport {
 		if u.verified.Load() || (st.Requests > 0 && st.Scheme == "" && st.FailedLogons == 0 && st.LastError == "") {
 			p.Auth = "ok"
 		}
-		if r, ok := resting[st.Addr]; ok {
+		r, ok := resting[st.Addr]
+		if !ok {
+			// The Kerberos server refused the password: it rests everywhere.
+			r, ok = resting[auth.AnyParent]
+		}
+		if ok {
 			p.Auth = "resting"
 			t := r.Until
 			p.RestingUntil = &t
