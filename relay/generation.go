@@ -85,6 +85,13 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		}
 		g.upstreams = append(g.upstreams, newUpstream(p, set))
 	}
+	if cfg.Auth.Enabled() {
+		// Rests read from the state file match credentials only when
+		// checked: check now, so the status page shows them from the start.
+		for _, u := range g.upstreams {
+			guard.Check(u.addr, cfg.Auth)
+		}
+	}
 	static := &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
 	g.router = static
 	if cfg.PAC != "" {

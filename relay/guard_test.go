@@ -37,7 +37,10 @@ func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
 	}
 
 	// A second Server reading the same state file: a restart.
-	_, proxy2 := startRelay(t, cfg("wrong"))
+	s2, proxy2 := startRelay(t, cfg("wrong"))
+	if n := len(s2.Guard().Snapshot()); n != 1 {
+		t.Errorf("a restart shows %d resting credentials before any request, want 1", n)
+	}
 	if resp, _ := get(t, client(proxy2), "http://origin.example/"); resp.StatusCode != 502 ||
 		!strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
 		t.Errorf("after a restart with the same password: %d %q", resp.StatusCode, resp.Header.Get("Proxy-Status"))
