@@ -43,12 +43,10 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		guard = g
 	case guard == nil:
 		guard = auth.NewGuard(cooldown, nil)
-	case cfg.Guard == nil:
-		// A reload keeps the running guard: rests are keyed by the
-		// credentials, so changed ones are tried at once and the same
-		// ones stay rested.
-		guard.SetCooldown(cooldown)
 	}
+	// Otherwise a reload keeps the running guard: rests are keyed by the
+	// credentials, so changed ones are tried at once and the same ones stay
+	// rested. Reload sets its cool-down once the new configuration is in.
 	set := &settings{
 		auth:          cfg.Auth,
 		guard:         guard,

@@ -111,6 +111,13 @@ func (s *Server) Reload(cfg Config) error {
 		return err
 	}
 	old.retire()
+	if cfg.Guard == nil {
+		var cooldown time.Duration
+		if cfg.Auth != nil {
+			cooldown = cfg.Auth.Config().LockoutCooldown
+		}
+		g.set.guard.SetCooldown(cooldown)
+	}
 	s.log.Info("configuration reloaded", "parents", strings.Join(cfg.Parents, " "))
 	return nil
 }
