@@ -14,10 +14,10 @@ import (
 	"github.com/icholy/digest"
 )
 
-// digestScheme is HTTP Digest (RFC 7616, and RFC 2617 servers). The nonce a
-// parent hands out stays valid across connections, so its state lives here
-// per parent: a new connection can answer before any 407 with the next nonce
-// count, which saves a round trip per connection.
+// digestScheme is HTTP Digest (RFC 7616, and RFC 2617 servers). A nonce
+// and its count live with the connection they are used on when the Target
+// names one (Target.Conn), else per parent: a nonce shared by parallel
+// connections has its counts reach the parent out of order.
 type digestScheme struct {
 	user, password string
 	// cnonce makes client nonces; tests replace it to reproduce the RFC
@@ -101,7 +101,7 @@ func (s *digestSession) Step(t Target, ch *Challenge) (Step, error) {
 		// (restart, expiry without stale=true), not that it checked the
 		// password. Answer that once. Anything else is a refusal.
 		if s.answered || chal.Nonce == s.sentNonce {
-			s.d.forget(key)
+			s.d.forget(key, t.Conn)
 			return Step{}, fmt.Errorf("digest to %s (realm %q): %w", key, chal.Realm, ErrRejected)
 		}
 	}
@@ -137,9 +137,13 @@ func digestChallenge(ch *Challenge) digest.Challenge {
 	return c
 }
 
-func (d *digestScheme) forget(key string) {
+func (d *digestScheme) forget(key string, conn *ConnState) {
 	d.mu.Lock()
-	delete(d.nonces, key)
+	if conn != nil {
+		conn.digest = nil
+	} else {
+		delete(d.nonces, key)
+	}
 	d.mu.Unlock()
 }
 
@@ -162,9 +166,16 @@ func (d *digestScheme) answer(key string, t Target, chal *digest.Challenge) (str
 	}
 	d.mu.Lock()
 	st := d.nonces[key]
+	if t.Conn != nil {
+		st = t.Conn.digest
+	}
 	if chal != nil && (st == nil || st.chal.Nonce != chal.Nonce || st.chal.Realm != chal.Realm) {
 		st = &digestNonce{chal: *chal}
-		d.nonces[key] = st
+		if t.Conn != nil {
+			t.Conn.digest = st
+		} else {
+			d.nonces[key] = st
+		}
 	}
 	if st == nil {
 		d.mu.Unlock()

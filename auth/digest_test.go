@@ -344,3 +344,41 @@ func TestDigestUnsupportedChallenges(t *testing.T) {
 		}
 	}
 }
+
+// TestDigestNoncePerConnection: with Target.Conn each connection keeps its
+// own nonce and count, so counts on one connection rise in the order they
+// are sent, whatever other connections do; a new connection waits for its
+// own challenge.
+func TestDigestNoncePerConnection(t *testing.T) {
+	d := newTestDigest(t, "u", "p")
+	var a, b ConnState
+	ta := Target{Proxy: "p", Method: "GET", URI: "http://x/", Conn: &a}
+	tb := ta
+	tb.Conn = &b
+	sa, _ := d.NewSession("p")
+	if _, err := sa.Step(ta, firstChallenge(t, `Digest realm="r", nonce="NA", qop="auth"`)); err != nil {
+		t.Fatal(err)
+	}
+	sb, _ := d.NewSession("p")
+	if _, err := sb.Step(tb, nil); !errors.Is(err, ErrNeedChallenge) {
+		t.Fatalf("a new connection: err = %v, want ErrNeedChallenge (not connection a's nonce)", err)
+	}
+	if _, err := sb.Step(tb, firstChallenge(t, `Digest realm="r", nonce="NB", qop="auth"`)); err != nil {
+		t.Fatal(err)
+	}
+	for want := 2; want <= 4; want++ {
+		for _, tc := range []struct {
+			tgt   Target
+			nonce string
+		}{{ta, "NA"}, {tb, "NB"}} {
+			s, _ := d.NewSession("p")
+			st, err := s.Step(tc.tgt, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := parseCreds(t, st.Header); c.Nonce != tc.nonce || c.Nc != want {
+				t.Errorf("header %s, want nonce %s nc %d", st.Header, tc.nonce, want)
+			}
+		}
+	}
+}

@@ -31,6 +31,20 @@ type Target struct {
 	// signs them.
 	Method string
 	URI    string
+	// Conn, when set, is the state schemes keep for the one connection the
+	// header goes on. Digest then keeps its nonce there: the nonce counts
+	// of one connection reach the parent in the order they were counted,
+	// which counts shared by parallel connections do not (Apache's
+	// AuthDigestNcCheck refuses those as replays). Without it, Digest
+	// shares a nonce per parent.
+	Conn *ConnState
+}
+
+// ConnState is what schemes keep for one connection to a parent. The relay
+// holds one per connection and moves it to the connection that replaces it
+// in the middle of an exchange; it is used by one exchange at a time.
+type ConnState struct {
+	digest *digestNonce
 }
 
 // Step is one leg of an exchange.

@@ -32,3 +32,23 @@ func TestDigestStaleNonceKeepsRequestBodies(t *testing.T) {
 	}
 	checkLogClean(t, f, p)
 }
+
+// TestDigestNonceRenewalKeepsLargeUploads: squid renews a Digest nonce after
+// nonce_max_count uses (50 by default) with a 407 stale=true that arrives
+// after the request head. A body over ferry's replay buffer that met it was
+// lost (502 body_not_replayable, about one large upload in 50); ferry now
+// sends such bodies with Expect: 100-continue, so the 407 comes before any
+// body byte. Every upload must reach the origin intact.
+func TestDigestNonceRenewalKeepsLargeUploads(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	p := startDigestParent(t, o, testenv.SquidOptions{DigestNonceMaxCount: 50})
+	f := testenv.StartFerry(t, ferryConfig([]string{p.Squid.Addr}, p.Auth), p.Env...)
+	c := proxyClient(t, o, f)
+	for range 120 {
+		upload(t, c, o.URL, 1<<20, false)
+	}
+	if stale := p.Squid.DeniedWithCredentials(); stale < 2 {
+		t.Errorf("squid declared %d nonces stale in 120 uploads, want at least 2: the test did not exercise the renewal", stale)
+	}
+	checkLogClean(t, f, p)
+}

@@ -35,6 +35,10 @@ type trip struct {
 	locked  bool
 	restart int  // handshakes restarted because the parent closed mid-way
 	fresh   bool // the next leg needs a new connection (a scheme switch)
+	// challenged means the parent answered a leg of this trip with a 407,
+	// so the next header answers a challenge that is fresh.
+	challenged bool
+	asked      []auth.Challenge // what the parent's last 407 offered
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -94,7 +98,7 @@ func (tr *trip) unlock() {
 func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 	a := tr.u.cfg.auth
 	header, carry := "", true
-	if a.Enabled() && !tr.c.authed {
+	if a.Enabled() && (!tr.c.authed || tr.u.perRequest.Load()) {
 		s, offered, noAuth := tr.u.preferred()
 		switch {
 		case s != nil:
@@ -118,6 +122,12 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 		resp, err := tr.send(ctx, tr.o, header, carry)
 		if err != nil {
 			return nil, err
+		}
+		if resp.StatusCode == http.StatusUnauthorized && header != "" && tr.refusedWith401(resp) {
+			// tinyproxy refuses wrong credentials so: a failed logon.
+			tr.c.close()
+			resp.Body.Close()
+			return nil, tr.reject(fmt.Errorf("the parent answered 401 repeating its %s challenge", tr.st.scheme.Name()))
 		}
 		if resp.StatusCode != http.StatusProxyAuthRequired {
 			tr.succeeded()
@@ -160,6 +170,8 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	}
 	tr.u.learn(offered)
 	tr.u.cfg.guard.NoteOffered(tr.u.addr, offered)
+	tr.challenged, tr.asked = true, offered
+	tr.learnPerRequest(offered)
 	a := tr.u.cfg.auth
 	if !a.Enabled() {
 		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
@@ -169,7 +181,8 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	if carried && tr.o.body != nil && !tr.o.body.replayable() {
 		return "", false, &Error{Cause: CauseBodyNotReplayable, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asked for credentials again after the request body was sent, and the body is too large to send twice", tr.u.addr),
-			Fix:  "retry the request; ferry keeps its connection authenticated now"}
+			Fix: "retry the request. The parent asked only after taking the body, though ferry lets it ask first (Expect: 100-continue) " +
+				"where a body cannot be sent twice; if it keeps happening, run 'ferry doctor' and tell ferry's maintainers which proxy this is"}
 	}
 	header, final, err := tr.next(offered)
 	if err != nil {
@@ -182,6 +195,9 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 		if err != nil {
 			return "", false, err
 		}
+		// The header just computed goes on the new connection: so does
+		// the state it was computed with (its Digest nonce and count).
+		c.auth = tr.c.auth
 		tr.c = c
 		if tr.st != nil && tr.st.sent && tr.st.scheme.PerConnection() {
 			// The parent closed the connection that its challenge belongs
@@ -217,6 +233,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 		return "", false, tr.authError(s, err)
 	}
 	tr.st = &sessionState{scheme: s, session: sess}
+	tr.t.Conn = &tr.c.auth
 	if ch == nil && !s.PerConnection() && !tr.u.verified.Load() {
 		// Until a logon has succeeded here, Basic and Digest wait for the
 		// parent's challenge: a Digest header built on a nonce another
@@ -289,6 +306,7 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		tr.fresh = tr.st.scheme.PerConnection()
 		return tr.choose(offered, tr.st.scheme)
 	}
+	tr.t.Conn = &tr.c.auth
 	st, err := tr.st.session.Step(tr.t, &offered[i])
 	if errors.Is(err, auth.ErrKerberosTicketRefused) {
 		// The parent could not verify the ticket (a stale keytab, a clock
@@ -332,7 +350,9 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 func (tr *trip) succeeded() {
 	u := tr.u
 	if tr.st == nil || !tr.st.sent {
-		if !tr.c.authed && u.cfg.auth.Enabled() {
+		if tr.c.authed {
+			u.bound.Store(true)
+		} else if u.cfg.auth.Enabled() {
 			u.setNoAuth()
 		}
 		return
@@ -342,7 +362,7 @@ func (tr *trip) succeeded() {
 		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
 	}
 	u.setChosen(tr.st.scheme)
-	if tr.st.scheme.PerConnection() {
+	if tr.st.scheme.PerConnection() && !u.perRequest.Load() {
 		tr.c.authed = true
 		u.handshakes.Add(1)
 	}
@@ -358,7 +378,15 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 		tr.st.sent = true
 	}
 	c := tr.c
+	o.expect = carry && o.body != nil && !o.body.fitsReplay() && tr.guarded(header)
 	werr := o.writeHead(c.bw, header, carry)
+	if werr == nil && o.expect {
+		var resp *http.Response
+		var err error
+		if resp, werr, err = tr.bodyTurn(ctx, o, header); resp != nil || err != nil {
+			return resp, err
+		}
+	}
 	if werr == nil && carry && o.body != nil {
 		werr = o.writeBody(c.bw)
 	}

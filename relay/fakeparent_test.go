@@ -27,6 +27,13 @@ type fakeParent struct {
 	stall      bool          // read the request, never answer
 	idleClose  time.Duration // close a connection idle this long
 	alwaysDeny bool          // 407 even for the right credentials
+	refuse401  bool          // wrong credentials get 401 + WWW-Authenticate, as tinyproxy does
+	// digest challenges with Digest (a new nonce per 407) and takes any
+	// Digest header, as a parent whose nonces may go stale.
+	digest bool
+	// onHead, if set, sees each request before its body is read; it
+	// returns true when it answered and the connection is done.
+	onHead func(c net.Conn, br *bufio.Reader, req *http.Request) bool
 	// custom, if set, answers an authenticated request instead of the
 	// default; the connection closes after it.
 	custom func(c net.Conn, req *http.Request)
@@ -94,6 +101,9 @@ func (p *fakeParent) serve(c net.Conn) {
 			return
 		}
 		_ = c.SetReadDeadline(time.Time{})
+		if p.onHead != nil && p.onHead(c, br, req) {
+			return
+		}
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
 			p.bodyErrors.Add(1)
@@ -113,16 +123,25 @@ func (p *fakeParent) serve(c net.Conn) {
 		}
 		if !p.open {
 			got := req.Header.Get("Proxy-Authorization")
-			if got != goodBasic || p.alwaysDeny {
+			good := got == goodBasic || p.digest && strings.HasPrefix(got, "Digest ")
+			if !good || p.alwaysDeny {
 				if got != "" {
 					p.failedLogons.Add(1)
+				}
+				if got != "" && p.refuse401 {
+					fmt.Fprintf(c, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"fake\"\r\nContent-Length: 0\r\n\r\n")
+					continue
 				}
 				page := strings.Repeat("<p>access denied</p>", 150) // ~3 KB like squid
 				conn := ""
 				if p.closeOn407 {
 					conn = "Connection: close\r\n"
 				}
-				fmt.Fprintf(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n%sContent-Length: %d\r\n\r\n%s", conn, len(page), page)
+				challenge := `Basic realm="fake"`
+				if p.digest {
+					challenge = fmt.Sprintf(`Digest realm="fake", nonce="n%d", qop="auth"`, time.Now().UnixNano())
+				}
+				fmt.Fprintf(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: %s\r\n%sContent-Length: %d\r\n\r\n%s", challenge, conn, len(page), page)
 				if p.closeOn407 {
 					return
 				}

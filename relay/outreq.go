@@ -22,13 +22,18 @@ type outRequest struct {
 	extra   http.Header // configured headers; they replace the app's of the same name
 	body    *body       // nil when the request has none
 	upgrade string      // protocol to carry in Upgrade, if any
+	// expect asks the parent for 100-continue before the body, on a leg
+	// that carries a body ferry cannot send twice and the parent may
+	// still refuse (see trip.guarded).
+	expect bool
 }
 
 // skip reports whether the app's header name stays behind: hop-by-hop
 // headers, headers the configuration replaces, and the framing that
 // writeHead does itself. ferry answers 100-continue to the app itself
 // (appConn does when the body is first read), so the parent must not
-// wait for one.
+// wait for one; ferry asks the parent for one itself when the body must
+// not be lost (outRequest.expect).
 func (o *outRequest) skip(name string) bool {
 	switch name {
 	case "Expect", "Content-Length", "Host":
@@ -85,6 +90,9 @@ func (o *outRequest) writeHead(w *bufio.Writer, proxyAuth string, withBody bool)
 		w.WriteString("Transfer-Encoding: chunked\r\n")
 	case o.body != nil || o.wantsLengthZero():
 		w.WriteString("Content-Length: 0\r\n")
+	}
+	if o.expect && withBody {
+		w.WriteString("Expect: 100-continue\r\n")
 	}
 	if proxyAuth != "" {
 		w.WriteString("Proxy-Authorization: ")

@@ -24,6 +24,8 @@ type upConn struct {
 	reused    bool
 	idleSince time.Time
 	broken    bool // must not go back to the pool
+	// auth is what schemes keep for this connection (Digest's nonce).
+	auth auth.ConnState
 }
 
 func newUpConn(nc net.Conn) *upConn {

@@ -33,6 +33,16 @@ type Upstream struct {
 	// cost at most one failed logon, not N.
 	logon    chan struct{}
 	verified atomic.Bool
+	// bound means the parent served a request without a header on a
+	// connection a per-connection scheme authenticated: it ties the logon
+	// to the connection, as squid does. perRequest means it answered such
+	// a request with a 407 instead (mod_auth_gssapi's default,
+	// GssapiConnectionBound Off): every request then carries a fresh
+	// header.
+	bound      atomic.Bool
+	perRequest atomic.Bool
+	// noExpect means the parent refused Expect: 100-continue (417).
+	noExpect atomic.Bool
 
 	// retired means a reload replaced this Upstream: connections coming
 	// back from requests under way are closed, not pooled.

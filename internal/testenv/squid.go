@@ -203,22 +203,9 @@ func (s *Squid) start(opts SquidOptions) error {
 		close(s.done)
 	}()
 
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.done:
-			return fmt.Errorf("squid exited at start: %v\n%s", s.waitErr, readFile(filepath.Join(s.Dir, "squid.stderr")))
-		default:
-		}
-		c, err := net.DialTimeout("tcp", s.Addr, 200*time.Millisecond)
-		if err == nil {
-			c.Close()
-			return nil
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.kill()
-	return fmt.Errorf("squid did not listen on %s within 20s", s.Addr)
+	return waitListening(s.Addr, s.done, func() string {
+		return fmt.Sprintf("%v\n%s", s.waitErr, readFile(filepath.Join(s.Dir, "squid.stderr")))
+	}, s.kill)
 }
 
 // Stop kills squid and its helpers and waits for them; it is idempotent and
@@ -306,9 +293,13 @@ func (s *Squid) FailedLogons() int {
 // AccessLog parses squid's access log. squid logs a transaction when it
 // ends, which can be just after the client has read the whole response, so
 // AccessLog first waits for the log to stop growing (150 ms, at most 3 s).
-func (s *Squid) AccessLog() []AccessEntry {
+func (s *Squid) AccessLog() []AccessEntry { return parseAccessLog(s.AccessLogLines()) }
+
+// parseAccessLog reads lines in squidLogFormat (Apache's test config writes
+// the same fields).
+func parseAccessLog(lines []string) []AccessEntry {
 	var out []AccessEntry
-	for _, l := range s.AccessLogLines() {
+	for _, l := range lines {
 		f := strings.Fields(l)
 		if len(f) != 7 {
 			continue
@@ -573,14 +564,18 @@ func openForProxy(t testing.TB, dir string) {
 }
 
 // chownToProxy gives dir and its files to user proxy, which squid drops to.
-func chownToProxy(t testing.TB, dir string) {
+func chownToProxy(t testing.TB, dir string) { chownTo(t, dir, "proxy") }
+
+// chownTo gives dir and its files to the user a server drops to (squid's
+// proxy, Apache's www-data), when the tests run as root.
+func chownTo(t testing.TB, dir, name string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		return
 	}
-	u, err := user.Lookup("proxy")
+	u, err := user.Lookup(name)
 	if err != nil {
-		t.Fatalf("testenv: squid runs as user proxy: %v", err)
+		t.Fatalf("testenv: the server runs as user %s: %v", name, err)
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
@@ -591,7 +586,7 @@ func chownToProxy(t testing.TB, dir string) {
 		return os.Lchown(path, uid, gid)
 	})
 	if err != nil {
-		t.Fatalf("testenv: chown %s to proxy: %v", dir, err)
+		t.Fatalf("testenv: chown %s to %s: %v", dir, name, err)
 	}
 }
 
