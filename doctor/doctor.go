@@ -292,7 +292,7 @@ func (r *runner) lockedOut(p string) *failure {
 		return nil
 	}
 	for _, lo := range r.status.Resting {
-		if lo.Parent == p && time.Until(lo.Until) > 0 {
+		if (lo.Parent == p || lo.Parent == relay.RestingEverywhere) && time.Until(lo.Until) > 0 {
 			return &failure{verdict: msg.LockedOut, until: lo.Until,
 				evidence: fmt.Sprintf("the running ferry rests the credentials of %s at %s until %s: %s", lo.Identity, p, lo.Until.Format(time.TimeOnly), lo.Reason)}
 		}

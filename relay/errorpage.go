@@ -133,8 +133,11 @@ func newErrorPage(r *http.Request, e *Error) errorPage {
 	}
 	v := e.Verdict()
 	until := "-"
-	if !e.until.IsZero() {
-		until = e.until.Format(time.TimeOnly)
+	if !e.Until.IsZero() {
+		until = e.Until.Format(time.TimeOnly)
+		if time.Until(e.Until) > 12*time.Hour {
+			until = e.Until.Format(time.DateTime)
+		}
 	}
 	args := []string{"parent", orDefault(e.Peer, "-"), "until", until, "listen", listenOf(r)}
 	// The words come from the catalogue alone, the same steps in every

@@ -39,6 +39,16 @@ const (
 	// relay and then could not read: its body's framing is malformed.
 	CauseAppRequestBroken Cause = "app_request_broken"
 	CauseProxyLoop        Cause = "proxy_loop"
+	// CauseSiteProxyAuth: a 407 without a challenge for ferry's scheme came
+	// from the site behind the parent (squid passes a site's 407 on and
+	// strips its Proxy-Authenticate); ferry's credentials are not at fault.
+	CauseSiteProxyAuth Cause = "site_proxy_auth"
+	// CauseAuthDowngrade: in auto mode, a parent that offered a scheme
+	// stronger than Basic now offers only Basic.
+	CauseAuthDowngrade Cause = "auth_downgrade"
+	// CauseKerberosPasswordRejected: the KDC refused the password or key;
+	// nothing reached the parent.
+	CauseKerberosPasswordRejected Cause = "kerberos_password_rejected"
 )
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
@@ -53,11 +63,11 @@ type Error struct {
 	// Fix says what to do.
 	Fix string
 	Err error
+	// Until is when resting credentials may be tried again (locked_out).
+	Until time.Time
 	// beforeSend means nothing reached the peer (the dial failed), so
 	// another parent may be tried.
 	beforeSend bool
-	// until is when a resting credential may be tried again (locked_out).
-	until time.Time
 	// direct means Peer is a site ferry reached without a parent
 	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent.
 	direct bool
@@ -104,6 +114,10 @@ func (e *Error) proxyStatusError() string {
 		return "connection_terminated"
 	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseLockedOut, CauseKerberos, CausePACFailed:
 		return "proxy_configuration_error"
+	case CauseAuthDowngrade, CauseKerberosPasswordRejected:
+		return "proxy_configuration_error"
+	case CauseSiteProxyAuth:
+		return "http_request_denied"
 	case CauseOriginUnreachable:
 		return "destination_unavailable"
 	case CauseBadRequest, CauseAppRequestBroken:

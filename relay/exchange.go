@@ -56,6 +56,9 @@ func (e *staleConnError) Unwrap() error { return e.err }
 // the body and hands the connection back with put (or keeps it for a tunnel).
 func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response, *upConn, error) {
 	u.requests.Add(1)
+	if err := u.resting(); err != nil {
+		return nil, nil, err
+	}
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
 	for attempt := 0; ; attempt++ {
@@ -162,7 +165,11 @@ func (tr *trip) probe(ctx context.Context) (string, bool, error) {
 func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (string, bool, error) {
 	reusable := drain(tr.c, resp, tr.u.cfg.headerTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
+	if len(offered) == 0 {
+		return "", false, siteProxyAuthError(tr.u)
+	}
 	tr.u.learn(offered)
+	tr.u.cfg.guard.NoteOffered(tr.u.addr, offered)
 	tr.challenged, tr.asked = true, offered
 	tr.learnPerRequest(offered)
 	a := tr.u.cfg.auth
@@ -265,6 +272,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 	if err != nil {
 		return "", false, tr.authError(s, err)
 	}
+	tr.u.warnCleartext(s)
 	return st.Header, st.Final, nil
 }
 
@@ -274,8 +282,13 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 	a := tr.u.cfg.auth
 	var lastErr error
 	skipped := "" // the first scheme that could not answer
+	downgraded := tr.u.downgraded(offered)
 	for _, cand := range a.Candidates(offered) {
 		if cand.Scheme == skip {
+			continue
+		}
+		if downgraded && cand.Scheme.Name() == auth.SchemeBasic {
+			lastErr = downgradeError(tr.u)
 			continue
 		}
 		header, final, err := tr.start(cand.Scheme, &cand.Challenge)
@@ -317,10 +330,16 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 	}
 	i := slices.IndexFunc(offered, func(c auth.Challenge) bool { return c.Scheme == tr.st.scheme.Name() })
 	if i < 0 {
-		if tr.st.sent && tr.st.challenged {
-			return "", false, tr.reject(fmt.Errorf("the parent no longer offers %s", tr.st.scheme.Name()))
+		// No challenge for the scheme ferry used: no logon was refused.
+		if !tr.st.sent {
+			return tr.choose(offered, nil)
 		}
-		return tr.choose(offered, nil)
+		if tr.u.cfg.auth.Fixed() != nil {
+			return "", false, schemeNotOffered(tr.u, tr.st.scheme.Name(), offered)
+		}
+		// Auto mode: the parent changed its schemes; answer what it offers now.
+		tr.fresh = tr.st.scheme.PerConnection()
+		return tr.choose(offered, tr.st.scheme)
 	}
 	tr.t.Conn = &tr.c.auth
 	tr.st.challenged = true
@@ -363,57 +382,6 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 	return &Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix}
 }
 
-// reject records a refused logon: the guard stops every further attempt
-// with these credentials at this parent for the cool-down.
-func (tr *trip) reject(err error) error {
-	u := tr.u
-	scheme := ""
-	if tr.st != nil {
-		scheme = tr.st.scheme.Name()
-	}
-	e := u.cfg.guard.Fail(u.guardKey(), scheme+": "+err.Error())
-	lo := e.(*auth.LockedOut)
-	u.failedLogons.Add(1)
-	u.verified.Store(false)
-	u.cfg.log.Warn("parent proxy rejected ferry's credentials; not trying them again until the cool-down ends",
-		"parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", scheme, "until", lo.Until.Format(time.TimeOnly))
-	return rejectedError(u, CauseCredentialsRejected, scheme, lo)
-}
-
-func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut) *Error {
-	what := fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.auth.Identity(), scheme)
-	if cause == CauseLockedOut {
-		what = fmt.Sprintf("parent proxy %s rejected the credentials of %s at %s (%s); ferry is not using them there until %s",
-			u.addr, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly))
-	}
-	return &Error{Cause: cause, Peer: u.addr, What: what, until: lo.Until,
-		Fix: fmt.Sprintf("fix the password (auth.password in ferry's config, or FERRY_PASSWORD) and restart ferry. "+
-			"So that your account is not locked, ferry tries these credentials at %s at most once every %s",
-			u.addr, lo.Until.Sub(lo.Since).Round(time.Second))}
-}
-
-// lock takes the parent's logon lock until a logon has succeeded, and
-// checks the guard.
-func (tr *trip) lock(ctx context.Context) error {
-	u := tr.u
-	if !tr.locked && !u.verified.Load() {
-		select {
-		case u.logon <- struct{}{}:
-			tr.locked = true
-		case <-ctx.Done():
-			return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
-		}
-	}
-	if err := u.cfg.guard.Check(u.guardKey()); err != nil {
-		scheme := ""
-		if tr.st != nil {
-			scheme = tr.st.scheme.Name()
-		}
-		return rejectedError(u, CauseLockedOut, scheme, err.(*auth.LockedOut))
-	}
-	return nil
-}
-
 // succeeded records a leg that the parent accepted.
 func (tr *trip) succeeded() {
 	u := tr.u
@@ -427,7 +395,7 @@ func (tr *trip) succeeded() {
 		}
 		return
 	}
-	u.cfg.guard.Succeed(u.guardKey())
+	u.cfg.guard.Succeed(u.addr, u.cfg.auth)
 	if !u.verified.Swap(true) {
 		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
 	}

@@ -65,7 +65,7 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	g, err := newGeneration(cfg, log)
+	g, err := newGeneration(cfg, log, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -88,14 +88,15 @@ func (s *Server) Guard() *auth.Guard { return s.gen.Load().set.guard }
 
 // Reload applies a new configuration without dropping anything under way:
 // new requests use the new parents, routing and credentials (the lockout
-// guard starts afresh), listeners are opened and closed to match, tunnels and
+// guard stays: unchanged credentials keep resting, changed ones are tried at
+// once), listeners are opened and closed to match, tunnels and
 // requests in flight finish on the old ones. App-side timeouts and limits
 // keep their values until a restart. On error nothing changes.
 func (s *Server) Reload(cfg Config) error {
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{DefaultListen}
 	}
-	g, err := newGeneration(cfg, s.log)
+	g, err := newGeneration(cfg, s.log, s.Guard())
 	if err != nil {
 		return err
 	}
@@ -111,6 +112,13 @@ func (s *Server) Reload(cfg Config) error {
 		return err
 	}
 	old.retire()
+	if cfg.Guard == nil {
+		var cooldown time.Duration
+		if cfg.Auth != nil {
+			cooldown = cfg.Auth.Config().LockoutCooldown
+		}
+		g.set.guard.SetCooldown(cooldown)
+	}
 	s.log.Info("configuration reloaded", "parents", strings.Join(cfg.Parents, " "))
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -57,8 +56,13 @@ type ParentStatus struct {
 	LastFix         []string   `json:"last_fix,omitempty"`
 }
 
+// RestingEverywhere is the Parent of a rest that holds at every parent.
+const RestingEverywhere = "*"
+
 // RestingCredentials is one entry of the lockout guard.
 type RestingCredentials struct {
+	// Parent is RestingEverywhere when the rest holds at every parent
+	// (the Kerberos server refused the password).
 	Parent           string    `json:"parent"`
 	Identity         string    `json:"identity"`
 	Reason           string    `json:"reason"`
@@ -159,9 +163,11 @@ func (s *Server) Status() StatusReport {
 	rep.SOCKS5Listeners, rep.TunnelListeners = s.otherListeners()
 	resting := map[string]RestingCredentials{}
 	for _, lo := range s.Guard().Snapshot() {
-		parent, identity, _ := strings.Cut(lo.Key, "\x00")
-		identity, _, _ = strings.Cut(identity, "\x00")
-		r := RestingCredentials{Parent: parent, Identity: identity, Reason: lo.Reason, Since: lo.Since, Until: lo.Until,
+		parent := lo.Parent
+		if parent == auth.AnyParent {
+			parent = RestingEverywhere
+		}
+		r := RestingCredentials{Parent: parent, Identity: lo.Identity, Reason: lo.Reason, Since: lo.Since, Until: lo.Until,
 			RemainingSeconds: lo.Until.Sub(now).Seconds()}
 		rep.Resting = append(rep.Resting, r)
 		resting[parent] = r
@@ -180,7 +186,12 @@ func (s *Server) Status() StatusReport {
 		if u.verified.Load() || u.servedWithoutLogon() {
 			p.Auth = "ok"
 		}
-		if r, ok := resting[st.Addr]; ok {
+		r, ok := resting[st.Addr]
+		if !ok {
+			// The Kerberos server refused the password: it rests everywhere.
+			r, ok = resting[RestingEverywhere]
+		}
+		if ok {
 			p.Auth = "resting"
 			t := r.Until
 			p.RestingUntil = &t

@@ -254,10 +254,6 @@ func (u *Upstream) closeIdle(d time.Duration) {
 	}
 }
 
-func (u *Upstream) guardKey() string {
-	return auth.GuardKey(u.addr, u.cfg.auth.Identity(), "")
-}
-
 // learn records what the parent offered.
 func (u *Upstream) learn(offered []auth.Challenge) {
 	u.mu.Lock()

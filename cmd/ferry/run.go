@@ -143,7 +143,7 @@ func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) re
 		Parents:               cfg.Parents,
 		NoProxy:               cfg.NoProxy,
 		Auth:                  authn,
-		Guard:                 auth.NewGuard(cfg.Auth.LockoutCooldown, nil),
+		LockoutState:          lockoutStateFile(os.Getenv),
 		ConnectTimeout:        cfg.Timeouts.Connect,
 		ResponseHeaderTimeout: cfg.Timeouts.ResponseHeader,
 		PoolIdleTimeout:       cfg.Timeouts.PoolIdle,

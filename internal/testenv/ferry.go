@@ -239,7 +239,7 @@ func cleanEnv() []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch lk := strings.ToLower(k); {
-		case strings.HasSuffix(lk, "_proxy"), strings.HasPrefix(k, "KRB5"), strings.HasPrefix(k, "FERRY_"), k == "HOME":
+		case strings.HasSuffix(lk, "_proxy"), strings.HasPrefix(k, "KRB5"), strings.HasPrefix(k, "FERRY_"), k == "HOME", k == "XDG_STATE_HOME":
 			continue
 		}
 		out = append(out, kv)
