@@ -333,7 +333,7 @@ func TestFinish(t *testing.T) {
 		{
 			name: "a --parent that is ferry's default listener",
 			o:    Overrides{Parents: []string{"127.0.0.1:3128"}},
-			want: []string{`--parent: parent "127.0.0.1:3128" is one of ferry's own listen addresses (127.0.0.1:3128): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`},
+			want: []string{`--parent: parent "127.0.0.1:3128" is one of ferry's own listen addresses (localhost:3128): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`},
 		},
 		{
 			name: "a parent on a wildcard listener's port",
