@@ -1,3 +1,8 @@
+//go:build unix
+
+// SIGHUP is how Unix asks ferry to reload; Windows has no such signal (ferry
+// reloads there when the config file changes).
+
 package e2e
 
 import (
