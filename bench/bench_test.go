@@ -117,7 +117,7 @@ type cntlmProc struct {
 func startCntlm(t *testing.T, parent, user, domain, pw string) *cntlmProc {
 	t.Helper()
 	addr := testenv.FreeAddr(t)
-	conf := filepath.Join(t.TempDir(), "cntlm.conf")
+	conf := filepath.Join(testenv.TempDir(t), "cntlm.conf")
 	body := fmt.Sprintf("Username %s\nDomain %s\nPassword %s\nAuth NTLMv2\nProxy %s\nListen %s\n", user, domain, pw, parent, addr)
 	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
 		t.Fatal(err)

@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
 // maxLegs bounds the legs of one exchange: an unauthenticated first
@@ -469,7 +469,7 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.headerTimeout), Err: err,
 			Fix: "try again later; the parent proxy or the site behind it is slow or stuck"}
 	}
-	if nothing || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+	if nothing || neterr.IsReset(err) || neterr.IsBrokenPipe(err) {
 		if c.reused && nothing {
 			return &staleConnError{err}
 		}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // noEnv is a Getenv with nothing set, so that the tests do not depend on
@@ -409,7 +411,7 @@ func TestLoadConfigFileWarnsAboutReadablePassword(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("mode bits do not describe access on Windows")
 	}
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	path := filepath.Join(dir, "ferry.toml")
 	write := func(src string, mode os.FileMode) {
 		t.Helper()
@@ -444,7 +446,7 @@ func TestLoadConfigFileWarnsAboutReadablePassword(t *testing.T) {
 }
 
 func TestLoadConfigFileErrorsNameTheFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	missing := filepath.Join(dir, "nope.toml")
 	_, err := LoadConfigFile(missing)
 	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "config file "+missing+" does not exist: file does not exist" {
@@ -468,7 +470,7 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("XDG_CONFIG_HOME is a Linux convention")
 	}
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	o := Overrides{Getenv: noEnv}
 

@@ -8,11 +8,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func stdinFile(t *testing.T, content string) *os.File {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "stdin")
+	path := filepath.Join(testenv.TempDir(t), "stdin")
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}

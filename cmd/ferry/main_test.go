@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/discover"
 )
 
@@ -83,7 +84,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 }
 
 func TestRunWithBrokenConfigExitsOne(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	write := func(name, src string) string {
 		t.Helper()
 		path := filepath.Join(dir, name)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // serviceHome makes a temporary HOME with a ferry.toml at the default
@@ -19,7 +21,7 @@ func serviceHome(t *testing.T, toml string) (home, config string) {
 	if runtime.GOOS != "linux" {
 		t.Skip("the per-user layout checked here is Linux's; service/ golden tests cover the others")
 	}
-	home = t.TempDir()
+	home = testenv.TempDir(t)
 	t.Setenv("HOME", home)
 	t.Setenv("XDG_CONFIG_HOME", "")
 	t.Setenv("FERRY_PASSWORD", "")

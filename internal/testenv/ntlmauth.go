@@ -54,7 +54,7 @@ func StartNTLMVerifier(t testing.TB, users map[string]string) *NTLMVerifier {
 	}
 	proxyGID, _ := strconv.Atoi(proxy.Gid)
 
-	dir := t.TempDir()
+	dir := TempDir(t)
 	openForProxy(t, dir)
 	v := &NTLMVerifier{Domain: NTLMDomain, Dir: dir}
 	conf := filepath.Join(dir, "smb.conf")

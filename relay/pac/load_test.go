@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestLoad(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	path := filepath.Join(dir, "proxy.pac")
 	if err := os.WriteFile(path, []byte(directPAC), 0o600); err != nil {
 		t.Fatal(err)
