@@ -334,3 +334,14 @@ func squidRequests(sq *testenv.Squid, method string, status int) int {
 	}
 	return n
 }
+
+// waitLog waits up to 10 s for ferry to log msg.
+func waitLog(t *testing.T, f *testenv.Ferry, msg string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if strings.Contains(f.Stderr(), msg) {
+			return
+		}
+	}
+	t.Fatalf("ferry did not log %q; its log:\n%s", msg, f.Stderr())
+}

@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -11,6 +12,25 @@ import (
 // WineEnv is the environment variable packaging/wine-check.sh sets to 1
 // when it runs the Windows test binaries under Wine.
 const WineEnv = "FERRY_WINE"
+
+// WineExeEnv names a Windows ferry.exe for the Linux e2e tests to run under
+// Wine in place of a ferry they build (packaging/wine-check.sh sets it, with
+// WINEPREFIX, for its end-to-end smoke against the real squids).
+const WineExeEnv = "FERRY_E2E_WINE_EXE"
+
+// wineWrapper writes a script into dir that runs exe under Wine with the
+// prefix from the environment: StartFerry hands ferry a clean environment,
+// so the script carries WINEPREFIX itself. exec keeps one process, so the
+// test's SIGTERM reaches Wine, which ends ferry.exe.
+func wineWrapper(dir, exe string) (string, error) {
+	prefix := os.Getenv("WINEPREFIX")
+	if prefix == "" {
+		return "", fmt.Errorf("%s is set but WINEPREFIX is not: the Wine prefix must hold the bcryptprimitives.dll stub (see packaging/wine-check.sh)", WineExeEnv)
+	}
+	path := filepath.Join(dir, "ferry-under-wine")
+	script := "#!/bin/sh\nWINEPREFIX=" + shellQuote(prefix) + " WINEDEBUG=-all exec wine " + shellQuote(exe) + ` "$@"` + "\n"
+	return path, os.WriteFile(path, []byte(script), 0o755)
+}
 
 // UnderWine reports whether this is a Windows test binary running under
 // Wine (see WineEnv).
