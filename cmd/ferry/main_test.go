@@ -94,7 +94,16 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		return path
 	}
 	t.Setenv("FERRY_PASSWORD", "")
-	t.Setenv("XDG_CONFIG_HOME", dir) // no default file there
+	// No default file there: os.UserConfigDir reads XDG_CONFIG_HOME on
+	// Linux, HOME on macOS and APPDATA on Windows (where the test once read
+	// the real %APPDATA%\ferry\ferry.toml).
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	t.Setenv("APPDATA", dir)
+	configDir, err := os.UserConfigDir()
+	if err != nil || !strings.HasPrefix(configDir, dir) {
+		t.Fatalf("os.UserConfigDir() = %q, %v: not under the test's directory %s", configDir, err, dir)
+	}
 
 	typo := write("typo.toml", "parent = [\"proxy:8080\"]\n[auth]\nscheme = \"basic\"\n")
 	syntax := write("syntax.toml", "parents = [\"proxy:8080\"\n")
@@ -120,7 +129,7 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		},
 		{
 			[]string{"run"},
-			"ferry: no parent proxy: pass --parent HOST:PORT, or write a config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "); discovery off in tests\n",
+			"ferry: no parent proxy: pass --parent HOST:PORT, or write a config file (none at " + filepath.Join(configDir, "ferry", "ferry.toml") + "); discovery off in tests\n",
 		},
 	}
 	for _, tt := range tests {
