@@ -157,7 +157,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	if !a.Enabled() {
 		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, challengeNames(offered)),
-			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or get a Kerberos ticket with kinit"}
+			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or " + auth.OSSingleSignOn.Fix}
 	}
 	if carried && tr.o.body != nil && !tr.o.body.replayable() {
 		return "", false, &Error{Cause: CauseBodyNotReplayable, Peer: tr.u.addr,
@@ -302,7 +302,7 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 	cause, fix := CauseKerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
 	if errors.Is(err, auth.ErrNoCredentials) {
 		cause = CauseCredentialsMissing
-		fix = "set auth.user and auth.password (or FERRY_PASSWORD), or get a Kerberos ticket with kinit"
+		fix = "set auth.user and auth.password (or FERRY_PASSWORD), or " + auth.OSSingleSignOn.Fix
 	} else if s.Name() != auth.SchemeNegotiate {
 		cause, fix = CauseParentError, "run 'ferry doctor' to see what the parent sends"
 	}

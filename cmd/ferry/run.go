@@ -78,7 +78,7 @@ func logConfig(logger *slog.Logger, cfg *Config, authn *auth.Authenticator) {
 	if authn.Enabled() {
 		id := authn.Identity()
 		if id == "" {
-			id = "(from the Kerberos ticket cache)"
+			id = "(from " + auth.OSSingleSignOn.Source + ")"
 		}
 		logger.Info("ferry credentials", "identity", id,
 			"scheme", cfg.Auth.Scheme, "usable", strings.Join(authn.Names(), " "))
