@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -52,7 +51,7 @@ func fileURLPathFor(u *url.URL, windows bool) string {
 		p = u.Opaque
 	}
 	if !windows {
-		return filepath.FromSlash(p)
+		return p
 	}
 	p = strings.ReplaceAll(p, "/", `\`)
 	switch {
