@@ -82,10 +82,16 @@ func (m *Manager) control(ctx context.Context, action string) error {
 		_, err := m.run(ctx, run)
 		return err
 	case "stop":
+		// schtasks /End terminates without a drain: ask ferry first.
+		if stopTask(m.cfg.ConfigFile) {
+			return nil
+		}
 		_, err := m.run(ctx, end)
 		return err
 	case "restart":
-		_, _ = m.run(ctx, end)
+		if !stopTask(m.cfg.ConfigFile) {
+			_, _ = m.run(ctx, end)
+		}
 		_, err := m.run(ctx, run)
 		return err
 	}

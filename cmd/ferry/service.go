@@ -376,6 +376,14 @@ func serviceRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		// that stops it when closed; everything goes to the file now.
 		service.DetachConsole()
 	}
+	// Without a console no Ctrl-C arrives: `ferry service stop` asks for
+	// the drain through a named event instead.
+	ctx, release, err := service.ListenStop(ctx, configPath)
+	if err != nil {
+		printError(stderr, fmt.Errorf("listen for stop requests: %w", err))
+		return exitError
+	}
+	defer release()
 	return cmdRun(ctx, runArgs, stdout, logw)
 }
 
