@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -507,8 +508,9 @@ func TestExampleConfigLoads(t *testing.T) {
 	if len(c.Parents) != 2 || c.Auth.LockoutCooldown != 10*time.Minute || c.Timeouts.ClientIdle != 120*time.Second {
 		t.Errorf("config %+v", c)
 	}
-	// user without a password: Kerberos only.
-	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "only Kerberos") {
+	// user without a password: single sign-on only (Kerberos, or SSPI on
+	// Windows).
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "only "+auth.OSSingleSignOn.Schemes) {
 		t.Errorf("warnings %q", c.Warnings)
 	}
 }
