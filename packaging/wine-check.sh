@@ -60,18 +60,21 @@ tests() {
 		# From the package directory: testdata paths are relative. CI=true
 		# is not passed on: under Wine the tests needing Linux peers skip
 		# (the smoke below covers them), they must not fail.
-		if ! (cd "$dir" && env -u CI FERRY_WINE=1 wine "$work/tests/$name" -test.count=1 -test.timeout=5m >"$work/out" 2>&1); then
-			cat "$work/out"
+		if ! (cd "$dir" && env -u CI FERRY_WINE=1 wine "$work/tests/$name" -test.v -test.count=1 -test.timeout=5m >"$work/out" 2>&1); then
+			grep -vE '^(=== (RUN|PAUSE|CONT|NAME)|\s*--- (PASS|SKIP))' "$work/out"
 			failed+=("$pkg")
 		fi
-		grep -E '^\s*--- SKIP' -A1 "$work/out" | grep -E 'not under Wine' | sed 's/^ */     skip: /' | sort | uniq -c | sort -rn | head -5 || true
+		# What Wine cannot run, said once per reason.
+		echo "     $(grep -cE '^\s*--- PASS' "$work/out") passed, $(grep -cE '^\s*--- SKIP' "$work/out") skipped"
+		grep -oE 'not under Wine: .*' "$work/out" | sed -E 's/ \(.*//; s/^/       /' | sort | uniq -c | sort -rn | head -4 || true
 	done < <(go list -f '{{.ImportPath}} {{.Dir}}' ./...)
 	if [ ${#failed[@]} -gt 0 ]; then
 		echo "wine-check: Windows tests failed under wine: ${failed[*]}" >&2
 		return 1
 	fi
 }
-timed tests
+status=0
+timed tests || status=1
 
 step "end to end: the Linux e2e tests drive ferry.exe under wine"
 smoke() {
@@ -89,4 +92,5 @@ smoke() {
 		fi
 	done
 }
-timed smoke
+timed smoke || status=1
+exit $status
