@@ -26,9 +26,10 @@ trap cleanup EXIT
 
 step() { printf -- '-- %s\n' "$*"; }
 timed() {
-	local start=$SECONDS
-	"$@"
+	local start=$SECONDS rc=0
+	"$@" || rc=$?
 	echo "   took $((SECONDS - start))s"
+	return $rc
 }
 
 step "wine prefix with the bcryptprimitives.dll stub"
