@@ -184,9 +184,8 @@ func (c *appConn) readRequest() (*http.Request, error) {
 // isCommonReadError is the app closing or stalling between requests or
 // mid-head: nothing to answer.
 func isCommonReadError(err error) bool {
-	var ne net.Error
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
-		(errors.As(err, &ne) && ne.Timeout()) || neterr.IsReset(err)
+		neterr.IsTimeout(err) || neterr.IsReset(err)
 }
 
 // refuse answers a request ferry could not read, and closes.
