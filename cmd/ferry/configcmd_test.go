@@ -10,11 +10,13 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func writeConfig(t *testing.T, src string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ferry.toml")
+	path := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func TestConfigShowDoesNotRunPasswordCommand(t *testing.T) {
 		t.Skip("sh syntax")
 	}
 	t.Setenv("FERRY_PASSWORD", "")
-	marker := filepath.Join(t.TempDir(), "ran")
+	marker := filepath.Join(testenv.TempDir(t), "ran")
 	path := writeConfig(t, "parents = [\"p:1\"]\n[auth]\nuser = \"alice\"\npassword_command = \"touch "+marker+"; echo pw\"\n")
 	var out, errb bytes.Buffer
 	if st := cmdConfig(context.Background(), []string{"show", "-c", path}, &out, &errb); st != exitOK {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestProxyAddr(t *testing.T) {
@@ -107,7 +108,7 @@ func startInitFakeParent(t *testing.T) *initFakeParent {
 
 func TestInitAsksAgainAfterRefusal(t *testing.T) {
 	p := startInitFakeParent(t)
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	conf := filepath.Join(dir, "ferry.toml")
 	// The parent (a loopback one is never detected: it would be ferry
 	// itself), the user, then "y" to try again.
@@ -163,7 +164,7 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 
 func TestInitYesDoesNotRetry(t *testing.T) {
 	p := startInitFakeParent(t)
-	conf := filepath.Join(t.TempDir(), "ferry.toml")
+	conf := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	var out strings.Builder
 	c := initIO{
 		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
@@ -185,7 +186,7 @@ func TestInitYesDoesNotRetry(t *testing.T) {
 
 func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 	p := startInitFakeParent(t)
-	conf := filepath.Join(t.TempDir(), "ferry.toml")
+	conf := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	var out strings.Builder
 	c := initIO{
 		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,

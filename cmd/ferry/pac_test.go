@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestPACEvalAndCheck(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "proxy.pac")
+	f := filepath.Join(testenv.TempDir(t), "proxy.pac")
 	src := `function FindProxyForURL(url, host) {
 		if (shExpMatch(host, "*.corp.example")) return "DIRECT";
 		return "PROXY proxy.corp.example:8080; DIRECT";
@@ -24,7 +26,7 @@ func TestPACEvalAndCheck(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "functions used: shExpMatch") {
 		t.Fatalf("check: %d %q", status, out)
 	}
-	bad := filepath.Join(t.TempDir(), "bad.pac")
+	bad := filepath.Join(testenv.TempDir(t), "bad.pac")
 	_ = os.WriteFile(bad, []byte("function FindProxyForURL(url, host) {\n return \"DIRECT\"\n}}\n"), 0o644)
 	if status, _, errOut := runArgs(t, "pac", "check", bad); status != 1 || !strings.Contains(errOut, "bad.pac") {
 		t.Fatalf("broken PAC: %d %q", status, errOut)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // basicParent is a parent proxy on loopback that wants Basic credentials.
@@ -46,7 +47,7 @@ var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 	parent := basicParent(t, "alice", "s3cret")
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	cfgPath := filepath.Join(dir, "ferry.toml")
 	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + parent + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
 	if err := os.WriteFile(cfgPath, []byte(src), 0o600); err != nil {
@@ -150,7 +151,7 @@ func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
 	}
 	defer ln.Close()
 	t.Setenv("FERRY_PASSWORD", "")
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	status, _, errOut := runArgs(t, "run", "--listen", ln.Addr().String(), "--parent", "127.0.0.1:1")
 	if status != 1 || !strings.Contains(errOut, "ferry: listen on "+ln.Addr().String()) {
 		t.Errorf("status %d stderr %q", status, errOut)
