@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
-
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -140,7 +139,7 @@ func TestConfigShowFillsInDefaults(t *testing.T) {
 // TestConfigTakesUserLikeRun: a flags-only setup can be shown and checked
 // with the flags it runs with.
 func TestConfigTakesUserLikeRun(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "pw")
 	var out, errb bytes.Buffer
 	if st := cmdConfig(context.Background(), []string{"show", "--parent", "proxy:8080", "--user", `CORP\alice`}, &out, &errb); st != exitOK ||

@@ -77,7 +77,7 @@ func TestStatusWithoutFerryRunning(t *testing.T) {
 // TestDoctorWithoutAConfigPointsToInit: with no config file there is no
 // line to fix; the way to one is ferry init, in both languages.
 func TestDoctorWithoutAConfigPointsToInit(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "")
 	for lang, want := range map[string]string{"C": "Run 'ferry init'", "ja_JP.UTF-8": "'ferry init' を実行してください"} {
 		t.Setenv("LANG", lang)

@@ -214,7 +214,7 @@ func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 // before ferry init asks the parent anything, so a retry costs no logon.
 func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 	noKeyring := &fakeKeyring{err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}
-	existing := filepath.Join(t.TempDir(), "ferry.toml")
+	existing := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	if err := os.WriteFile(existing, []byte("# mine\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 			p := startInitFakeParent(t)
 			conf := tc.config
 			if conf == "" {
-				conf = filepath.Join(t.TempDir(), "ferry.toml")
+				conf = filepath.Join(testenv.TempDir(t), "ferry.toml")
 			}
 			var out strings.Builder
 			c := initIO{
@@ -277,7 +277,7 @@ func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
 		keyring: &fakeKeyring{m: map[string]string{}}, limit: 400 * time.Millisecond,
 		password: func(string) (string, error) { return "pw", nil },
 	}
-	o := initOptions{parent: ln.Addr().String(), user: "alice", config: filepath.Join(t.TempDir(), "ferry.toml"),
+	o := initOptions{parent: ln.Addr().String(), user: "alice", config: filepath.Join(testenv.TempDir(t), "ferry.toml"),
 		yes: true, testURL: "http://example.com/"}
 	err = runInit(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "it cannot reach http://example.com/") || !strings.Contains(err.Error(), "pass --test-url") {

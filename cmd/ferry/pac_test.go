@@ -37,8 +37,8 @@ func TestPACEvalAndCheck(t *testing.T) {
 // FILE`, --pac still works, and with no PAC at all the message says how to
 // name one instead of complaining about a missing config file.
 func TestPACEvalTakesTheFileLikeCheck(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	f := filepath.Join(t.TempDir(), "proxy.pac")
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
+	f := filepath.Join(testenv.TempDir(t), "proxy.pac")
 	if err := os.WriteFile(f, []byte(`function FindProxyForURL(url, host) { return "PROXY p.corp.example:8080"; }`), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 // command line, the password in FERRY_PASSWORD.
 func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
 	parent := basicParent(t, `alice`, "s3cret")
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "s3cret")
 	all := runAndGet(t, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
 	want := `msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=auto`
@@ -164,7 +164,7 @@ func TestIdentitySourceIsTheTruth(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows without a password uses the logon session (SSPI)")
 	}
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	missing := filepath.Join(dir, "no-ccache")
 	present := filepath.Join(dir, "krb5cc")
 	if err := os.WriteFile(present, []byte("x"), 0o600); err != nil {
