@@ -124,7 +124,7 @@ func (s *sspiSession) first(t Target) (Step, error) {
 	}
 	if err != nil {
 		s.release()
-		return Step{}, fmt.Errorf("windows single sign-on (%s) is not available: %s: %w", s.name, sspiErrorText(err), ErrNoCredentials)
+		return Step{}, fmt.Errorf("%s as the logged-on Windows user: SSPI: %s: %w", s.name, sspiErrorText(err), ErrSSOUnavailable)
 	}
 	s.sent = true
 	runtime.AddCleanup(s, (*sspiHandles).release, h)
