@@ -8,7 +8,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -133,9 +132,7 @@ func TestRestSurvivesReloadsAndRestarts(t *testing.T) {
 	}
 	reloads := 0
 	for i := 0; i < 3; i++ {
-		if err := syscall.Kill(f.Pid(), syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
+		sighup(t, f.Pid())
 		reloads++
 		waitLogCount(t, f, "configuration reloaded", reloads)
 		want502(t, c, o.URL+"/echo", "locked_out")
