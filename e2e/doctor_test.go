@@ -49,7 +49,7 @@ func runDoctor(t *testing.T, configTOML string, env []string, urls ...string) (d
 func runDoctorArgs(t *testing.T, flags, env []string, urls ...string) (doctorResult, int) {
 	t.Helper()
 	bin := testenv.BuildFerry(t)
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	args := append([]string{"doctor", "--json"}, flags...)
 	for _, u := range urls {
 		args = append(args, "--url", u)

@@ -38,7 +38,7 @@ func getThrough(t *testing.T, c *http.Client, url string) (int, string) {
 // listener (written another way) is refused before anything starts, at its
 // line in the file.
 func TestConfigCheckRefusesOwnListenerAsParent(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	file := filepath.Join(dir, "ferry.toml")
 	if err := os.WriteFile(file, []byte(loopConfig("127.0.0.1:3128", "localhost:3128")), 0o600); err != nil {
 		t.Fatal(err)
@@ -66,7 +66,7 @@ func TestConfigCheckRefusesOwnListenerAsParent(t *testing.T) {
 func TestPACNamingFerryItselfGets508(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	addr := testenv.FreeAddr(t)
-	pac := filepath.Join(t.TempDir(), "proxy.pac")
+	pac := filepath.Join(testenv.TempDir(t), "proxy.pac")
 	if err := os.WriteFile(pac, []byte(`function FindProxyForURL(url, host) { return "PROXY `+addr+`"; }`), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -99,7 +99,7 @@ func TestPACRoutesBetweenRealParents(t *testing.T) {
 func TestPACPathRulesApplyPerHTTPURL(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	sq := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort}})
-	pac := filepath.Join(t.TempDir(), "proxy.pac")
+	pac := filepath.Join(testenv.TempDir(t), "proxy.pac")
 	src := fmt.Sprintf(`function FindProxyForURL(url, host) {
 		if (shExpMatch(url, "*route=direct*")) return "DIRECT";
 		return "PROXY %s";
