@@ -46,9 +46,17 @@ type Error struct {
 	// Fix says what to do.
 	Fix string
 	Err error
-	// beforeSend means nothing reached the peer (the dial failed), so
-	// another parent may be tried.
+	// beforeSend means nothing reached the peer (the dial failed).
 	beforeSend bool
+	// unanswered means the parent took a fresh connection and sent no
+	// HTTP answer on it: it closed or reset it, stayed silent, or sent
+	// something that is not HTTP. With beforeSend, it marks the parent
+	// down (deadParent).
+	unanswered bool
+	// elsewhere means the request may go on to the next candidate (another
+	// parent, the PAC's next entry, direct_fallback): the parent is dead
+	// and the request can be sent again (no body, or one kept whole).
+	elsewhere bool
 }
 
 func (e *Error) Error() string {

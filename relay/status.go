@@ -162,11 +162,7 @@ func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 	cfg, _ := json.MarshalIndent(rep.Config, "", "  ")
 	v.Config = string(cfg)
 	for _, p := range rep.Parents {
-		row := parentRow{P: p, Health: msg.T(lang, "status.up"), AuthState: p.Auth}
-		if !p.Up && p.DownUntil != nil {
-			row.Down = true
-			row.Health = msg.T(lang, "status.down", "until", p.DownUntil.Format(time.TimeOnly))
-		}
+		row := parentRow{P: p, Health: healthText(lang, p), AuthState: p.Auth, Down: p.State == ParentDown}
 		switch p.Auth {
 		case "ok":
 			row.AuthState = msg.T(lang, "status.auth_ok")
@@ -212,7 +208,7 @@ code{background:#eee;padding:0 .25em;word-break:break-all}
 </dl>
 <p>{{.T.use}}</p>
 <h2>{{.T.parents}}</h2>
-{{range .Rows}}<div class="card{{if .Bad}} bad{{end}}" data-parent="{{.P.Addr}}" data-auth="{{.P.Auth}}" data-up="{{.P.Up}}">
+{{range .Rows}}<div class="card{{if .Bad}} bad{{end}}" data-parent="{{.P.Addr}}" data-auth="{{.P.Auth}}" data-up="{{.P.Up}}" data-state="{{.P.State}}">
 <strong>{{.P.Addr}}</strong>: <span class="health">{{.Health}}</span>
 <dl>
 <dt>{{$.T.scheme}}</dt><dd>{{if .P.Scheme}}{{.P.Scheme}}{{else}}-{{end}}</dd>
@@ -245,9 +241,9 @@ func (s *Server) serveStatusText(w http.ResponseWriter, r *http.Request) {
 	fmt.Fprintf(w, "ferry %s is running (up %s).\nPoint apps at it with http_proxy=http://%s and https_proxy=http://%s\n\n",
 		rep.Version, time.Duration(rep.UptimeSeconds)*time.Second, r.Host, r.Host)
 	for _, p := range rep.Parents {
-		state := "up"
-		if !p.Up && p.DownUntil != nil {
-			state = "down until " + p.DownUntil.Format(time.TimeOnly) + ": " + p.LastError
+		state := healthText(msg.Default, p)
+		if p.State == ParentDown {
+			state += ": " + p.LastError
 		}
 		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
 			p.Addr, state, orDefault(p.Scheme, "-"), p.Auth, p.IdleConnections, p.Requests, p.Handshakes, p.FailedLogons)
@@ -255,4 +251,26 @@ func (s *Server) serveStatusText(w http.ResponseWriter, r *http.Request) {
 	for _, lo := range rep.Resting {
 		fmt.Fprintf(w, "credentials of %s at %s resting until %s after a rejection\n", lo.Identity, lo.Parent, lo.Until.Format(time.TimeOnly))
 	}
+}
+
+// healthText says a parent's state in lang: up, down (since, cause, next
+// try), resting, or not tried yet.
+func healthText(lang string, p ParentStatus) string {
+	switch p.State {
+	case ParentDown:
+		var since, next string
+		if p.DownSince != nil && p.NextTry != nil {
+			since, next = p.DownSince.Format(time.TimeOnly), p.NextTry.Format(time.TimeOnly)
+		}
+		return msg.T(lang, "status.down", "since", since, "cause", p.DownCause, "next", next)
+	case ParentResting:
+		until := ""
+		if p.RestingUntil != nil {
+			until = p.RestingUntil.Format(time.TimeOnly)
+		}
+		return msg.T(lang, "status.resting", "until", until)
+	case ParentUntried:
+		return msg.T(lang, "status.untried")
+	}
+	return msg.T(lang, "status.up")
 }

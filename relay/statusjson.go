@@ -24,10 +24,26 @@ type StatusReport struct {
 	Config        ConfigSummary        `json:"config"`
 }
 
+// The states of a parent, as ParentStatus.State says them.
+const (
+	ParentUp      = "up"      // it answered, and is not down
+	ParentDown    = "down"    // it refused, dropped or ignored a connection; see DownCause
+	ParentResting = "resting" // it answers, but rejected the credentials: cool-down
+	ParentUntried = "untried" // no request has gone to it yet
+)
+
 // ParentStatus is one parent proxy's health, logon state and counters.
 type ParentStatus struct {
-	Addr      string     `json:"addr"`
-	Up        bool       `json:"up"`
+	Addr string `json:"addr"`
+	// State is ParentUp, ParentDown, ParentResting or ParentUntried.
+	State string `json:"state"`
+	// Up is true in states up and resting: the parent answers.
+	Up bool `json:"up"`
+	// While down: since when, why (a cause such as parent_timeout) and
+	// when the next probe runs. DownUntil is NextTry, under its old name.
+	DownSince *time.Time `json:"down_since,omitempty"`
+	DownCause string     `json:"down_cause,omitempty"`
+	NextTry   *time.Time `json:"next_try,omitempty"`
 	DownUntil *time.Time `json:"down_until,omitempty"`
 	Scheme    string     `json:"scheme,omitempty"`
 	// Auth is "ok" (a logon worked or none was needed), "resting" (rejected,
@@ -135,18 +151,18 @@ func (s *Server) Status() StatusReport {
 	}
 	for _, u := range s.Upstreams() {
 		st := u.Stats()
-		p := ParentStatus{Addr: st.Addr, Up: st.Up, Scheme: st.Scheme, Auth: "unknown",
+		p := ParentStatus{Addr: st.Addr, State: ParentUntried, Scheme: st.Scheme, Auth: "unknown",
 			IdleConnections: st.Idle, Requests: st.Requests, Handshakes: st.Handshakes,
 			Dials: st.Dials, FailedLogons: st.FailedLogons, LastError: st.LastError}
-		if !st.Up {
-			t := st.DownUntil
-			p.DownUntil = &t
+		if st.Answered {
+			p.State = ParentUp
 		}
-		if u.verified.Load() || (st.Requests > 0 && st.Scheme == "" && st.FailedLogons == 0 && st.LastError == "") {
+		if u.verified.Load() || (st.Served && st.Scheme == "" && st.FailedLogons == 0) {
 			p.Auth = "ok"
 		}
 		if r, ok := resting[st.Addr]; ok {
 			p.Auth = "resting"
+			p.State = ParentResting
 			t := r.Until
 			p.RestingUntil = &t
 			p.RestingSeconds = r.RemainingSeconds
@@ -154,6 +170,13 @@ func (s *Server) Status() StatusReport {
 		} else if st.LastError != "" {
 			p.LastVerdict = st.LastVerdict
 		}
+		if !st.Up {
+			p.State = ParentDown
+			since, next := st.DownSince, st.DownUntil
+			p.DownSince, p.NextTry, p.DownUntil = &since, &next, &next
+			p.DownCause = string(st.LastCause)
+		}
+		p.Up = p.State == ParentUp || p.State == ParentResting
 		rep.Parents = append(rep.Parents, p)
 	}
 	return rep
