@@ -88,14 +88,14 @@ type Stats struct {
 	// probe); Served: a request through it got its final answer.
 	Answered, Served bool
 	LastError        string
-	LastCause    Cause
-	LastVerdict  string // the doctor verdict of the last error
-	Scheme       string
-	Idle         int
-	Requests     int64
-	Handshakes   int64
-	Dials        int64
-	FailedLogons int64
+	LastCause        Cause
+	LastVerdict      string // the doctor verdict of the last error
+	Scheme           string
+	Idle             int
+	Requests         int64
+	Handshakes       int64
+	Dials            int64
+	FailedLogons     int64
 }
 
 // Stats returns a snapshot of the Upstream's state.
