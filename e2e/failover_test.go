@@ -1,7 +1,16 @@
 package e2e
 
 import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
@@ -21,4 +30,189 @@ func TestDeadFirstParentFailsOver(t *testing.T) {
 		t.Errorf("the live parent served %d GETs, want 5", n)
 	}
 	checkLogClean(t, f, p)
+}
+
+// fault is how a broken parent misbehaves after accepting a connection.
+type fault struct {
+	name  string
+	cause string // the down_cause ferry reports for it
+	serve func(c *net.TCPConn)
+}
+
+var faults = []fault{
+	{"closes", "parent_error", func(c *net.TCPConn) { c.Close() }},
+	{"resets", "parent_error", func(c *net.TCPConn) { _ = c.SetLinger(0); c.Close() }},
+	// Reads and never answers, like a proxy stuck on a lock.
+	{"silent", "parent_timeout", func(c *net.TCPConn) { _, _ = io.Copy(io.Discard, c) }},
+	// Speaks another protocol, like an SSH server on the configured port.
+	{"garbage", "parent_not_proxy", func(c *net.TCPConn) {
+		_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n")
+		_, _ = io.Copy(io.Discard, c)
+	}},
+}
+
+// startFaultParent listens on loopback and treats every connection with f.
+// squid cannot be made to misbehave like this, so a hand-written parent
+// injects the fault and a real squid serves the requests.
+func startFaultParent(t *testing.T, f fault) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	var wg sync.WaitGroup
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Add(1)
+			go func() { defer wg.Done(); f.serve(c.(*net.TCPConn)) }()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return ln.Addr().String()
+}
+
+// failoverTimeouts makes a silent parent cost 2 s (timeouts.connect) and a
+// slow answer 60 s (timeouts.response_header, the default).
+const failoverTimeouts = "[timeouts]\nconnect = \"2s\"\nresponse_header = \"60s\"\n\n[auth]\n"
+
+// TestBrokenParentFailsOver: a first parent that accepts and then closes,
+// resets, stays silent or answers garbage is skipped, for GET and CONNECT
+// alike, whether it is a configured parent (the next one, a real squid,
+// serves), the first entry of a PAC's list (the next entry serves), or the
+// only parent with direct_fallback (the site is reached directly). The
+// first request costs at most timeouts.connect, the later ones nothing.
+func TestBrokenParentFailsOver(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	sq := startBasicParent(t, o, testenv.SquidOptions{})
+	for _, f := range faults {
+		bad := startFaultParent(t, f)
+		pacSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
+			fmt.Fprintf(w, `function FindProxyForURL(url, host) { return "PROXY %s; PROXY %s"; }`, bad, sq.Squid.Addr)
+		}))
+		t.Cleanup(pacSrv.Close)
+		modes := []struct {
+			name   string
+			config string
+			viaSq  bool
+		}{
+			{"parents", ferryConfig([]string{bad, sq.Squid.Addr}, sq.Auth), true},
+			{"pac", strings.Replace(ferryConfig(nil, sq.Auth), "parents = []\n",
+				fmt.Sprintf("pac = %q\n", pacSrv.URL+"/wpad.dat"), 1) + "allow_hosts = [\"127.0.0.1\"]\n", true},
+			{"direct_fallback", strings.Replace(ferryConfig([]string{bad}, sq.Auth), "no_proxy = []\n",
+				"no_proxy = []\ndirect_fallback = true\n", 1), false},
+		}
+		for _, m := range modes {
+			for _, method := range []string{"GET", "CONNECT"} {
+				t.Run(f.name+"/"+m.name+"/"+method, func(t *testing.T) {
+					fy := testenv.StartFerry(t, strings.Replace(m.config, "\n[auth]\n", "\n"+failoverTimeouts, 1))
+					c := proxyClient(t, o, fy)
+					c.Timeout = 20 * time.Second
+					url := o.URL + "/echo"
+					if method == "CONNECT" {
+						url = o.TLSURL + "/echo"
+					}
+					before := squidRequests(sq.Squid, method, 200)
+					start := time.Now()
+					getEcho(t, c, url, nil)
+					c.CloseIdleConnections() // each CONNECT anew
+					if d := time.Since(start); d > 8*time.Second {
+						t.Errorf("the first request took %v; a broken parent may cost at most timeouts.connect (2 s)", d)
+					}
+					start = time.Now()
+					for range 3 {
+						getEcho(t, c, url, nil)
+						c.CloseIdleConnections() // each CONNECT anew
+					}
+					if d := time.Since(start); d > 1500*time.Millisecond {
+						t.Errorf("3 more requests took %v: the broken parent was tried again (2 s each when silent)", d)
+					}
+					served := squidRequests(sq.Squid, method, 200) - before
+					if m.viaSq && served != 4 {
+						t.Errorf("squid served %d of the 4 %s requests", served, method)
+					}
+					if !m.viaSq && served != 0 {
+						t.Errorf("squid served %d requests; direct_fallback should have gone directly", served)
+					}
+					checkParentDown(t, fy, bad, f.cause)
+					checkLogClean(t, fy, sq)
+				})
+			}
+		}
+	}
+}
+
+// checkParentDown fails t unless /status.json, /metrics and 'ferry status'
+// show the parent at addr down with cause.
+func checkParentDown(t *testing.T, f *testenv.Ferry, addr, cause string) {
+	t.Helper()
+	// Read as JSON, not relay.StatusReport: what scripts see.
+	var rep struct {
+		Parents []struct {
+			Addr      string     `json:"addr"`
+			State     string     `json:"state"`
+			Up        bool       `json:"up"`
+			DownSince *time.Time `json:"down_since"`
+			DownCause string     `json:"down_cause"`
+			NextTry   *time.Time `json:"next_try"`
+			LastError string     `json:"last_error"`
+		}
+	}
+	if err := json.Unmarshal([]byte(fetchSelf(t, f, "/status.json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range rep.Parents {
+		if p.Addr != addr {
+			continue
+		}
+		found = true
+		if p.State != "down" || p.Up || p.DownCause != cause || p.DownSince == nil || p.NextTry == nil || p.LastError == "" {
+			t.Errorf("status of the broken parent: state %q up %v cause %q since %v next try %v error %q; want down with cause %s",
+				p.State, p.Up, p.DownCause, p.DownSince, p.NextTry, p.LastError, cause)
+		}
+	}
+	if !found {
+		t.Errorf("status.json lists no parent %s: %+v", addr, rep.Parents)
+	}
+	if m := fetchSelf(t, f, "/metrics"); !strings.Contains(m, `ferry_parent_up{parent="`+addr+`"} 0`) ||
+		!strings.Contains(m, `ferry_parent_down{parent="`+addr+`"} 1`) {
+		t.Errorf("metrics do not show %s down:\n%s", addr, m)
+	}
+	out, _ := runFerry(t, "status", "--listen", f.Addr)
+	if want := "parent " + addr + ": down since "; !strings.Contains(out, want) || !strings.Contains(out, "("+cause+"); next try at ") {
+		t.Errorf("ferry status does not show %s down (%s):\n%s", addr, cause, out)
+	}
+}
+
+// fetchSelf GETs one of ferry's own pages.
+func fetchSelf(t *testing.T, f *testenv.Ferry, path string) string {
+	t.Helper()
+	resp, err := (&http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}).Get("http://" + f.Addr + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %v", path, resp.StatusCode, err)
+	}
+	return string(b)
 }
