@@ -216,3 +216,65 @@ func fetchSelf(t *testing.T, f *testenv.Ferry, path string) string {
 	}
 	return string(b)
 }
+
+// TestSlowSiteIsNotADeadParent: the first request on a fresh connection to
+// a parent that needs no credentials goes straight to the site. A site that
+// takes longer than timeouts.connect to answer must not make ferry call the
+// parent dead (its probe is answered), nor send the request elsewhere.
+func TestSlowSiteIsNotADeadParent(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Second)
+		fmt.Fprint(w, "slow but here")
+	}))
+	defer slow.Close()
+	slow.Config.SetKeepAlivesEnabled(false)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{})
+	broken := startFaultParent(t, faults[0]) // would answer a wrong failover with a 502
+	cfg := strings.Replace(ferryConfig([]string{sq.Addr, broken}, ferryAuth{}), "\n[auth]\n", "\n"+failoverTimeouts, 1)
+	f := testenv.StartFerry(t, cfg)
+	c := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(f.ProxyURL)}, Timeout: 30 * time.Second}
+	for _, method := range []string{"GET", "POST"} {
+		var payload io.Reader
+		if method == "POST" {
+			payload = strings.NewReader("a small body")
+		}
+		req, _ := http.NewRequest(method, slow.URL+"/", payload)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatalf("%s to a slow site: %v", method, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || string(body) != "slow but here" {
+			t.Fatalf("%s to a slow site: %d %q", method, resp.StatusCode, body)
+		}
+		c.CloseIdleConnections()
+	}
+	var rep struct {
+		Parents []struct {
+			Addr  string `json:"addr"`
+			State string `json:"state"`
+		} `json:"parents"`
+	}
+	if err := json.Unmarshal([]byte(fetchSelf(t, f, "/status.json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Parents) != 2 || rep.Parents[0].State != "up" || rep.Parents[1].State != "untried" {
+		t.Errorf("parents after slow answers: %+v; want squid up and the second one untried", rep.Parents)
+	}
+	// The first request's fresh connection was silent past half of
+	// timeouts.connect: ferry probed, squid answered (501), and ferry went
+	// on waiting for the site.
+	served, probes := 0, 0
+	for _, e := range sq.AccessLog() {
+		switch {
+		case e.Status == 200 && (e.Method == "GET" || e.Method == "POST"):
+			served++
+		case e.Method == "OPTIONS":
+			probes++
+		}
+	}
+	if served != 2 || probes == 0 {
+		t.Errorf("squid served %d requests (want 2) and %d probes (want at least 1)", served, probes)
+	}
+}
