@@ -278,3 +278,34 @@ func TestSlowSiteIsNotADeadParent(t *testing.T) {
 		t.Errorf("squid served %d requests (want 2) and %d probes (want at least 1)", served, probes)
 	}
 }
+
+// TestSilentOnlyParentFailsFast: with nothing else to try, a silent parent
+// costs the first request timeouts.connect (a 504, not 60 s of waiting),
+// and later requests nothing: they get the same 504 at once, saying since
+// when the parent is down, until its probe gets an answer.
+func TestSilentOnlyParentFailsFast(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	bad := startFaultParent(t, faults[2])
+	f := testenv.StartFerry(t, strings.Replace(ferryConfig([]string{bad}, ferryAuth{}), "\n[auth]\n", "\n"+failoverTimeouts, 1))
+	c := proxyClient(t, o, f)
+	c.Timeout = 20 * time.Second
+	for i, limit := range []time.Duration{8 * time.Second, time.Second, time.Second} {
+		start := time.Now()
+		resp, err := c.Get(o.URL + "/echo")
+		if err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if d := time.Since(start); d > limit {
+			t.Errorf("request %d took %v, want under %v", i, d, limit)
+		}
+		if resp.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(body), "parent_timeout") {
+			t.Errorf("request %d: %d %q", i, resp.StatusCode, body)
+		}
+		if i > 0 && !strings.Contains(string(body), "is down since") {
+			t.Errorf("request %d does not say the parent is down: %q", i, body)
+		}
+	}
+	checkParentDown(t, f, bad, "parent_timeout")
+}

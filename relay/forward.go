@@ -46,8 +46,9 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := newOutRequest(r, s.gen.Load().headers)
+	try, skipped := dec.tryList()
 	var last *Error
-	for _, u := range dec.tryList() {
+	for _, u := range try {
 		resp, c, err := u.roundTrip(r.Context(), o)
 		if err != nil {
 			last = asError(err, u.addr)
@@ -78,7 +79,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if dec.FallbackDirect {
-		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "url", redactURL(r), "err", errText(last, "every parent is down"))
+		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "url", redactURL(r), "err", errText(last, errText(skipped, "every parent is down")))
 		if o.body != nil {
 			// A dead parent may have taken part of the body; it is kept
 			// whole (elsewhere), so the site gets it from the start.
@@ -91,6 +92,9 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		}
 		s.forwardDirect(w, r)
 		return
+	}
+	if last == nil {
+		last = skipped
 	}
 	if last != nil {
 		s.fail(w, r, last)

@@ -257,21 +257,42 @@ func (w *answerWatch) end() bool {
 }
 
 // tryList is the order in which a request tries the parents of d: those up
-// first, as routed. Parents that are down come last, as a last resort;
-// with direct_fallback they are left out, since going directly is quicker
-// than waiting for a parent known to be dead (its probe brings it back).
-func (d Decision) tryList() []*Upstream {
-	if !d.FallbackDirect {
-		return d.Parents
-	}
-	now := time.Now()
-	var out []*Upstream
+// first, as routed, then those down as a last resort, since refusing or
+// dropping costs little and the parent may be back. Left out are a down
+// parent that was silent (a hang costs timeouts.connect each time) and,
+// with direct_fallback, every down parent: going directly is quicker than
+// a parent known to be dead. Their probes bring them back. skipped is why
+// the first one left out is down, for the app when nothing else is left.
+func (d Decision) tryList() (try []*Upstream, skipped *Error) {
 	for _, u := range d.Parents {
-		if u.healthy(now) {
-			out = append(out, u)
+		e := u.downError()
+		switch {
+		case e == nil:
+			try = append(try, u)
+		case d.FallbackDirect || e.Cause == CauseParentTimeout:
+			if skipped == nil {
+				skipped = e
+			}
+		default:
+			try = append(try, u)
 		}
 	}
-	return out
+	return try, skipped
+}
+
+// downError says why the parent is down and until when, or nil when it
+// is not down.
+func (u *Upstream) downError() *Error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	h := &u.h
+	if !h.down || h.lastErr == nil {
+		return nil
+	}
+	return &Error{Cause: h.lastErr.Cause, Peer: u.addr, Err: h.lastErr,
+		What: fmt.Sprintf("parent proxy %s is down since %s (ferry checks it again at %s)", u.addr,
+			h.since.Format(time.TimeOnly), h.nextTry.Format(time.TimeOnly)),
+		Fix: h.lastErr.Fix}
 }
 
 // deadParent reports whether e says the parent itself failed before

@@ -76,8 +76,9 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 		h["User-Agent"] = []string{userAgent}
 	}
 	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers}
+	try, skipped := dec.tryList()
 	var last *Error
-	for _, u := range dec.tryList() {
+	for _, u := range try {
 		resp, c, err := u.roundTrip(ctx, o)
 		if err != nil {
 			last = asError(err, u.addr)
@@ -99,9 +100,12 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 		return c.nc, buffered(c.br), nil, nil
 	}
 	if dec.FallbackDirect {
-		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", errText(last, "every parent is down"))
+		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", errText(last, errText(skipped, "every parent is down")))
 		nc, de := s.dialDirect(ctx, g, hostport)
 		return nc, nil, nil, de
+	}
+	if last == nil {
+		last = skipped
 	}
 	if last != nil {
 		return nil, nil, nil, last
