@@ -8,6 +8,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/auth"
 )
 
 // closingParent reads a whole request and closes the connection without
@@ -80,5 +82,49 @@ func TestDirectFallbackGetsTheWholeBody(t *testing.T) {
 	}
 	if n := len(bad.requests()); n != 1 {
 		t.Fatalf("the dead parent saw %d requests; once down it should be skipped", n)
+	}
+}
+
+// TestStatusShowsEachParentState: untried, up, down (since, cause, next
+// try) and resting, in /status.json, the page, the text and /metrics.
+func TestStatusShowsEachParentState(t *testing.T) {
+	bad := closingParent(t)
+	good := startFakeParent(t, nil)
+	idle := startFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr(), idle.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
+		t.Fatalf("status %d %q", resp.StatusCode, body)
+	}
+	states := map[string]ParentStatus{}
+	for _, p := range s.Status().Parents {
+		states[p.Addr] = p
+	}
+	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != string(CauseParentError) || p.DownSince == nil || p.NextTry == nil {
+		t.Errorf("closing parent: %+v", p)
+	}
+	if p := states[good.addr()]; p.State != ParentUp || !p.Up || p.Auth != "ok" {
+		t.Errorf("serving parent: %+v", p)
+	}
+	if p := states[idle.addr()]; p.State != ParentUntried || p.Up {
+		t.Errorf("unused parent: %+v", p)
+	}
+	s.Guard().Fail(auth.GuardKey(good.addr(), "alice", ""), "test")
+	for _, p := range s.Status().Parents {
+		if p.Addr == good.addr() && (p.State != ParentResting || !p.Up) {
+			t.Errorf("parent with resting credentials: %+v", p)
+		}
+	}
+	for path, wants := range map[string][]string{
+		"/metrics": {`ferry_parent_up{parent="` + bad.addr() + `"} 0`, `ferry_parent_down{parent="` + bad.addr() + `"} 1`,
+			`ferry_parent_up{parent="` + idle.addr() + `"} 0`, `ferry_parent_down{parent="` + idle.addr() + `"} 0`},
+		"/": {`data-state="down"`, `data-state="resting"`, `data-state="untried"`, "down since ", "(parent_error); next try at ", "not tried yet"},
+	} {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, path, nil))
+		for _, want := range wants {
+			if !strings.Contains(w.Body.String(), want) {
+				t.Errorf("%s lacks %q:\n%s", path, want, w.Body.String())
+			}
+		}
 	}
 }
