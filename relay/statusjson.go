@@ -129,13 +129,18 @@ func SummarizeConfig(cfg Config) ConfigSummary {
 func (s *Server) Status() StatusReport {
 	now := time.Now()
 	g := s.gen.Load()
+	// Serve sets started under mu; a caller in another goroutine (a test,
+	// doctor) may ask before any request orders the two.
+	s.mu.Lock()
+	started := s.started
+	s.mu.Unlock()
 	rep := StatusReport{
-		Version: orDefault(s.version, "dev"), Started: s.started,
+		Version: orDefault(s.version, "dev"), Started: started,
 		Tunnels: s.tunnels.count(), Config: SummarizeConfig(g.cfg),
 		Listeners: []string{}, Parents: []ParentStatus{}, Resting: []RestingCredentials{},
 	}
-	if !s.started.IsZero() {
-		rep.UptimeSeconds = now.Sub(s.started).Seconds()
+	if !started.IsZero() {
+		rep.UptimeSeconds = now.Sub(started).Seconds()
 	}
 	for _, a := range s.Addrs() {
 		rep.Listeners = append(rep.Listeners, a.String())
