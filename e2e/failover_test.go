@@ -309,3 +309,48 @@ func TestSilentOnlyParentFailsFast(t *testing.T) {
 	}
 	checkParentDown(t, f, bad, "parent_timeout")
 }
+
+// TestDeafParentLargeUpload: a parent that accepts and never reads. With
+// credentials configured, ferry's first contact with a large body is a
+// bodiless HEAD, so the dead parent is found before any body byte and the
+// upload goes whole to the next parent. Without credentials the body goes
+// at once and blocks once the socket buffers are full: it cannot be sent
+// elsewhere (too large to keep), but the app gets the 504 after
+// timeouts.connect, not after timeouts.response_header.
+func TestDeafParentLargeUpload(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	// Holds each connection open, unread, until the test ends.
+	deaf := startFaultParent(t, fault{name: "deaf", serve: func(c *net.TCPConn) { _ = c.SetReadBuffer(4096) }})
+	const size = 64 << 20
+	t.Run("with credentials: sent whole to the next parent", func(t *testing.T) {
+		sq := startBasicParent(t, o, testenv.SquidOptions{})
+		f := testenv.StartFerry(t, strings.Replace(ferryConfig([]string{deaf, sq.Squid.Addr}, sq.Auth), "\n[auth]\n", "\n"+failoverTimeouts, 1))
+		start := time.Now()
+		upload(t, proxyClient(t, o, f), o.URL, size, false)
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("the upload took %v; the deaf parent may cost about timeouts.connect (2 s)", d)
+		}
+	})
+	t.Run("without: 504 after timeouts.connect", func(t *testing.T) {
+		sq := testenv.StartSquid(t, testenv.SquidOptions{})
+		// scheme "none": not even a Kerberos ticket cache, so no HEAD first.
+		f := testenv.StartFerry(t, strings.Replace(ferryConfig([]string{deaf, sq.Addr}, ferryAuth{Scheme: "none"}), "\n[auth]\n", "\n"+failoverTimeouts, 1))
+		c := proxyClient(t, o, f)
+		c.Timeout = 30 * time.Second
+		start := time.Now()
+		resp, err := c.Post(o.URL+"/sha256", "application/octet-stream", io.LimitReader(testenv.Pattern(size), size))
+		if err != nil {
+			t.Fatalf("upload to a deaf parent: %v after %v", err, time.Since(start))
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("the upload failed after %v; a deaf parent may cost about timeouts.connect (2 s)", d)
+		}
+		if resp.StatusCode != http.StatusGatewayTimeout || !strings.Contains(string(body), "parent_timeout") {
+			t.Errorf("upload to a deaf parent: %d %q", resp.StatusCode, body)
+		}
+		// The next upload goes to squid, whole.
+		upload(t, c, o.URL, 4<<20, false)
+	})
+}

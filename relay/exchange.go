@@ -464,7 +464,7 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 // readResponse reads the parent's response head, skipping 1xx
 // informational responses other than 101.
 func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (*http.Response, error) {
-	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+	c.setReadDeadline(time.Now().Add(u.cfg.headerTimeout))
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
 	req := &http.Request{Method: method}
@@ -475,18 +475,7 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 		// ErrUnexpectedEOF, and only nothing at all on a reused connection
 		// means the parent had closed it while idle.
 		_, err := c.br.Peek(1)
-		if c.watch != nil {
-			c.endWatch()
-			if err == nil && c.silent {
-				// The answer came just as the watch gave up: take it.
-				c.silent = false
-				_ = c.nc.SetDeadline(time.Time{})
-				_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
-				if ctx.Err() != nil {
-					_ = c.nc.SetReadDeadline(aLongTimeAgo)
-				}
-			}
-		}
+		u.firstPeek(ctx, c, err)
 		if err != nil {
 			c.broken = true
 			return nil, u.readError(ctx, c, err, true)

@@ -242,6 +242,49 @@ func (u *Upstream) watchFirstAnswer(c *upConn) *answerWatch {
 	return w
 }
 
+// firstPeek ends the watch on c, if any, once the first read of a response
+// returned err. An answer that came just as the watch gave up is taken:
+// the deadlines it set in the past are renewed.
+func (u *Upstream) firstPeek(ctx context.Context, c *upConn, err error) {
+	if c.watch == nil {
+		return
+	}
+	c.endWatch()
+	if err == nil && c.silent {
+		c.silent = false
+		_ = c.nc.SetDeadline(time.Time{})
+		_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+		if ctx.Err() != nil {
+			_ = c.nc.SetReadDeadline(aLongTimeAgo)
+		}
+	}
+}
+
+// setReadDeadline sets c's read deadline, unless the watch has already
+// stopped the exchange: its deadline in the past must stay, or a write
+// that failed for it would be followed by a full response_header wait.
+func (c *upConn) setReadDeadline(t time.Time) {
+	if w := c.watch; w != nil {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.silent {
+			return
+		}
+	}
+	_ = c.nc.SetReadDeadline(t)
+}
+
+// watchFired reports whether the watch on c found the parent silent.
+func (c *upConn) watchFired() bool {
+	w := c.watch
+	if w == nil {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.silent
+}
+
 // end stops the watch and reports whether it found the parent silent
 // (and set the connection's deadlines in the past).
 func (w *answerWatch) end() bool {
