@@ -2,9 +2,23 @@
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(shell git rev-parse --short HEAD 2>/dev/null) -X main.date=$(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 
-.PHONY: build test lint fuzz bench soak
+.PHONY: build test lint fuzz bench soak install uninstall
 build:
 	go build -ldflags '$(LDFLAGS)' -o ferry ./cmd/ferry
+
+# From a clone: the binary and the manual page where a package puts them,
+# under PREFIX (/usr/local, or ~/.local without root: man-db finds
+# ~/.local/share/man through ~/.local/bin in PATH). DESTDIR for staging.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+install:
+	go build -ldflags '$(LDFLAGS)' -o '$(DESTDIR)$(BINDIR)/ferry' ./cmd/ferry
+	install -d '$(DESTDIR)$(MANDIR)/man1'
+	install -m 644 packaging/ferry.1 '$(DESTDIR)$(MANDIR)/man1/ferry.1'
+
+uninstall:
+	rm -f '$(DESTDIR)$(BINDIR)/ferry' '$(DESTDIR)$(MANDIR)/man1/ferry.1'
 
 test:
 	go test -race -count=1 ./...

@@ -11,6 +11,8 @@ type Authenticator struct {
 	cfg     Config
 	fixed   string   // "auto", "none" or one scheme name
 	schemes []Scheme // usable schemes, strongest first
+	// material is the secret the Guard fingerprints (see secretMaterial).
+	material []byte
 }
 
 // strength orders schemes strongest first.
@@ -24,7 +26,7 @@ func New(cfg Config) (*Authenticator, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &Authenticator{cfg: cfg, fixed: fixed}
+	a := &Authenticator{cfg: cfg, fixed: fixed, material: cfg.secretMaterial()}
 	if fixed == "none" {
 		return a, nil
 	}
@@ -70,6 +72,15 @@ func New(cfg Config) (*Authenticator, error) {
 		a.schemes = append(a.schemes, s)
 	}
 	return a, nil
+}
+
+// secretMaterial is what tells these credentials from others of the same
+// identity, for the Guard's fingerprints.
+func (a *Authenticator) secretMaterial() []byte {
+	if a == nil {
+		return nil
+	}
+	return a.material
 }
 
 // Config returns the configuration the Authenticator was built from.

@@ -1,7 +1,10 @@
 package auth
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 )
@@ -79,4 +82,28 @@ func (c Config) normalScheme() (string, error) {
 		return "none", nil
 	}
 	return "", fmt.Errorf("auth scheme %q is not known: use auto, negotiate, ntlm, digest, basic or none", c.Scheme)
+}
+
+// secretMaterial joins everything that makes these credentials succeed or
+// fail at a logon: a change of any of it (a new password from the file,
+// FERRY_PASSWORD, the keyring or password_command, new hashes, a new keytab)
+// makes other credentials, which the Guard lets ferry try at once. The
+// scheme is not part of it: the same wrong password fails with any scheme.
+func (c Config) secretMaterial() []byte {
+	var keytab []byte
+	if c.Keytab != "" {
+		if data, err := os.ReadFile(c.Keytab); err == nil {
+			sum := sha256.Sum256(data)
+			keytab = sum[:]
+		} else {
+			keytab = []byte(c.Keytab)
+		}
+	}
+	var b []byte
+	for _, f := range [][]byte{[]byte(c.Identity()), []byte(c.Realm), []byte(c.Password),
+		c.NTHash, c.NTLMv2Hash, c.LMHash, keytab} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
 }

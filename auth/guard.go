@@ -1,29 +1,66 @@
 package auth
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
 // Guard remembers rejected logons so that ferry never costs a user more
 // than one failed logon per parent per cool-down: Active Directory locks an
-// account after a few, and every request retried with a wrong password would
-// count.
+// account after a few (commonly 5 to 10), and every request retried with a
+// wrong password would count.
+//
+// A rest belongs to the credentials, not to a configuration: it is keyed by
+// parent, identity and a fingerprint of the secret, so a reload or restart
+// with the same password keeps it, and a changed password (config, keyring,
+// FERRY_PASSWORD, password_command, hashes, keytab) is tried at once. With a
+// state file (OpenGuard) rests survive restarts; the file holds only a
+// salted scrypt of the secret, never the secret.
+//
+// The Guard also remembers, per parent, whether the parent ever offered a
+// scheme stronger than Basic, so that ferry in auto mode does not send a
+// cleartext password to a parent that suddenly offers only Basic.
 type Guard struct {
 	cooldown time.Duration
 	now      func() time.Time
+	// mac keys the in-memory fingerprints; it never leaves the process, so
+	// a fast HMAC is enough there (the file uses scrypt).
+	mac  []byte
+	path string // the state file; "" keeps everything in memory
+	// rests counts fails and stored, so that Check, called for every
+	// request, costs one atomic load while nothing rests.
+	rests atomic.Int64
 
-	mu    sync.Mutex
-	fails map[string]LockedOut
+	mu       sync.Mutex
+	fails    map[string]LockedOut
+	stored   []*storedRest   // rests read from the file, not yet matched to credentials
+	stronger map[string]bool // parents that offered Negotiate, NTLM or Digest
+	warned   map[string]bool // parents warned about Basic over plain HTTP
+	saveErr  error           // the last failure to write the file
 }
+
+// AnyParent is the parent of a rest that holds everywhere: the KDC refused
+// the password, and every parent would send the same account to the same
+// domain.
+const AnyParent = ""
 
 // LockedOut is the error for credentials resting after a rejection.
 type LockedOut struct {
-	Key    string
-	Reason string // what the parent said, for the message
-	Since  time.Time
-	Until  time.Time
+	Key      string
+	Parent   string // AnyParent when the KDC refused the password
+	Identity string
+	Reason   string // what the parent said, for the message
+	Since    time.Time
+	Until    time.Time
+
+	salt, fp []byte // the on-disk fingerprint, when the Guard has a file
 }
 
 func (e *LockedOut) Error() string {
@@ -34,8 +71,8 @@ func (e *LockedOut) Error() string {
 // Unwrap makes errors.Is(err, ErrRejected) true.
 func (e *LockedOut) Unwrap() error { return ErrRejected }
 
-// NewGuard returns a Guard; cooldown zero means DefaultLockoutCooldown and
-// now nil means time.Now.
+// NewGuard returns a Guard that keeps its state in memory; cooldown zero
+// means DefaultLockoutCooldown and now nil means time.Now.
 func NewGuard(cooldown time.Duration, now func() time.Time) *Guard {
 	if cooldown <= 0 {
 		cooldown = DefaultLockoutCooldown
@@ -43,52 +80,108 @@ func NewGuard(cooldown time.Duration, now func() time.Time) *Guard {
 	if now == nil {
 		now = time.Now
 	}
-	return &Guard{cooldown: cooldown, now: now, fails: map[string]LockedOut{}}
+	mac := make([]byte, 32)
+	_, _ = rand.Read(mac)
+	return &Guard{cooldown: cooldown, now: now, mac: mac, fails: map[string]LockedOut{},
+		stronger: map[string]bool{}, warned: map[string]bool{}}
 }
 
-// GuardKey identifies one set of credentials at one parent.
-func GuardKey(parent, identity, scheme string) string {
-	return parent + "\x00" + identity + "\x00" + scheme
-}
-
-// Check returns a *LockedOut while key is cooling down, else nil.
-func (g *Guard) Check(key string) error {
+// SetCooldown changes the cool-down of rests recorded from now on (a
+// reload with another auth.lockout_cooldown); zero means the default.
+func (g *Guard) SetCooldown(d time.Duration) {
+	if d <= 0 {
+		d = DefaultLockoutCooldown
+	}
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	f, ok := g.fails[key]
-	if !ok {
-		return nil
-	}
-	if !g.now().Before(f.Until) {
-		delete(g.fails, key)
-		return nil
-	}
-	return &f
+	g.cooldown = d
+	g.mu.Unlock()
 }
 
-// Fail records a rejection and returns the resulting *LockedOut.
-func (g *Guard) Fail(key, reason string) error {
+// GuardKey identifies one set of credentials at one parent; fingerprint
+// tells secrets of the same identity apart.
+func GuardKey(parent, identity, fingerprint string) string {
+	return parent + "\x00" + identity + "\x00" + fingerprint
+}
+
+// fingerprint is the in-memory fingerprint of a's secret.
+func (g *Guard) fingerprint(a *Authenticator) string {
+	m := hmac.New(sha256.New, g.mac)
+	m.Write(a.secretMaterial())
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// Check returns the rest that keeps a's credentials from parent (or from
+// every parent), or nil when they may be tried.
+func (g *Guard) Check(parent string, a *Authenticator) *LockedOut {
+	if g.rests.Load() == 0 {
+		return nil
+	}
+	fp := g.fingerprint(a)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
-	f := LockedOut{Key: key, Reason: reason, Since: now, Until: now.Add(g.cooldown)}
-	g.fails[key] = f
-	return &f
+	for _, p := range []string{parent, AnyParent} {
+		key := GuardKey(p, a.Identity(), fp)
+		g.adopt(p, a, key, fp, now)
+		f, ok := g.fails[key]
+		if !ok {
+			continue
+		}
+		if !now.Before(f.Until) {
+			delete(g.fails, key)
+			g.save()
+			continue
+		}
+		return &f
+	}
+	return nil
 }
 
-// Succeed clears key after a successful logon.
-func (g *Guard) Succeed(key string) {
+// Fail records a rejection of a's credentials at parent (AnyParent for the
+// KDC) and returns the rest. fresh is false when the credentials were
+// resting already: the rest keeps its end, so that the log says it once and
+// its end does not move.
+func (g *Guard) Fail(parent string, a *Authenticator, reason string) (lo *LockedOut, fresh bool) {
+	fp := g.fingerprint(a)
+	var salt, disk []byte
+	if g.path != "" {
+		salt, disk = newDiskFingerprint(a.secretMaterial())
+	}
 	g.mu.Lock()
-	delete(g.fails, key)
-	g.mu.Unlock()
+	defer g.mu.Unlock()
+	key := GuardKey(parent, a.Identity(), fp)
+	now := g.now()
+	if f, ok := g.fails[key]; ok && now.Before(f.Until) {
+		return &f, false
+	}
+	f := LockedOut{Key: key, Parent: parent, Identity: a.Identity(), Reason: reason,
+		Since: now, Until: now.Add(g.cooldown), salt: salt, fp: disk}
+	g.fails[key] = f
+	g.save()
+	return &f, true
 }
 
-// Reset forgets every rejection: the config was reloaded or the credentials
-// changed.
+// Succeed clears a's rests at parent after a successful logon.
+func (g *Guard) Succeed(parent string, a *Authenticator) {
+	fp := g.fingerprint(a)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n := len(g.fails)
+	delete(g.fails, GuardKey(parent, a.Identity(), fp))
+	delete(g.fails, GuardKey(AnyParent, a.Identity(), fp))
+	if len(g.fails) != n {
+		g.save()
+	}
+}
+
+// Reset forgets every rejection: the user says the password is right now
+// ("retry now" on the status page).
 func (g *Guard) Reset() {
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	clear(g.fails)
-	g.mu.Unlock()
+	g.stored = nil
+	g.save()
 }
 
 // Snapshot lists the keys cooling down, for the status page and doctor.
@@ -102,5 +195,57 @@ func (g *Guard) Snapshot() []LockedOut {
 			out = append(out, f)
 		}
 	}
+	slices.SortFunc(out, func(a, b LockedOut) int { return a.Since.Compare(b.Since) })
 	return out
+}
+
+// NoteOffered records what parent offered in a 407, and reports whether it
+// offered a scheme stronger than Basic.
+func (g *Guard) NoteOffered(parent string, offered []Challenge) bool {
+	strong := slices.ContainsFunc(offered, func(c Challenge) bool { return strongerThanBasic(c.Scheme) })
+	if !strong {
+		return false
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.stronger[parent] {
+		g.stronger[parent] = true
+		g.save()
+	}
+	return true
+}
+
+// OfferedStronger reports whether parent ever offered Negotiate, NTLM or
+// Digest (in this run, or in an earlier one when the Guard has a file).
+func (g *Guard) OfferedStronger(parent string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.stronger[parent]
+}
+
+// FirstCleartext reports whether this is the first time Basic goes to
+// parent in this run, so the warning about it is logged once per parent.
+func (g *Guard) FirstCleartext(parent string) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.warned[parent] {
+		return false
+	}
+	g.warned[parent] = true
+	return true
+}
+
+// SaveError is the last failure to write the state file, or nil.
+func (g *Guard) SaveError() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.saveErr
+}
+
+func strongerThanBasic(scheme string) bool {
+	switch scheme {
+	case SchemeNegotiate, SchemeNTLM, SchemeDigest:
+		return true
+	}
+	return false
 }

@@ -149,3 +149,38 @@ func TestReadPasswordFromPipe(t *testing.T) {
 		t.Error("--prompt without a terminal accepted")
 	}
 }
+
+func TestKeyringCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		store       KeyringStore
+		ok, missing bool
+	}{
+		{"an entry", mapStore{"ferry|a": "pw"}, true, false},
+		{"no entry: the keyring still answers", mapStore{}, true, false},
+		{"no keyring", errStore{errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}, false, true},
+		{"a keyring error", errStore{errors.New("locked")}, false, false},
+	} {
+		k := NewKeyring("a")
+		k.Store = tc.store
+		err := k.Check()
+		if (err == nil) != tc.ok || errors.Is(err, ErrKeyringUnavailable) != tc.missing {
+			t.Errorf("%s: Check() = %v", tc.name, err)
+		}
+	}
+}
+
+type mapStore map[string]string
+
+func (m mapStore) Get(s, a string) (string, error) {
+	if v, ok := m[s+"|"+a]; ok {
+		return v, nil
+	}
+	return "", keyring.ErrNotFound
+}
+func (m mapStore) Set(s, a, v string) error { m[s+"|"+a] = v; return nil }
+
+type errStore struct{ err error }
+
+func (e errStore) Get(string, string) (string, error) { return "", e.err }
+func (e errStore) Set(string, string, string) error   { return e.err }

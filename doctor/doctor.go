@@ -182,6 +182,10 @@ func (r *runner) finish(f *failure) {
 	res.Title = msg.Title(r.lang, res.Verdict)
 	res.Cause = msg.Cause(r.lang, res.Verdict, args...)
 	res.Fix = msg.Fix(r.lang, res.Verdict, args...)
+	if res.Verdict == msg.ConfigInvalid && r.cfg.ConfigFile == "" {
+		// No file to fix a line in: the way to one is ferry init.
+		res.Fix = msg.Steps(r.lang, "config_invalid.fix_no_file")
+	}
 }
 
 func (r *runner) timeouts() (connect, header time.Duration) {
@@ -288,7 +292,7 @@ func (r *runner) lockedOut(p string) *failure {
 		return nil
 	}
 	for _, lo := range r.status.Resting {
-		if lo.Parent == p && time.Until(lo.Until) > 0 {
+		if (lo.Parent == p || lo.Parent == relay.RestingEverywhere) && time.Until(lo.Until) > 0 {
 			return &failure{verdict: msg.LockedOut, until: lo.Until,
 				evidence: fmt.Sprintf("the running ferry rests the credentials of %s at %s until %s: %s", lo.Identity, p, lo.Until.Format(time.TimeOnly), lo.Reason)}
 		}

@@ -62,6 +62,9 @@ func probe(ctx context.Context, conn net.Conn, parent, httpURL, httpsURL string,
 	if _, err := br.Peek(1); err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
+			if st := selfAnswer(ctx, parent, connectTO); st != "" {
+				return nil, fail(msg.OriginUnreachable, "%s sent nothing within %s for GET %s, yet answers a request it handles itself at once (%s): the proxy is there, the site is out of its reach (offline, or a site only reachable inside the company: pass --url with a page the proxy can reach)", parent, headerTO, target, st)
+			}
 			return nil, fail(msg.ParentTimeout, "%s accepted the connection but sent nothing within %s after a request (set timeouts.response_header to wait longer)", parent, headerTO)
 		}
 		if speaksTLS(ctx, parent, connectTO) {
@@ -182,4 +185,29 @@ func speaksTLS(ctx context.Context, parent string, timeout time.Duration) bool {
 	}
 	c.Close()
 	return true
+}
+
+// selfAnswer asks the parent something it answers without any site: an
+// origin-form GET / (RFC 9112 3.2.1 form a proxy refuses at once, squid
+// with 400). A status back means the proxy lives and a silence on a real
+// URL is the site's; "" means no answer either.
+func selfAnswer(ctx context.Context, parent string, timeout time.Duration) string {
+	timeout = min(timeout, 5*time.Second)
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", parent)
+	if err != nil {
+		return ""
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(timeout))
+	host, _, _ := net.SplitHostPort(parent)
+	if _, err := fmt.Fprintf(conn, "GET / HTTP/1.1\r\nHost: %s\r\nUser-Agent: ferry-doctor\r\nConnection: close\r\n\r\n", host); err != nil {
+		return ""
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: http.MethodGet})
+	if err != nil {
+		return ""
+	}
+	resp.Body.Close()
+	return resp.Status
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/relay"
 )
@@ -20,19 +19,17 @@ import (
 // throughRelay runs the logon, CONNECT and GET checks through an
 // in-process relay.Server with parent p alone, so that the requests are
 // authenticated exactly as ferry does it and failures come back with the
-// relay's own cause. Its fresh Guard makes the first rejection the last
-// attempt of this run.
+// relay's own cause. Its Guard reads and writes ferry's lockout state file
+// (Relay.LockoutState) when there is one: doctor spends no logon on
+// credentials that rest, and a rejection it meets rests them for ferry
+// too; without a file, the first rejection is the last attempt of this run.
 func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, needsAuth bool) *failure {
 	_, headerTO := r.timeouts()
 	rc := r.cfg.Relay
 	rc.Listen = []string{"127.0.0.1:0"}
 	rc.Parents = []string{p}
 	rc.NoProxy = nil // the test URLs must go through the parent
-	var cooldown time.Duration
-	if rc.Auth != nil {
-		cooldown = rc.Auth.Config().LockoutCooldown
-	}
-	rc.Guard = auth.NewGuard(cooldown, nil)
+	rc.Guard = nil
 	rc.Logger = slog.New(slog.DiscardHandler)
 	rc.ResponseHeaderTimeout = headerTO
 	rc.ShutdownTimeout = time.Second
@@ -58,6 +55,16 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 	up := srv.Upstreams()[0]
+	// A rest's end is in the Guard, not in the Proxy-Status text.
+	relayFailure := func(resp *http.Response) *failure {
+		f := ferryFailure(resp)
+		if f != nil && f.verdict == msg.LockedOut {
+			for _, lo := range srv.Guard().Snapshot() {
+				f.until = lo.Until
+			}
+		}
+		return f
+	}
 	loggedOn := func() string {
 		st := up.Stats()
 		if st.Scheme == "" || !needsAuth {
@@ -74,7 +81,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 			if err != nil {
 				return "", fail(msg.ParentError, "GET %s through the parent: %v", httpURL, err)
 			}
-			if f := ferryFailure(resp); f != nil {
+			if f := relayFailure(resp); f != nil {
 				return "", f
 			}
 			_ = body
@@ -95,7 +102,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 			if err != nil {
 				return "", fail(msg.ParentError, "CONNECT %s through the parent: %v", target, err)
 			}
-			if f := ferryFailure(resp); f != nil {
+			if f := relayFailure(resp); f != nil {
 				return "", f
 			}
 			if f := parentAnswer(p, resp, nil); f != nil {
@@ -115,7 +122,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 			if err != nil {
 				return "", fail(msg.ParentError, "GET %s through the parent: %v", httpURL, err)
 			}
-			if f := ferryFailure(resp); f != nil {
+			if f := relayFailure(resp); f != nil {
 				return "", f
 			}
 			if f := parentAnswer(p, resp, body); f != nil {
@@ -128,6 +135,10 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 }
 
 // ferryFailure reads the verdict from an error the in-process relay sent.
+// The relay checks run only after the parent answered doctor's probe, so a
+// parent that then goes silent on a request was waiting for the site: that
+// is the site out of reach (the default example.com when offline), not a
+// parent to reach through the VPN.
 func ferryFailure(resp *http.Response) *failure {
 	ps := resp.Header.Get("Proxy-Status")
 	v, details := relay.VerdictFromProxyStatus(ps)
@@ -137,7 +148,12 @@ func ferryFailure(resp *http.Response) *failure {
 	if details == "" {
 		details = ps
 	}
-	return &failure{verdict: v, evidence: strings.ReplaceAll(details, `\"`, `"`)}
+	details = strings.ReplaceAll(details, `\"`, `"`)
+	if v == msg.ParentTimeout {
+		return &failure{verdict: msg.OriginUnreachable, evidence: details +
+			"; the parent answered doctor's first request a moment before, so it waits for the site: the site is out of its reach (or slower than timeouts.response_header); pass --url with a page the proxy can reach"}
+	}
+	return &failure{verdict: v, evidence: details}
 }
 
 // parentAnswer classifies what the parent itself answered after the logon:

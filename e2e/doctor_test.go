@@ -37,13 +37,20 @@ type doctorResult struct {
 // clean environment plus env, and returns its verdict and exit status.
 func runDoctor(t *testing.T, configTOML string, env []string, urls ...string) (doctorResult, int) {
 	t.Helper()
-	bin := testenv.BuildFerry(t)
-	dir := t.TempDir()
-	path := filepath.Join(dir, "ferry.toml")
+	path := filepath.Join(t.TempDir(), "ferry.toml")
 	if err := os.WriteFile(path, []byte(configTOML), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args := []string{"doctor", "--json", "--config", path}
+	return runDoctorArgs(t, []string{"--config", path}, env, urls...)
+}
+
+// runDoctorArgs runs `ferry doctor --json FLAGS` with no config file unless
+// flags name one.
+func runDoctorArgs(t *testing.T, flags, env []string, urls ...string) (doctorResult, int) {
+	t.Helper()
+	bin := testenv.BuildFerry(t)
+	dir := t.TempDir()
+	args := append([]string{"doctor", "--json"}, flags...)
 	for _, u := range urls {
 		args = append(args, "--url", u)
 	}
@@ -306,4 +313,23 @@ func TestDoctorParentWithoutLogon(t *testing.T) {
 			t.Errorf("doctor checked credentials for a parent that asks for none: %+v", res.Checks)
 		}
 	}
+}
+
+// TestDoctorSiteOutOfReachIsNotTheParent: a real squid that answers, and a
+// site that never does (as example.com offline): the verdict is the site,
+// not a parent to reach through the VPN, with logon (the relay's wait) and
+// without (doctor's own probe).
+func TestDoctorSiteOutOfReachIsNotTheParent(t *testing.T) {
+	silent := fakeListener(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
+	urls := []string{"http://" + silent + "/", "https://" + silent + "/"}
+	t.Run("basic", func(t *testing.T) {
+		p := startBasicParent(t, testenv.StartOrigin(t), testenv.SquidOptions{})
+		res, status := runDoctor(t, ferryConfig([]string{p.Squid.Addr}, p.Auth)+shortTimeouts, nil, urls...)
+		wantVerdict(t, res, status, "origin_unreachable")
+	})
+	t.Run("no logon", func(t *testing.T) {
+		sq := testenv.StartSquid(t, testenv.SquidOptions{})
+		res, status := runDoctor(t, ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "none"})+shortTimeouts, nil, urls...)
+		wantVerdict(t, res, status, "origin_unreachable")
+	})
 }

@@ -179,8 +179,9 @@ func checkLogClean(t *testing.T, f *testenv.Ferry, p parent) {
 	f.AssertLogHasNo(t, secrets...)
 }
 
-// getEcho GETs url through c and returns what the origin saw.
-func getEcho(t *testing.T, c *http.Client, url string, header http.Header) testenv.EchoReply {
+// fetchWith GETs url through c with header added and returns the response
+// (its body read and closed) and the body.
+func fetchWith(t *testing.T, c *http.Client, url string, header http.Header) (*http.Response, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	if err != nil {
@@ -195,6 +196,13 @@ func getEcho(t *testing.T, c *http.Client, url string, header http.Header) teste
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
+	return resp, body
+}
+
+// getEcho GETs url through c and returns what the origin saw.
+func getEcho(t *testing.T, c *http.Client, url string, header http.Header) testenv.EchoReply {
+	t.Helper()
+	resp, body := fetchWith(t, c, url, header)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: status %d, body:\n%s", url, resp.StatusCode, body)
 	}

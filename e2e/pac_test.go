@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -88,4 +90,58 @@ func TestPACRoutesBetweenRealParents(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	checkLogClean(t, f, a)
+}
+
+// TestPACPathRulesApplyPerHTTPURL: a PAC rule on the path of http URLs
+// decides for each URL, also for a host seen a moment ago (ferry used to
+// reuse the first path's answer for the whole host for 30 s); https URLs
+// show the PAC no path, so every path on the host goes the same way.
+func TestPACPathRulesApplyPerHTTPURL(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort}})
+	pac := filepath.Join(t.TempDir(), "proxy.pac")
+	src := fmt.Sprintf(`function FindProxyForURL(url, host) {
+		if (shExpMatch(url, "*route=direct*")) return "DIRECT";
+		return "PROXY %s";
+	}`, sq.Addr)
+	if err := os.WriteFile(pac, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(ferryConfig(nil, ferryAuth{Scheme: "none"}), "parents = []\n", fmt.Sprintf("pac = %q\n", pac), 1)
+	f := testenv.StartFerry(t, cfg)
+	c := proxyClient(t, o, f)
+	for i, tc := range []struct {
+		query     string
+		viaParent bool
+	}{
+		{"route=direct", false},
+		{"route=parent", true},
+		{"route=direct&again", false},
+		{"route=parent&again", true},
+	} {
+		before := squidRequests(sq, "GET", 200)
+		getEcho(t, c, o.URL+"/echo?"+tc.query, nil)
+		through := squidRequests(sq, "GET", 200) > before
+		if !through && tc.viaParent {
+			// squid writes its access log a little after it answers.
+			time.Sleep(500 * time.Millisecond)
+			through = squidRequests(sq, "GET", 200) > before
+		}
+		if through != tc.viaParent {
+			t.Errorf("request %d (%s): through the parent %v, want %v", i+1, tc.query, through, tc.viaParent)
+		}
+	}
+	// https: the PAC sees https://host:port/ only, so both go to the parent.
+	for _, q := range []string{"route=direct", "route=parent"} {
+		tc := o.Client(f.ProxyURL)
+		tc.Transport.(*http.Transport).DisableKeepAlives = true
+		getEcho(t, tc, o.TLSURL+"/echo?"+q, nil)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for squidRequests(sq, "CONNECT", 200) < 2 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := squidRequests(sq, "CONNECT", 200); n != 2 {
+		t.Errorf("squid saw %d CONNECTs for two https requests, want 2", n)
+	}
 }

@@ -32,6 +32,7 @@ type appConn struct {
 	remote  string
 	cr      *connReader
 	lim     *headLimit // bounds what br may read while a request head is read
+	rec     *headRecorder
 	br      *bufio.Reader
 	bw      *bufio.Writer
 	// ctx is every request's context on this connection: cancelled when the
@@ -42,6 +43,9 @@ type appConn struct {
 	// unread means the app may still be sending what ferry will not read:
 	// closing must not reset the connection before it reads the answer.
 	unread bool
+	// closeAfter means the request's framing was suspect (RFC 9112 section
+	// 6.1): the connection ends after its answer.
+	closeAfter bool
 }
 
 // appOptions are the app-side limits, fixed when the Server is built.
@@ -60,10 +64,13 @@ var aLongTimeAgo = time.Unix(1, 0)
 
 func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
 	c := &appConn{s: s, handler: s, nc: nc, remote: nc.RemoteAddr().String(), opts: opts}
-	c.ctx, c.cancel = context.WithCancel(context.Background())
+	// The local address, as net/http's server gives it: error pages name
+	// the listener the app reached (http_proxy=http://ADDRESS).
+	c.ctx, c.cancel = context.WithCancel(context.WithValue(context.Background(), http.LocalAddrContextKey, nc.LocalAddr()))
 	rd, wr := rawIO(nc)
 	c.cr = &connReader{nc: nc, rd: rd, cancel: c.cancel}
-	c.lim = &headLimit{r: c.cr, left: -1}
+	c.rec = &headRecorder{r: c.cr}
+	c.lim = &headLimit{r: c.rec, left: -1}
 	c.br = bufio.NewReaderSize(c.lim, 4<<10)
 	c.cr.buffered = c.br.Buffered
 	c.bw = bufio.NewWriterSize(wr, 4<<10)
@@ -139,10 +146,28 @@ func (e *requestError) Error() string { return e.what }
 
 func (c *appConn) readRequest() (*http.Request, error) {
 	c.lim.left = c.opts.maxHead + 4096 // bufio may read ahead of the head
+	// The head as sent, for checkFraming: in the buffer already (the common
+	// case, which costs no copy), or recorded as it is read.
+	head, _ := c.br.Peek(c.br.Buffered())
+	whole := bytes.Contains(head, []byte("\r\n\r\n")) || bytes.Contains(head, []byte("\n\n"))
+	if !whole {
+		c.rec.buf = append(c.rec.buf[:0], head...)
+		c.rec.on = true
+	}
+	c.cr.err = nil
 	req, err := http.ReadRequest(c.br)
 	hit := c.lim.left == 0
 	c.lim.left = -1
+	if !whole {
+		head, c.rec.on = c.rec.buf, false
+	}
+	var ne net.Error
 	switch {
+	case err != nil && errors.As(c.cr.err, &ne) && ne.Timeout():
+		// Part of a head came, the rest not in time (http.ReadRequest may
+		// report the cut-off line as malformed instead of the timeout).
+		return nil, &requestError{http.StatusRequestTimeout, "the app sent only part of the request head within " +
+			c.opts.headerTimeout.String() + " (timeouts.read_header)"}
 	case err != nil && hit:
 		return nil, &requestError{http.StatusRequestHeaderFieldsTooLarge, "the request line and headers are larger than ferry's limit of " +
 			strconv.FormatInt(c.opts.maxHead>>10, 10) + " KB (limits.max_header_bytes)"}
@@ -176,6 +201,14 @@ func (c *appConn) readRequest() (*http.Request, error) {
 			}
 		}
 	}
+	closeAfter, err := checkFraming(req, head)
+	if err != nil {
+		return nil, err
+	}
+	c.closeAfter = closeAfter
+	if cap(c.rec.buf) > 4<<10 {
+		c.rec.buf = nil // a rare large head: an idle connection keeps no buffer for it
+	}
 	req.RemoteAddr = c.remote
 	return req.WithContext(c.ctx), nil
 }
@@ -195,8 +228,16 @@ func (c *appConn) refuse(err error) {
 		return
 	}
 	c.s.log.Debug("bad request from an app", "client", c.remote, "status", re.status, "err", re.what)
+	fix := "this is a bug in the app or in something between it and ferry; check that it is set to use ferry as an HTTP proxy."
+	switch re.status {
+	case http.StatusRequestTimeout:
+		fix = "try again; if it keeps happening, the app or the network between it and ferry is stalling."
+	case http.StatusRequestHeaderFieldsTooLarge:
+		fix = "make the request's headers smaller (often a large cookie), or raise limits.max_header_bytes in ferry's config."
+	}
 	body := "ferry could not read this request: " + re.what + ".\n" +
-		"What to do: this is a bug in the app or in something between it and ferry; check that it is set to use ferry as an HTTP proxy.\n" +
+		"Whose fault: the app's request; nothing was sent to the parent proxy or the site.\n" +
+		"What to do: " + fix + "\n" +
 		"(status " + strconv.Itoa(re.status) + ")\n"
 	_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
 	writeRefusal(c.nc, re.status, "", body)
@@ -231,6 +272,7 @@ func closeWriteAndDrain(nc net.Conn) {
 // took it over.
 func (c *appConn) serveRequest(req *http.Request, set *appConns) (keep, hijacked bool) {
 	w := newAppResponse(c, req)
+	w.closeAfter = c.closeAfter
 	var cont *continueReader
 	if exp := req.Header.Get("Expect"); exp != "" {
 		if !strings.EqualFold(exp, "100-continue") {

@@ -31,6 +31,10 @@ func FuzzAppConn(f *testing.F) {
 		"GET http://o.example/0%00 HTTP/1.0\r\n\r\n",
 		"GARBAGE\r\n\r\n",
 		"POST http://o.example/ HTTP/1.1\r\nHost: o.example\r\nExpect: nope\r\nContent-Length: 1\r\n\r\nx",
+		// Smuggling attempts (RFC 9112 section 6.1): both framings, and
+		// Transfer-Encoding in HTTP/1.0.
+		"POST http://o.example/ HTTP/1.1\r\nHost: o.example\r\nContent-Length: 30\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET http://o.example/s HTTP/1.1\r\nHost: o.example\r\n\r\n",
+		"POST http://o.example/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET http://o.example/s HTTP/1.0\r\n\r\n",
 	} {
 		f.Add([]byte(s))
 	}

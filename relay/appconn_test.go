@@ -221,6 +221,12 @@ func TestAppUnreadableRequestsRefused(t *testing.T) {
 		{"HTTP/2.0", 0, "GET http://origin.example/ HTTP/2.0\r\nHost: origin.example\r\n\r\n", 505, true},
 		{"head over the limit", 1024, appGet("HTTP/1.1", "/", "X-Big: "+strings.Repeat("a", 16<<10)+"\r\n"), 431, true},
 		{"unknown Transfer-Encoding", 0, "POST http://origin.example/ HTTP/1.1\r\nHost: origin.example\r\nTransfer-Encoding: gzip\r\n\r\n", 501, true},
+		// RFC 9112 section 6.1: net/http would read it as bodyless and
+		// the chunked body as the next request.
+		{"Transfer-Encoding in HTTP/1.0", 0, "POST http://origin.example/ HTTP/1.0\r\nHost: origin.example\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			"0\r\n\r\nGET http://origin.example/smuggled HTTP/1.0\r\n\r\n", 400, true},
+		{"Transfer-Encoding in HTTP/1.0, with a length", 0, "POST http://origin.example/ HTTP/1.0\r\nHost: origin.example\r\ntransfer-encoding: chunked\r\nContent-Length: 5\r\n\r\n" +
+			"0\r\n\r\n", 400, true},
 		{"unknown Expect", 0, appGet("HTTP/1.1", "/", "Expect: something-else\r\n"), 417, false},
 	}
 	for _, tt := range tests {
@@ -334,14 +340,53 @@ func TestAppIdleConnectionTimesOut(t *testing.T) {
 	}
 }
 
+// An app that sends part of a head and stalls hears 408 (RFC 9110 section
+// 15.5.9), not that its request was malformed, wherever the head was cut.
 func TestAppSlowHeadTimesOut(t *testing.T) {
-	p := pathParent(t, 0)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ReadHeaderTimeout: 300 * time.Millisecond})
-	c, br := rawProxy(t, proxy.Host, "GET http://origin.example/ HTTP/1.1\r\nHost: orig")
-	defer c.Close()
-	appExpectEOF(t, c, br) // no answer: the app is too slow to hear one
-	if n := len(p.requests()); n != 0 {
-		t.Fatalf("the parent got %d requests", n)
+	for _, part := range []string{"GET http://origin.example/ HTTP/1.1\r\nHost: orig", "GET http://origin.example/ HT", "G"} {
+		t.Run(part, func(t *testing.T) {
+			p := pathParent(t, 0)
+			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ReadHeaderTimeout: 300 * time.Millisecond})
+			c, br := rawProxy(t, proxy.Host, part)
+			defer c.Close()
+			resp, body := appRead(t, br, http.MethodGet)
+			if resp.StatusCode != http.StatusRequestTimeout || !resp.Close || !strings.Contains(body, "timeouts.read_header") {
+				t.Fatalf("got %d close=%v %q, want 408 naming timeouts.read_header", resp.StatusCode, resp.Close, body)
+			}
+			appExpectEOF(t, c, br)
+			if n := len(p.requests()); n != 0 {
+				t.Fatalf("the parent got %d requests", n)
+			}
+		})
+	}
+}
+
+// RFC 9112 section 6.1: a request with both Content-Length and
+// Transfer-Encoding goes on by its chunked framing, and the connection
+// closes after the answer, so that what follows its chunked body (here a
+// request a length-reading peer would not see) is never served.
+func TestAppContentLengthWithChunkedClosesAfterAnswer(t *testing.T) {
+	for _, name := range []string{"Content-Length", "content-length"} {
+		t.Run(name, func(t *testing.T) {
+			p := pathParent(t, 0)
+			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			c, br := rawProxy(t, proxy.Host, "POST http://origin.example/first HTTP/1.1\r\nHost: origin.example\r\n"+
+				name+": 40\r\nTransfer-Encoding: chunked\r\n\r\n"+
+				"3\r\nabc\r\n0\r\n\r\nGET http://origin.example/smuggled HTTP/1.1\r\nHost: origin.example\r\n\r\n")
+			defer c.Close()
+			resp, body := appRead(t, br, http.MethodPost)
+			if resp.StatusCode != 200 || body != "POST /first" || !resp.Close {
+				t.Fatalf("got %d close=%v %q, want 200 for /first with Connection: close", resp.StatusCode, resp.Close, body)
+			}
+			appExpectEOF(t, c, br)
+			reqs := p.requests()
+			if len(reqs) != 1 {
+				t.Fatalf("the parent got %d requests, want 1", len(reqs))
+			}
+			if r := reqs[0]; r.ContentLength != -1 || len(r.TransferEncoding) == 0 || r.Header.Get("Content-Length") != "" {
+				t.Fatalf("the parent got length %d, encoding %v: want chunked only", r.ContentLength, r.TransferEncoding)
+			}
+		})
 	}
 }
 

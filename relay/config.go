@@ -53,9 +53,16 @@ type Config struct {
 
 	// Auth answers the parents' challenges; nil means no credentials.
 	Auth *auth.Authenticator
-	// Guard holds the lockout state; nil gets a fresh one from
-	// Auth's LockoutCooldown.
+	// Guard holds the lockout state; nil gets one from Auth's
+	// LockoutCooldown, kept in LockoutState when that is set. A reload
+	// with a nil Guard keeps the running one, so rests of unchanged
+	// credentials hold across reloads.
 	Guard *auth.Guard
+	// LockoutState is the file that keeps rested credentials (as salted
+	// scrypt fingerprints, never the secret) and what each parent offered
+	// across restarts; "" keeps them in memory only. The caller picks it
+	// (ferry: the user's state directory).
+	LockoutState string
 
 	// Timeouts; zero picks the default in parentheses.
 	ConnectTimeout        time.Duration // dialing a parent or origin (10s)

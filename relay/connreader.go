@@ -26,6 +26,9 @@ type connReader struct {
 	// deadline means the request loop left a read deadline on nc, to be
 	// cleared before a read that may rightly wait longer.
 	deadline bool
+	// err is the last error a Read returned, for telling a request head
+	// cut off by the read_header timeout from a malformed one.
+	err error
 
 	mu       sync.Mutex
 	timer    *time.Timer
@@ -48,7 +51,11 @@ func (cr *connReader) Read(p []byte) (int, error) {
 		cr.hasByte = false
 		return 1, nil
 	}
-	return cr.rd.Read(p)
+	n, err := cr.rd.Read(p)
+	if err != nil {
+		cr.err = err
+	}
+	return n, err
 }
 
 // arm allows a watch to start after watchAfter, unless the app already sent

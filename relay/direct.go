@@ -19,11 +19,16 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 		out.Header.Set("Connection", "Upgrade")
 		out.Header.Set("Upgrade", upgrade)
 	}
+	out.Header["Via"] = append(out.Header["Via"], s.via.value)
 	if _, ok := out.Header["User-Agent"]; !ok {
 		out.Header["User-Agent"] = []string{""} // not Go's default
 	}
+	var body *appBody
 	if r.ContentLength == 0 {
 		out.Body = nil
+	} else if out.Body != nil {
+		body = &appBody{rc: out.Body}
+		out.Body = body
 	}
 	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
 	resp, err := s.gen.Load().direct.RoundTrip(out)
@@ -31,9 +36,22 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 		if r.Context().Err() != nil {
 			return
 		}
+		if body != nil && malformedBody(body.err) {
+			s.fail(w, r, badBodyError(body.err, hostport))
+			return
+		}
 		e := dialError(err, hostport, false)
-		e.What = "cannot reach " + hostport + " directly (it matches no_proxy)"
+		e.What = "cannot reach " + hostport + " directly"
+		e.direct = true
 		s.fail(w, r, e)
+		return
+	}
+	if resp.StatusCode == http.StatusSwitchingProtocols && upgrade == "" {
+		// A switch nobody asked for: see serveForward.
+		resp.Body.Close()
+		s.fail(w, r, &Error{Cause: CauseParentResponseBroken, Peer: hostport, direct: true,
+			What: "site " + hostport + " answered 101 Switching Protocols to a request that asked for no upgrade",
+			Fix:  "this is a fault of the site's answer, not of the app or the parent proxy"})
 		return
 	}
 	if resp.StatusCode == http.StatusSwitchingProtocols {
@@ -42,8 +60,25 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.relayResponse(w, r, resp, func(bool) {}, nil)
+	s.relayFrom(w, r, resp, func(bool) {}, nil, hostport, false)
 }
+
+// appBody remembers the error reading the app's request body, which
+// net/http's Transport returns like any other failure.
+type appBody struct {
+	rc  io.ReadCloser
+	err error
+}
+
+func (b *appBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+func (b *appBody) Close() error { return b.rc.Close() }
 
 // dialDirect opens a tunnel's connection straight to the origin.
 func (s *Server) dialDirect(ctx context.Context, g *generation, hostport string) (net.Conn, *Error) {
@@ -51,6 +86,7 @@ func (s *Server) dialDirect(ctx context.Context, g *generation, hostport string)
 	if err != nil {
 		e := dialError(err, hostport, false)
 		e.What = "cannot reach " + hostport + " directly"
+		e.direct = true
 		return nil, e
 	}
 	return nc, nil

@@ -3,10 +3,12 @@ package relay
 import (
 	"errors"
 	"html/template"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
@@ -25,8 +27,6 @@ func verdictOf(c Cause) string {
 		return msg.ParentError
 	case CauseBadRequest:
 		return "bad_request"
-	case CausePACFailed:
-		return msg.ConfigInvalid
 	}
 	if msg.Has(string(c) + ".title") {
 		return string(c)
@@ -38,6 +38,9 @@ func verdictOf(c Cause) string {
 // auth package's typed errors say which Kerberos problem it is.
 func (e *Error) Verdict() string {
 	switch {
+	case e.direct:
+		// No parent took part: whatever broke, it is the site.
+		return msg.OriginUnreachable
 	case errors.Is(e.Err, auth.ErrKerberosClockSkew):
 		return msg.KerberosClockSkew
 	case errors.Is(e.Err, auth.ErrKerberosUnknownSPN):
@@ -50,8 +53,9 @@ func (e *Error) Verdict() string {
 }
 
 var (
-	psVerdict = regexp.MustCompile(`;\s*verdict=([a-z_]+)`)
-	psDetails = regexp.MustCompile(`;\s*details="([a-z_]+): ?((?:[^"\\]|\\.)*)"`)
+	sfUnescape = strings.NewReplacer(`\\`, `\`, `\"`, `"`)
+	psVerdict  = regexp.MustCompile(`;\s*verdict=([a-z_]+)`)
+	psDetails  = regexp.MustCompile(`;\s*details="([a-z_]+): ?((?:[^"\\]|\\.)*)"`)
 )
 
 // VerdictFromProxyStatus reads the verdict from the Proxy-Status header of an
@@ -64,7 +68,9 @@ func VerdictFromProxyStatus(h string) (verdict, details string) {
 		return "", ""
 	}
 	if m := psDetails.FindStringSubmatch(h); m != nil {
-		verdict, details = m[1], m[2]
+		// An sf-string escapes \ and " (RFC 8941 section 3.3.3): doctor
+		// printed TESTDOM\\alice for TESTDOM\alice.
+		verdict, details = m[1], sfUnescape.Replace(m[2])
 	}
 	if m := psVerdict.FindStringSubmatch(h); m != nil {
 		return m[1], details
@@ -122,26 +128,44 @@ type errorPage struct {
 
 func newErrorPage(r *http.Request, e *Error) errorPage {
 	lang := msg.Default
-	listen := DefaultListen
 	if r != nil {
 		lang = msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
-		if r.Host != "" {
-			listen = r.Host
-		}
 	}
 	v := e.Verdict()
-	args := []string{"parent", orDefault(e.Peer, "-"), "until", "-", "listen", listen}
-	steps := msg.Fix(lang, v, args...)
-	if e.Fix != "" && lang == msg.Default {
-		// The relay's own advice names this request's specifics.
-		steps = append([]string{e.Fix}, steps...)
+	until := "-"
+	if !e.Until.IsZero() {
+		until = e.Until.Format(time.TimeOnly)
+		if time.Until(e.Until) > 12*time.Hour {
+			until = e.Until.Format(time.DateTime)
+		}
+	}
+	args := []string{"parent", orDefault(e.Peer, "-"), "until", until, "listen", listenOf(r)}
+	// The words come from the catalogue alone, the same steps in every
+	// language; e.Fix, written for logs, would repeat them.
+	words := v
+	if e.direct {
+		// A site reached without a parent: the verdict stays, but a page
+		// that spoke of a parent proxy would send the reader the wrong way.
+		words = "origin_direct"
 	}
 	return errorPage{
-		Lang: lang, Heading: msg.T(lang, "page.heading"), Title: msg.Title(lang, v),
-		Cause: msg.Cause(lang, v, args...), WhatLabel: msg.T(lang, "page.what"),
+		Lang: lang, Heading: msg.T(lang, "page.heading"), Title: msg.Title(lang, words),
+		Cause: msg.Cause(lang, words, args...), WhatLabel: msg.T(lang, "page.what"),
 		FixLabel: msg.T(lang, "page.fix"), DetailsLabel: msg.T(lang, "page.details"),
-		Detail: e.Error(), Steps: steps, Verdict: v,
+		Detail: e.Error(), Steps: msg.Fix(lang, words, args...), Verdict: v,
 	}
+}
+
+// listenOf is the address the app reached ferry at, for advice such as
+// http_proxy=http://ADDRESS: the listener's, never the request's Host,
+// which for a proxied request names the site.
+func listenOf(r *http.Request) string {
+	if r != nil {
+		if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+			return a.String()
+		}
+	}
+	return DefaultListen
 }
 
 var errorPageHTML = template.Must(template.New("error").Parse(`<!doctype html>

@@ -17,7 +17,7 @@ func TestEveryCauseHasAVerdict(t *testing.T) {
 	causes := []Cause{CauseParentUnresolvable, CauseParentRefused, CauseParentTimeout, CauseParentNotProxy,
 		CauseParentError, CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected,
 		CauseLockedOut, CauseKerberos, CauseOriginUnreachable, CauseBodyNotReplayable, CauseBadRequest,
-		CauseNoParentReachable, CauseClientGone, CauseParentResponseBroken, CausePACFailed}
+		CauseNoParentReachable, CauseClientGone, CauseParentResponseBroken, CausePACFailed, CauseAppRequestBroken}
 	for _, c := range causes {
 		v := verdictOf(c)
 		if !msg.Has(v + ".cause") {
@@ -81,11 +81,22 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 	w = httptest.NewRecorder()
 	writeErrorPage(w, r, e)
 	body = w.Body.String()
-	if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") || !strings.Contains(body, "1. check the host and port") ||
+	if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") || !strings.Contains(body, "1. "+msg.Fix("en", msg.ParentRefused)[0]) ||
 		!strings.Contains(body, msg.Cause("en", msg.ParentRefused, "parent", e.Peer)) {
 		t.Errorf("text page:\n%s", body)
 	}
 	if !strings.Contains(w.Header().Get("Proxy-Status"), "error=connection_refused") {
 		t.Errorf("Proxy-Status %q lacks the RFC 9209 error type", w.Header().Get("Proxy-Status"))
+	}
+}
+
+// TestVerdictFromProxyStatusUnescapesDetails: the details come back as the
+// relay wrote them, not in their sf-string escaping (doctor printed
+// TESTDOM\\alice).
+func TestVerdictFromProxyStatusUnescapesDetails(t *testing.T) {
+	e := &Error{Cause: CauseCredentialsRejected, Peer: "p:1", What: `parent proxy p:1 rejected the credentials of TESTDOM\alice ("Basic")`}
+	v, details := VerdictFromProxyStatus(e.ProxyStatus() + "; verdict=credentials_rejected")
+	if v != msg.CredentialsRejected || details != e.Error() {
+		t.Fatalf("got %s %q, want %s %q", v, details, msg.CredentialsRejected, e.Error())
 	}
 }

@@ -1,12 +1,15 @@
 package relay
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // Cause is why ferry could not serve a request. The words are the verdicts
@@ -32,6 +35,20 @@ const (
 	CauseClientGone           Cause = "client_gone"
 	CauseParentResponseBroken Cause = "parent_response_broken"
 	CausePACFailed            Cause = "pac_failed"
+	// CauseAppRequestBroken is a request from the app that ferry began to
+	// relay and then could not read: its body's framing is malformed.
+	CauseAppRequestBroken Cause = "app_request_broken"
+	CauseProxyLoop        Cause = "proxy_loop"
+	// CauseSiteProxyAuth: a 407 without a challenge for ferry's scheme came
+	// from the site behind the parent (squid passes a site's 407 on and
+	// strips its Proxy-Authenticate); ferry's credentials are not at fault.
+	CauseSiteProxyAuth Cause = "site_proxy_auth"
+	// CauseAuthDowngrade: in auto mode, a parent that offered a scheme
+	// stronger than Basic now offers only Basic.
+	CauseAuthDowngrade Cause = "auth_downgrade"
+	// CauseKerberosPasswordRejected: the KDC refused the password or key;
+	// nothing reached the parent.
+	CauseKerberosPasswordRejected Cause = "kerberos_password_rejected"
 )
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
@@ -46,6 +63,8 @@ type Error struct {
 	// Fix says what to do.
 	Fix string
 	Err error
+	// Until is when resting credentials may be tried again (locked_out).
+	Until time.Time
 	// beforeSend means nothing reached the peer (the dial failed).
 	beforeSend bool
 	// unanswered means the parent took a fresh connection and sent no
@@ -57,6 +76,9 @@ type Error struct {
 	// parent, the PAC's next entry, direct_fallback): the parent is dead
 	// and the request can be sent again (no body, or one kept whole).
 	elsewhere bool
+	// direct means Peer is a site ferry reached without a parent
+	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent.
+	direct bool
 }
 
 func (e *Error) Error() string {
@@ -77,8 +99,10 @@ func (e *Error) Status() int {
 	switch e.Cause {
 	case CauseParentTimeout:
 		return http.StatusGatewayTimeout
-	case CauseBadRequest, CauseClientGone:
+	case CauseBadRequest, CauseClientGone, CauseAppRequestBroken:
 		return http.StatusBadRequest
+	case CauseProxyLoop:
+		return http.StatusLoopDetected
 	}
 	return http.StatusBadGateway
 }
@@ -98,10 +122,16 @@ func (e *Error) proxyStatusError() string {
 		return "connection_terminated"
 	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseLockedOut, CauseKerberos, CausePACFailed:
 		return "proxy_configuration_error"
+	case CauseAuthDowngrade, CauseKerberosPasswordRejected:
+		return "proxy_configuration_error"
+	case CauseSiteProxyAuth:
+		return "http_request_denied"
 	case CauseOriginUnreachable:
 		return "destination_unavailable"
-	case CauseBadRequest:
+	case CauseBadRequest, CauseAppRequestBroken:
 		return "http_request_error"
+	case CauseProxyLoop:
+		return "proxy_loop_detected"
 	}
 	return "proxy_internal_error"
 }
@@ -194,4 +224,17 @@ func classifyDial(err error, peer string, parent bool) *Error {
 	}
 	return &Error{Cause: c, Peer: peer, What: "cannot connect to " + kind + peer, Err: err,
 		Fix: "check the network connection and ferry's config"}
+}
+
+// malformedBody reports whether err, from reading the app's request body,
+// is a broken framing (a malformed chunk) rather than the app going away or
+// stalling.
+func malformedBody(err error) bool {
+	return err != nil && !isCommonReadError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, os.ErrDeadlineExceeded)
+}
+
+// badBodyError blames a malformed request body on the app, which sent it.
+func badBodyError(err error, peer string) *Error {
+	return &Error{Cause: CauseAppRequestBroken, Peer: peer, What: "the app's request body is malformed", Err: err,
+		Fix: "this is a fault of the app's request, not of the parent proxy or the site; check the app's chunked upload"}
 }

@@ -56,6 +56,9 @@ func (e *staleConnError) Unwrap() error { return e.err }
 // the body and hands the connection back with put (or keeps it for a tunnel).
 func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response, *upConn, error) {
 	u.requests.Add(1)
+	if err := u.resting(); err != nil {
+		return nil, nil, err
+	}
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
 	for attempt := 0; ; attempt++ {
@@ -155,7 +158,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 
 // probe sends a HEAD for the same URL without credentials.
 func (tr *trip) probe(ctx context.Context) (string, bool, error) {
-	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra}
+	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
 	if ua := tr.o.header.Get("User-Agent"); ua != "" {
 		p.header.Set("User-Agent", ua)
 	}
@@ -175,7 +178,11 @@ func (tr *trip) probe(ctx context.Context) (string, bool, error) {
 func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (string, bool, error) {
 	reusable := drain(tr.c, resp, tr.u.cfg.headerTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
+	if len(offered) == 0 {
+		return "", false, siteProxyAuthError(tr.u)
+	}
 	tr.u.learn(offered)
+	tr.u.cfg.guard.NoteOffered(tr.u.addr, offered)
 	tr.challenged, tr.asked = true, offered
 	tr.learnPerRequest(offered)
 	a := tr.u.cfg.auth
@@ -229,7 +236,27 @@ func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, err
 		return header, final, err
 	}
 	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
-	return tr.choose(offered, s)
+	header, final, cerr := tr.choose(offered, s)
+	var ce *Error
+	if errors.As(cerr, &ce) && ce.Cause == CauseSchemeUnsupported {
+		// Nothing else to fall back on: why the scheme that worked before
+		// cannot answer now (a Kerberos ticket that expired while ferry
+		// ran) is the cause, not the offer.
+		return "", false, err
+	}
+	if cerr == nil {
+		tr.u.fellBack(s.Name(), tr.st.scheme.Name(), err)
+	}
+	return header, final, cerr
+}
+
+// fellBack logs, once per parent, that ferry answers with another scheme
+// than the strongest offered because that one has no credentials now.
+func (u *Upstream) fellBack(from, to string, err error) {
+	if u.warnedFallback.Swap(true) {
+		return
+	}
+	u.cfg.log.Warn("cannot use "+from+" with parent proxy "+u.addr+"; using "+to+" instead", "parent", u.addr, "err", err.Error())
 }
 
 // start begins a session of scheme s; ch is the challenge, if one came.
@@ -238,7 +265,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 	if err != nil {
 		return "", false, tr.authError(s, err)
 	}
-	tr.st = &sessionState{scheme: s, session: sess}
+	tr.st = &sessionState{scheme: s, session: sess, challenged: ch != nil}
 	tr.t.Conn = &tr.c.auth
 	if ch == nil && !s.PerConnection() && !tr.u.verified.Load() {
 		// Until a logon has succeeded here, Basic and Digest wait for the
@@ -258,6 +285,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 	if err != nil {
 		return "", false, tr.authError(s, err)
 	}
+	tr.u.warnCleartext(s)
 	return st.Header, st.Final, nil
 }
 
@@ -266,22 +294,42 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool, error) {
 	a := tr.u.cfg.auth
 	var lastErr error
+	skipped := "" // the first scheme that could not answer
+	downgraded := tr.u.downgraded(offered)
 	for _, cand := range a.Candidates(offered) {
 		if cand.Scheme == skip {
 			continue
 		}
+		if downgraded && cand.Scheme.Name() == auth.SchemeBasic {
+			lastErr = downgradeError(tr.u)
+			continue
+		}
 		header, final, err := tr.start(cand.Scheme, &cand.Challenge)
 		if err == nil {
+			if lastErr != nil {
+				tr.u.fellBack(skipped, cand.Scheme.Name(), lastErr)
+			}
 			return header, final, nil
 		}
 		if errors.Is(err, auth.ErrRejected) {
 			return "", false, err
 		}
 		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
+		if lastErr == nil {
+			skipped = cand.Scheme.Name()
+		}
 		lastErr = err
 	}
 	if lastErr != nil {
 		return "", false, lastErr
+	}
+	if a.Identity() == "" && !slices.ContainsFunc(offered, func(c auth.Challenge) bool { return c.Scheme == auth.SchemeNegotiate }) {
+		// No user at all, only the chance of a Kerberos ticket, and the
+		// parent does not take Kerberos: ferry has no credentials for it,
+		// which is what to tell, not which schemes ferry could speak.
+		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
+			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has no user configured", tr.u.addr, challengeNames(offered)),
+			Fix:  "set auth.user (and auth.domain for NTLM) and the password (FERRY_PASSWORD), or run 'ferry init'"}
 	}
 	return "", false, &Error{Cause: CauseSchemeUnsupported, Peer: tr.u.addr,
 		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, challengeNames(offered), namesOr(a.Names())),
@@ -295,12 +343,19 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 	}
 	i := slices.IndexFunc(offered, func(c auth.Challenge) bool { return c.Scheme == tr.st.scheme.Name() })
 	if i < 0 {
-		if tr.st.sent {
-			return "", false, tr.reject(fmt.Errorf("the parent no longer offers %s", tr.st.scheme.Name()))
+		// No challenge for the scheme ferry used: no logon was refused.
+		if !tr.st.sent {
+			return tr.choose(offered, nil)
 		}
-		return tr.choose(offered, nil)
+		if tr.u.cfg.auth.Fixed() != nil {
+			return "", false, schemeNotOffered(tr.u, tr.st.scheme.Name(), offered)
+		}
+		// Auto mode: the parent changed its schemes; answer what it offers now.
+		tr.fresh = tr.st.scheme.PerConnection()
+		return tr.choose(offered, tr.st.scheme)
 	}
 	tr.t.Conn = &tr.c.auth
+	tr.st.challenged = true
 	st, err := tr.st.session.Step(tr.t, &offered[i])
 	if errors.Is(err, auth.ErrKerberosTicketRefused) {
 		// The parent could not verify the ticket (a stale keytab, a clock
@@ -340,69 +395,20 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 	return &Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix}
 }
 
-// reject records a refused logon: the guard stops every further attempt
-// with these credentials at this parent for the cool-down.
-func (tr *trip) reject(err error) error {
-	u := tr.u
-	scheme := ""
-	if tr.st != nil {
-		scheme = tr.st.scheme.Name()
-	}
-	e := u.cfg.guard.Fail(u.guardKey(), scheme+": "+err.Error())
-	lo := e.(*auth.LockedOut)
-	u.failedLogons.Add(1)
-	u.verified.Store(false)
-	u.cfg.log.Warn("parent proxy rejected ferry's credentials; not trying them again until the cool-down ends",
-		"parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", scheme, "until", lo.Until.Format(time.TimeOnly))
-	return rejectedError(u, CauseCredentialsRejected, scheme, lo)
-}
-
-func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut) *Error {
-	what := fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.auth.Identity(), scheme)
-	if cause == CauseLockedOut {
-		what = fmt.Sprintf("parent proxy %s rejected the credentials of %s at %s (%s); ferry is not using them there until %s",
-			u.addr, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly))
-	}
-	return &Error{Cause: cause, Peer: u.addr, What: what,
-		Fix: fmt.Sprintf("fix the password (auth.password in ferry's config, or FERRY_PASSWORD) and restart ferry. "+
-			"So that your account is not locked, ferry tries these credentials at %s at most once every %s",
-			u.addr, lo.Until.Sub(lo.Since).Round(time.Second))}
-}
-
-// lock takes the parent's logon lock until a logon has succeeded, and
-// checks the guard.
-func (tr *trip) lock(ctx context.Context) error {
-	u := tr.u
-	if !tr.locked && !u.verified.Load() {
-		select {
-		case u.logon <- struct{}{}:
-			tr.locked = true
-		case <-ctx.Done():
-			return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
-		}
-	}
-	if err := u.cfg.guard.Check(u.guardKey()); err != nil {
-		scheme := ""
-		if tr.st != nil {
-			scheme = tr.st.scheme.Name()
-		}
-		return rejectedError(u, CauseLockedOut, scheme, err.(*auth.LockedOut))
-	}
-	return nil
-}
-
 // succeeded records a leg that the parent accepted.
 func (tr *trip) succeeded() {
 	u := tr.u
 	if tr.st == nil || !tr.st.sent {
 		if tr.c.authed {
 			u.bound.Store(true)
-		} else if u.cfg.auth.Enabled() {
+		} else {
+			// Also without credentials configured: the status page says
+			// "ok" for a parent that served a request, from this alone.
 			u.setNoAuth()
 		}
 		return
 	}
-	u.cfg.guard.Succeed(u.guardKey())
+	u.cfg.guard.Succeed(u.addr, u.cfg.auth)
 	if !u.verified.Swap(true) {
 		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
 	}
@@ -444,6 +450,9 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 	var be *bodyError
 	if errors.As(werr, &be) {
 		c.broken = true
+		if malformedBody(be.err) {
+			return nil, badBodyError(be.err, tr.u.addr)
+		}
 		return nil, &Error{Cause: CauseClientGone, Peer: tr.u.addr, What: "the app stopped sending the request body", Err: be}
 	}
 	resp, err := tr.u.readResponse(ctx, c, o.method)

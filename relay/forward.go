@@ -35,10 +35,14 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 			Fix: "use ferry as an HTTP proxy for http and https URLs"})
 		return
 	}
+	// RFC 9110 section 4.2.4: userinfo in an http(s) URI is deprecated and
+	// must not be sent on (to the parent, or as Basic credentials to a site
+	// reached directly, which net/http's Transport would make of it).
+	r.URL.User = nil
 	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
 	dec, err := s.gen.Load().router.Route(r.Context(), hostport, r.URL.String())
 	if err != nil {
-		writeErrorPage(w, r, asError(err, hostport))
+		s.fail(w, r, asError(err, hostport))
 		return
 	}
 	if dec.Direct {
@@ -46,6 +50,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := newOutRequest(r, s.gen.Load().headers)
+	o.via = s.via.value
 	try, skipped := dec.tryList()
 	var last *Error
 	for _, u := range try {
@@ -60,6 +65,15 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if resp.StatusCode == http.StatusSwitchingProtocols {
+			if o.upgrade == "" {
+				// A protocol switch nobody asked for: passing it on would
+				// leave the app's connection speaking an unknown protocol.
+				c.close()
+				s.fail(w, r, &Error{Cause: CauseParentResponseBroken, Peer: u.addr,
+					What: "parent proxy " + u.addr + " answered 101 Switching Protocols to a request that asked for no upgrade",
+					Fix:  "this is a fault of the parent proxy's answer, not of the app; report it to the proxy's administrators"})
+				return
+			}
 			s.upgrade(w, r, resp, c.nc, c.br)
 			return
 		}
@@ -69,13 +83,13 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 			// so it needs no watch on the app or the parent.
 			nc = nil
 		}
-		s.relayResponse(w, r, resp, func(ok bool) {
+		s.relayFrom(w, r, resp, func(ok bool) {
 			if ok {
 				u.put(c)
 			} else {
 				c.close()
 			}
-		}, nc)
+		}, nc, u.addr, true)
 		return
 	}
 	if dec.FallbackDirect {
@@ -129,8 +143,13 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *Error) {
 // the connection can be reused. nc, if set, is closed when the app goes away
 // mid-body so the read unblocks.
 func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *http.Response, done func(ok bool), nc net.Conn) {
-	copyEndToEnd(w.Header(), resp.Header)
-	w.WriteHeader(resp.StatusCode)
+	s.relayFrom(w, r, resp, done, nc, "", true)
+}
+
+// relayFrom is relayResponse for an answer from peer, a parent proxy or
+// (parent false) a site reached directly, named when its body is broken
+// from the start.
+func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Response, done func(ok bool), nc net.Conn, peer string, parent bool) {
 	var stop func() bool
 	if nc != nil {
 		stop = context.AfterFunc(r.Context(), func() { _ = nc.SetReadDeadline(aLongTimeAgo) })
@@ -141,7 +160,25 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 		// forever: reading renews the response timeout as it goes.
 		body = &idleReader{r: resp.Body, nc: nc, timeout: s.gen.Load().set.headerTimeout}
 	}
-	_, err := copyFlush(w, body, streaming(resp))
+	// The first piece is read before the head goes out (the app would not
+	// see the head any sooner: it leaves with the first piece), so that a
+	// body broken from its start, such as a chunk size that overflows, gets
+	// an answer that says so instead of an empty reply.
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	first := firstPiece{r: body}
+	if err := first.read(*bp); err != nil && r.Context().Err() == nil {
+		if stop != nil {
+			stop()
+		}
+		done(false)
+		resp.Body.Close()
+		s.fail(w, r, brokenBodyError(err, peer, parent))
+		return
+	}
+	copyEndToEnd(w.Header(), resp.Header)
+	w.WriteHeader(resp.StatusCode)
+	_, err := copyFlush(w, &first, streaming(resp))
 	if stop != nil && !stop() {
 		err = errors.Join(err, r.Context().Err())
 	}
@@ -160,11 +197,16 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
-// copyFlush copies src to the app. A streamed response (no length, or
-// server-sent events) is flushed after each read so that it arrives as it
-// comes; a response of known length is flushed once, after its first piece,
-// and then left to net/http's buffering, which saves a write per read on
-// big downloads.
+// copyFlush copies src to the app, and sends what it has whenever src has
+// nothing more at once: a read that did not fill the buffer took all the
+// sender had sent so far, so the next read would wait, and bytes held back
+// meanwhile would reach the app late (a Content-Length response arriving
+// 100 bytes a second came in lumps, seconds apart: progress output, logs
+// followed over HTTP and long polls stalled). A bulk download keeps filling
+// the buffer and is written straight through ferry's 4 KB writer, so the
+// flushes cost it nothing. A streamed response (no length, or server-sent
+// events) is flushed after every read, and the first piece always goes out
+// at once, so the app sees the head without waiting.
 func copyFlush(w http.ResponseWriter, src io.Reader, flush bool) (int64, error) {
 	bp := bufPool.Get().(*[]byte)
 	defer bufPool.Put(bp)
@@ -177,11 +219,9 @@ func copyFlush(w http.ResponseWriter, src io.Reader, flush bool) (int64, error) 
 			if _, werr := w.Write(buf[:n]); werr != nil {
 				return total, werr
 			}
-			// The first piece always goes out at once, so the app sees the
-			// response head without waiting for a buffer to fill.
 			first := total == 0
 			total += int64(n)
-			if flush || first {
+			if flush || first || n < len(buf) {
 				if err := rc.Flush(); err != nil {
 					return total, err
 				}
@@ -246,4 +286,63 @@ func (i *idleReader) Read(p []byte) (int, error) {
 		_ = i.nc.SetReadDeadline(now.Add(i.timeout))
 	}
 	return i.r.Read(p)
+}
+
+// firstPiece is a body whose first read was made ahead of the rest.
+type firstPiece struct {
+	r    io.Reader
+	buf  []byte
+	err  error
+	done bool
+}
+
+// read makes the first read into buf (which must outlive the reads of f);
+// it returns its error, unless the body simply ended.
+func (f *firstPiece) read(buf []byte) error {
+	n, err := f.r.Read(buf)
+	f.buf, f.err = buf[:n], err
+	if err == io.EOF {
+		return nil
+	}
+	if n > 0 {
+		return nil // the error comes with the rest
+	}
+	return err
+}
+
+func (f *firstPiece) Read(p []byte) (int, error) {
+	if !f.done {
+		if len(f.buf) > 0 {
+			n := copy(p, f.buf)
+			f.buf = f.buf[n:]
+			return n, nil
+		}
+		f.done = true
+		if f.err != nil {
+			return 0, f.err
+		}
+	}
+	return f.r.Read(p)
+}
+
+// brokenBodyError is a response body that failed before its first byte:
+// the fault of the answer, from the parent proxy or the site.
+func brokenBodyError(err error, peer string, parent bool) *Error {
+	who := "the parent proxy"
+	if peer != "" {
+		who = "parent proxy " + peer
+	}
+	fix := "this is a fault of the parent proxy's answer (or of the site behind it), not of the app; try again, and if it keeps happening report it to the proxy's administrators"
+	if !parent {
+		who = "site " + peer
+		fix = "this is a fault of the site's answer, not of the app or the parent proxy; try again later"
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		if !parent {
+			return &Error{Cause: CauseOriginUnreachable, Peer: peer, What: who + " sent a response head and then nothing", Err: err, Fix: fix, direct: true}
+		}
+		return &Error{Cause: CauseParentTimeout, Peer: peer, What: who + " sent a response head and then nothing", Err: err, Fix: fix}
+	}
+	return &Error{Cause: CauseParentResponseBroken, Peer: peer, What: who + " sent a response whose body is broken", Err: err, Fix: fix, direct: !parent}
 }

@@ -25,15 +25,28 @@ type generation struct {
 	headers   http.Header
 }
 
-func newGeneration(cfg Config, log *slog.Logger) (*generation, error) {
-	guard := cfg.Guard
-	if guard == nil {
-		var cooldown time.Duration
-		if cfg.Auth != nil {
-			cooldown = cfg.Auth.Config().LockoutCooldown
+func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation, error) {
+	if cfg.Guard != nil {
+		guard = cfg.Guard
+	}
+	var cooldown time.Duration
+	if cfg.Auth != nil {
+		cooldown = cfg.Auth.Config().LockoutCooldown
+	}
+	switch {
+	case guard == nil && cfg.LockoutState != "":
+		g, err := auth.OpenGuard(cfg.LockoutState, cooldown, nil)
+		if err != nil {
+			log.Warn("rested credentials are not remembered across restarts", "err", err.Error())
+			g = auth.NewGuard(cooldown, nil)
 		}
+		guard = g
+	case guard == nil:
 		guard = auth.NewGuard(cooldown, nil)
 	}
+	// Otherwise a reload keeps the running guard: rests are keyed by the
+	// credentials, so changed ones are tried at once and the same ones stay
+	// rested. Reload sets its cool-down once the new configuration is in.
 	set := &settings{
 		auth:          cfg.Auth,
 		guard:         guard,
@@ -69,6 +82,13 @@ func newGeneration(cfg Config, log *slog.Logger) (*generation, error) {
 			return nil, fmt.Errorf("parent %q: want host:port: %w", p, err)
 		}
 		g.upstreams = append(g.upstreams, newUpstream(p, set))
+	}
+	if cfg.Auth.Enabled() {
+		// Rests read from the state file match credentials only when
+		// checked: check now, so the status page shows them from the start.
+		for _, u := range g.upstreams {
+			guard.Check(u.addr, cfg.Auth)
+		}
 	}
 	static := &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
 	g.router = static

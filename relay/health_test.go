@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/ferryproxy/ferry/auth"
 )
 
 // closingParent reads a whole request and closes the connection without
@@ -93,7 +91,8 @@ func TestStatusShowsEachParentState(t *testing.T) {
 	bad := closingParent(t)
 	good := startFakeParent(t, nil)
 	idle := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr(), idle.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	creds := basicAuth(t, "alice", "secret")
+	s, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr(), idle.addr()}, Auth: creds})
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("status %d %q", resp.StatusCode, body)
 	}
@@ -110,7 +109,7 @@ func TestStatusShowsEachParentState(t *testing.T) {
 	if p := states[idle.addr()]; p.State != ParentUntried || p.Up {
 		t.Errorf("unused parent: %+v", p)
 	}
-	s.Guard().Fail(auth.GuardKey(good.addr(), "alice", ""), "test")
+	s.Guard().Fail(good.addr(), creds, "test")
 	for _, p := range s.Status().Parents {
 		if p.Addr == good.addr() && (p.State != ParentResting || !p.Up) {
 			t.Errorf("parent with resting credentials: %+v", p)

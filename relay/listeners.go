@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strings"
+	"syscall"
 )
 
 // The kinds of listener.
@@ -19,6 +21,9 @@ const (
 // listenSpec is one configured listener.
 type listenSpec struct {
 	kind, addr, target string
+	// optional: a failure to open it is logged, not fatal (the IPv6
+	// loopback of a "localhost" listener, which not every host has).
+	optional bool
 }
 
 // listener is an open one; ACL checks happen in Accept.
@@ -31,15 +36,35 @@ type listener struct {
 func specs(cfg Config) []listenSpec {
 	var out []listenSpec
 	for _, a := range cfg.Listen {
-		out = append(out, listenSpec{kind: kindHTTP, addr: a})
+		out = append(out, loopbacks(listenSpec{kind: kindHTTP, addr: a})...)
 	}
 	for _, a := range cfg.SOCKS5 {
-		out = append(out, listenSpec{kind: kindSOCKS5, addr: a})
+		out = append(out, loopbacks(listenSpec{kind: kindSOCKS5, addr: a})...)
 	}
 	for _, t := range cfg.Tunnels {
-		out = append(out, listenSpec{kind: kindTunnel, addr: t.Listen, target: t.Target})
+		out = append(out, loopbacks(listenSpec{kind: kindTunnel, addr: t.Listen, target: t.Target})...)
 	}
 	return out
+}
+
+// loopbacks turns a "localhost:PORT" listener into one on each loopback:
+// 127.0.0.1, and ::1 where the host has it. Apps resolve localhost to
+// either (Node 17 and later try ::1 first), and net.Listen would bind only
+// the first address the name resolves to, so http_proxy=http://localhost:3128
+// met "connection refused" half the time. Port 0 keeps to 127.0.0.1: two
+// ports picked apart would be two proxies.
+func loopbacks(sp listenSpec) []listenSpec {
+	host, port, err := net.SplitHostPort(sp.addr)
+	if err != nil || !strings.EqualFold(host, "localhost") {
+		return []listenSpec{sp}
+	}
+	v4, v6 := sp, sp
+	v4.addr = net.JoinHostPort("127.0.0.1", port)
+	if port == "0" {
+		return []listenSpec{v4}
+	}
+	v6.addr, v6.optional = net.JoinHostPort("::1", port), true
+	return []listenSpec{v4, v6}
 }
 
 // checkGateway refuses a listener that other machines can reach unless an
@@ -121,6 +146,15 @@ func (s *Server) syncListeners(want []listenSpec) error {
 			continue
 		}
 		ln, err := lc.Listen(context.Background(), "tcp", sp.addr)
+		if err != nil && sp.optional {
+			if errors.Is(err, syscall.EADDRNOTAVAIL) || errors.Is(err, syscall.EAFNOSUPPORT) {
+				s.log.Debug("no IPv6 loopback here: listening on 127.0.0.1 only", "addr", sp.addr)
+			} else {
+				s.log.Warn("cannot listen on the IPv6 loopback too; apps that resolve localhost to ::1 will not reach ferry",
+					"addr", sp.addr, "err", err.Error(), "fix", "free the port on ::1, or set listen to 127.0.0.1:PORT and use http://127.0.0.1:PORT in apps")
+			}
+			continue
+		}
 		if err != nil {
 			for _, l := range opened {
 				l.Close()

@@ -22,6 +22,7 @@ type outRequest struct {
 	extra   http.Header // configured headers; they replace the app's of the same name
 	body    *body       // nil when the request has none
 	upgrade string      // protocol to carry in Upgrade, if any
+	via     string      // ferry's own Via entry, after the app's (RFC 9110 7.6.3)
 	// expect asks the parent for 100-continue before the body, on a leg
 	// that carries a body ferry cannot send twice and the parent may
 	// still refuse (see trip.guarded).
@@ -75,6 +76,9 @@ func (o *outRequest) writeHead(w *bufio.Writer, proxyAuth string, withBody bool)
 	}
 	for k, vv := range o.extra {
 		writeHeaderLines(w, k, vv)
+	}
+	if o.via != "" {
+		writeHeaderLines(w, "Via", []string{o.via})
 	}
 	if o.upgrade != "" {
 		w.WriteString("Connection: Upgrade\r\nUpgrade: ")

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -179,6 +181,10 @@ func (r *pacRouter) Route(ctx context.Context, hostport, rawURL string) (Decisio
 	}
 	list, err := s.FindProxy(ctx, rawURL, hostOnlyOf(hostport))
 	if err != nil {
+		// Once per kind of failure, not per request: the same script
+		// throws the same way for every URL.
+		kind := quotedCall.ReplaceAllString(err.Error(), "(URL)")
+		r.warnOnce("run:"+kind, "the PAC script failed; "+r.fallbackWords(), "pac", r.loc, "url", redactRawURL(rawURL), "err", err.Error())
 		return r.fail(hostport, err)
 	}
 	var d Decision
@@ -199,7 +205,9 @@ func (r *pacRouter) Route(ctx context.Context, hostport, rawURL string) (Decisio
 		}
 	}
 	if len(d.Parents) == 0 && !d.FallbackDirect {
-		return r.fail(hostport, fmt.Errorf("the PAC answered %q for %s: nothing ferry can use", pacString(list), hostport))
+		err := fmt.Errorf("the PAC answered %q for %s: nothing ferry can use", pacString(list), hostport)
+		r.warnOnce("unusable:"+pacString(list), "the PAC script failed; "+r.fallbackWords(), "pac", r.loc, "url", redactRawURL(rawURL), "err", err.Error())
+		return r.fail(hostport, err)
 	}
 	if len(d.Parents) == 0 {
 		return Decision{Direct: true}, nil
@@ -280,6 +288,19 @@ func pacString(list []pac.Proxy) string {
 		parts = append(parts, p.String())
 	}
 	return strings.Join(parts, "; ")
+}
+
+// quotedCall is the ("URL") of a PAC error, which differs per request.
+var quotedCall = regexp.MustCompile(`\("(?:[^"\\]|\\.)*"\)`)
+
+// redactRawURL is a URL for logs: no user info, no query.
+func redactRawURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return u.String()
 }
 
 func derefOr(p *string, def string) string {

@@ -12,14 +12,13 @@ import (
 // what no_proxy sends directly, ferry itself for everything else (ferry
 // then applies its own routing, a corporate PAC included).
 func (s *Server) serveProxyPAC(w http.ResponseWriter, r *http.Request) {
-	self := r.Host
-	if _, _, err := net.SplitHostPort(self); err != nil {
-		if addrs := s.Addrs(); len(addrs) > 0 {
-			self = addrs[0].String()
-		}
-	}
+	// The listener the app reached, never its Host header: a page on any
+	// site could otherwise have ferry serve a PAC naming a proxy of its
+	// choosing (DNS rebinding), and the Host goes into a script.
+	self := listenOf(r)
 	w.Header().Set("Content-Type", "application/x-ns-proxy-autoconfig")
 	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	fmt.Fprint(w, proxyPAC(s.gen.Load().cfg.NoProxy, self))
 }
 

@@ -25,6 +25,7 @@ type Server struct {
 	tunnels tunnelSet
 	started time.Time
 	conns   connLimit
+	via     *via // this process's Via entry and loop check
 
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
@@ -64,11 +65,11 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	g, err := newGeneration(cfg, log)
+	g, err := newGeneration(cfg, log, nil)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1)}
+	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1), via: newVia()}
 	s.gen.Store(g)
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
 	s.appOpts = appOptions{
@@ -87,14 +88,15 @@ func (s *Server) Guard() *auth.Guard { return s.gen.Load().set.guard }
 
 // Reload applies a new configuration without dropping anything under way:
 // new requests use the new parents, routing and credentials (the lockout
-// guard starts afresh), listeners are opened and closed to match, tunnels and
+// guard stays: unchanged credentials keep resting, changed ones are tried at
+// once), listeners are opened and closed to match, tunnels and
 // requests in flight finish on the old ones. App-side timeouts and limits
 // keep their values until a restart. On error nothing changes.
 func (s *Server) Reload(cfg Config) error {
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{DefaultListen}
 	}
-	g, err := newGeneration(cfg, s.log)
+	g, err := newGeneration(cfg, s.log, s.Guard())
 	if err != nil {
 		return err
 	}
@@ -110,6 +112,13 @@ func (s *Server) Reload(cfg Config) error {
 		return err
 	}
 	old.retire()
+	if cfg.Guard == nil {
+		var cooldown time.Duration
+		if cfg.Auth != nil {
+			cooldown = cfg.Auth.Config().LockoutCooldown
+		}
+		g.set.guard.SetCooldown(cooldown)
+	}
 	s.log.Info("configuration reloaded", "parents", strings.Join(cfg.Parents, " "))
 	return nil
 }
@@ -200,10 +209,14 @@ func (s *Server) janitor(ctx context.Context) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	honourProxyConnection(w, r)
 	switch {
+	case r.Method != http.MethodConnect && (!r.URL.IsAbs() || s.isSelf(r.URL.Host)):
+		// Ends here, whatever its Via says: ferry's own status page,
+		// also when ferry reached itself directly (no_proxy localhost).
+		s.serveLocal(w, r)
+	case s.via.seenIn(r.Header):
+		s.refuseLoop(w, r)
 	case r.Method == http.MethodConnect:
 		s.serveConnect(w, r)
-	case !r.URL.IsAbs() || s.isSelf(r.URL.Host):
-		s.serveLocal(w, r)
 	default:
 		s.serveForward(w, r)
 	}

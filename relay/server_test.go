@@ -33,6 +33,14 @@ func startRelay(t testing.TB, cfg Config) (*Server, *url.URL) {
 func runRelay(t testing.TB, cfg Config) (s *Server, addr string, stop func() error) {
 	t.Helper()
 	cfg.Listen = []string{"127.0.0.1:0"}
+	s, addrs, stop := serveRelay(t, cfg)
+	return s, addrs[0].String(), stop
+}
+
+// serveRelay runs a Server on cfg's listeners and returns the HTTP ones'
+// addresses; stop is runRelay's.
+func serveRelay(t testing.TB, cfg Config) (s *Server, addrs []net.Addr, stop func() error) {
+	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -40,7 +48,7 @@ func runRelay(t testing.TB, cfg Config) (s *Server, addr string, stop func() err
 	if err != nil {
 		t.Fatal(err)
 	}
-	addrs, err := s.Listen()
+	addrs, err = s.Listen()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +64,7 @@ func runRelay(t testing.TB, cfg Config) (s *Server, addr string, stop func() err
 		})
 		return serveErr
 	}
-	return s, addrs[0].String(), stop
+	return s, addrs, stop
 }
 
 func basicAuth(t testing.TB, user, password string) *auth.Authenticator {
@@ -363,5 +371,36 @@ func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
 	}
 	if st := u.Stats(); st.Dials != 2 {
 		t.Fatalf("%d dials, want 2: a GET reuses an idle connection", st.Dials)
+	}
+}
+
+// TestLocalhostListensOnBothLoopbacks: "localhost:PORT" (ferry's default
+// listen) opens 127.0.0.1 and, where the host has it, ::1 on the same port,
+// since apps resolve localhost to either. Listen returns both, which is
+// what cmd/ferry logs at start.
+func TestLocalhostListensOnBothLoopbacks(t *testing.T) {
+	probe, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Skip("no IPv6 loopback on this host")
+	}
+	probe.Close()
+	free, _ := net.Listen("tcp", "127.0.0.1:0")
+	_, port, _ := net.SplitHostPort(free.Addr().String())
+	free.Close()
+	_, addrs, stop := serveRelay(t, Config{Listen: []string{"localhost:" + port}, Parents: []string{"127.0.0.1:9"}})
+	defer func() { _ = stop() }()
+	var got []string
+	for _, a := range addrs {
+		got = append(got, a.String())
+	}
+	want := []string{"127.0.0.1:" + port, "[::1]:" + port}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("listening on %v, want %v", got, want)
+	}
+	for _, a := range want {
+		resp, body := get(t, client(nil), "http://"+a+"/status.json")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d %s", a, resp.StatusCode, body)
+		}
 	}
 }

@@ -153,16 +153,18 @@ func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 	rep := s.Status()
 	localize(&rep, lang)
 	v := statusView{Lang: lang, Rep: rep, Token: s.retryToken(), T: map[string]string{},
-		Uptime: (time.Duration(rep.UptimeSeconds) * time.Second).String(), Listen: r.Host}
+		Uptime: (time.Duration(rep.UptimeSeconds) * time.Second).String(), Listen: listenOf(r)}
 	for _, k := range []string{"title", "version", "uptime", "listeners", "parents", "scheme", "auth", "pool",
-		"requests", "handshakes", "failed_logons", "last_error", "config", "retry", "none"} {
+		"requests", "handshakes", "failed_logons", "last_error", "config", "retry", "none", "socks5", "tunnels"} {
 		v.T[k] = msg.T(lang, "status."+k)
 	}
-	v.T["use"] = msg.T(lang, "status.use", "listen", r.Host)
+	v.T["use"] = msg.T(lang, "status.use", "listen", v.Listen)
 	cfg, _ := json.MarshalIndent(rep.Config, "", "  ")
 	v.Config = string(cfg)
 	for _, p := range rep.Parents {
-		row := parentRow{P: p, Health: healthText(lang, p), AuthState: p.Auth, Down: p.State == ParentDown}
+		row := parentRow{P: p, AuthState: p.Auth}
+		row.Health, row.Bad = parentHealth(p, lang)
+		row.Down = p.State == ParentDown
 		switch p.Auth {
 		case "ok":
 			row.AuthState = msg.T(lang, "status.auth_ok")
@@ -172,7 +174,6 @@ func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 		default:
 			row.AuthState = "-"
 		}
-		row.Bad = row.Down || row.Resting || p.LastError != ""
 		v.Rows = append(v.Rows, row)
 	}
 	h := w.Header()
@@ -205,6 +206,8 @@ code{background:#eee;padding:0 .25em;word-break:break-all}
 <dt>{{.T.version}}</dt><dd id="version">{{.Rep.Version}}</dd>
 <dt>{{.T.uptime}}</dt><dd>{{.Uptime}}</dd>
 <dt>{{.T.listeners}}</dt><dd>{{range .Rep.Listeners}}<code>{{.}}</code> {{end}}</dd>
+{{if .Rep.SOCKS5Listeners}}<dt>{{.T.socks5}}</dt><dd>{{range .Rep.SOCKS5Listeners}}<code>{{.}}</code> {{end}}</dd>{{end}}
+{{if .Rep.TunnelListeners}}<dt>{{.T.tunnels}}</dt><dd>{{range .Rep.TunnelListeners}}<code>{{.Listen}}</code> &rarr; <code>{{.Target}}</code> {{end}}</dd>{{end}}
 </dl>
 <p>{{.T.use}}</p>
 <h2>{{.T.parents}}</h2>
@@ -238,11 +241,20 @@ func (s *Server) serveStatusText(w http.ResponseWriter, r *http.Request) {
 	rep := s.Status()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	fmt.Fprintf(w, "ferry %s is running (up %s).\nPoint apps at it with http_proxy=http://%s and https_proxy=http://%s\n\n",
-		rep.Version, time.Duration(rep.UptimeSeconds)*time.Second, r.Host, r.Host)
+	listen := listenOf(r)
+	fmt.Fprintf(w, "ferry %s is running (up %s).\nPoint apps at it with http_proxy=http://%s and https_proxy=http://%s\n",
+		rep.Version, time.Duration(rep.UptimeSeconds)*time.Second, listen, listen)
+	fmt.Fprintf(w, "HTTP proxy listeners: %s\n", strings.Join(rep.Listeners, " "))
+	if len(rep.SOCKS5Listeners) > 0 {
+		fmt.Fprintf(w, "SOCKS5 listeners: %s\n", strings.Join(rep.SOCKS5Listeners, " "))
+	}
+	for _, t := range rep.TunnelListeners {
+		fmt.Fprintf(w, "tunnel %s -> %s\n", t.Listen, t.Target)
+	}
+	fmt.Fprintln(w)
 	for _, p := range rep.Parents {
-		state := healthText(msg.Default, p)
-		if p.State == ParentDown {
+		state, _ := parentHealth(p, msg.Default)
+		if p.LastError != "" {
 			state += ": " + p.LastError
 		}
 		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
@@ -251,26 +263,4 @@ func (s *Server) serveStatusText(w http.ResponseWriter, r *http.Request) {
 	for _, lo := range rep.Resting {
 		fmt.Fprintf(w, "credentials of %s at %s resting until %s after a rejection\n", lo.Identity, lo.Parent, lo.Until.Format(time.TimeOnly))
 	}
-}
-
-// healthText says a parent's state in lang: up, down (since, cause, next
-// try), resting, or not tried yet.
-func healthText(lang string, p ParentStatus) string {
-	switch p.State {
-	case ParentDown:
-		var since, next string
-		if p.DownSince != nil && p.NextTry != nil {
-			since, next = p.DownSince.Format(time.TimeOnly), p.NextTry.Format(time.TimeOnly)
-		}
-		return msg.T(lang, "status.down", "since", since, "cause", p.DownCause, "next", next)
-	case ParentResting:
-		until := ""
-		if p.RestingUntil != nil {
-			until = p.RestingUntil.Format(time.TimeOnly)
-		}
-		return msg.T(lang, "status.resting", "until", until)
-	case ParentUntried:
-		return msg.T(lang, "status.untried")
-	}
-	return msg.T(lang, "status.up")
 }

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/msg"
 )
 
 // selfRequest builds a request to ferry's own page as a browser on this
@@ -167,5 +169,86 @@ func TestProxyFormRequestToFerryItselfIsAnsweredLocally(t *testing.T) {
 	}
 	if n := len(p.requests()); n != 0 {
 		t.Fatalf("%d requests reached the parent", n)
+	}
+}
+
+// TestStatusPageHeadingMatchesTheCard: a parent whose logon was rejected,
+// or whose last request failed, is not headed "up" above an error in red.
+func TestStatusPageHeadingMatchesTheCard(t *testing.T) {
+	p := startFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong")})
+	get(t, client(proxy), "http://origin.example/")
+	for _, lang := range []string{"en", "ja"} {
+		r := selfRequest(http.MethodGet, proxy.Host, "/", nil)
+		r.Header.Set("Accept-Language", lang)
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		page := w.Body.String()
+		if !strings.Contains(page, `class="card bad"`) {
+			t.Fatalf("%s: the card is not marked bad:\n%s", lang, page)
+		}
+		if strings.Contains(page, `<span class="health">`+msg.T(lang, "status.up")+`</span>`) ||
+			!strings.Contains(page, `<span class="health">`+msg.T(lang, "status.rejected")+`</span>`) {
+			t.Fatalf("%s: the heading does not say the logon was rejected:\n%s", lang, page)
+		}
+	}
+	r := selfRequest(http.MethodGet, proxy.Host, "/", nil)
+	r.Header.Set("Accept", "text/plain")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, r)
+	if strings.Contains(w.Body.String(), ": up;") {
+		t.Fatalf("text status calls the parent up:\n%s", w.Body.String())
+	}
+}
+
+// TestStatusListsEveryListenerAndTheWholeConfig: SOCKS5 and tunnel
+// listeners appear beside the HTTP ones, and the config shown includes the
+// PAC, SOCKS5, tunnels and headers (their values redacted).
+func TestStatusListsEveryListenerAndTheWholeConfig(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return "DIRECT"; }`)
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, PAC: pacFile, SOCKS5: []string{"127.0.0.1:0"},
+		Tunnels: []Tunnel{{Listen: "127.0.0.1:0", Target: "git.corp.example:22"}}, Headers: map[string]string{"X-Token": "tok-123"}})
+	socks, tunnels := s.AddrsOf(kindSOCKS5), s.AddrsOf(kindTunnel)
+	if len(socks) != 1 || len(tunnels) != 1 {
+		t.Fatalf("listeners: socks %v, tunnels %v", socks, tunnels)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/", nil))
+	page := w.Body.String()
+	for _, want := range []string{socks[0].String(), tunnels[0].String(), "git.corp.example:22", pacFile, "X-Token", "git.corp.example:22"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "tok-123") {
+		t.Errorf("the page shows a configured header's value")
+	}
+	w = httptest.NewRecorder()
+	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/status.json", nil))
+	var rep StatusReport
+	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.SOCKS5Listeners) != 1 || len(rep.TunnelListeners) != 1 || rep.TunnelListeners[0].Target != "git.corp.example:22" ||
+		rep.Config.PAC != pacFile || len(rep.Config.SOCKS5) != 1 || len(rep.Config.Tunnels) != 1 || rep.Config.Headers["X-Token"] != Redacted {
+		t.Fatalf("/status.json: %+v", rep)
+	}
+}
+
+// TestStatusAuthOKOnlyAfterAnAnswer: a parent that never answered (it
+// speaks no HTTP) is not shown with its logon "ok".
+func TestStatusAuthOKOnlyAfterAnAnswer(t *testing.T) {
+	garbage := startFakeParent(t, func(p *fakeParent) { p.garbage = true })
+	open := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	for _, c := range []struct {
+		parent string
+		want   string
+	}{{garbage.addr(), "unknown"}, {open.addr(), "ok"}} {
+		s, proxy := startRelay(t, Config{Parents: []string{c.parent}})
+		get(t, client(proxy), "http://origin.example/")
+		if got := s.Status().Parents[0].Auth; got != c.want {
+			t.Errorf("parent %s: auth %q, want %q", c.parent, got, c.want)
+		}
 	}
 }

@@ -3,7 +3,7 @@ package relay
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
+	"net/url"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -22,6 +22,16 @@ type StatusReport struct {
 	Resting       []RestingCredentials `json:"resting"`
 	Tunnels       int                  `json:"tunnels"`
 	Config        ConfigSummary        `json:"config"`
+	// SOCKS5Listeners and TunnelListeners are the other open listeners
+	// (Listeners holds the HTTP ones).
+	SOCKS5Listeners []string         `json:"socks5_listeners"`
+	TunnelListeners []TunnelListener `json:"tunnel_listeners"`
+}
+
+// TunnelListener is an open [[tunnel]] listener and where it leads.
+type TunnelListener struct {
+	Listen string `json:"listen"`
+	Target string `json:"target"`
 }
 
 // The states of a parent, as ParentStatus.State says them.
@@ -62,8 +72,13 @@ type ParentStatus struct {
 	LastFix         []string   `json:"last_fix,omitempty"`
 }
 
+// RestingEverywhere is the Parent of a rest that holds at every parent.
+const RestingEverywhere = "*"
+
 // RestingCredentials is one entry of the lockout guard.
 type RestingCredentials struct {
+	// Parent is RestingEverywhere when the rest holds at every parent
+	// (the Kerberos server refused the password).
 	Parent           string    `json:"parent"`
 	Identity         string    `json:"identity"`
 	Reason           string    `json:"reason"`
@@ -87,6 +102,13 @@ type ConfigSummary struct {
 	Usable          []string          `json:"usable_schemes"`
 	LockoutCooldown string            `json:"lockout_cooldown"`
 	Timeouts        map[string]string `json:"timeouts"`
+	PAC             string            `json:"pac,omitempty"`
+	PACFallback     string            `json:"pac_fallback,omitempty"`
+	SOCKS5          []string          `json:"socks5,omitempty"`
+	Tunnels         []TunnelListener  `json:"tunnels,omitempty"`
+	// Headers maps each configured header to Redacted: a header ferry
+	// adds may carry a token.
+	Headers map[string]string `json:"headers,omitempty"`
 }
 
 // Redacted marks a secret that is set.
@@ -108,6 +130,20 @@ func SummarizeConfig(cfg Config) ConfigSummary {
 	}
 	if len(cs.Listen) == 0 {
 		cs.Listen = []string{DefaultListen}
+	}
+	if cfg.PAC != "" {
+		cs.PAC = redactURLString(cfg.PAC)
+		cs.PACFallback = cfg.PACFallback
+	}
+	cs.SOCKS5 = cfg.SOCKS5
+	for _, t := range cfg.Tunnels {
+		cs.Tunnels = append(cs.Tunnels, TunnelListener(t))
+	}
+	if len(cfg.Headers) > 0 {
+		cs.Headers = map[string]string{}
+		for k := range cfg.Headers {
+			cs.Headers[k] = Redacted
+		}
 	}
 	if cfg.Auth != nil {
 		a := cfg.Auth.Config()
@@ -145,11 +181,14 @@ func (s *Server) Status() StatusReport {
 	for _, a := range s.Addrs() {
 		rep.Listeners = append(rep.Listeners, a.String())
 	}
+	rep.SOCKS5Listeners, rep.TunnelListeners = s.otherListeners()
 	resting := map[string]RestingCredentials{}
 	for _, lo := range s.Guard().Snapshot() {
-		parent, identity, _ := strings.Cut(lo.Key, "\x00")
-		identity, _, _ = strings.Cut(identity, "\x00")
-		r := RestingCredentials{Parent: parent, Identity: identity, Reason: lo.Reason, Since: lo.Since, Until: lo.Until,
+		parent := lo.Parent
+		if parent == auth.AnyParent {
+			parent = RestingEverywhere
+		}
+		r := RestingCredentials{Parent: parent, Identity: lo.Identity, Reason: lo.Reason, Since: lo.Since, Until: lo.Until,
 			RemainingSeconds: lo.Until.Sub(now).Seconds()}
 		rep.Resting = append(rep.Resting, r)
 		resting[parent] = r
@@ -162,10 +201,17 @@ func (s *Server) Status() StatusReport {
 		if st.Answered {
 			p.State = ParentUp
 		}
-		if u.verified.Load() || (st.Served && st.Scheme == "" && st.FailedLogons == 0) {
+		// "ok" only for a parent that took a logon or served a request
+		// without one: requests alone may all have timed out.
+		if u.verified.Load() || u.servedWithoutLogon() {
 			p.Auth = "ok"
 		}
-		if r, ok := resting[st.Addr]; ok {
+		r, ok := resting[st.Addr]
+		if !ok {
+			// The Kerberos server refused the password: it rests everywhere.
+			r, ok = resting[RestingEverywhere]
+		}
+		if ok {
 			p.Auth = "resting"
 			p.State = ParentResting
 			t := r.Until
@@ -214,4 +260,60 @@ func (s *Server) serveStatusJSON(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(rep)
+}
+
+// otherListeners lists the open SOCKS5 and tunnel listeners.
+func (s *Server) otherListeners() (socks []string, tunnels []TunnelListener) {
+	socks, tunnels = []string{}, []TunnelListener{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sp := range specs(s.gen.Load().cfg) {
+		l, ok := s.lns[sp]
+		if !ok {
+			continue
+		}
+		switch sp.kind {
+		case kindSOCKS5:
+			socks = append(socks, l.Addr().String())
+		case kindTunnel:
+			tunnels = append(tunnels, TunnelListener{Listen: l.Addr().String(), Target: sp.target})
+		}
+	}
+	return socks, tunnels
+}
+
+// redactURLString drops the user info of a URL (a PAC's address may carry
+// credentials); anything else comes back as it was.
+func redactURLString(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	u.User = url.User(Redacted)
+	return u.String()
+}
+
+// parentHealth is the heading of a parent's entry: "up" only when nothing
+// about it is wrong, since a card in red headed "up" tells two stories.
+func parentHealth(p ParentStatus, lang string) (health string, bad bool) {
+	switch {
+	case p.State == ParentDown && p.DownSince != nil && p.NextTry != nil:
+		return msg.T(lang, "status.down", "since", p.DownSince.Format(time.TimeOnly), "cause", p.DownCause,
+			"next", p.NextTry.Format(time.TimeOnly)), true
+	case p.Auth == "resting":
+		return msg.T(lang, "status.rejected"), true
+	case p.LastError != "":
+		return msg.T(lang, "status.failing"), true
+	case p.State == ParentUntried:
+		return msg.T(lang, "status.untried"), false
+	}
+	return msg.T(lang, "status.up"), false
+}
+
+// servedWithoutLogon reports whether the parent answered a request without
+// asking for credentials.
+func (u *Upstream) servedWithoutLogon() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.noAuth
 }

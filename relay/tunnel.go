@@ -75,7 +75,7 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 	if userAgent != "" {
 		h["User-Agent"] = []string{userAgent}
 	}
-	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers}
+	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers, via: s.via.value}
 	try, skipped := dec.tryList()
 	var last *Error
 	for _, u := range try {

@@ -50,6 +50,10 @@ type Upstream struct {
 	handshakes   atomic.Int64
 	dials        atomic.Int64
 	failedLogons atomic.Int64
+
+	// warnedFallback: ferry logged that it answers with a weaker scheme
+	// (no Kerberos ticket: NTLM), which it does once per parent.
+	warnedFallback atomic.Bool
 }
 
 // settings are the parts of Config that every Upstream shares.
@@ -208,10 +212,6 @@ func (u *Upstream) closeIdle(d time.Duration) {
 	for _, c := range drop {
 		c.close()
 	}
-}
-
-func (u *Upstream) guardKey() string {
-	return auth.GuardKey(u.addr, u.cfg.auth.Identity(), "")
 }
 
 // learn records what the parent offered.

@@ -78,6 +78,11 @@ func splitHostPort(addr, example string) (host, port string, err error) {
 		return "", "", fmt.Errorf("is empty: write host:port, e.g. %s", example)
 	case strings.Count(addr, ":") > 1 && !strings.HasPrefix(addr, "["):
 		return "", "", fmt.Errorf("%q is not host:port: put an IPv6 address in brackets, e.g. \"[::1]:8080\"", addr)
+	case strings.Contains(err.Error(), "missing port") && isDigits(addr) && strings.Contains(example, ":"):
+		// A port alone ("3128"): the host is what is missing.
+		exHost := strings.Trim(example, `"`)
+		exHost = exHost[:strings.LastIndexByte(exHost, ':')]
+		return "", "", fmt.Errorf("%q is a port alone: write host:port, e.g. \"%s:%s\"", addr, exHost, addr)
 	case strings.Contains(err.Error(), "missing port"):
 		return "", "", fmt.Errorf("%q has no port: write host:port, e.g. \"%s:8080\"", addr, strings.Trim(addr, "[]"))
 	case errors.As(err, &ae):
@@ -107,4 +112,16 @@ func checkNoProxy(pattern string) error {
 		}
 	}
 	return nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -74,6 +74,9 @@ const (
 type Overrides struct {
 	Listen  []string // --listen, replaces the file's list when given
 	Parents []string // --parent, replaces the file's list when given
+	// User is --user (alice, DOMAIN\alice or alice@REALM): it replaces
+	// auth.user, and with no password elsewhere the OS keyring is asked.
+	User string
 	// Getenv reads FERRY_PASSWORD and KRB5_CONFIG; nil means os.Getenv.
 	Getenv func(string) string
 	// Prompt, when set, asks for the password at start (ferry run --prompt).
@@ -120,7 +123,7 @@ func LoadConfigFile(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("config file %s does not exist: %w", path, fs.ErrNotExist)
+			return nil, missingConfig(path)
 		}
 		return nil, fmt.Errorf("config file: %w", err)
 	}
@@ -267,12 +270,19 @@ func (c *Config) Finish(o Overrides) error {
 		}
 	}
 	if len(c.Listen) == 0 {
-		c.Listen = []string{defaultListen}
+		// Both loopbacks where the host has ::1 (the relay expands
+		// localhost): apps that resolve localhost to ::1 first reach ferry.
+		c.Listen = []string{"localhost:3128"}
+	}
+	if o.User != "" {
+		c.Auth.User = o.User
 	}
 	c.Creds.from(o)
 	if pw := getenv("FERRY_PASSWORD"); pw != "" {
 		c.Auth.Password, c.Creds.PasswordFrom = pw, "FERRY_PASSWORD"
 	}
+	c.Creds.askKeyring = o.User != "" && c.Auth.Password == "" && !c.Creds.hasHash() &&
+		!c.Creds.passwordPending() && c.Auth.Keytab == ""
 	if kc := getenv("KRB5_CONFIG"); kc != "" {
 		c.Auth.Krb5Conf = kc
 	}
@@ -284,6 +294,7 @@ func (c *Config) Finish(o Overrides) error {
 		probs = append(probs, c.noParents())
 	}
 	probs = append(probs, c.checkCredentials()...)
+	probs = append(probs, c.checkSelfParents(len(o.Parents) > 0)...)
 	if len(probs) > 0 {
 		return joinProblems(probs)
 	}
@@ -298,13 +309,27 @@ func (c *Config) Finish(o Overrides) error {
 	return nil
 }
 
+// missingConfig is a --config FILE that is not there. It wraps
+// fs.ErrNotExist without repeating its words.
+type missingConfig string
+
+func (m missingConfig) Error() string {
+	return fmt.Sprintf("config file %s does not exist: check the path, or write it with 'ferry init --config %s'", string(m), string(m))
+}
+
+func (missingConfig) Unwrap() error { return fs.ErrNotExist }
+
+// initHint is how every "no config" message ends: ferry init finds the
+// parent, tests the logon and writes the file.
+const initHint = "or run 'ferry init' to find the parent, test the logon and write a config file"
+
 func (c *Config) noParents() *problem {
-	p := &problem{msg: "no parent proxy: pass --parent HOST:PORT or --config FILE"}
+	p := &problem{msg: "no parent proxy: pass --parent HOST:PORT or --config FILE, " + initHint}
 	switch {
 	case c.File != "":
 		p = &problem{at: c.File, msg: `no parent proxy: add parents = ["proxy.corp.example:8080"] at the top of the file, or pass --parent HOST:PORT`}
 	case c.searched != "":
-		p = &problem{msg: fmt.Sprintf("no parent proxy: pass --parent HOST:PORT, or write a config file (none at %s)", c.searched)}
+		p = &problem{msg: fmt.Sprintf("no parent proxy and no config file (none at %s): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT", c.searched)}
 	}
 	if c.discovery != "" {
 		p.msg += "; " + c.discovery
@@ -354,7 +379,7 @@ func (c *Config) checkCredentials() []*problem {
 	case c.passwordInFile || c.Creds.PasswordCommand != "" || c.Creds.Keyring:
 		probs = append(probs, c.problemAt(c.Creds.secretKey(), "a password is set but no user: "+addUser))
 	default:
-		c.Warnings = append(c.Warnings, c.Creds.sourceName()+" is set but no user is configured, so it is not used: add user = \"alice\" under [auth]")
+		c.Warnings = append(c.Warnings, c.Creds.sourceName()+" is set but no user is configured, so it is not used: pass --user USER, or add user = \"alice\" under [auth]")
 	}
 	probs = append(probs, c.checkLegacy()...)
 	if a.Keytab != "" && a.User == "" {

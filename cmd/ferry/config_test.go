@@ -300,9 +300,17 @@ func TestFinish(t *testing.T) {
 			name: "defaults without a file",
 			o:    Overrides{Parents: []string{"proxy:8080"}},
 			check: func(t *testing.T, c *Config) {
-				if !slices.Equal(c.Listen, []string{"127.0.0.1:3128"}) || c.Auth.Scheme != "auto" {
+				if !slices.Equal(c.Listen, []string{"localhost:3128"}) || c.Auth.Scheme != "auto" {
 					t.Errorf("listen %v scheme %q", c.Listen, c.Auth.Scheme)
 				}
+			},
+		},
+		{
+			name: "a port alone gets a host in the example",
+			o:    Overrides{Listen: []string{"3128"}, Parents: []string{"8080"}},
+			want: []string{
+				`--listen: listen address "3128" is a port alone: write host:port, e.g. "127.0.0.1:3128"`,
+				`--parent: parent "8080" is a port alone: write host:port, e.g. "proxy.corp.example:8080"`,
 			},
 		},
 		{
@@ -314,13 +322,32 @@ func TestFinish(t *testing.T) {
 			},
 		},
 		{
+			name: "a parent that is ferry's own listener",
+			src:  "listen = [\"127.0.0.1:3128\", \"[::1]:8000\"]\nsocks5 = [\"127.0.0.1:1080\"]\nparents = [\"proxy.corp.example:8080\", \"localhost:3128\", \"[::1]:8000\", \"127.0.0.1:1080\", \"127.0.0.1:3129\"]\n",
+			want: []string{
+				`ferry.toml:3: parent "localhost:3128" is one of ferry's own listen addresses (127.0.0.1:3128, [::1]:8000, 127.0.0.1:1080): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`,
+				`ferry.toml:3: parent "[::1]:8000" is one of ferry's own listen addresses (127.0.0.1:3128, [::1]:8000, 127.0.0.1:1080): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`,
+				`ferry.toml:3: parent "127.0.0.1:1080" is one of ferry's own listen addresses (127.0.0.1:3128, [::1]:8000, 127.0.0.1:1080): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`,
+			},
+		},
+		{
+			name: "a --parent that is ferry's default listener",
+			o:    Overrides{Parents: []string{"127.0.0.1:3128"}},
+			want: []string{`--parent: parent "127.0.0.1:3128" is one of ferry's own listen addresses (localhost:3128): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`},
+		},
+		{
+			name: "a parent on a wildcard listener's port",
+			src:  "listen = [\"0.0.0.0:3128\"]\nallow = [\"10.0.0.0/8\"]\nparents = [\"127.0.0.1:3128\"]\n",
+			want: []string{`ferry.toml:3: parent "127.0.0.1:3128" is one of ferry's own listen addresses (0.0.0.0:3128): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`},
+		},
+		{
 			name: "no parents in the file",
 			src:  "listen = [\"127.0.0.1:3128\"]\n",
 			want: []string{`ferry.toml: no parent proxy: add parents = ["proxy.corp.example:8080"] at the top of the file, or pass --parent HOST:PORT`},
 		},
 		{
 			name: "no parents and no file",
-			want: []string{`no parent proxy: pass --parent HOST:PORT or --config FILE`},
+			want: []string{`no parent proxy: pass --parent HOST:PORT or --config FILE, or run 'ferry init' to find the parent, test the logon and write a config file`},
 		},
 		{
 			name: "FERRY_PASSWORD wins over the file and completes basic",
@@ -353,7 +380,7 @@ func TestFinish(t *testing.T) {
 		{
 			name:     "FERRY_PASSWORD without a user",
 			o:        Overrides{Parents: []string{"p:1"}, Getenv: env("FERRY_PASSWORD", "x")},
-			warnings: []string{`FERRY_PASSWORD is set but no user is configured, so it is not used: add user = "alice" under [auth]`},
+			warnings: []string{`FERRY_PASSWORD is set but no user is configured, so it is not used: pass --user USER, or add user = "alice" under [auth]`},
 		},
 		{
 			name: "keytab without user",
@@ -447,7 +474,7 @@ func TestLoadConfigFileErrorsNameTheFile(t *testing.T) {
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "nope.toml")
 	_, err := LoadConfigFile(missing)
-	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "config file "+missing+" does not exist: file does not exist" {
+	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "config file "+missing+" does not exist: check the path, or write it with 'ferry init --config "+missing+"'" {
 		t.Errorf("missing file: %v", err)
 	}
 	_, err = LoadConfigFile(dir)
@@ -473,7 +500,7 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 	o := Overrides{Getenv: noEnv}
 
 	_, err := LoadConfig("", o)
-	want := "no parent proxy: pass --parent HOST:PORT, or write a config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + ")"
+	want := "no parent proxy and no config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT"
 	if err == nil || err.Error() != want {
 		t.Errorf("without a default file: %v, want %q", err, want)
 	}

@@ -12,8 +12,8 @@ import (
 	"github.com/ferryproxy/ferry/relay"
 )
 
-const configUsage = `Usage: ferry config show  [--config FILE] [--listen ADDR]... [--parent HOST:PORT]...
-       ferry config check [--config FILE] [--listen ADDR]... [--parent HOST:PORT]...
+const configUsage = `Usage: ferry config show  [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [--user USER]
+       ferry config check [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [--user USER] [--prompt]
 
 show prints the configuration ferry would run with (the file, then the
 environment, then the flags, with defaults filled in) as TOML, every secret
@@ -29,6 +29,9 @@ Flags (as for 'ferry run'):
   -c, --config FILE         the TOML config file (default: the per-user one)
   -l, --listen ADDR         a listen address; repeat for several
   -p, --parent HOST:PORT    a parent proxy; repeat for several
+      --user USER           the account (DOMAIN\user); its password from
+                            FERRY_PASSWORD, --prompt or the OS keyring
+      --prompt              ask for the password (check only)
   -h, --help                show this help
 
 Examples:
@@ -50,21 +53,14 @@ func cmdConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return usageError(stderr, "config", fmt.Sprintf("unknown subcommand %q: use show or check", sub))
 	}
 	fs := newFlagSet("config")
-	var (
-		configPath      string
-		listen, parents stringList
-	)
-	fs.StringVar(&configPath, "config", "", "")
-	fs.StringVar(&configPath, "c", "", "")
-	fs.Var(&listen, "listen", "")
-	fs.Var(&listen, "l", "")
-	fs.Var(&parents, "parent", "")
-	fs.Var(&parents, "p", "")
+	var sf startFlags
+	sf.register(fs)
 	if status, done := parseNoArgs(fs, rest, configUsage, "config", stdout, stderr); done {
 		return status
 	}
-	o := Overrides{Listen: listen, Parents: parents, NoSecrets: sub == "show"}
-	cfg, err := LoadConfig(configPath, o)
+	o := sf.overrides(stderr)
+	o.Discover, o.NoSecrets = nil, sub == "show"
+	cfg, err := LoadConfig(sf.configPath, o)
 	if cfg != nil {
 		for _, w := range cfg.Warnings {
 			fmt.Fprintf(stderr, "ferry: warning: %s\n", w)
@@ -156,7 +152,11 @@ func writeEffectiveConfig(w io.Writer, cfg *Config) {
 			value = tomlQuote(redacted)
 		}
 		if !set {
-			fmt.Fprintf(w, "# %s: not set (default)\n", name)
+			if def := defaultValue(cfg, s.path); def != "" {
+				fmt.Fprintf(w, "%s = %s  # default\n", name, def)
+			} else {
+				fmt.Fprintf(w, "# %s: not set\n", name)
+			}
 			continue
 		}
 		fmt.Fprintf(w, "%s = %s%s\n", name, value, note)
@@ -204,4 +204,44 @@ func settingValue(s setting) (value string, set bool) {
 		return strconv.FormatBool(*s.flag), *s.flag
 	}
 	return "", false
+}
+
+// keyDefaults are the values ferry uses for keys the config leaves unset,
+// in TOML, so that `config show` prints what ferry runs with. A key with
+// no default (a user, a PAC) is absent. They mirror the unexported
+// defaults in relay/server.go, relay/pacrouter.go and auth/config.go.
+var keyDefaults = map[string]string{
+	"direct_fallback":          "false",
+	"pac_refresh":              `"5m0s"`,
+	"auth.scheme":              `"auto"`,
+	"auth.keyring":             "false",
+	"auth.legacy_ntlm":         "false",
+	"auth.lockout_cooldown":    `"10m0s"`,
+	"timeouts.connect":         `"10s"`,
+	"timeouts.response_header": `"1m0s"`,
+	"timeouts.pool_idle":       `"1m0s"`,
+	"timeouts.client_idle":     `"2m0s"`,
+	"timeouts.read_header":     `"30s"`,
+	"timeouts.shutdown":        `"10s"`,
+	"timeouts.tunnel_idle":     `"0s"`,
+	"limits.max_connections":   "4096",
+	"limits.max_header_bytes":  "65536",
+}
+
+// defaultValue is the value ferry uses for the unset key path, "" when
+// there is none. Some depend on the rest of the config.
+func defaultValue(cfg *Config, path string) string {
+	switch path {
+	case "listen":
+		return "[" + tomlQuote(defaultListen) + "]"
+	case "pac_fallback":
+		if cfg.PAC == "" {
+			return ""
+		}
+		if len(cfg.Parents) > 0 {
+			return `"parents"`
+		}
+		return `"fail"`
+	}
+	return keyDefaults[path]
 }

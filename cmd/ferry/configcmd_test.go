@@ -41,8 +41,8 @@ func TestConfigShowRedactsEverySecret(t *testing.T) {
 		}
 	}
 	for _, want := range []string{
-		`parents = ["flag:3128"]`, // the flag wins over the file
-		`listen = ["127.0.0.1:3128"]`,
+		`parents = ["flag:3128"]`,     // the flag wins over the file
+		`listen = ["localhost:3128"]`, // the default: both loopbacks
 		`password = "[redacted]"  # from FERRY_PASSWORD`,
 		`pass_ntlmv2 = "[redacted]"`,
 		"[auth]\n",
@@ -105,5 +105,49 @@ func TestConfigCheckExitStatus(t *testing.T) {
 	var out, errb bytes.Buffer
 	if st := cmdConfig(context.Background(), []string{"frobnicate"}, &out, &errb); st != exitUsage {
 		t.Errorf("unknown subcommand: status %d", st)
+	}
+}
+
+// TestConfigShowFillsInDefaults: config show promises the defaults filled
+// in; an unset key with a default shows it, one without says "not set".
+func TestConfigShowFillsInDefaults(t *testing.T) {
+	path := writeConfig(t, "parents = [\"p:1\"]\n")
+	var out, errb bytes.Buffer
+	if st := cmdConfig(context.Background(), []string{"show", "--config", path}, &out, &errb); st != exitOK {
+		t.Fatalf("status %d: %s", st, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		`connect = "10s"  # default`, `response_header = "1m0s"  # default`, `client_idle = "2m0s"  # default`,
+		`lockout_cooldown = "10m0s"  # default`, `max_connections = 4096  # default`, `max_header_bytes = 65536  # default`,
+		"# user: not set\n",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "# connect: not set") {
+		t.Errorf("a key with a default is shown as not set:\n%s", s)
+	}
+	var decoded map[string]any
+	if _, err := toml.Decode(s, &decoded); err != nil {
+		t.Errorf("config show is not TOML: %v\n%s", err, s)
+	}
+}
+
+// TestConfigTakesUserLikeRun: a flags-only setup can be shown and checked
+// with the flags it runs with.
+func TestConfigTakesUserLikeRun(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("FERRY_PASSWORD", "pw")
+	var out, errb bytes.Buffer
+	if st := cmdConfig(context.Background(), []string{"show", "--parent", "proxy:8080", "--user", `CORP\alice`}, &out, &errb); st != exitOK ||
+		!strings.Contains(out.String(), `user = "CORP\\alice"`) {
+		t.Errorf("show: status %d\n%s%s", st, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	if st := cmdConfig(context.Background(), []string{"check", "--parent", "proxy:8080", "--user", `CORP\alice`}, &out, &errb); st != exitOK {
+		t.Errorf("check: status %d\n%s%s", st, out.String(), errb.String())
 	}
 }

@@ -28,6 +28,11 @@ type Creds struct {
 
 	prompt auth.PasswordSource
 	store  auth.KeyringStore
+	// askKeyring: --user with no password anywhere else, so the OS keyring
+	// is asked for the one `ferry init --store keyring` put there. Unlike
+	// auth.keyring, finding none there is not an error in auto mode: a
+	// Kerberos ticket may still serve.
+	askKeyring bool
 }
 
 func (cr *Creds) from(o Overrides) {
@@ -40,7 +45,7 @@ func (cr Creds) hasHash() bool {
 
 // passwordPending reports whether resolvePassword will ask a source.
 func (cr Creds) passwordPending() bool {
-	return cr.prompt != nil || cr.PasswordFrom == "" && (cr.PasswordCommand != "" || cr.Keyring)
+	return cr.prompt != nil || cr.PasswordFrom == "" && (cr.PasswordCommand != "" || cr.Keyring || cr.askKeyring)
 }
 
 // sourceName names the password's source, set or pending.
@@ -54,6 +59,8 @@ func (cr Creds) sourceName() string {
 		return "auth.password_command"
 	case cr.Keyring:
 		return "auth.keyring"
+	case cr.askKeyring:
+		return keyringForUser
 	}
 	return "a password"
 }
@@ -152,13 +159,22 @@ func (c *Config) resolvePassword() *problem {
 		src = cr.prompt
 	case "auth.password_command":
 		src = auth.PasswordCommand{Command: cr.PasswordCommand}
-	case "auth.keyring":
+	case "auth.keyring", keyringForUser:
 		k := auth.NewKeyring(c.Auth.Identity())
 		k.Store = cr.store
 		src = k
 	}
 	pw, err := src.Password(context.Background())
 	if err != nil {
+		if name == keyringForUser && c.Auth.Scheme == "auto" {
+			c.Warnings = append(c.Warnings, fmt.Sprintf(
+				"user %s has no password: FERRY_PASSWORD and --prompt are not set, and %v; only Kerberos from the ticket cache (kinit) can be used; NTLM, Digest and Basic are off",
+				c.Auth.Identity(), err))
+			return nil
+		}
+		if name == keyringForUser {
+			return &problem{at: "--user", msg: err.Error() + ", or pass --prompt"}
+		}
 		if name == "--prompt" {
 			return &problem{at: name, msg: err.Error()}
 		}
@@ -167,6 +183,9 @@ func (c *Config) resolvePassword() *problem {
 	c.Auth.Password, cr.PasswordFrom = pw, name
 	return nil
 }
+
+// keyringForUser names the OS keyring asked because of --user.
+const keyringForUser = "the OS keyring"
 
 // PromptOverride is Overrides.Prompt for `ferry run --prompt`: the
 // password typed at start, without echo, on the terminal.

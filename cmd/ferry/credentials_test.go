@@ -105,6 +105,28 @@ func TestCredentialSources(t *testing.T) {
 		{name: "keyring on a headless Linux names the fallbacks", auth: "keyring = true\n",
 			o:    Overrides{Keyring: &fakeKeyring{err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}},
 			want: []string{`ferry.toml:5: the OS keyring (service "ferry", account "Domain\\User"): no OS keyring available (exec: "dbus-launch": executable file not found in $PATH): on a machine without a desktop session use password_command, FERRY_PASSWORD, or the hashes from ` + "`ferry hash`" + ` (pass_ntlmv2) instead`}},
+		{name: "--user replaces the file's user and reads its password from the keyring",
+			o:    Overrides{User: `CORP\bob`, Keyring: &fakeKeyring{m: map[string]string{`ferry|CORP\bob`: "kr pw"}}},
+			from: "the OS keyring", pw: "kr pw",
+			checkFn: func(t *testing.T, c *Config) {
+				if c.Auth.Identity() != `CORP\bob` {
+					t.Errorf("identity %q", c.Auth.Identity())
+				}
+			}},
+		{name: "--user with no password anywhere warns in auto mode",
+			o: Overrides{User: `CORP\bob`, Keyring: &fakeKeyring{}},
+			checkFn: func(t *testing.T, c *Config) {
+				want := `user CORP\bob has no password: FERRY_PASSWORD and --prompt are not set, and the OS keyring (service "ferry", account "CORP\\bob") holds no password`
+				if len(c.Warnings) != 1 || !strings.HasPrefix(c.Warnings[0], want) {
+					t.Errorf("warnings %q, want one starting %q", c.Warnings, want)
+				}
+			}},
+		{name: "--user with no password anywhere is refused for ntlm", auth: "scheme = \"ntlm\"\n",
+			o:    Overrides{User: `CORP\bob`, Keyring: &fakeKeyring{}},
+			want: []string{`--user: the OS keyring (service "ferry", account "CORP\\bob") holds no password: store it with ` + "`ferry init --store keyring`" + `, or use FERRY_PASSWORD or password_command, or pass --prompt`}},
+		{name: "--user with FERRY_PASSWORD leaves the keyring alone",
+			o:    Overrides{User: `CORP\bob`, Getenv: envOf("FERRY_PASSWORD", "env pw"), Keyring: &fakeKeyring{err: errors.New("must not be asked")}},
+			from: "FERRY_PASSWORD", pw: "env pw"},
 		{name: "config show asks no source", needSh: true, auth: "password_command = \"exit 1\"\n", o: Overrides{NoSecrets: true}},
 	}
 	for _, tt := range tests {

@@ -16,7 +16,7 @@ import (
 	"github.com/ferryproxy/ferry/relay"
 )
 
-const doctorUsage = `Usage: ferry doctor [--config FILE] [--url URL]... [--json] [--report FILE]
+const doctorUsage = `Usage: ferry doctor [--config FILE] [--parent HOST:PORT]... [--user USER] [--prompt] [--url URL]... [--json] [--report FILE]
 
 Check, step by step, that ferry can reach the web through its parent proxy,
 and stop at the first problem with a verdict: its cause in one sentence,
@@ -33,6 +33,13 @@ and none while the running ferry rests the credentials after a rejection.
 
 Flags:
   -c, --config FILE   the TOML config file (default: as for 'ferry run')
+  -l, --listen ADDR   where the running ferry listens, as for 'ferry run'
+  -p, --parent HOST:PORT
+                      a parent proxy, as for 'ferry run'; repeat for several
+      --user USER     the account, as for 'ferry run' (DOMAIN\user or
+                      user@REALM); the password from FERRY_PASSWORD, the
+                      OS keyring or --prompt
+      --prompt        ask for the password (no echo)
   -u, --url URL       a URL to fetch through the parent: one http:// and one
                       https:// (default http://example.com/ and
                       https://example.com/); repeat for both
@@ -47,6 +54,7 @@ verdict codes stay English.
 Examples:
   ferry doctor
   ferry doctor --config ~/ferry.toml --url http://intranet.corp.example/ --url https://github.com/
+  FERRY_PASSWORD=... ferry doctor --parent proxy.corp.example:8080 --user 'CORP\alice'
   ferry doctor --json | jq -r .verdict
   ferry doctor --report ferry-report.txt
 `
@@ -54,12 +62,12 @@ Examples:
 func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("doctor")
 	var (
-		configPath, report string
-		urls               stringList
-		asJSON             bool
+		sf     startFlags
+		report string
+		urls   stringList
+		asJSON bool
 	)
-	fs.StringVar(&configPath, "config", "", "")
-	fs.StringVar(&configPath, "c", "", "")
+	sf.register(fs)
 	fs.Var(&urls, "url", "")
 	fs.Var(&urls, "u", "")
 	fs.BoolVar(&asJSON, "json", false, "")
@@ -72,7 +80,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return usageError(stderr, "doctor", fmt.Sprintf("--url %q: want an http:// or https:// URL", u))
 		}
 	}
-	dc, cfg := doctorConfig(configPath, urls)
+	dc, cfg := doctorConfig(sf.configPath, urls, sf.overrides(stderr))
 	out := newMarks(stdout)
 	var progress func(doctor.Check)
 	if !asJSON {
@@ -103,9 +111,9 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 // doctorConfig loads the configuration as 'ferry run' would; a problem is
 // doctor's first verdict rather than an exit.
-func doctorConfig(path string, urls []string) (doctor.Config, *Config) {
+func doctorConfig(path string, urls []string, over Overrides) (doctor.Config, *Config) {
 	dc := doctor.Config{URLs: urls, Lang: msg.FromEnv(os.Getenv), Getenv: os.Getenv, Service: serviceState(path)}
-	cfg, err := LoadConfig(path, Overrides{})
+	cfg, err := LoadConfig(path, over)
 	if cfg != nil {
 		dc.ConfigFile = cfg.File
 	}

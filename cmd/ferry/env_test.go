@@ -71,3 +71,18 @@ func TestStatusWithoutFerryRunning(t *testing.T) {
 		t.Errorf("status %d, stderr %q", status, errOut)
 	}
 }
+
+// TestDoctorWithoutAConfigPointsToInit: with no config file there is no
+// line to fix; the way to one is ferry init, in both languages.
+func TestDoctorWithoutAConfigPointsToInit(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("FERRY_PASSWORD", "")
+	for lang, want := range map[string]string{"C": "Run 'ferry init'", "ja_JP.UTF-8": "'ferry init' を実行してください"} {
+		t.Setenv("LANG", lang)
+		status, out, _ := runArgs(t, "doctor", "--json")
+		if status != exitError || !strings.Contains(out, `"verdict": "config_invalid"`) || !strings.Contains(out, want) ||
+			strings.Contains(out, "ferry.toml.\"") {
+			t.Errorf("LANG=%s: status %d, output:\n%s", lang, status, out)
+		}
+	}
+}

@@ -29,9 +29,13 @@ Flags:
                          it is a terminal
   -h, --help             show this help
 
-Example:
+Paste the lines under the [auth] line of ferry.toml, not at the end of the
+file: in TOML a key belongs to the last [table] above it, so appended lines
+land in whatever table comes last (often [timeouts]).
+
+Examples:
   ferry hash --user alice --domain CORP
-  printf '%s\n' "$PW" | ferry hash -u alice -d CORP >> ferry.toml
+  printf '%s\n' "$PW" | ferry hash -u alice -d CORP
 `
 
 func cmdHash(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -71,7 +75,7 @@ func runHash(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	h := auth.HashPassword(name, dom, pw)
-	fmt.Fprintln(stdout, "# ferry hash: under [auth], in place of password (see docs/credentials.md)")
+	fmt.Fprintln(stdout, "# ferry hash: paste under the [auth] line of ferry.toml (not at its end), in place of password (see docs/credentials.md)")
 	fmt.Fprintf(stdout, "pass_lm = %q\n", h.LM)
 	fmt.Fprintf(stdout, "pass_nt = %q\n", h.NT)
 	if h.NTLMv2 == "" {

@@ -100,3 +100,24 @@ func TestHashAgreesWithCntlm(t *testing.T) {
 		}
 	}
 }
+
+// TestHashAdviceKeepsKeysUnderAuth: the help no longer appends the output
+// to ferry.toml (the keys would land in the file's last table, [timeouts]
+// in the README's example), and pasting it under [auth] as it says works.
+func TestHashAdviceKeepsKeysUnderAuth(t *testing.T) {
+	if strings.Contains(hashUsage, ">>") {
+		t.Errorf("ferry hash's help appends to a file; the keys would land in its last table:\n%s", hashUsage)
+	}
+	var out, errb bytes.Buffer
+	if st := runHash([]string{"-u", `CORP\alice`}, stdinFile(t, "pw\n"), &out, &errb); st != exitOK {
+		t.Fatalf("status %d: %s", st, errb.String())
+	}
+	if !strings.Contains(out.String(), "paste under the [auth] line") {
+		t.Errorf("output does not say where the lines go:\n%s", out.String())
+	}
+	conf := "parents = [\"p:1\"]\n[auth]\n" + out.String() + "\n[timeouts]\nconnect = \"5s\"\n"
+	c, err := ParseConfig("ferry.toml", []byte(conf))
+	if err != nil || len(c.Auth.NTHash) != 16 {
+		t.Errorf("pasted under [auth]: %v\n%s", err, conf)
+	}
+}

@@ -24,8 +24,9 @@ The TOML goes to standard output, or to --output FILE (created with mode
 error with the reason.
 
 Carried over: Username, Domain, Password, PassLM, PassNT, PassNTLMv2,
-Workstation, Proxy (every one, in order), NoProxy, Listen and Auth. The
-hashes keep cntlm's form: ferry reads them as they are.
+Workstation, Proxy (every one, in order), NoProxy, Listen, Auth, Gateway,
+Allow, Deny, SOCKS5Proxy, Tunnel and Header. The hashes keep cntlm's form:
+ferry reads them as they are.
 
 Flags:
   -o, --output FILE   write the TOML to FILE instead of standard output

@@ -114,3 +114,27 @@ func FuzzImportCntlm(f *testing.F) {
 		}
 	})
 }
+
+// TestImportHelpNamesEveryKeyItConverts: each cntlm option that
+// importCntlm carries over without a note is named in 'ferry import -h'.
+func TestImportHelpNamesEveryKeyItConverts(t *testing.T) {
+	for _, line := range []string{
+		"Username alice", "Domain CORP", "Password pw", "PassLM 1AD35398BE6565DDB5C4EF70C0593492",
+		"PassNT " + testPassNT, "PassNTLMv2 " + testPassNTLMv2, "Workstation PC1", "NoProxy localhost",
+		"Listen 3128", "Auth NTLMv2", "Gateway yes", "Allow 10.0.0.0/8", "SOCKS5Proxy 1080",
+		"Tunnel 2222:git.corp:22", "Header X-Team: build", "ISAScannerAgent Wget/", "Flags 0x06820000",
+		"PidFile /run/cntlm.pid", "Uid cntlm", "NTLMToBasic yes",
+	} {
+		key, _, _ := strings.Cut(line, " ")
+		_, notes := importCntlm("cntlm.conf", []byte("Proxy proxy.corp:8080\n"+line+"\n"))
+		carried := true
+		for _, n := range notes {
+			if strings.Contains(n, "not carried over") || strings.Contains(n, "ignored") {
+				carried = false
+			}
+		}
+		if carried && !strings.Contains(importUsage, key) {
+			t.Errorf("%s is converted but 'ferry import -h' does not name it", key)
+		}
+	}
+}

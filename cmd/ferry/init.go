@@ -84,6 +84,8 @@ type initIO struct {
 	password func(prompt string) (string, error)
 	getenv   func(string) string
 	keyring  auth.KeyringStore // nil: the OS keyring
+	// limit bounds each request; 0 means initRequestTimeout.
+	limit time.Duration
 }
 
 func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -161,9 +163,23 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	if err := checkParent(parent); err != nil {
 		return err
 	}
+	// Everything that can fail here is checked before the parent is asked:
+	// each run after a local failure would otherwise cost another logon.
+	if err := c.checkTarget(&o); err != nil {
+		return err
+	}
+	store, err := c.checkKeyring(o.store)
+	if err != nil {
+		return err
+	}
 
 	// 2. What the parent offers, asked once without credentials.
-	offered, err := probeParent(ctx, parent, o.testURL)
+	limit := c.limit
+	if limit == 0 {
+		limit = initRequestTimeout
+	}
+	fmt.Fprintf(c.out, "Asking %s for %s without credentials (at most %s)...\n", parent, o.testURL, limit)
+	offered, err := probeParent(ctx, parent, o.testURL, limit)
 	if err != nil {
 		return err
 	}
@@ -189,7 +205,6 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	id := cfg.Identity()
 
 	// 4. The password, and one logon with it. Asked again only by a person.
-	store := o.store
 	for {
 		if store == "none" && !o.passwordStdin && !c.interactive {
 			break // Kerberos from the ticket cache, or a password later
@@ -199,7 +214,8 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 			return err
 		}
 		cfg.Password = pw
-		err = testLogon(ctx, parent, o.testURL, cfg)
+		fmt.Fprintf(c.out, "Logging on to %s as %s with one request for %s (at most %s)...\n", parent, id, o.testURL, limit)
+		err = testLogon(ctx, parent, o.testURL, cfg, limit)
 		if err == nil {
 			fmt.Fprintf(c.out, "Logged on to %s as %s.\n", parent, id)
 			break
@@ -233,9 +249,9 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 			store = "keyring"
 			extra = append(extra, "keyring = true  # the password is in "+k.String())
 		case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
-			return fmt.Errorf("store the password: %w", err)
+			return fmt.Errorf("store the password: %w; %s", err, keyringFallback)
 		default:
-			fmt.Fprintln(c.out, "No OS keyring here (no Secret Service or D-Bus session): keeping an NTLMv2 hash in the config file instead.")
+			fmt.Fprintln(c.out, noKeyringNote)
 			store = "config"
 		}
 	}
@@ -253,6 +269,58 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	return c.writeConfig(o, parent, cfg, extra)
 }
 
+// initRequestTimeout bounds each of ferry init's two requests: offline, a
+// parent can sit on a request for the default example.com for 20 s and
+// more, and ferry init must not look hung.
+const initRequestTimeout = 20 * time.Second
+
+const (
+	keyringFallback = "or pass --store config to keep an NTLMv2 hash in the config file instead (NTLM parents)"
+	noKeyringNote   = "No OS keyring here (no Secret Service or D-Bus session): keeping an NTLMv2 hash in the config file instead."
+)
+
+// checkTarget refuses, before any request, to overwrite a config without
+// --force; a person is asked, and a yes counts as --force.
+func (c initIO) checkTarget(o *initOptions) error {
+	path, err := initConfigPath(*o)
+	if err != nil {
+		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
+	}
+	if _, err := os.Stat(path); err != nil || o.force {
+		return nil
+	}
+	if c.interactive && c.confirm(path+" exists. Replace it?", false) {
+		o.force = true
+		return nil
+	}
+	return existsError(path)
+}
+
+func existsError(path string) error {
+	return fmt.Errorf("%s exists: ferry init does not replace it without --force; or write another file with --config", path)
+}
+
+// checkKeyring finds out, before the logon, whether the keyring can keep
+// the password: --store keyring fails now, no --store falls back to the
+// config file. It returns the store to use.
+func (c initIO) checkKeyring(store string) (string, error) {
+	if store != "" && store != "keyring" {
+		return store, nil
+	}
+	// Any account tells whether the keyring answers; this one is never set.
+	k := auth.NewKeyring("ferry init: keyring check")
+	k.Store = c.keyring
+	err := k.Check()
+	switch {
+	case err == nil:
+		return store, nil
+	case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
+		return "", fmt.Errorf("%w; %s", err, keyringFallback)
+	}
+	fmt.Fprintln(c.out, noKeyringNote)
+	return "config", nil
+}
+
 // rejectedError is the parent refusing the password: the one failure
 // ferry init asks about again instead of stopping.
 type rejectedError struct{ parent, identity string }
@@ -264,8 +332,8 @@ func (e *rejectedError) Error() string {
 // probeParent sends one request through an in-process relay without
 // credentials; offered lists the schemes of the parent's 407, nil when the
 // request went through.
-func probeParent(ctx context.Context, parent, testURL string) (offered []string, err error) {
-	resp, err := throughRelay(ctx, parent, testURL, nil)
+func probeParent(ctx context.Context, parent, testURL string, limit time.Duration) (offered []string, err error) {
+	resp, err := throughRelay(ctx, parent, testURL, nil, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -281,42 +349,56 @@ func probeParent(ctx context.Context, parent, testURL string) (offered []string,
 		}
 		return []string{"unknown"}, nil
 	}
-	return nil, fmt.Errorf("parent proxy %s: %s", parent, strings.ReplaceAll(details, `\"`, `"`))
+	return nil, requestError(parent, testURL, v, details)
+}
+
+// requestError explains a failed test request. A parent that says nothing
+// for the test page is usually waiting for the site (example.com while
+// offline), which another page fixes.
+func requestError(parent, testURL, verdict, details string) error {
+	details = strings.ReplaceAll(details, `\"`, `"`)
+	if verdict == "parent_timeout" {
+		return fmt.Errorf("test request for %s through %s: %s: if the proxy is reachable, it cannot reach %s (offline, or outside the company network): pass --test-url with a page the proxy can reach, such as an intranet page", testURL, parent, details, testURL)
+	}
+	return fmt.Errorf("test request for %s through %s: %s", testURL, parent, details)
 }
 
 var offeredRE = regexp.MustCompile(`asks for credentials \(([^)]*)\)`)
 
 // testLogon makes one request through an in-process relay with cfg.
-func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config) error {
+func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config, limit time.Duration) error {
 	a, err := auth.New(cfg)
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	resp, err := throughRelay(ctx, parent, testURL, a)
+	resp, err := throughRelay(ctx, parent, testURL, a, limit)
 	if err != nil {
 		return err
 	}
 	v, details := relay.VerdictFromProxyStatus(resp.Header.Get("Proxy-Status"))
-	details = strings.ReplaceAll(details, `\"`, `"`)
 	switch v {
 	case "":
 		return nil
 	case "credentials_rejected":
 		return &rejectedError{parent: parent, identity: cfg.Identity()}
 	}
-	return fmt.Errorf("test request through %s: %s", parent, details)
+	return requestError(parent, testURL, v, details)
 }
 
 // throughRelay runs a relay.Server on 127.0.0.1:0 with parent alone and
 // sends one GET through it: ferry init uses the relay's own logon, so what
 // it checks is what ferry run will do.
-func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authenticator) (*http.Response, error) {
+func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authenticator, limit time.Duration) (*http.Response, error) {
 	srv, err := relay.New(relay.Config{
 		Listen: []string{"127.0.0.1:0"}, Parents: []string{parent}, Auth: a,
 		// A fresh Guard: the one logon of this test is all it may cost.
-		Guard:           auth.NewGuard(0, nil),
-		Logger:          slog.New(slog.DiscardHandler),
-		ShutdownTimeout: time.Second,
+		Guard:  auth.NewGuard(0, nil),
+		Logger: slog.New(slog.DiscardHandler),
+		// Below the client's bound, so that a wait comes back as the
+		// relay's explanation rather than a bare client timeout.
+		ConnectTimeout:        10 * time.Second,
+		ResponseHeaderTimeout: limit * 3 / 4,
+		ShutdownTimeout:       time.Second,
 	})
 	if err != nil {
 		return nil, err
@@ -331,7 +413,7 @@ func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authentic
 	defer func() { cancel(); <-done }()
 	tr := &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: addrs[0].String()}), DisableKeepAlives: true}
 	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: 90 * time.Second,
+	client := &http.Client{Transport: tr, Timeout: limit,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
 	if err != nil {
@@ -429,9 +511,8 @@ func (c initIO) writeConfig(o initOptions, parent string, a auth.Config, extra [
 		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
 	}
 	if _, err := os.Stat(path); err == nil && !o.force {
-		if !c.interactive || !c.confirm(path+" exists. Replace it?", false) {
-			return fmt.Errorf("%s exists: ferry init does not replace it without --force; or write another file with --config", path)
-		}
+		// checkTarget asked; the file appeared since.
+		return existsError(path)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# written by ferry init on %s; see docs/credentials.md\n", time.Now().Format("2006-01-02"))

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
 )
 
 func TestProxyAddr(t *testing.T) {
@@ -73,6 +76,7 @@ func TestDetectParentPrefersEnvironment(t *testing.T) {
 type initFakeParent struct {
 	addr     string
 	attempts atomic.Int32
+	requests atomic.Int32 // with or without credentials
 }
 
 func startInitFakeParent(t *testing.T) *initFakeParent {
@@ -84,6 +88,7 @@ func startInitFakeParent(t *testing.T) *initFakeParent {
 	p := &initFakeParent{addr: ln.Addr().String()}
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:right pw"))
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.requests.Add(1)
 		got := r.Header.Get("Proxy-Authorization")
 		if got != "" {
 			p.attempts.Add(1)
@@ -129,7 +134,9 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 	if n := p.attempts.Load(); n != 2 {
 		t.Errorf("%d logons at the parent, want 2 (one per password typed)", n)
 	}
-	for _, want := range []string{"refused the password for alice", "Type the password again?", "Logged on to"} {
+	for _, want := range []string{"Asking " + p.addr + " for http://origin.invalid/ without credentials (at most 20s)...",
+		"Logging on to " + p.addr + " as alice with one request for http://origin.invalid/ (at most 20s)...",
+		"refused the password for alice", "Type the password again?", "Logged on to"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
@@ -160,6 +167,7 @@ func TestInitYesDoesNotRetry(t *testing.T) {
 	var out strings.Builder
 	c := initIO{
 		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
+		keyring:  &fakeKeyring{m: map[string]string{}},
 		password: func(string) (string, error) { return "wrong pw", nil },
 	}
 	o := initOptions{parent: p.addr, user: "alice", config: conf, yes: true, store: "keyring", testURL: "http://origin.invalid/"}
@@ -198,5 +206,83 @@ func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "No OS keyring here") || !strings.Contains(out.String(), "password_command") {
 		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+// TestInitChecksLocallyBeforeAnyLogon: what can fail on this machine fails
+// before ferry init asks the parent anything, so a retry costs no logon.
+func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
+	noKeyring := &fakeKeyring{err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}
+	existing := filepath.Join(t.TempDir(), "ferry.toml")
+	if err := os.WriteFile(existing, []byte("# mine\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, config, store, want string
+		keyring                   auth.KeyringStore
+		requests                  int32
+	}{
+		{name: "config exists without --force", config: existing, keyring: &fakeKeyring{m: map[string]string{}},
+			want: existing + " exists: ferry init does not replace it without --force"},
+		{name: "--store keyring without a keyring", store: "keyring", keyring: noKeyring,
+			want: "or pass --store config"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := startInitFakeParent(t)
+			conf := tc.config
+			if conf == "" {
+				conf = filepath.Join(t.TempDir(), "ferry.toml")
+			}
+			var out strings.Builder
+			c := initIO{
+				in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv, keyring: tc.keyring,
+				password: func(string) (string, error) { return "right pw", nil },
+			}
+			o := initOptions{parent: p.addr, user: "alice", config: conf, yes: true, store: tc.store, testURL: "http://origin.invalid/"}
+			err := runInit(context.Background(), o, c)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if n := p.requests.Load(); n != tc.requests || p.attempts.Load() != 0 {
+				t.Errorf("%d requests (%d with credentials) at the parent, want %d and no logon", n, p.attempts.Load(), tc.requests)
+			}
+		})
+	}
+}
+
+// TestInitSaysWhatItWaitsForAndStops: a parent that takes the logon and
+// then waits for the test page (example.com offline) is reported with the
+// way out (--test-url), after the line saying what init waits for.
+func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Proxy-Authorization") == "" {
+			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
+			w.WriteHeader(http.StatusProxyAuthRequired)
+			return
+		}
+		<-r.Context().Done() // the site never answers
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close() })
+
+	var out strings.Builder
+	c := initIO{
+		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
+		keyring: &fakeKeyring{m: map[string]string{}}, limit: 400 * time.Millisecond,
+		password: func(string) (string, error) { return "pw", nil },
+	}
+	o := initOptions{parent: ln.Addr().String(), user: "alice", config: filepath.Join(t.TempDir(), "ferry.toml"),
+		yes: true, testURL: "http://example.com/"}
+	err = runInit(context.Background(), o, c)
+	if err == nil || !strings.Contains(err.Error(), "it cannot reach http://example.com/") || !strings.Contains(err.Error(), "pass --test-url") {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(out.String(), "Logging on to "+ln.Addr().String()+" as alice with one request for http://example.com/ (at most 400ms)...") {
+		t.Errorf("output does not say what init waits for:\n%s", out.String())
 	}
 }

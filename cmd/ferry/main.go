@@ -86,13 +86,25 @@ func runContext(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	cmd, ok := findCommand(args[0])
 	if !ok {
-		what := "unknown command"
 		if strings.HasPrefix(args[0], "-") {
-			what = "unknown flag"
+			return usageError(stderr, "", fmt.Sprintf("unknown flag %q", args[0]))
 		}
-		return usageError(stderr, "", fmt.Sprintf("%s %q", what, args[0]))
+		return usageError(stderr, "", unknownCommand(args[0]))
 	}
 	return cmd.run(ctx, args[1:], stdout, stderr)
+}
+
+// unknownCommand says so, with the command name most likely meant, as
+// config keys get one.
+func unknownCommand(name string) string {
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	if m := closest(name, names); m != "" {
+		return fmt.Sprintf("unknown command %q: did you mean %q?", name, m)
+	}
+	return fmt.Sprintf("unknown command %q", name)
 }
 
 // usageError prints a one-line error and where to find help.
@@ -170,28 +182,17 @@ func (l *stringList) Set(v string) error {
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("run")
 	var (
-		configPath string
-		listen     stringList
-		parents    stringList
-		verbose    bool
-		prompt     bool
+		sf      startFlags
+		verbose bool
 	)
-	fs.BoolVar(&prompt, "prompt", false, "")
-	fs.StringVar(&configPath, "config", "", "")
-	fs.StringVar(&configPath, "c", "", "")
-	fs.Var(&listen, "listen", "")
-	fs.Var(&listen, "l", "")
-	fs.Var(&parents, "parent", "")
-	fs.Var(&parents, "p", "")
+	sf.register(fs)
 	fs.BoolVar(&verbose, "v", false, "")
 	fs.BoolVar(&verbose, "verbose", false, "")
 	if status, done := parseNoArgs(fs, args, runUsage, "run", stdout, stderr); done {
 		return status
 	}
-	over := Overrides{Listen: listen, Parents: parents, Discover: discoverSystem(listen)}
-	if prompt {
-		over.Prompt = PromptOverride(stderr)
-	}
+	configPath, prompt := sf.configPath, sf.prompt
+	over := sf.overrides(stderr)
 	cfg, err := LoadConfig(configPath, over)
 	logger := newLogger(stderr, verbose)
 	if cfg != nil {
@@ -239,7 +240,7 @@ func cmdHelp(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case 1:
 		cmd, ok := findCommand(fs.Arg(0))
 		if !ok {
-			return usageError(stderr, "", fmt.Sprintf("unknown command %q", fs.Arg(0)))
+			return usageError(stderr, "", unknownCommand(fs.Arg(0)))
 		}
 		fmt.Fprint(stdout, cmd.usage)
 		return exitOK
@@ -269,11 +270,12 @@ Commands:
 Run 'ferry help <command>' or 'ferry <command> -h' for a command's flags.
 
 Example:
-  FERRY_PASSWORD=... ferry run --parent proxy.corp.example:8080
+  ferry init                 # or, without a config file:
+  FERRY_PASSWORD=... ferry run --parent proxy.corp.example:8080 --user 'CORP\alice'
   export http_proxy=http://127.0.0.1:3128 https_proxy=http://127.0.0.1:3128
 `
 
-const runUsage = `Usage: ferry run [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [--prompt] [-v]
+const runUsage = `Usage: ferry run [--config FILE] [--listen ADDR]... [--parent HOST:PORT]... [--user USER] [--prompt] [-v]
 
 Run the proxy in the foreground until interrupted (Ctrl-C or SIGTERM); it
 then finishes the requests in flight and exits.
@@ -289,6 +291,12 @@ Flags:
                             Replaces the file's listen list.
   -p, --parent HOST:PORT    a parent proxy; repeat for several, tried in
                             order. Replaces the file's parents list.
+      --user USER           the account: alice, DOMAIN\user or user@REALM;
+                            replaces auth.user. The password comes from
+                            FERRY_PASSWORD, --prompt, or else the OS
+                            keyring ('ferry init --store keyring' put it
+                            there). Without a password only a Kerberos
+                            ticket (kinit) can log on.
       --prompt              ask for the password at start (no echo)
   -v, --verbose             log debug messages
   -h, --help                show this help
@@ -298,7 +306,9 @@ Environment:
   KRB5_CONFIG      the krb5.conf file for Kerberos
 
 Examples:
-  ferry run --parent proxy.corp.example:8080
+  FERRY_PASSWORD=... ferry run --parent proxy.corp.example:8080 --user 'CORP\alice'
+  ferry run --parent proxy.corp.example:8080 --user 'CORP\alice' --prompt
+  ferry run --parent proxy.corp.example:8080     # Kerberos ticket from kinit
   FERRY_PASSWORD=... ferry run --config ~/ferry.toml --listen 127.0.0.1:8888 -v
 
 A config file, ferry.toml:

@@ -43,7 +43,7 @@ func TestHelp(t *testing.T) {
 		{args: []string{"--help"}, stdout: "Commands:"},
 		{args: []string{"help", "run"}, stdout: "  -p, --parent HOST:PORT"},
 		{args: []string{"run", "-h"}, stdout: "  -l, --listen ADDR"},
-		{args: []string{"run", "--help"}, stdout: "Examples:\n  ferry run --parent proxy.corp.example:8080"},
+		{args: []string{"run", "--help"}, stdout: "Examples:\n  FERRY_PASSWORD=... ferry run --parent proxy.corp.example:8080 --user"},
 		{args: []string{"version", "--help"}, stdout: "Usage: ferry version"},
 		{args: []string{"help", "-h"}, stdout: "Usage: ferry help [command]"},
 		{args: []string{}, status: 2, stderr: "Usage:\n  ferry <command> [flags]"},
@@ -67,6 +67,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"bogus"}, "ferry: unknown command \"bogus\"\nrun 'ferry help' for usage\n"},
+		{[]string{"doctr"}, "ferry: unknown command \"doctr\": did you mean \"doctor\"?\nrun 'ferry help' for usage\n"},
+		{[]string{"help", "sevice"}, "ferry: unknown command \"sevice\": did you mean \"service\"?\nrun 'ferry help' for usage\n"},
 		{[]string{"--bogus"}, "ferry: unknown flag \"--bogus\"\nrun 'ferry help' for usage\n"},
 		{[]string{"run", "--bogus"}, "ferry run: flag provided but not defined: -bogus\nrun 'ferry help run' for usage\n"},
 		{[]string{"run", "--config"}, "ferry run: flag needs an argument: -config\nrun 'ferry help run' for usage\n"},
@@ -111,7 +113,7 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		},
 		{
 			[]string{"run", "--config", filepath.Join(dir, "missing.toml")},
-			"ferry: config file " + filepath.Join(dir, "missing.toml") + " does not exist: file does not exist\n",
+			"ferry: config file " + filepath.Join(dir, "missing.toml") + " does not exist: check the path, or write it with 'ferry init --config " + filepath.Join(dir, "missing.toml") + "'\n",
 		},
 		{
 			[]string{"run", "--listen", "0.0.0.0:3128", "--parent", "proxy:8080"},
@@ -119,7 +121,7 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		},
 		{
 			[]string{"run"},
-			"ferry: no parent proxy: pass --parent HOST:PORT, or write a config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "); discovery off in tests\n",
+			"ferry: no parent proxy and no config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT; discovery off in tests\n",
 		},
 	}
 	for _, tt := range tests {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,15 +14,20 @@ import (
 	"github.com/ferryproxy/ferry/relay/pac"
 )
 
-const pacUsage = `Usage: ferry pac eval [--pac FILE|URL] [--config FILE] URL...
+const pacUsage = `Usage: ferry pac eval [FILE|URL] URL...
+       ferry pac eval [--pac FILE|URL] [--config FILE] URL...
        ferry pac check FILE|URL
 
 eval prints the PAC's decision for each URL, as ferry would apply it.
-The PAC comes from --pac, else from the config's pac key.
+The PAC comes first, as for check: a file, or an http(s) URL followed by at
+least one URL to decide for; --pac FILE|URL says the same. Without one, the
+PAC is the config's pac key.
 check reports syntax errors and lists the PAC helper functions the file uses.
 
 Examples:
-  ferry pac eval --pac http://wpad.corp.example/wpad.dat https://github.com/ http://intranet/
+  ferry pac eval ./proxy.pac https://github.com/ http://intranet/
+  ferry pac eval http://wpad.corp.example/wpad.dat https://github.com/
+  ferry pac eval https://github.com/     # the PAC named in ferry.toml
   ferry pac check ./proxy.pac
 `
 
@@ -63,16 +70,10 @@ func pacEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() == 0 {
 		return usageError(stderr, "pac eval", "name at least one URL")
 	}
-	if loc == "" {
-		cfg, err := LoadConfigFile(configPathOrDefault(configPath))
-		if err != nil {
-			printError(stderr, err)
-			return exitError
-		}
-		if loc = cfg.PAC; loc == "" || loc == "auto" {
-			printError(stderr, fmt.Errorf("no PAC to evaluate: pass --pac FILE|URL, or set pac in %s", cfg.File))
-			return exitError
-		}
+	loc, urls, err := pacToEval(loc, configPath, fs.Args())
+	if err != nil {
+		printError(stderr, err)
+		return exitError
 	}
 	s, err := loadPAC(ctx, loc)
 	if err != nil {
@@ -80,7 +81,7 @@ func pacEval(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	status := exitOK
-	for _, raw := range fs.Args() {
+	for _, raw := range urls {
 		u, err := url.Parse(raw)
 		if err != nil || u.Host == "" {
 			fmt.Fprintf(stderr, "ferry: %q is not a URL like https://example.com/\n", raw)
@@ -117,6 +118,38 @@ func pacCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "%s: ok\nfunctions used: %s\n", fs.Arg(0), strings.Join(s.Functions(), ", "))
 	return exitOK
+}
+
+// pacToEval picks the PAC and the URLs of `ferry pac eval`: --pac; else a
+// first argument that is not an http(s) URL (a file, as `pac check`
+// takes it); else the config's pac; else a first URL followed by others.
+func pacToEval(flagPAC, configPath string, args []string) (loc string, urls []string, err error) {
+	if flagPAC != "" {
+		return flagPAC, args, nil
+	}
+	if !isHTTPURL(args[0]) {
+		if len(args) == 1 {
+			return "", nil, fmt.Errorf("no URL to decide for: write ferry pac eval %s https://example.com/", args[0])
+		}
+		return args[0], args[1:], nil
+	}
+	path := configPathOrDefault(configPath)
+	cfg, cerr := LoadConfigFile(path)
+	switch {
+	case cerr == nil && cfg.PAC != "" && cfg.PAC != "auto":
+		return cfg.PAC, args, nil
+	case len(args) > 1 && configPath == "":
+		return args[0], args[1:], nil
+	case cerr != nil && (configPath != "" || !errors.Is(cerr, fs.ErrNotExist)):
+		return "", nil, cerr
+	case cerr != nil:
+		return "", nil, fmt.Errorf("no PAC to evaluate: name it first (ferry pac eval FILE|URL URL...), or set pac in a config file (none at %s; 'ferry init' writes one)", path)
+	}
+	return "", nil, fmt.Errorf("no PAC to evaluate: name it first (ferry pac eval FILE|URL URL...), or set pac in %s", cfg.File)
+}
+
+func isHTTPURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
 }
 
 // configPathOrDefault is path, or the per-OS default when empty.

@@ -30,3 +30,28 @@ func TestPACEvalAndCheck(t *testing.T) {
 		t.Fatalf("broken PAC: %d %q", status, errOut)
 	}
 }
+
+// TestPACEvalTakesTheFileLikeCheck: `pac eval FILE URL...` as `pac check
+// FILE`, --pac still works, and with no PAC at all the message says how to
+// name one instead of complaining about a missing config file.
+func TestPACEvalTakesTheFileLikeCheck(t *testing.T) {
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	f := filepath.Join(t.TempDir(), "proxy.pac")
+	if err := os.WriteFile(f, []byte(`function FindProxyForURL(url, host) { return "PROXY p.corp.example:8080"; }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const want = "https://github.com/\tPROXY p.corp.example:8080\n"
+	for _, args := range [][]string{
+		{"pac", "eval", f, "https://github.com/"},
+		{"pac", "eval", "--pac", f, "https://github.com/"},
+	} {
+		if status, out, errOut := runArgs(t, args...); status != 0 || out != want {
+			t.Errorf("%q: status %d stdout %q stderr %q", args, status, out, errOut)
+		}
+	}
+	status, _, errOut := runArgs(t, "pac", "eval", "https://github.com/")
+	if status != 1 || !strings.Contains(errOut, "no PAC to evaluate: name it first (ferry pac eval FILE|URL URL...)") ||
+		!strings.Contains(errOut, "'ferry init' writes one") || strings.Contains(errOut, "does not exist") {
+		t.Errorf("no PAC: status %d stderr %q", status, errOut)
+	}
+}

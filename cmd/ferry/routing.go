@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/textproto"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ferryproxy/ferry/relay"
@@ -89,6 +90,32 @@ func (c *Config) checkGateway(at func(key, msg string) *problem) []*problem {
 			probs = append(probs, at(n.key, fmt.Sprintf("listen address %q serves other machines, and there is no allow list: "+
 				"add allow = [\"172.17.0.0/16\"] with the addresses that may use ferry (Docker, WSL2, VMs), or listen on 127.0.0.1; "+
 				"ferry never runs as an open proxy", n.addr)))
+		}
+	}
+	return probs
+}
+
+// checkSelfParents refuses a parent that is one of ferry's own listeners:
+// every request would come back to ferry and go round until
+// max_connections (4,096 dials in 5 s). flag says the parents came from
+// --parent rather than the file.
+func (c *Config) checkSelfParents(flag bool) []*problem {
+	self := slices.Clone(c.Listen)
+	self = append(self, c.SOCKS5...)
+	for _, t := range c.Tunnels {
+		self = append(self, t.Listen)
+	}
+	var probs []*problem
+	for _, p := range c.Parents {
+		if !discover.IsSelf(p, self) {
+			continue
+		}
+		m := fmt.Sprintf("parent %q is one of ferry's own listen addresses (%s): every request would come back to ferry in a loop; "+
+			"name the company's proxy, e.g. \"proxy.corp.example:8080\"", p, strings.Join(self, ", "))
+		if flag {
+			probs = append(probs, &problem{at: "--parent", msg: m})
+		} else {
+			probs = append(probs, c.problemAt("parents", m))
 		}
 	}
 	return probs

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime"
 	"strings"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -75,17 +77,64 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*
 
 func logConfig(logger *slog.Logger, cfg *Config, authn *auth.Authenticator) {
 	logger.Info("ferry parents", "parents", strings.Join(cfg.Parents, " "))
-	if authn.Enabled() {
-		id := authn.Identity()
-		if id == "" {
-			id = "(from the Kerberos ticket cache)"
-		}
-		logger.Info("ferry credentials", "identity", id,
-			"scheme", cfg.Auth.Scheme, "usable", strings.Join(authn.Names(), " "))
-	} else {
+	if !authn.Enabled() {
 		logger.Info("ferry credentials", "identity", "none", "scheme", cfg.Auth.Scheme,
 			"note", "requests go to the parents without credentials")
+		return
 	}
+	id, from, ok := identitySource(cfg)
+	level := slog.LevelInfo
+	if !ok {
+		level = slog.LevelWarn
+	}
+	logger.Log(context.Background(), level, "ferry credentials", "identity", id, "from", from,
+		"scheme", cfg.Auth.Scheme, "usable", strings.Join(authn.Names(), " "))
+}
+
+// identitySource names who ferry logs on as and where that comes from, as
+// it is, not as it might be: ok is false when nothing can log on yet.
+func identitySource(cfg *Config) (id, from string, ok bool) {
+	a := cfg.Auth
+	if a.User != "" {
+		id = a.Identity()
+		switch {
+		case cfg.Creds.PasswordFrom != "":
+			return id, "password from " + cfg.Creds.PasswordFrom, true
+		case a.Keytab != "":
+			return id, "keytab " + a.Keytab, true
+		case len(a.NTHash) > 0:
+			return id, "auth.pass_nt", true
+		case len(a.NTLMv2Hash) > 0:
+			return id, "auth.pass_ntlmv2", true
+		}
+	}
+	if runtime.GOOS == "windows" && a.Password == "" && a.Keytab == "" {
+		return "the Windows logon user", "Windows single sign-on (SSPI)", true
+	}
+	path, err := auth.CCachePath(a.CCache)
+	switch {
+	case err != nil:
+		return nz(id, "none"), err.Error(), false
+	case !fileExists(path) && id == "":
+		return "none", "no Kerberos ticket cache at " + path +
+			": run kinit, or pass --user with FERRY_PASSWORD or --prompt", false
+	case !fileExists(path):
+		return id, "no Kerberos ticket cache at " + path +
+			" and no password: run kinit, or set FERRY_PASSWORD, or pass --prompt", false
+	}
+	return nz(id, "the ticket's principal"), "Kerberos ticket cache " + path, true
+}
+
+func nz(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) relay.Config {
@@ -94,7 +143,7 @@ func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) re
 		Parents:               cfg.Parents,
 		NoProxy:               cfg.NoProxy,
 		Auth:                  authn,
-		Guard:                 auth.NewGuard(cfg.Auth.LockoutCooldown, nil),
+		LockoutState:          lockoutStateFile(os.Getenv),
 		ConnectTimeout:        cfg.Timeouts.Connect,
 		ResponseHeaderTimeout: cfg.Timeouts.ResponseHeader,
 		PoolIdleTimeout:       cfg.Timeouts.PoolIdle,

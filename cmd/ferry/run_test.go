@@ -13,9 +13,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/auth"
 )
 
 // basicParent is a parent proxy on loopback that wants Basic credentials.
@@ -42,7 +45,6 @@ func basicParent(t *testing.T, user, password string) string {
 var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
-	defer slog.SetDefault(slog.Default())
 	parent := basicParent(t, "alice", "s3cret")
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "ferry.toml")
@@ -51,16 +53,50 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("FERRY_PASSWORD", "s3cret")
+	all := runAndGet(t, "run", "--config", cfgPath, "-v")
+	for _, want := range []string{
+		`msg="ferry parents" parents=` + parent,
+		`msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=basic usable=Basic`,
+		`msg="ferry stopped"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("logs lack %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "s3cret") {
+		t.Errorf("the password is in the logs:\n%s", all)
+	}
+}
 
+// The README's quick start: no config file, the parent and the user on the
+// command line, the password in FERRY_PASSWORD.
+func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
+	parent := basicParent(t, `alice`, "s3cret")
+	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("FERRY_PASSWORD", "s3cret")
+	all := runAndGet(t, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
+	want := `msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=auto`
+	if !strings.Contains(all, want) {
+		t.Errorf("logs lack %q:\n%s", want, all)
+	}
+	if strings.Contains(all, "ticket cache") {
+		t.Errorf("the log names a ticket cache that ferry does not use:\n%s", all)
+	}
+}
+
+// runAndGet runs ferry with args, GETs a URL through it (which must answer
+// 200 from the basicParent), stops it and returns its log.
+func runAndGet(t *testing.T, args ...string) string {
+	t.Helper()
+	defer slog.SetDefault(slog.Default())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	pr, pw := io.Pipe()
 	status := make(chan int, 1)
 	go func() {
-		status <- runContext(ctx, []string{"run", "--config", cfgPath, "-v"}, io.Discard, pw)
+		status <- runContext(ctx, args, io.Discard, pw)
 		pw.Close()
 	}()
-
 	var logs strings.Builder
 	lines := bufio.NewScanner(pr)
 	var addr string
@@ -103,19 +139,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("ferry run did not stop after cancel")
 	}
-	all := logs.String() + <-rest
-	for _, want := range []string{
-		`msg="ferry parents" parents=` + parent,
-		`msg="ferry credentials" identity=alice scheme=basic usable=Basic`,
-		`msg="ferry stopped"`,
-	} {
-		if !strings.Contains(all, want) {
-			t.Errorf("logs lack %q:\n%s", want, all)
-		}
-	}
-	if strings.Contains(all, "s3cret") {
-		t.Errorf("the password is in the logs:\n%s", all)
-	}
+	return logs.String() + <-rest
 }
 
 func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
@@ -130,5 +154,36 @@ func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
 	status, _, errOut := runArgs(t, "run", "--listen", ln.Addr().String(), "--parent", "127.0.0.1:1")
 	if status != 1 || !strings.Contains(errOut, "ferry: listen on "+ln.Addr().String()) {
 		t.Errorf("status %d stderr %q", status, errOut)
+	}
+}
+
+// TestIdentitySourceIsTheTruth: the start log names where the identity
+// comes from, and says so when nothing can log on (no user, no cache).
+func TestIdentitySourceIsTheTruth(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows without a password uses the logon session (SSPI)")
+	}
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "no-ccache")
+	present := filepath.Join(dir, "krb5cc")
+	if err := os.WriteFile(present, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name     string
+		cfg      Config
+		id, from string
+		ok       bool
+	}{
+		{"no user, no ticket cache", Config{Auth: auth.Config{CCache: "FILE:" + missing}}, "none", "no Kerberos ticket cache at " + missing, false},
+		{"no user, a ticket cache", Config{Auth: auth.Config{CCache: "FILE:" + present}}, "the ticket's principal", "Kerberos ticket cache " + present, true},
+		{"user and FERRY_PASSWORD", Config{Auth: auth.Config{User: "alice", Domain: "CORP", Password: "x"}, Creds: Creds{PasswordFrom: "FERRY_PASSWORD"}},
+			`CORP\alice`, "password from FERRY_PASSWORD", true},
+		{"user, no password, no cache", Config{Auth: auth.Config{User: "alice", CCache: "FILE:" + missing}}, "alice", "no Kerberos ticket cache at " + missing, false},
+	} {
+		id, from, ok := identitySource(&tc.cfg)
+		if id != tc.id || !strings.HasPrefix(from, tc.from) || ok != tc.ok {
+			t.Errorf("%s: got %q, %q, %v; want %q, %q..., %v", tc.name, id, from, ok, tc.id, tc.from, tc.ok)
+		}
 	}
 }

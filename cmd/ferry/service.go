@@ -118,7 +118,7 @@ func serviceInstall(ctx context.Context, args []string, stdout, stderr io.Writer
 // environment file), and refuses one that would not start.
 func checkServiceConfig(sc service.Config, stderr io.Writer) (*Config, error) {
 	if _, err := os.Stat(sc.ConfigFile); errors.Is(err, os.ErrNotExist) {
-		fmt.Fprintf(stderr, "ferry service install: no config file at %s: write one first (ferry help run shows an example; packaging/ferry.toml is a commented one), or pass --config FILE\n", sc.ConfigFile)
+		fmt.Fprintf(stderr, "ferry service install: no config file at %s: write one first with 'ferry init' (ferry help run shows an example; packaging/ferry.toml is a commented one), or pass --config FILE\n", sc.ConfigFile)
 		return nil, err
 	}
 	env := map[string]string{}
@@ -142,6 +142,10 @@ func checkServiceConfig(sc service.Config, stderr io.Writer) (*Config, error) {
 			}
 		}
 		fmt.Fprintln(stderr, "fix it, then run ferry service install again")
+		return nil, err
+	}
+	if err := shellOnlyPassword(cfg, env, envFile); err != nil {
+		fmt.Fprintf(stderr, "ferry service install: %v\nfix it, then run ferry service install again\n", err)
 		return nil, err
 	}
 	for _, w := range cfg.Warnings {

@@ -33,6 +33,18 @@ func serviceHome(t *testing.T, toml string) (home, config string) {
 	return home, config
 }
 
+// closedAddr is a loopback address where nothing listens (a port the
+// system just handed out and took back).
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
 const serviceTOML = "parents = [\"127.0.0.1:9\"]\n[auth]\nscheme = \"none\"\n"
 
 func TestServiceInstallDryRunPrintsTheUnitAndWritesNothing(t *testing.T) {
@@ -62,7 +74,9 @@ func TestServiceInstallWritesTheUserUnitAndUninstallRemovesIt(t *testing.T) {
 	if fi, err := os.Stat("/run/systemd/system"); err == nil && fi.IsDir() {
 		t.Skip("systemd runs here: installing would enable a real user unit")
 	}
-	home, config := serviceHome(t, serviceTOML)
+	// Not the default 127.0.0.1:3128: whatever listens there (a ferry,
+	// cntlm or squid of this machine) would answer 'service status'.
+	home, config := serviceHome(t, "listen = [\""+closedAddr(t)+"\"]\n"+serviceTOML)
 	status, out, errOut := runArgs(t, "service", "install", "--executable", "/opt/ferry/bin/ferry")
 	if status != exitOK {
 		t.Fatalf("status %d, stdout:\n%s\nstderr:\n%s", status, out, errOut)
@@ -148,6 +162,28 @@ func TestServiceInstallWantsThePasswordWhereTheServiceSeesIt(t *testing.T) {
 	}
 	if status, _, errOut := runArgs(t, "service", "install", "--dry-run"); status != exitOK {
 		t.Fatalf("with %s: status %d, stderr:\n%s", envFile, status, errOut)
+	}
+}
+
+// In auto mode the config loads without the password (Kerberos only), so
+// the password that is only in this shell must be caught on its own.
+func TestServiceInstallRefusesAShellOnlyPasswordInAutoMode(t *testing.T) {
+	_, config := serviceHome(t, "parents = [\"127.0.0.1:9\"]\n[auth]\nuser = \"alice\"\ndomain = \"CORP\"\n")
+	t.Setenv("FERRY_PASSWORD", "from-the-shell")
+	status, _, errOut := runArgs(t, "service", "install", "--dry-run")
+	for _, want := range []string{`the password of CORP\alice is only in this shell's FERRY_PASSWORD`, "OS keyring", "ferry hash"} {
+		if status != exitError || !strings.Contains(errOut, want) {
+			t.Errorf("status %d, stderr lacks %q:\n%s", status, want, errOut)
+		}
+	}
+	if strings.Contains(errOut, "from-the-shell") {
+		t.Errorf("stderr shows the password:\n%s", errOut)
+	}
+	if err := os.WriteFile(config, []byte("parents = [\"127.0.0.1:9\"]\n[auth]\nuser = \"alice\"\npassword_command = \"cat /nonexistent\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, errOut := runArgs(t, "service", "install", "--dry-run"); status != exitOK {
+		t.Errorf("with password_command: status %d, stderr:\n%s", status, errOut)
 	}
 }
 

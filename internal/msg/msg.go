@@ -36,6 +36,13 @@ const (
 	ParentError           = "parent_error"
 	SiteBlocked           = "site_blocked"
 	OriginUnreachable     = "origin_unreachable"
+	// SiteProxyAuth: the site behind the parent answered 407 itself.
+	SiteProxyAuth = "site_proxy_auth"
+	// AuthDowngrade: a parent that offered a scheme stronger than Basic
+	// now offers only Basic, and ferry will not send the password in clear.
+	AuthDowngrade = "auth_downgrade"
+	// KerberosPasswordRejected: the KDC refused the password or key.
+	KerberosPasswordRejected = "kerberos_password_rejected"
 )
 
 // Verdicts lists every verdict code, in doctor's order of checks.
@@ -43,7 +50,7 @@ var Verdicts = []string{
 	OK, ConfigInvalid, ParentUnresolvable, ParentRefused, ParentTimeout, ParentNotProxy,
 	AuthSchemeUnsupported, CredentialsMissing, CredentialsRejected, LockedOut,
 	KerberosNoTicket, KerberosClockSkew, KerberosUnknownSPN, ParentError,
-	SiteBlocked, OriginUnreachable,
+	SiteBlocked, OriginUnreachable, SiteProxyAuth, AuthDowngrade, KerberosPasswordRejected,
 }
 
 // Default is the language used when nothing else fits.

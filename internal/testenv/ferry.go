@@ -87,12 +87,29 @@ var listeningAddr = regexp.MustCompile(`msg="ferry listening".*\baddr=(\S+)`)
 // failing the test when ferry does not exit 0 on SIGTERM or reports a data race.
 func StartFerry(t testing.TB, configTOML string, env ...string) *Ferry {
 	t.Helper()
+	return startFerry(t, configTOML, nil, env)
+}
+
+// StartFerryArgs runs `ferry run ARGS -v` with no config file (HOME is a
+// temp dir, so there is no default one either): a start from flags alone.
+// ARGS should hold --listen 127.0.0.1:0.
+func StartFerryArgs(t testing.TB, args []string, env ...string) *Ferry {
+	t.Helper()
+	return startFerry(t, "", args, env)
+}
+
+func startFerry(t testing.TB, configTOML string, args, env []string) *Ferry {
+	t.Helper()
 	bin := BuildFerry(t)
 	dir := t.TempDir()
-	f := &Ferry{t: t, Config: filepath.Join(dir, "ferry.toml"), done: make(chan struct{})}
-	writeFile(t, f.Config, configTOML, 0o600)
-
-	f.cmd = exec.Command(bin, "run", "--config", f.Config, "-v")
+	f := &Ferry{t: t, done: make(chan struct{})}
+	runArgs := append([]string{"run"}, args...)
+	if configTOML != "" {
+		f.Config = filepath.Join(dir, "ferry.toml")
+		writeFile(t, f.Config, configTOML, 0o600)
+		runArgs = append(runArgs, "--config", f.Config)
+	}
+	f.cmd = exec.Command(bin, append(runArgs, "-v")...)
 	f.cmd.Dir = dir
 	f.cmd.Env = append(cleanEnv(), env...)
 	f.cmd.Env = append(f.cmd.Env, "HOME="+dir)
@@ -222,7 +239,7 @@ func cleanEnv() []string {
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch lk := strings.ToLower(k); {
-		case strings.HasSuffix(lk, "_proxy"), strings.HasPrefix(k, "KRB5"), strings.HasPrefix(k, "FERRY_"), k == "HOME":
+		case strings.HasSuffix(lk, "_proxy"), strings.HasPrefix(k, "KRB5"), strings.HasPrefix(k, "FERRY_"), k == "HOME", k == "XDG_STATE_HOME":
 			continue
 		}
 		out = append(out, kv)

@@ -38,6 +38,8 @@ type KDC struct {
 	Port    int    // the KDC's UDP and TCP port on 127.0.0.1
 	KDCConf string // kdc.conf (KRB5_KDC_PROFILE)
 	LogFile string // krb5kdc's log
+
+	clockAhead time.Duration
 }
 
 // KDCOptions tunes StartKDCWith. Zero values mean the defaults.
@@ -48,6 +50,10 @@ type KDCOptions struct {
 	MaxLife time.Duration
 	// MaxRenewableLife caps renewable lifetimes; default 7 days.
 	MaxRenewableLife time.Duration
+	// ClockAhead runs the KDC with its clock this far ahead (under
+	// libfaketime, Debian's faketime), for clock-skew errors: Go programs
+	// read the clock without libc, so faking ferry's clock would not work.
+	ClockAhead time.Duration
 }
 
 // DefaultRealm is the realm StartKDC creates.
@@ -64,6 +70,9 @@ func StartKDC(t testing.TB) *KDC {
 func StartKDCWith(t testing.TB, opt KDCOptions) *KDC {
 	t.Helper()
 	Require(t, "a real MIT KDC", "krb5kdc", "kdb5_util", "kadmin.local", "kinit")
+	if opt.ClockAhead > 0 {
+		Require(t, "libfaketime, for a KDC with a wrong clock", "faketime")
+	}
 	if opt.Realm == "" {
 		opt.Realm = DefaultRealm
 	}
@@ -89,6 +98,8 @@ func StartKDCWith(t testing.TB, opt KDCOptions) *KDC {
 		KDCConf:  filepath.Join(dir, "kdc.conf"),
 		Keytab:   filepath.Join(dir, "http.keytab"),
 		LogFile:  filepath.Join(dir, "krb5kdc.log"),
+
+		clockAhead: opt.ClockAhead,
 	}
 	rcache := filepath.Join(dir, "rcache")
 	if err := os.Mkdir(rcache, 0o755); err != nil {
@@ -242,6 +253,13 @@ func (k *KDC) start(t testing.TB) error {
 	}
 	defer out.Close()
 	cmd := exec.Command(bin, "-n", "-r", k.Realm) // -n: stay in the foreground
+	if k.clockAhead > 0 {
+		ft, err := lookPath("faketime")
+		if err != nil {
+			return err
+		}
+		cmd = exec.Command(ft, "-f", fmt.Sprintf("+%ds", int(k.clockAhead.Seconds())), bin, "-n", "-r", k.Realm)
+	}
 	cmd.Env = k.environ()
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {

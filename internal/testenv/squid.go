@@ -64,6 +64,9 @@ type SquidOptions struct {
 	WebSocket bool
 	// Extra is appended to squid.conf verbatim.
 	Extra string
+	// Port, when set, is the port to listen on instead of a free one: a
+	// test replaces a stopped squid by another at the same address.
+	Port int
 }
 
 // Squid is a running squid on 127.0.0.1, stopped when the test ends.
@@ -139,7 +142,10 @@ func StartSquid(t testing.TB, opts SquidOptions) *Squid {
 	// take it in between, so a failed start is retried on a new port.
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
-		s.Port = freePort(t)
+		s.Port = opts.Port
+		if s.Port == 0 {
+			s.Port = freePort(t)
+		}
 		s.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
 		writeFile(t, s.conf, s.config(opts, authConf), 0o644)
 		chownToProxy(t, dir)

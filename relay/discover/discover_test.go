@@ -341,8 +341,8 @@ func TestIsSelf(t *testing.T) {
 		"127.0.0.1:3128": true, "localhost:3128": true, "[::1]:3128": true, "127.0.0.2:3128": true,
 		"proxy:3128": false, "127.0.0.1:3129": false, "localhost:8080": true, "proxy.corp:8080": false,
 	} {
-		if got := isSelf(hp, self); got != want {
-			t.Errorf("isSelf(%q) = %v, want %v", hp, got, want)
+		if got := IsSelf(hp, self); got != want {
+			t.Errorf("IsSelf(%q) = %v, want %v", hp, got, want)
 		}
 	}
 }

@@ -42,7 +42,7 @@ func dropSelf(s Settings, self []string) Settings {
 	}
 	var keep []string
 	for _, p := range s.Proxies {
-		if !isSelf(p, self) {
+		if !IsSelf(p, self) {
 			keep = append(keep, p)
 		}
 	}
@@ -56,7 +56,7 @@ func dropSelf(s Settings, self []string) Settings {
 					port = "443"
 				}
 			}
-			if isSelf(net.JoinHostPort(u.Hostname(), port), self) {
+			if IsSelf(net.JoinHostPort(u.Hostname(), port), self) {
 				s.PAC = ""
 			}
 		}
@@ -64,10 +64,11 @@ func dropSelf(s Settings, self []string) Settings {
 	return s
 }
 
-// isSelf reports whether hostport reaches one of ferry's listen addresses:
-// the same host, or a loopback name for a loopback or wildcard listener, on
-// the same port.
-func isSelf(hostport string, self []string) bool {
+// IsSelf reports whether hostport reaches one of ferry's listen addresses
+// (self): the same host, or a loopback name for a loopback or wildcard
+// listener, on the same port. Discovery drops such proxies; the config
+// check refuses them as parents.
+func IsSelf(hostport string, self []string) bool {
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		return false

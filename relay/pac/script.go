@@ -48,8 +48,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Timeout bounds one evaluation, DNS lookups included; default 1s.
 	Timeout time.Duration
-	// CacheTTL is how long a result is reused for the same scheme, host and
-	// port; default 30s, negative disables the cache.
+	// CacheTTL is how long a result is reused for a URL the script would
+	// see identically: the same http URL, or the same scheme, host and port
+	// of an https URL; default 30s, negative disables the cache.
 	CacheTTL time.Duration
 }
 
@@ -59,6 +60,9 @@ const (
 	// maxCacheEntries bounds the cache against a client that visits
 	// millions of host names; it is swept, then emptied, when full.
 	maxCacheEntries = 8192
+	// maxCachedURL bounds the http URLs kept as cache keys (8192 of them
+	// fill 16 MB at most); a longer URL is evaluated every time.
+	maxCachedURL = 2048
 	// maxCallStack turns runaway recursion into a RangeError long before it
 	// eats memory.
 	maxCallStack = 10000
@@ -84,10 +88,12 @@ type Script struct {
 	cache map[cacheKey]cacheEntry
 }
 
-// cacheKey is what a cached answer depends on besides the path of an http
-// URL: scheme, host:port as written in the URL, and the host name.
+// cacheKey is everything a cached answer depends on: the URL the script
+// sees (for https, scheme and host:port as written; for http, the whole
+// URL, since a rule may look at the path) and the host name.
 type cacheKey struct {
 	scheme, authority, host string
+	url                     string // the whole URL for http; empty for https
 }
 
 type cacheEntry struct {
@@ -287,9 +293,10 @@ func (s *Script) Functions() []string {
 // order to try them. host is the URL's host name; when empty it is taken
 // from rawURL. For https URLs the script sees only scheme, host and port, as
 // in Chromium: a PAC file must not learn paths and queries of encrypted
-// requests. Results are cached per scheme, host and port for
-// Options.CacheTTL, so rules that look at an http URL's path are evaluated
-// for the first path seen. The returned slice belongs to the caller.
+// requests. Results are cached for Options.CacheTTL per URL the script
+// sees: per http URL (a rule may look at the path, and browsers evaluate
+// each one), per scheme, host and port for https. The returned slice
+// belongs to the caller.
 func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, error) {
 	scheme, rest, ok := strings.Cut(rawURL, "://")
 	if !ok {
@@ -311,10 +318,15 @@ func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, e
 	// Host names are case-insensitive; browsers hand PAC files lower case.
 	// ToLower returns its argument when there is nothing to change, so the
 	// key costs no allocation on the hot path.
-	key := cacheKey{strings.ToLower(scheme), strings.ToLower(authority), strings.ToLower(host)}
+	key := cacheKey{scheme: strings.ToLower(scheme), authority: strings.ToLower(authority), host: strings.ToLower(host)}
 	host = key.host
+	opaque := key.scheme == "https" || key.scheme == "wss"
+	if !opaque {
+		key.url = rawURL
+	}
+	cache := s.opt.CacheTTL > 0 && len(key.url) <= maxCachedURL
 	now := s.opt.Now()
-	if s.opt.CacheTTL > 0 {
+	if cache {
 		s.mu.RLock()
 		e, hit := s.cache[key]
 		s.mu.RUnlock()
@@ -322,11 +334,11 @@ func (s *Script) FindProxy(ctx context.Context, rawURL, host string) ([]Proxy, e
 			return slices.Clone(e.proxies), e.err
 		}
 	}
-	if key.scheme == "https" || key.scheme == "wss" {
+	if opaque {
 		rawURL = key.scheme + "://" + authority + "/"
 	}
 	proxies, err := s.eval(ctx, rawURL, host)
-	if s.opt.CacheTTL > 0 && ctx.Err() == nil {
+	if cache && ctx.Err() == nil {
 		s.store(key, cacheEntry{proxies: proxies, err: err, expires: now.Add(s.opt.CacheTTL)}, now)
 	}
 	return slices.Clone(proxies), err

@@ -191,23 +191,25 @@ func TestCacheReusesResultsForTheTTL(t *testing.T) {
 	evals := func() int { return strings.Count(logs.String(), "msg=\"pac alert\"") }
 
 	find(t, s, "http://a.example/one")
-	find(t, s, "http://a.example/two")
-	find(t, s, "http://A.EXAMPLE/three")
-	if n := evals(); n != 1 {
-		t.Fatalf("%d evaluations for one host, want 1", n)
+	find(t, s, "http://a.example/one")
+	find(t, s, "https://a.example/x")
+	find(t, s, "https://A.EXAMPLE/y?q")
+	if n := evals(); n != 2 {
+		t.Fatalf("%d evaluations for one http URL and one https host, want 2", n)
 	}
-	find(t, s, "https://a.example/")
-	find(t, s, "http://a.example:8080/")
-	find(t, s, "http://b.example/")
-	if n := evals(); n != 4 {
-		t.Fatalf("%d evaluations, want 4 (scheme, port and host each count)", n)
+	find(t, s, "http://a.example/two")
+	find(t, s, "http://a.example:8080/one")
+	find(t, s, "https://a.example:8443/")
+	find(t, s, "http://b.example/one")
+	if n := evals(); n != 6 {
+		t.Fatalf("%d evaluations, want 6 (an http path, a port and a host each count)", n)
 	}
 	mu.Lock()
 	now = now.Add(31 * time.Second)
 	mu.Unlock()
-	find(t, s, "http://a.example/")
-	if n := evals(); n != 5 {
-		t.Fatalf("%d evaluations, want 5 after the TTL", n)
+	find(t, s, "http://a.example/one")
+	if n := evals(); n != 7 {
+		t.Fatalf("%d evaluations, want 7 after the TTL", n)
 	}
 	if !strings.Contains(logs.String(), `message="eval http://a.example/one"`) {
 		t.Errorf("alert did not reach the logger: %s", logs.String())
@@ -228,6 +230,36 @@ func TestCacheReusesResultsForTheTTL(t *testing.T) {
 	find(t, s, "http://a.example/")
 	if n := evals(); n != 2 {
 		t.Fatalf("%d evaluations with the cache off, want 2", n)
+	}
+}
+
+// TestCacheKeepsPathRules: a rule on the path of an http URL gives each
+// path its own answer, also from the cache; an https URL's path never
+// reaches the script, so one answer serves every path on that host.
+func TestCacheKeepsPathRules(t *testing.T) {
+	s := mustParse(t, `function FindProxyForURL(url, host) {
+		if (shExpMatch(url, "*/internal/*")) return "DIRECT";
+		return "PROXY p:1";
+	}`, testOptions())
+	for range 2 { // the second round answers from the cache
+		for _, tc := range []struct{ url, want string }{
+			{"http://a.example/internal/x", "DIRECT"},
+			{"http://a.example/public/x", "PROXY p:1"},
+			{"http://a.example/internal/y?q=1", "DIRECT"},
+			{"https://a.example/internal/x", "PROXY p:1"},
+			{"https://a.example/public/x", "PROXY p:1"},
+		} {
+			if got := find(t, s, tc.url); got != tc.want {
+				t.Errorf("%s: %s, want %s", tc.url, got, tc.want)
+			}
+		}
+	}
+	long := "http://a.example/internal/" + strings.Repeat("x", maxCachedURL)
+	if got := find(t, s, long); got != "DIRECT" {
+		t.Errorf("a long URL: %s, want DIRECT", got)
+	}
+	if _, ok := s.cache[cacheKey{scheme: "http", authority: "a.example", host: "a.example", url: long}]; ok {
+		t.Error("a URL longer than maxCachedURL was cached")
 	}
 }
 

@@ -1,0 +1,161 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+)
+
+// This file is where the relay meets the lockout guard (auth.Guard): what
+// counts as a rejection of ferry's credentials, what is answered at once
+// while they rest, and when Basic may carry the password in clear.
+
+// resting answers a request at once, before any dial, while the
+// credentials rest at u (or everywhere, after the KDC refused them): a rest
+// must cost the parent nothing, not a connection and a 407 per request.
+func (u *Upstream) resting() error {
+	a := u.cfg.auth
+	if !a.Enabled() || u.needsNoAuth() {
+		return nil
+	}
+	if lo := u.cfg.guard.Check(u.addr, a); lo != nil {
+		return lockedError(u, lo)
+	}
+	return nil
+}
+
+func (u *Upstream) needsNoAuth() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.noAuth
+}
+
+// lock takes the parent's logon lock until a logon has succeeded, and
+// checks the guard: a request that waited for another's logon learns here
+// that it failed.
+func (tr *trip) lock(ctx context.Context) error {
+	u := tr.u
+	if !tr.locked && !u.verified.Load() {
+		select {
+		case u.logon <- struct{}{}:
+			tr.locked = true
+		case <-ctx.Done():
+			return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+		}
+	}
+	if lo := u.cfg.guard.Check(u.addr, u.cfg.auth); lo != nil {
+		return lockedError(u, lo)
+	}
+	return nil
+}
+
+// reject records a refused logon: the guard stops every further attempt
+// with these credentials at this parent (at every parent, when the KDC
+// refused them) for the cool-down. The log says so once per rest.
+func (tr *trip) reject(err error) error {
+	u := tr.u
+	scheme := ""
+	if tr.st != nil {
+		scheme = tr.st.scheme.Name()
+	}
+	parent, cause := u.addr, CauseCredentialsRejected
+	if errors.Is(err, auth.ErrKerberosLogonRejected) || errors.Is(err, auth.ErrKerberosUnknownUser) {
+		// The KDC refused the password before anything went to the parent;
+		// every parent would send the same account to the same domain.
+		parent, cause = auth.AnyParent, CauseKerberosPasswordRejected
+	}
+	lo, fresh := u.cfg.guard.Fail(parent, u.cfg.auth, scheme+": "+err.Error())
+	if !fresh {
+		// Another request's logon failed first (or the Kerberos source
+		// remembers its refusal): this is the same rest, not a new one.
+		return lockedError(u, lo)
+	}
+	u.failedLogons.Add(1)
+	u.verified.Store(false)
+	what := "parent proxy rejected ferry's credentials; not trying them again until the cool-down ends"
+	if cause == CauseKerberosPasswordRejected {
+		what = "the Kerberos server refused ferry's password; not trying it again until the cool-down ends"
+	}
+	u.cfg.log.Warn(what, "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", scheme,
+		"until", lo.Until.Format(time.TimeOnly))
+	if err := u.cfg.guard.SaveError(); err != nil {
+		u.cfg.log.Warn("the rest is not remembered across restarts", "err", err.Error())
+	}
+	return rejectedError(u, cause, scheme, lo, err)
+}
+
+const fixChanged = "ferry tries changed credentials at once (the config file is watched; FERRY_PASSWORD needs a restart), " +
+	"and the same ones at most once every %s, so that your account is not locked"
+
+func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut, err error) *Error {
+	cooldown := lo.Until.Sub(lo.Since).Round(time.Second)
+	if cause == CauseKerberosPasswordRejected {
+		return &Error{Cause: cause, Peer: u.addr, Until: lo.Until, Err: err,
+			What: fmt.Sprintf("the Kerberos server refused the password of %s; nothing was sent to parent proxy %s", u.cfg.auth.Identity(), u.addr),
+			Fix:  fmt.Sprintf("set the current password (auth.password or FERRY_PASSWORD), or run kinit and remove the password; "+fixChanged, cooldown)}
+	}
+	return &Error{Cause: cause, Peer: u.addr, Until: lo.Until,
+		What: fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.auth.Identity(), scheme),
+		Fix:  fmt.Sprintf("fix the password (auth.password, FERRY_PASSWORD, the keyring or password_command); "+fixChanged, cooldown)}
+}
+
+func lockedError(u *Upstream, lo *auth.LockedOut) *Error {
+	who := "parent proxy " + u.addr
+	if lo.Parent == auth.AnyParent {
+		who = "the Kerberos server"
+	}
+	return &Error{Cause: CauseLockedOut, Peer: u.addr, Until: lo.Until,
+		What: fmt.Sprintf("%s rejected the credentials of %s at %s (%s); ferry is not using them until %s",
+			who, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly)),
+		Fix: fmt.Sprintf("fix the password (auth.password, FERRY_PASSWORD, the keyring or password_command); "+fixChanged+
+			"; a reload or restart with the same password does not end the rest", lo.Until.Sub(lo.Since).Round(time.Second))}
+}
+
+// siteProxyAuthError is a 407 that carries no challenge: squid passes a
+// site's own 407 on and strips the site's Proxy-Authenticate (a parent
+// asking for ferry's credentials always sends one, RFC 9110 11.7.1). It is
+// no rejection of ferry's credentials, so nothing rests.
+func siteProxyAuthError(u *Upstream) *Error {
+	return &Error{Cause: CauseSiteProxyAuth, Peer: u.addr,
+		What: fmt.Sprintf("the site itself asked for proxy credentials: parent proxy %s passed on a 407 without a challenge of its own", u.addr),
+		Fix:  "nothing is wrong with ferry's credentials, and they are not rested; the site wants proxy credentials that no app can give through ferry"}
+}
+
+// schemeNotOffered is a 407 after ferry spoke first with the configured
+// scheme, offering other schemes only: no logon took place.
+func schemeNotOffered(u *Upstream, used string, offered []auth.Challenge) *Error {
+	return &Error{Cause: CauseSchemeUnsupported, Peer: u.addr,
+		What: fmt.Sprintf("parent proxy %s offers %s, not the configured scheme %s; no logon took place", u.addr, challengeNames(offered), used),
+		Fix:  "set auth.scheme to \"auto\" or to one of the offered schemes in ferry's config"}
+}
+
+// downgraded reports whether, in auto mode, the parent offers only Basic
+// now after offering a stronger scheme before: a misconfigured or spoofed
+// proxy would harvest the password in clear.
+func (u *Upstream) downgraded(offered []auth.Challenge) bool {
+	if u.cfg.auth.Fixed() != nil || !u.cfg.guard.OfferedStronger(u.addr) {
+		return false
+	}
+	return !slices.ContainsFunc(offered, func(c auth.Challenge) bool {
+		return c.Scheme == auth.SchemeNegotiate || c.Scheme == auth.SchemeNTLM || c.Scheme == auth.SchemeDigest
+	})
+}
+
+func downgradeError(u *Upstream) *Error {
+	return &Error{Cause: CauseAuthDowngrade, Peer: u.addr,
+		What: fmt.Sprintf("parent proxy %s offered Negotiate, NTLM or Digest before and now offers only Basic, which would send the password in clear; ferry did not send it", u.addr),
+		Fix:  "check that you are on the corporate network and that this is the real proxy; if Basic is intended, set auth.scheme = \"basic\""}
+}
+
+// warnCleartext logs once per parent that Basic sends the password in
+// clear: ferry speaks plain HTTP to parents.
+func (u *Upstream) warnCleartext(s auth.Scheme) {
+	if s.Name() == auth.SchemeBasic && u.cfg.guard.FirstCleartext(u.addr) {
+		u.cfg.log.Warn("sending the password to the parent proxy with Basic over plain HTTP: anyone on the network path can read it",
+			"parent", u.addr, "user", u.cfg.auth.Identity())
+	}
+}

@@ -1,0 +1,87 @@
+package relay
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRestHoldsAcrossReloadAndRestart: a reload or a new Server with the
+// same wrong password keeps the rest (no further logon, no connection to
+// the parent); a changed password is tried at once.
+func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
+	p := startFakeParent(t, nil)
+	state := filepath.Join(t.TempDir(), "ferry", "lockout.json")
+	cfg := func(pw string) Config {
+		return Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", pw), LockoutState: state}
+	}
+	s, proxy := startRelay(t, cfg("wrong"))
+	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 502 {
+		t.Fatalf("wrong password: status %d", resp.StatusCode)
+	}
+	conns := p.conns.Load()
+	next := cfg("wrong")
+	next.Listen = []string{s.Addrs()[0].String()}
+	if err := s.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	resp, body := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
+		t.Errorf("after a reload with the same password: %d %q", resp.StatusCode, resp.Header.Get("Proxy-Status"))
+	}
+	if strings.Contains(body, "before -") {
+		t.Errorf("the page does not say when the rest ends:\n%s", body)
+	}
+
+	// A second Server reading the same state file: a restart.
+	s2, proxy2 := startRelay(t, cfg("wrong"))
+	if n := len(s2.Guard().Snapshot()); n != 1 {
+		t.Errorf("a restart shows %d resting credentials before any request, want 1", n)
+	}
+	if resp, _ := get(t, client(proxy2), "http://origin.example/"); resp.StatusCode != 502 ||
+		!strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
+		t.Errorf("after a restart with the same password: %d %q", resp.StatusCode, resp.Header.Get("Proxy-Status"))
+	}
+	if n := p.failedLogons.Load(); n != 1 {
+		t.Errorf("the parent saw %d failed logons, want 1", n)
+	}
+	if n := p.conns.Load() - conns; n != 0 {
+		t.Errorf("ferry connected to the parent %d times while the credentials rested, want 0", n)
+	}
+
+	next = cfg("secret")
+	next.Listen = []string{s.Addrs()[0].String()}
+	if err := s.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
+		t.Errorf("after fixing the password: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestSite407IsNotARejection: a 407 without a challenge after the
+// credentials were accepted is the site's own, passed on by the parent; it
+// gets its own verdict and rests nothing.
+func TestSite407IsNotARejection(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) {
+		p.custom = func(c net.Conn, _ *http.Request) {
+			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+		}
+	})
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	for i := 0; i < 3; i++ {
+		resp, body := get(t, client(proxy), "http://origin.example/")
+		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "verdict=site_proxy_auth") {
+			t.Errorf("request %d: %d %q\n%s", i, resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
+		}
+	}
+	if n := len(s.Guard().Snapshot()); n != 0 {
+		t.Errorf("%d credentials rest after a site's 407, want none", n)
+	}
+	if n := p.failedLogons.Load(); n != 0 {
+		t.Errorf("the parent saw %d failed logons", n)
+	}
+}

@@ -1,0 +1,178 @@
+package relay
+
+import (
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestViaOnForwardedRequestsAndConnect: the parent sees ferry's Via entry
+// after the app's own, on requests and on CONNECT (which SOCKS5 and port
+// tunnels use too).
+func TestViaOnForwardedRequestsAndConnect(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	req, _ := http.NewRequest("GET", "http://origin.example/x", nil)
+	req.Header.Set("Via", "1.0 app-cache")
+	resp, err := client(proxy).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	connectTunnel(t, proxy.Host)
+	seen := p.requests()
+	if len(seen) != 2 {
+		t.Fatalf("the parent saw %d requests, want 2", len(seen))
+	}
+	want := "1.1 " + s.via.name
+	if got := seen[0].Header["Via"]; len(got) != 2 || got[0] != "1.0 app-cache" || got[1] != want {
+		t.Errorf("GET: Via %q, want the app's then %q", got, want)
+	}
+	if got := seen[1].Header["Via"]; len(got) != 1 || got[0] != want {
+		t.Errorf("CONNECT: Via %q, want %q", got, want)
+	}
+	if !strings.HasPrefix(s.via.name, "ferry-") || len(s.via.name) != len("ferry-")+8 {
+		t.Errorf("instance name %q, want ferry- and 8 hex digits", s.via.name)
+	}
+}
+
+// TestViaOnSOCKS5AndTunnelConnects: SOCKS5 and port tunnels reach the
+// parent through CONNECT, which carries ferry's Via too.
+func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
+	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	s, _ := startRelay(t, Config{Parents: []string{p.addr()}, SOCKS5: []string{"127.0.0.1:0"},
+		Tunnels: []Tunnel{{Listen: "127.0.0.1:0", Target: "git.example:22"}}})
+	sc, err := net.Dial("tcp", s.AddrsOf(kindSOCKS5)[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	_ = sc.SetDeadline(time.Now().Add(10 * time.Second))
+	host := "origin.example"
+	req := append([]byte{5, 1, 0, 5, 1, 0, 3, byte(len(host))}, host...)
+	if _, err := sc.Write(append(req, 1, 187)); err != nil { // port 443
+		t.Fatal(err)
+	}
+	reply := make([]byte, 12) // method choice, then a reply with an IPv4 address
+	if _, err := io.ReadFull(sc, reply); err != nil || reply[3] != 0 {
+		t.Fatalf("SOCKS5 reply % x: %v", reply, err)
+	}
+	tc, err := net.Dial("tcp", s.AddrsOf(kindTunnel)[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tc.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(p.requests()) < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	seen := p.requests()
+	if len(seen) != 2 {
+		t.Fatalf("the parent saw %d CONNECTs, want 2", len(seen))
+	}
+	for _, r := range seen {
+		if got := r.Header["Via"]; r.Method != http.MethodConnect || len(got) != 1 || got[0] != "1.1 "+s.via.name {
+			t.Errorf("%s %s: Via %q, want %q", r.Method, r.Host, got, "1.1 "+s.via.name)
+		}
+	}
+}
+
+// TestOwnParentGets508 points ferry at its own listener: every request and
+// CONNECT gets 508, with a couple of dials instead of thousands, and
+// the log says so once, not once per request.
+func TestOwnParentGets508(t *testing.T) {
+	var logs syncBuffer
+	s, proxy := startRelay(t, Config{Parents: []string{"127.0.0.1:9"},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	id := s.via.name
+	if err := s.Reload(Config{Listen: []string{proxy.Host}, Parents: []string{proxy.Host},
+		Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
+		t.Fatal(err)
+	}
+	if s.via.name != id {
+		t.Errorf("the instance id changed on reload: %s, then %s", id, s.via.name)
+	}
+	c := client(proxy)
+	for range 5 {
+		resp, body := get(t, c, "http://origin.example/x")
+		if resp.StatusCode != http.StatusLoopDetected || !strings.Contains(body, "loop") {
+			t.Fatalf("got %d %q, want 508 about a loop", resp.StatusCode, body)
+		}
+		if ps := resp.Header.Get("Proxy-Status"); !strings.Contains(ps, "proxy_loop_detected") {
+			t.Errorf("Proxy-Status %q, want proxy_loop_detected", ps)
+		}
+	}
+	conn, br := rawProxy(t, proxy.Host, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
+	defer conn.Close()
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	if err != nil || resp.StatusCode != http.StatusLoopDetected {
+		t.Fatalf("CONNECT: %v %v, want 508", resp, err)
+	}
+	var dials int64
+	for _, u := range s.Upstreams() {
+		dials += u.dials.Load()
+	}
+	if dials > 4 {
+		t.Errorf("%d dials to ferry itself for 6 requests, want a few", dials)
+	}
+	if n := strings.Count(logs.String(), "proxy loop"); n != 1 {
+		t.Errorf("%d log lines about the loop, want 1:\n%s", n, logs.String())
+	}
+}
+
+// TestTwoRelaysPointingAtEachOther: A's parent is B and B's is A. A sees
+// its own entry in the request that comes back and answers 508.
+func TestTwoRelaysPointingAtEachOther(t *testing.T) {
+	a, pa := startRelay(t, Config{Parents: []string{"127.0.0.1:9"}})
+	b, pb := startRelay(t, Config{Parents: []string{pa.Host}})
+	if err := a.Reload(Config{Listen: []string{pa.Host}, Parents: []string{pb.Host},
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}); err != nil {
+		t.Fatal(err)
+	}
+	for _, proxy := range []*url.URL{pa, pb} {
+		resp, body := get(t, client(proxy), "http://origin.example/x")
+		if resp.StatusCode != http.StatusLoopDetected {
+			t.Errorf("through %s: got %d %q, want 508", proxy.Host, resp.StatusCode, body)
+		}
+	}
+	if a.via.name == b.via.name {
+		t.Errorf("two relays share the instance id %s", a.via.name)
+	}
+}
+
+// TestStatusPageThroughItselfIsNoLoop: an app asking ferry for
+// http://localhost:PORT/ (not the address ferry listens on as written)
+// goes directly, with ferry's Via, to ferry's own status page: that request
+// ends there and is no loop.
+func TestStatusPageThroughItselfIsNoLoop(t *testing.T) {
+	_, proxy := startRelay(t, Config{Parents: []string{"127.0.0.1:9"}, NoProxy: []string{"localhost"}})
+	_, port, _ := net.SplitHostPort(proxy.Host)
+	resp, body := get(t, client(proxy), "http://localhost:"+port+"/status.json")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("got %d %q, want ferry's status", resp.StatusCode, body)
+	}
+}
+
+func TestViaSeenIn(t *testing.T) {
+	v := &via{name: "ferry-0a1b2c3d"}
+	for _, tc := range []struct {
+		via  []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"1.1 squid"}, false},
+		{[]string{"1.1 squid, 1.1 ferry-0a1b2c3d"}, true},
+		{[]string{"1.0 app", "1.1 FERRY-0A1B2C3D (ferry)"}, true},
+		{[]string{"1.1 ferry-0a1b2c3e"}, false},
+		{[]string{"ferry-0a1b2c3d"}, false}, // a pseudonym alone is not an entry
+	} {
+		if got := v.seenIn(http.Header{"Via": tc.via}); got != tc.want {
+			t.Errorf("Via %q: seenIn %v, want %v", tc.via, got, tc.want)
+		}
+	}
+}
