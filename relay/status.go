@@ -37,7 +37,7 @@ var tokenKey = func() []byte {
 // every start of the server, so a page from an earlier run cannot act.
 func (s *Server) retryToken() string {
 	m := hmac.New(sha256.New, tokenKey)
-	fmt.Fprintf(m, "%p|%d", s, s.started.UnixNano())
+	fmt.Fprintf(m, "%p|%d", s, s.startedAt().UnixNano())
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
 

@@ -161,15 +161,20 @@ func SummarizeConfig(cfg Config) ConfigSummary {
 	return cs
 }
 
+// startedAt is when Serve started. Serve sets it under mu; a caller in
+// another goroutine (a test, doctor, a handler the race detector cannot
+// order after Serve) reads it under mu too.
+func (s *Server) startedAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started
+}
+
 // Status returns the server's current StatusReport.
 func (s *Server) Status() StatusReport {
 	now := time.Now()
 	g := s.gen.Load()
-	// Serve sets started under mu; a caller in another goroutine (a test,
-	// doctor) may ask before any request orders the two.
-	s.mu.Lock()
-	started := s.started
-	s.mu.Unlock()
+	started := s.startedAt()
 	rep := StatusReport{
 		Version: orDefault(s.version, "dev"), Started: started,
 		Tunnels: s.tunnels.count(), Config: SummarizeConfig(g.cfg),
