@@ -307,18 +307,23 @@ func (w *answerWatch) end() bool {
 // a parent known to be dead. Their probes bring them back. skipped is why
 // the first one left out is down, for the app when nothing else is left.
 func (d Decision) tryList() (try []*Upstream, skipped *Error) {
-	for _, u := range d.Parents {
+	for i, u := range d.Parents {
 		e := u.downError()
 		switch {
-		case e == nil:
-			try = append(try, u)
-		case d.FallbackDirect || e.Cause == CauseParentTimeout:
-			if skipped == nil {
-				skipped = e
+		case e == nil || !(d.FallbackDirect || e.Cause == CauseParentTimeout):
+			if try != nil {
+				try = append(try, u)
 			}
 		default:
-			try = append(try, u)
+			if skipped == nil {
+				skipped = e
+				// Copy only now: the common case (all up) allocates nothing.
+				try = append(make([]*Upstream, 0, len(d.Parents)), d.Parents[:i]...)
+			}
 		}
+	}
+	if skipped == nil {
+		return d.Parents, nil
 	}
 	return try, skipped
 }
