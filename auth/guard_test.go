@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func basicAuthenticator(t *testing.T, user, password string) *Authenticator {
@@ -70,7 +72,7 @@ func TestGuardKDCRefusalRestsEveryParent(t *testing.T) {
 }
 
 func TestGuardFileKeepsRestsAcrossRestarts(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "state", "ferry", "lockout.json")
+	path := filepath.Join(testenv.TempDir(t), "state", "ferry", "lockout.json")
 	const pw = "Wrong-pw 9!"
 	g, err := OpenGuard(path, 10*time.Minute, nil)
 	if err != nil {
@@ -128,7 +130,7 @@ func TestGuardFileKeepsRestsAcrossRestarts(t *testing.T) {
 }
 
 func TestGuardFileDamagedStartsEmpty(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "lockout.json")
+	path := filepath.Join(testenv.TempDir(t), "lockout.json")
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}

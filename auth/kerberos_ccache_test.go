@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestKerberosCCacheLocation(t *testing.T) {
@@ -44,7 +46,7 @@ func TestKerberosCCacheLocation(t *testing.T) {
 }
 
 func TestKerberosCCacheDIRFollowsPrimary(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	l := resolveCCache("DIR:"+dir, nil, 0)
 	if got := l.path(); got != filepath.Join(dir, "tkt") {
 		t.Errorf("without primary: %q", got)

@@ -14,7 +14,7 @@ import (
 func TestKerberosExpiredTicketNeedsKinit(t *testing.T) {
 	k := testenv.StartKDC(t)
 	k.AddUser(t, "erin", "Erin-pw1")
-	cc := filepath.Join(t.TempDir(), "krb5cc")
+	cc := filepath.Join(testenv.TempDir(t), "krb5cc")
 	k.Kinit(t, "erin", "Erin-pw1", cc)
 	src, err := newKrb5Source(Config{Krb5Conf: k.Krb5Conf, CCache: cc}, krb5Env{
 		getenv: func(string) string { return "" },
@@ -35,7 +35,7 @@ func TestKerberosExpiredTicketNeedsKinit(t *testing.T) {
 }
 
 func TestKerberosCredentialChoices(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	conf := filepath.Join(dir, "krb5.conf")
 	writeFile(t, conf, "[libdefaults]\n default_realm = CONF.TEST\n")
 	missing := filepath.Join(dir, "missing.conf")

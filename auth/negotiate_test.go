@@ -81,7 +81,7 @@ func verifyAtService(t *testing.T, k *testenv.KDC, spn, header string) string {
 func TestNegotiateTokenFromTicketCacheVerifiesAtService(t *testing.T) {
 	k := testenv.StartKDC(t)
 	k.AddUser(t, "alice", "Alice-pw1")
-	cc := filepath.Join(t.TempDir(), "krb5cc")
+	cc := filepath.Join(testenv.TempDir(t), "krb5cc")
 	k.Kinit(t, "alice", "Alice-pw1", cc)
 
 	n := newKDCNegotiate(t, Config{Krb5Conf: k.Krb5Conf, CCache: "FILE:" + cc})
@@ -107,7 +107,7 @@ func TestNegotiatePasswordLogonWithoutTicketCache(t *testing.T) {
 	k.AddUser(t, "bob", "Bob-pw1")
 	n := newKDCNegotiate(t, Config{
 		Krb5Conf: k.Krb5Conf,
-		CCache:   filepath.Join(t.TempDir(), "absent"),
+		CCache:   filepath.Join(testenv.TempDir(t), "absent"),
 		User:     "bob",
 		Domain:   strings.ToLower(k.Realm), // realm defaults to the domain upper-cased
 		Password: "Bob-pw1",
@@ -151,11 +151,11 @@ func TestNegotiatePasswordLogonWithoutTicketCache(t *testing.T) {
 func TestNegotiateKeytabLogon(t *testing.T) {
 	k := testenv.StartKDC(t)
 	k.AddUser(t, "svc-ferry", "Svc-pw1")
-	kt := filepath.Join(t.TempDir(), "user.keytab")
+	kt := filepath.Join(testenv.TempDir(t), "user.keytab")
 	k.ExportKeytab(t, kt, "svc-ferry")
 	n := newKDCNegotiate(t, Config{
 		Krb5Conf: k.Krb5Conf,
-		CCache:   filepath.Join(t.TempDir(), "absent"),
+		CCache:   filepath.Join(testenv.TempDir(t), "absent"),
 		User:     "svc-ferry@" + k.Realm,
 		Keytab:   kt,
 	})
@@ -172,7 +172,7 @@ func TestNegotiatePicksUpKinitAfterStart(t *testing.T) {
 	k := testenv.StartKDC(t)
 	k.AddUser(t, "carol", "Carol-pw1")
 	k.AddUser(t, "dave", "Dave-pw1")
-	cc := filepath.Join(t.TempDir(), "krb5cc")
+	cc := filepath.Join(testenv.TempDir(t), "krb5cc")
 	n := newKDCNegotiate(t, Config{Krb5Conf: k.Krb5Conf, CCache: cc})
 
 	sess, err := n.NewSession("localhost")
@@ -219,7 +219,7 @@ func TestNegotiatePicksUpKinitAfterStart(t *testing.T) {
 func TestNegotiateUnknownSPNNamesTheCause(t *testing.T) {
 	k := testenv.StartKDC(t)
 	k.AddUser(t, "frank", "Frank-pw1")
-	cc := filepath.Join(t.TempDir(), "krb5cc")
+	cc := filepath.Join(testenv.TempDir(t), "krb5cc")
 	k.Kinit(t, "frank", "Frank-pw1", cc)
 	n := newKDCNegotiate(t, Config{Krb5Conf: k.Krb5Conf, CCache: cc})
 
@@ -269,7 +269,7 @@ func TestNegotiateWrongPasswordIsRejectedOnce(t *testing.T) {
 	const wrong = "Gina-wrong-Secret"
 	n := newKDCNegotiate(t, Config{
 		Krb5Conf: k.Krb5Conf,
-		CCache:   filepath.Join(t.TempDir(), "absent"),
+		CCache:   filepath.Join(testenv.TempDir(t), "absent"),
 		User:     `FERRY\gina`,
 		Realm:    k.Realm,
 		Password: wrong,
@@ -310,7 +310,7 @@ func TestNegotiateUnknownUserIsRejected(t *testing.T) {
 	k := testenv.StartKDC(t)
 	n := newKDCNegotiate(t, Config{
 		Krb5Conf: k.Krb5Conf,
-		CCache:   filepath.Join(t.TempDir(), "absent"),
+		CCache:   filepath.Join(testenv.TempDir(t), "absent"),
 		User:     "nobody@" + k.Realm,
 		Password: "Whatever-1",
 	})
@@ -328,12 +328,12 @@ func TestNegotiateKDCUnreachable(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	conf := filepath.Join(t.TempDir(), "krb5.conf")
+	conf := filepath.Join(testenv.TempDir(t), "krb5.conf")
 	writeFile(t, conf, "[libdefaults]\n default_realm = DEAD.TEST\n dns_lookup_kdc = false\n"+
 		"[realms]\n DEAD.TEST = {\n  kdc = 127.0.0.1:"+strconv.Itoa(port)+"\n }\n")
 	n := newKDCNegotiate(t, Config{
 		Krb5Conf: conf,
-		CCache:   filepath.Join(t.TempDir(), "absent"),
+		CCache:   filepath.Join(testenv.TempDir(t), "absent"),
 		User:     "hank",
 		Password: "Hank-pw1",
 	})
@@ -359,7 +359,7 @@ func TestNewNegotiateDoesNotContactTheKDC(t *testing.T) {
 			c.Close()
 		}
 	}()
-	conf := filepath.Join(t.TempDir(), "krb5.conf")
+	conf := filepath.Join(testenv.TempDir(t), "krb5.conf")
 	writeFile(t, conf, "[libdefaults]\n default_realm = SLOW.TEST\n udp_preference_limit = 1\n"+
 		"[realms]\n SLOW.TEST = {\n  kdc = "+l.Addr().String()+"\n }\n")
 	start := time.Now()

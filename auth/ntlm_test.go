@@ -15,6 +15,8 @@ import (
 	"time"
 
 	ntlmssp "github.com/Azure/go-ntlmssp"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // ntlmFlagsSamba are the flags Samba 4.17 answers go-ntlmssp's negotiate
@@ -167,6 +169,7 @@ func TestNTLMAnswersChallengeWithoutTargetInfo(t *testing.T) {
 // password, so this proves only that it takes our messages.
 func TestNTLMWithSquidFakeAuthHelper(t *testing.T) {
 	const helper = "/usr/lib/squid/ntlm_fake_auth"
+	testenv.SkipUnderWine(t, "squid's ntlm_fake_auth is a Linux program, which a Windows test binary cannot start")
 	if _, err := os.Stat(helper); err != nil {
 		t.Skip("squid's ntlm_fake_auth is not installed")
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestPasswordCommand(t *testing.T) {
@@ -128,7 +130,7 @@ func TestKeyringHeadless(t *testing.T) {
 }
 
 func TestReadPasswordFromPipe(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "in")
+	path := filepath.Join(testenv.TempDir(t), "in")
 	if err := os.WriteFile(path, []byte("pipe pw\r\nsecond line\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -99,7 +99,7 @@ func (s *sspiSession) Step(t Target, ch *Challenge) (Step, error) {
 	}
 	if err != nil {
 		s.release()
-		return Step{}, fmt.Errorf("windows SSPI (%s) could not answer the challenge from %s: %w", s.name, t.Proxy, err)
+		return Step{}, fmt.Errorf("windows SSPI (%s) could not answer the challenge from %s: %s", s.name, t.Proxy, sspiErrorText(err))
 	}
 	if s.finished {
 		s.release()
@@ -124,7 +124,7 @@ func (s *sspiSession) first(t Target) (Step, error) {
 	}
 	if err != nil {
 		s.release()
-		return Step{}, fmt.Errorf("windows single sign-on (%s) is not available: %v: %w", s.name, err, ErrNoCredentials)
+		return Step{}, fmt.Errorf("%s as the logged-on Windows user: SSPI: %s: %w", s.name, sspiErrorText(err), ErrSSOUnavailable)
 	}
 	s.sent = true
 	runtime.AddCleanup(s, (*sspiHandles).release, h)

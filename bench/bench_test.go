@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -108,30 +107,6 @@ func envInt(name string, def int) int {
 	return def
 }
 
-// tunnelCap lowers a tunnel count to what the open-file limit allows: the
-// relay and squid each hold two descriptors per tunnel.
-func tunnelCap(t *testing.T, n int) int {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return n
-	}
-	if most := int(lim.Cur-200) / 2 / 100 * 100; n > most {
-		t.Logf("the open-file limit (%d) allows %d idle tunnels, not %d", lim.Cur, most, n)
-		return most
-	}
-	return n
-}
-
-// raiseFileLimit lets this process (and ferry, cntlm, squid started by it)
-// hold 10,000 tunnels: each costs a descriptor in the client, the relay
-// (two), squid (two) and the sink.
-func raiseFileLimit(t *testing.T, n uint64) {
-	lim := syscall.Rlimit{Cur: n, Max: n}
-	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		t.Logf("cannot raise the open-file limit to %d (%v): large tunnel counts may fail", n, err)
-	}
-}
-
 type cntlmProc struct {
 	addr string
 	cmd  *exec.Cmd
@@ -142,7 +117,7 @@ type cntlmProc struct {
 func startCntlm(t *testing.T, parent, user, domain, pw string) *cntlmProc {
 	t.Helper()
 	addr := testenv.FreeAddr(t)
-	conf := filepath.Join(t.TempDir(), "cntlm.conf")
+	conf := filepath.Join(testenv.TempDir(t), "cntlm.conf")
 	body := fmt.Sprintf("Username %s\nDomain %s\nPassword %s\nAuth NTLMv2\nProxy %s\nListen %s\n", user, domain, pw, parent, addr)
 	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/internal/neterr"
 	"github.com/ferryproxy/ferry/relay"
 )
 
@@ -323,14 +324,13 @@ func (r *runner) urls() (httpURL, httpsURL string) {
 
 // dialFailure classifies a failed connection to the parent.
 func dialFailure(p string, err error, timeout time.Duration) *failure {
-	var ne net.Error
 	var dns *net.DNSError
 	switch {
 	case errors.As(err, &dns):
 		return fail(msg.ParentUnresolvable, "connect to %s: %v", p, err)
-	case isRefused(err):
+	case neterr.IsRefused(err):
 		return fail(msg.ParentRefused, "connect to %s: connection refused (nothing listens there, or a firewall rejects it)", p)
-	case errors.As(err, &ne) && ne.Timeout():
+	case neterr.IsTimeout(err):
 		return fail(msg.ParentTimeout, "connect to %s: no answer within %s (the packets are dropped)", p, timeout)
 	}
 	return fail(msg.ParentError, "connect to %s: %v", p, err)

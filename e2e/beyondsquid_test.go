@@ -95,7 +95,7 @@ func startApacheGSSAPI(t *testing.T, o *testenv.Origin, bound bool) otherParent 
 	const pw = "Apache-kerb 3!"
 	kdc := testenv.StartKDC(t)
 	kdc.AddUser(t, "alice", pw)
-	ccache := filepath.Join(t.TempDir(), "krb5cc_alice")
+	ccache := filepath.Join(testenv.TempDir(t), "krb5cc_alice")
 	kdc.Kinit(t, "alice", pw, ccache)
 	a := testenv.StartApache(t, testenv.ApacheOptions{Auth: testenv.ApacheAuthGSSAPI, KDC: kdc, ConnectionBound: bound, ConnectPorts: []int{o.TLSPort}})
 	return otherParent{Addr: a.Addr, apache: a,

@@ -61,7 +61,7 @@ func countSince(count func() int, before, want int) int {
 // logon at the parent and writes a config that works as it is.
 func (p credParent) testInit(t *testing.T) {
 	t.Run("init --yes writes a working config after one logon", func(t *testing.T) {
-		dir := t.TempDir()
+		dir := testenv.TempDir(t)
 		handshakes, failed := p.squid.Handshakes(), p.squid.FailedLogons()
 		out, code := runFerryInit(t, dir, p.pw+"\n", "--yes", "--parent", p.squid.Addr,
 			"--user", p.user, "--domain", p.domain, "--password-stdin", "--test-url", p.origin.URL+"/echo")
@@ -106,7 +106,7 @@ func (p credParent) testInit(t *testing.T) {
 	})
 
 	t.Run("init --yes with a wrong password stops after one failed logon", func(t *testing.T) {
-		dir := t.TempDir()
+		dir := testenv.TempDir(t)
 		failed := p.squid.FailedLogons()
 		conf := filepath.Join(dir, "ferry.toml")
 		out, code := runFerryInit(t, dir, "Wrong-pw 9!\n", "--yes", "--parent", p.squid.Addr,

@@ -48,7 +48,7 @@ func TestCredentials(t *testing.T) {
 		p.check(t, fmt.Sprintf("user = %q\ndomain = %q\n%s\n", p.user, p.domain, lines["pass_nt"]), nil)
 	})
 	t.Run("password_command", func(t *testing.T) {
-		dir := t.TempDir()
+		dir := testenv.TempDir(t)
 		secret := filepath.Join(dir, "secret")
 		if err := os.WriteFile(secret, []byte(p.pw+"\nurl: proxy.corp\n"), 0o600); err != nil {
 			t.Fatal(err)
@@ -92,7 +92,7 @@ func TestCredentials(t *testing.T) {
 				hashLines = append(hashLines, l)
 			}
 		}
-		conf := filepath.Join(t.TempDir(), "cntlm.conf")
+		conf := filepath.Join(testenv.TempDir(t), "cntlm.conf")
 		src := fmt.Sprintf("Username\t%s\nDomain\t%s\n%s\nAuth\tNTLMv2\nProxy\t%s\nNoProxy\tlocalhost\nListen\t%s\nGateway\tno\n",
 			p.user, p.domain, strings.Join(hashLines, "\n"), p.squid.Addr, testenv.FreeAddr(t))
 		if err := os.WriteFile(conf, []byte(src), 0o600); err != nil {

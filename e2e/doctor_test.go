@@ -37,7 +37,7 @@ type doctorResult struct {
 // clean environment plus env, and returns its verdict and exit status.
 func runDoctor(t *testing.T, configTOML string, env []string, urls ...string) (doctorResult, int) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ferry.toml")
+	path := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	if err := os.WriteFile(path, []byte(configTOML), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func TestDoctorKerberos(t *testing.T) {
 	kdc := testenv.StartKDC(t)
 	kdc.AddUser(t, "alice", "Kerb-pw 7!")
 	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc, SSLPorts: []int{o.TLSPort}})
-	env := []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + filepath.Join(t.TempDir(), "no-such-ccache")}
+	env := []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + filepath.Join(testenv.TempDir(t), "no-such-ccache")}
 
 	res, status := runDoctor(t, ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "negotiate", User: "alice", Realm: kdc.Realm}), env, urlsFor(o)...)
 	wantVerdict(t, res, status, "kerberos_no_ticket")
@@ -198,7 +198,7 @@ func TestDoctorKerberos(t *testing.T) {
 	}
 
 	// After kinit the same parent is fine: no false alarm.
-	ccache := filepath.Join(t.TempDir(), "krb5cc_alice")
+	ccache := filepath.Join(testenv.TempDir(t), "krb5cc_alice")
 	kdc.Kinit(t, "alice", "Kerb-pw 7!", ccache)
 	env[1] = "KRB5CCNAME=FILE:" + ccache
 	res, status = runDoctor(t, ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "negotiate", User: "alice", Realm: kdc.Realm}), env, urlsFor(o)...)

@@ -8,7 +8,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -116,7 +115,7 @@ func waitLogCount(t *testing.T, f *testenv.Ferry, msg string, n int) {
 func TestRestSurvivesReloadsAndRestarts(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	p := startBasicParent(t, o, testenv.SquidOptions{})
-	env := append(p.Env, "XDG_STATE_HOME="+t.TempDir())
+	env := append(p.Env, "XDG_STATE_HOME="+testenv.TempDir(t))
 	const wrong = "Wrong-pw 9!"
 	a := p.Auth
 	a.Password = wrong
@@ -133,9 +132,7 @@ func TestRestSurvivesReloadsAndRestarts(t *testing.T) {
 	}
 	reloads := 0
 	for i := 0; i < 3; i++ {
-		if err := syscall.Kill(f.Pid(), syscall.SIGHUP); err != nil {
-			t.Fatal(err)
-		}
+		sighup(t, f.Pid())
 		reloads++
 		waitLogCount(t, f, "configuration reloaded", reloads)
 		want502(t, c, o.URL+"/echo", "locked_out")
@@ -218,7 +215,7 @@ func TestSchemeNotOfferedRestsNothing(t *testing.T) {
 func TestBasicDowngradeRefused(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	ntlm := startNTLMParent(t, o, testenv.SquidOptions{})
-	env := []string{"XDG_STATE_HOME=" + t.TempDir()}
+	env := []string{"XDG_STATE_HOME=" + testenv.TempDir(t)}
 	a := ntlm.Auth
 	cfg := ferryConfig([]string{ntlm.Squid.Addr}, a)
 	f := testenv.StartFerry(t, cfg, env...)
@@ -302,7 +299,7 @@ func TestDoctorRespectsTheRest(t *testing.T) {
 	p := startBasicParent(t, o, testenv.SquidOptions{})
 	a := p.Auth
 	a.Password = "not the password"
-	env := []string{"XDG_STATE_HOME=" + t.TempDir()}
+	env := []string{"XDG_STATE_HOME=" + testenv.TempDir(t)}
 	cfg := ferryConfig([]string{p.Squid.Addr}, a)
 	res, status := runDoctor(t, cfg, env, urlsFor(o)...)
 	wantVerdict(t, res, status, "credentials_rejected")

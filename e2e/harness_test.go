@@ -128,7 +128,7 @@ func startNegotiateCCacheParent(t *testing.T, o *testenv.Origin, opts testenv.Sq
 	const pw = "Kerb-pw 4!"
 	kdc := testenv.StartKDC(t)
 	kdc.AddUser(t, "alice", pw)
-	ccache := filepath.Join(t.TempDir(), "krb5cc_alice")
+	ccache := filepath.Join(testenv.TempDir(t), "krb5cc_alice")
 	kdc.Kinit(t, "alice", pw, ccache)
 	opts.Auth, opts.KDC = testenv.SquidAuthNegotiate, kdc
 	opts.SSLPorts = append(opts.SSLPorts, o.TLSPort)
@@ -150,7 +150,7 @@ func startNegotiatePasswordParent(t *testing.T, o *testenv.Origin, opts testenv.
 		Name: "negotiate-password", Squid: testenv.StartSquid(t, opts),
 		Auth: ferryAuth{Scheme: "negotiate", User: "alice", Realm: kdc.Realm, Password: pw},
 		// An empty cache file path keeps ferry from finding a stray default cache.
-		Env:     []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + filepath.Join(t.TempDir(), "no-such-ccache")},
+		Env:     []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + filepath.Join(testenv.TempDir(t), "no-such-ccache")},
 		Secrets: []string{pw},
 	}
 }
@@ -341,4 +341,15 @@ func squidRequests(sq *testenv.Squid, method string, status int) int {
 		}
 	}
 	return n
+}
+
+// waitLog waits up to 10 s for ferry to log msg.
+func waitLog(t *testing.T, f *testenv.Ferry, msg string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if strings.Contains(f.Stderr(), msg) {
+			return
+		}
+	}
+	t.Fatalf("ferry did not log %q; its log:\n%s", msg, f.Stderr())
 }

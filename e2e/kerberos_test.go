@@ -31,7 +31,7 @@ func TestKerberosTicketCacheReplacedWhileRunning(t *testing.T) {
 	kdc := testenv.StartKDC(t)
 	kdc.AddUser(t, "alice", "Alice-pw 1")
 	kdc.AddUser(t, "bob", "Bob-pw 2")
-	ccache := filepath.Join(t.TempDir(), "krb5cc")
+	ccache := filepath.Join(testenv.TempDir(t), "krb5cc")
 	kdc.Kinit(t, "alice", "Alice-pw 1", ccache)
 	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
 	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\n[timeouts]\npool_idle = \"500ms\"\n", sq.Addr)
@@ -62,7 +62,7 @@ func TestKerberosPasswordLogonOutlivesTicketLifetime(t *testing.T) {
 	kdc.AddUser(t, "alice", pw)
 	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
 	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\nuser = \"alice\"\nrealm = %q\n[timeouts]\npool_idle = \"500ms\"\n", sq.Addr, kdc.Realm)
-	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(t.TempDir(), "none"), "FERRY_PASSWORD="+pw)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(testenv.TempDir(t), "none"), "FERRY_PASSWORD="+pw)
 	c := proxyClient(t, o, f)
 	getEcho(t, c, o.URL+"/echo", nil)
 	time.Sleep(25 * time.Second) // the first TGT and service ticket have expired
@@ -87,7 +87,7 @@ func TestKerberosTicketRefusedFallsBackToNTLM(t *testing.T) {
 	kdc.Kadmin(t, "cpw -randkey HTTP/127.0.0.1")
 	kdc.Kadmin(t, "cpw -randkey HTTP/localhost")
 	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nuser = \"alice@%s\"\n", sq.Addr, kdc.Realm)
-	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(t.TempDir(), "none"), "FERRY_PASSWORD=Alice-pw 1")
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(testenv.TempDir(t), "none"), "FERRY_PASSWORD=Alice-pw 1")
 	c := proxyClient(t, o, f)
 	for range 3 {
 		getEcho(t, c, o.URL+"/echo", nil)

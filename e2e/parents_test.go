@@ -69,7 +69,7 @@ func TestRequestsThroughEachParentKind(t *testing.T) {
 			})
 			t.Run("curl upload with Expect 100-continue", func(t *testing.T) {
 				const n = 5 << 20
-				file := filepath.Join(t.TempDir(), "upload")
+				file := filepath.Join(testenv.TempDir(t), "upload")
 				w, err := os.Create(file)
 				if err != nil {
 					t.Fatal(err)

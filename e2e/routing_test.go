@@ -131,7 +131,7 @@ func portOf(rawURL string) int {
 func runFerry(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(testenv.BuildFerry(t), args...)
-	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir())
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+testenv.TempDir(t))
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {

@@ -41,7 +41,7 @@ func TestKerberosTicketExpiredWhileRunning(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	kdc := testenv.StartKDCWith(t, testenv.KDCOptions{MaxLife: 15 * time.Second, MaxRenewableLife: 15 * time.Second})
 	kdc.AddUser(t, "alice", "Alice-pw 1")
-	ccache := filepath.Join(t.TempDir(), "krb5cc")
+	ccache := filepath.Join(testenv.TempDir(t), "krb5cc")
 	kdc.Kinit(t, "alice", "Alice-pw 1", ccache)
 	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
 	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[timeouts]\npool_idle = \"500ms\"\n", sq.Addr)
@@ -72,7 +72,7 @@ func TestNegotiateFallbackToNTLMWarnsOnce(t *testing.T) {
 	kdc := testenv.StartKDC(t)
 	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc, NTLMToo: true})
 	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nuser = \"alice\"\ndomain = \"TESTDOM\"\n[timeouts]\npool_idle = \"300ms\"\n", sq.Addr)
-	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(t.TempDir(), "none"), "FERRY_PASSWORD=Alice-pw 1")
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(testenv.TempDir(t), "none"), "FERRY_PASSWORD=Alice-pw 1")
 	for range 3 {
 		if status, v, body := verdictOf(t, f, o.URL+"/echo", "en"); status != 200 {
 			t.Fatalf("%d %s\n%s", status, v, body)
@@ -129,7 +129,7 @@ func TestKerberosClockSkewVerdict(t *testing.T) {
 	kdc.AddUser(t, "alice", pw)
 	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
 	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\nuser = \"alice\"\nrealm = %q\n", sq.Addr, kdc.Realm)
-	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(t.TempDir(), "none"), "FERRY_PASSWORD="+pw)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(testenv.TempDir(t), "none"), "FERRY_PASSWORD="+pw)
 	for _, lang := range []string{"en", "ja"} {
 		status, v, body := verdictOf(t, f, o.URL+"/echo", lang)
 		if status != http.StatusBadGateway || v != "kerberos_clock_skew" || !strings.Contains(body, "NTP") {
@@ -147,7 +147,7 @@ func TestKerberosUnknownSPNVerdict(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	kdc := testenv.StartKDC(t)
 	kdc.AddUser(t, "alice", "Alice-pw 1")
-	ccache := filepath.Join(t.TempDir(), "krb5cc")
+	ccache := filepath.Join(testenv.TempDir(t), "krb5cc")
 	kdc.Kinit(t, "alice", "Alice-pw 1", ccache)
 	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
 	kdc.Kadmin(t, "delprinc -force HTTP/127.0.0.1")
@@ -215,7 +215,7 @@ func TestEveryVerdictForReal(t *testing.T) {
 	silent := faultParent(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
 	ssh := faultParent(t, func(c net.Conn) { _, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n") })
 	hangUp := faultParent(t, func(c net.Conn) { _, _ = bufio.NewReader(c).ReadString('\n') })
-	pacFile := filepath.Join(t.TempDir(), "throws.pac")
+	pacFile := filepath.Join(testenv.TempDir(t), "throws.pac")
 	if err := os.WriteFile(pacFile, []byte(`function FindProxyForURL(url, host) { return undefinedThing.proxy; }`), 0o644); err != nil {
 		t.Fatal(err)
 	}

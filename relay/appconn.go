@@ -11,10 +11,11 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
 // appConn is one app's connection to an HTTP listener. ferry serves it
@@ -216,9 +217,8 @@ func (c *appConn) readRequest() (*http.Request, error) {
 // isCommonReadError is the app closing or stalling between requests or
 // mid-head: nothing to answer.
 func isCommonReadError(err error) bool {
-	var ne net.Error
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
-		(errors.As(err, &ne) && ne.Timeout()) || errors.Is(err, syscall.ECONNRESET)
+		neterr.IsTimeout(err) || neterr.IsReset(err)
 }
 
 // refuse answers a request ferry could not read, and closes.

@@ -41,6 +41,8 @@ func (e *Error) Verdict() string {
 	case e.direct:
 		// No parent took part: whatever broke, it is the site.
 		return msg.OriginUnreachable
+	case errors.Is(e.Err, auth.ErrSSOUnavailable):
+		return msg.SSOUnavailable
 	case errors.Is(e.Err, auth.ErrKerberosClockSkew):
 		return msg.KerberosClockSkew
 	case errors.Is(e.Err, auth.ErrKerberosUnknownSPN):

@@ -8,8 +8,9 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
 // Cause is why ferry could not serve a request. The words are the verdicts
@@ -194,7 +195,6 @@ func classifyDial(err error, peer string, parent bool) *Error {
 		kind = "site "
 	}
 	var dns *net.DNSError
-	var ne net.Error
 	switch {
 	case errors.As(err, &dns):
 		c := CauseParentUnresolvable
@@ -203,14 +203,14 @@ func classifyDial(err error, peer string, parent bool) *Error {
 		}
 		return &Error{Cause: c, Peer: peer, What: "the name of " + kind + peer + " does not resolve", Err: err,
 			Fix: "check the name in ferry's config; if it is an internal name, connect to the VPN or fix DNS"}
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case neterr.IsRefused(err):
 		c := CauseParentRefused
 		if !parent {
 			c = CauseOriginUnreachable
 		}
 		return &Error{Cause: c, Peer: peer, What: kind + peer + " refused the connection", Err: err,
 			Fix: "check the host and port in ferry's config; the proxy may be down, or a firewall rejects the port"}
-	case errors.As(err, &ne) && ne.Timeout():
+	case neterr.IsTimeout(err):
 		c := CauseParentTimeout
 		if !parent {
 			c = CauseOriginUnreachable

@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
 // maxLegs bounds the legs of one exchange: an unauthenticated first
@@ -189,7 +189,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	if !a.Enabled() {
 		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, challengeNames(offered)),
-			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or get a Kerberos ticket with kinit"}
+			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or " + auth.OSSingleSignOn.Fix}
 	}
 	if carried && tr.o.body != nil && !tr.o.body.replayable() {
 		return "", false, &Error{Cause: CauseBodyNotReplayable, Peer: tr.u.addr,
@@ -388,7 +388,7 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 	cause, fix := CauseKerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
 	if errors.Is(err, auth.ErrNoCredentials) {
 		cause = CauseCredentialsMissing
-		fix = "set auth.user and auth.password (or FERRY_PASSWORD), or get a Kerberos ticket with kinit"
+		fix = "set auth.user and auth.password (or FERRY_PASSWORD), or " + auth.OSSingleSignOn.Fix
 	} else if s.Name() != auth.SchemeNegotiate {
 		cause, fix = CauseParentError, "run 'ferry doctor' to see what the parent sends"
 	}
@@ -533,7 +533,7 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.headerTimeout), Err: err,
 			Fix: "try again later; the parent proxy or the site behind it is slow or stuck"}
 	}
-	if nothing || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+	if nothing || neterr.IsReset(err) || neterr.IsBrokenPipe(err) {
 		if c.reused && nothing {
 			return &staleConnError{err}
 		}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // TestRestHoldsAcrossReloadAndRestart: a reload or a new Server with the
@@ -14,7 +16,7 @@ import (
 // the parent); a changed password is tried at once.
 func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
 	p := startFakeParent(t, nil)
-	state := filepath.Join(t.TempDir(), "ferry", "lockout.json")
+	state := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
 	cfg := func(pw string) Config {
 		return Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", pw), LockoutState: state}
 	}

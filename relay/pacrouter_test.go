@@ -11,11 +11,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func writePAC(t *testing.T, body string) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "proxy.pac")
+	p := filepath.Join(testenv.TempDir(t), "proxy.pac")
 	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func TestPACServedOverHTTPChangesWhileRunning(t *testing.T) {
 
 func TestPACUnavailableFallback(t *testing.T) {
 	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	missing := filepath.Join(t.TempDir(), "nope.pac")
+	missing := filepath.Join(testenv.TempDir(t), "nope.pac")
 	_, withParents := startRelay(t, Config{Parents: []string{p.addr()}, PAC: missing})
 	if resp, body := get(t, client(withParents), "http://x.example/"); resp.StatusCode != 200 {
 		t.Fatalf("fallback to parents: %d %q", resp.StatusCode, body)

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"strings"
@@ -45,12 +44,13 @@ func (m *Manager) uninstall(ctx context.Context) error {
 			_ = s.Stop()
 		}
 		if err := s.Uninstall(); err != nil {
-			return fmt.Errorf("remove the Windows service (run as administrator): %w", err)
+			return fmt.Errorf("remove the Windows service%s: %w", adminHint(err), err)
 		}
 		fmt.Fprintln(m.out, "removed Windows service ferry")
 		return nil
 	}
-	if _, err := m.run(ctx, []string{"schtasks", "/Query", "/TN", Name}); err != nil && !installed(m.plan) {
+	out, err := m.run(ctx, []string{"schtasks", "/Query", "/TN", Name, "/FO", "CSV", "/NH"})
+	if named, _ := parseTaskQuery(out); (err != nil || !named) && !installed(m.plan) {
 		return ErrNotInstalled
 	}
 	_, _ = m.run(ctx, []string{"schtasks", "/End", "/TN", Name}) // not running is fine
@@ -82,10 +82,16 @@ func (m *Manager) control(ctx context.Context, action string) error {
 		_, err := m.run(ctx, run)
 		return err
 	case "stop":
+		// schtasks /End terminates without a drain: ask ferry first.
+		if stopTask(m.cfg.ConfigFile) {
+			return nil
+		}
 		_, err := m.run(ctx, end)
 		return err
 	case "restart":
-		_, _ = m.run(ctx, end)
+		if !stopTask(m.cfg.ConfigFile) {
+			_, _ = m.run(ctx, end)
+		}
 		_, err := m.run(ctx, run)
 		return err
 	}
@@ -116,12 +122,9 @@ func (m *Manager) status(ctx context.Context) (Status, error) {
 	if err != nil {
 		return st, nil // schtasks fails for a task that does not exist
 	}
-	st.Installed = true
-	// "\ferry","N/A","Running": the last field is the state. Its words are
-	// localised; the caller also asks the relay itself.
-	rec, err := csv.NewReader(strings.NewReader(strings.TrimSpace(out))).Read()
-	if err == nil && len(rec) >= 3 {
-		st.Detail = rec[len(rec)-1]
+	// The state's words are localised; the caller also asks the relay
+	// itself.
+	if st.Installed, st.Detail = parseTaskQuery(out); st.Installed {
 		st.RunningKnown, st.Running = true, strings.EqualFold(st.Detail, "Running")
 	}
 	return st, nil
@@ -159,11 +162,11 @@ func (m *Manager) installSCM(noStart bool) error {
 		// Reinstall: the SCM refuses to create a service that exists.
 		_ = s.Stop()
 		if err := s.Uninstall(); err != nil {
-			return fmt.Errorf("replace the Windows service (run as administrator): %w", err)
+			return fmt.Errorf("replace the Windows service%s: %w", adminHint(err), err)
 		}
 	}
 	if err := s.Install(); err != nil {
-		return fmt.Errorf("create the Windows service (run as administrator): %w", err)
+		return fmt.Errorf("create the Windows service%s: %w", adminHint(err), err)
 	}
 	fmt.Fprintln(m.out, "created Windows service ferry (automatic start, restart on failure)")
 	if noStart {

@@ -19,7 +19,7 @@ func TestGeneratedUnitsPassSystemdAnalyze(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, system := range []bool{false, true} {
-		home := t.TempDir()
+		home := testenv.TempDir(t)
 		c := Config{System: system, Executable: exe, ConfigFile: filepath.Join(home, "ferry.toml"), Home: home}
 		if system {
 			c.ConfigFile = "/etc/ferry/ferry.toml" // need not exist; /tmp would be refused
@@ -28,7 +28,7 @@ func TestGeneratedUnitsPassSystemdAnalyze(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		unit := filepath.Join(t.TempDir(), Name+".service")
+		unit := filepath.Join(testenv.TempDir(t), Name+".service")
 		if err := os.WriteFile(unit, p.Files[0].Content, 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +38,7 @@ func TestGeneratedUnitsPassSystemdAnalyze(t *testing.T) {
 		}
 		cmd := exec.Command("systemd-analyze", args...)
 		// --user needs a runtime directory even when no user manager runs.
-		runtimeDir := t.TempDir()
+		runtimeDir := testenv.TempDir(t)
 		cmd.Env = append(os.Environ(), "XDG_RUNTIME_DIR="+runtimeDir, "HOME="+home, "SYSTEMD_LOG_LEVEL=notice")
 		out, err := cmd.CombinedOutput()
 		if err != nil || len(out) > 0 {

@@ -370,8 +370,8 @@ func (c *Config) checkCredentials() []*problem {
 	case "auto":
 		if a.User != "" && !hasPassword && !hasHash && a.Keytab == "" {
 			c.Warnings = append(c.Warnings, fmt.Sprintf(
-				"user %s has no password (FERRY_PASSWORD or auth.password): only Kerberos from the ticket cache (kinit) can be used; NTLM, Digest and Basic are off",
-				a.Identity()))
+				"user %s has no password (FERRY_PASSWORD or auth.password): only %s can be used; %s are off",
+				a.Identity(), auth.OSSingleSignOn.Schemes, auth.OSSingleSignOn.Off))
 		}
 	}
 	switch {

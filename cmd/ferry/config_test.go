@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // noEnv is a Getenv with nothing set, so that the tests do not depend on
@@ -390,7 +393,7 @@ func TestFinish(t *testing.T) {
 		{
 			name:     "auto with a user and no password warns",
 			src:      "parents = [\"p:1\"]\n[auth]\nuser = \"alice\"\ndomain = \"CORP\"\n",
-			warnings: []string{`user CORP\alice has no password (FERRY_PASSWORD or auth.password): only Kerberos from the ticket cache (kinit) can be used; NTLM, Digest and Basic are off`},
+			warnings: []string{noPasswordWarning},
 		},
 		{
 			name: "auto with a keytab does not warn",
@@ -436,7 +439,7 @@ func TestLoadConfigFileWarnsAboutReadablePassword(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("mode bits do not describe access on Windows")
 	}
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	path := filepath.Join(dir, "ferry.toml")
 	write := func(src string, mode os.FileMode) {
 		t.Helper()
@@ -471,7 +474,7 @@ func TestLoadConfigFileWarnsAboutReadablePassword(t *testing.T) {
 }
 
 func TestLoadConfigFileErrorsNameTheFile(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	missing := filepath.Join(dir, "nope.toml")
 	_, err := LoadConfigFile(missing)
 	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "config file "+missing+" does not exist: check the path, or write it with 'ferry init --config "+missing+"'" {
@@ -495,7 +498,7 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("XDG_CONFIG_HOME is a Linux convention")
 	}
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	o := Overrides{Getenv: noEnv}
 
@@ -532,8 +535,9 @@ func TestExampleConfigLoads(t *testing.T) {
 	if len(c.Parents) != 2 || c.Auth.LockoutCooldown != 10*time.Minute || c.Timeouts.ClientIdle != 120*time.Second {
 		t.Errorf("config %+v", c)
 	}
-	// user without a password: Kerberos only.
-	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "only Kerberos") {
+	// user without a password: single sign-on only (Kerberos, or SSPI on
+	// Windows).
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "only "+auth.OSSingleSignOn.Schemes) {
 		t.Errorf("warnings %q", c.Warnings)
 	}
 }
@@ -549,3 +553,13 @@ func TestParseConfigReportsAtMostTwentyProblems(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// noPasswordWarning is what a user without a password is told: on Windows
+// SSPI answers Negotiate and NTLM as the logged-on user (once the warning
+// said NTLM was off there and sent Windows users to kinit).
+var noPasswordWarning = func() string {
+	if runtime.GOOS == "windows" {
+		return `user CORP\alice has no password (FERRY_PASSWORD or auth.password): only Negotiate and NTLM as the logged-on Windows user (SSPI) can be used; Digest and Basic are off`
+	}
+	return `user CORP\alice has no password (FERRY_PASSWORD or auth.password): only Kerberos from the ticket cache (kinit) can be used; NTLM, Digest and Basic are off`
+}()

@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func writeConfig(t *testing.T, src string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "ferry.toml")
+	path := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +60,7 @@ func TestConfigShowDoesNotRunPasswordCommand(t *testing.T) {
 		t.Skip("sh syntax")
 	}
 	t.Setenv("FERRY_PASSWORD", "")
-	marker := filepath.Join(t.TempDir(), "ran")
+	marker := filepath.Join(testenv.TempDir(t), "ran")
 	path := writeConfig(t, "parents = [\"p:1\"]\n[auth]\nuser = \"alice\"\npassword_command = \"touch "+marker+"; echo pw\"\n")
 	var out, errb bytes.Buffer
 	if st := cmdConfig(context.Background(), []string{"show", "-c", path}, &out, &errb); st != exitOK {
@@ -138,7 +139,7 @@ func TestConfigShowFillsInDefaults(t *testing.T) {
 // TestConfigTakesUserLikeRun: a flags-only setup can be shown and checked
 // with the flags it runs with.
 func TestConfigTakesUserLikeRun(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "pw")
 	var out, errb bytes.Buffer
 	if st := cmdConfig(context.Background(), []string{"show", "--parent", "proxy:8080", "--user", `CORP\alice`}, &out, &errb); st != exitOK ||

@@ -12,6 +12,7 @@ import (
 	"github.com/zalando/go-keyring"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // The cntlm -H values for User, Domain and "Password" (auth/hash_test.go).
@@ -168,7 +169,7 @@ func TestHashInFileGetsPermissionWarning(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("mode bits")
 	}
-	path := filepath.Join(t.TempDir(), "ferry.toml")
+	path := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	src := "parents = [\"p:1\"]\n[auth]\nuser = \"User\"\ndomain = \"Domain\"\npass_ntlmv2 = \"" + testPassNTLMv2 + "\"\n"
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)

@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestEnvPointsToolsAtFerry(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	cfg := filepath.Join(dir, "ferry.toml")
 	if err := os.WriteFile(cfg, []byte("listen = [\"127.0.0.1:8888\"]\nparents = [\"proxy.corp.example:8080\"]\nno_proxy = [\"*.corp.example\", \"10.0.0.0/8\"]\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -42,7 +44,7 @@ func TestEnvPointsToolsAtFerry(t *testing.T) {
 // TestDoctorBadConfigIsAVerdict: a config mistake is doctor's first
 // verdict, in JSON too, with exit status 1.
 func TestDoctorBadConfigIsAVerdict(t *testing.T) {
-	cfg := filepath.Join(t.TempDir(), "ferry.toml")
+	cfg := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	if err := os.WriteFile(cfg, []byte("parents = [\"proxy.corp.example\"]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +57,7 @@ func TestDoctorBadConfigIsAVerdict(t *testing.T) {
 	if status != exitError || !strings.Contains(out, "[FAIL] configuration") || strings.Contains(out, "\x1b[") {
 		t.Errorf("plain output (status %d):\n%s", status, out)
 	}
-	report := filepath.Join(t.TempDir(), "report.txt")
+	report := filepath.Join(testenv.TempDir(t), "report.txt")
 	if status, _, errOut := runArgs(t, "doctor", "--config", cfg, "--report", report); status != exitError || errOut != "" {
 		t.Errorf("--report: status %d, stderr %q", status, errOut)
 	}
@@ -75,7 +77,7 @@ func TestStatusWithoutFerryRunning(t *testing.T) {
 // TestDoctorWithoutAConfigPointsToInit: with no config file there is no
 // line to fix; the way to one is ferry init, in both languages.
 func TestDoctorWithoutAConfigPointsToInit(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "")
 	for lang, want := range map[string]string{"C": "Run 'ferry init'", "ja_JP.UTF-8": "'ferry init' を実行してください"} {
 		t.Setenv("LANG", lang)

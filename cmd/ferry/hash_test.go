@@ -8,11 +8,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func stdinFile(t *testing.T, content string) *os.File {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "stdin")
+	path := filepath.Join(testenv.TempDir(t), "stdin")
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -67,13 +69,7 @@ var cntlmHashLine = regexp.MustCompile(`(?m)^(PassLM|PassNT|PassNTLMv2)\s+([0-9A
 
 // TestHashAgreesWithCntlm runs Debian's cntlm -H next to ferry hash.
 func TestHashAgreesWithCntlm(t *testing.T) {
-	// Not testenv.Require: testenv does not build for Windows, this package must.
-	if _, err := os.Stat("/usr/sbin/cntlm"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("cntlm is needed under CI (apt-get install cntlm): %v", err)
-		}
-		t.Skipf("no cntlm: %v", err)
-	}
+	testenv.Require(t, "Debian's cntlm", "/usr/sbin/cntlm")
 	for _, tc := range [][3]string{
 		{"alice", "CORP", "Winter2026!"},
 		{"j.doe", "emea.corp.example", "with spaces and a very long tail 0123456789"},

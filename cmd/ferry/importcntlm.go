@@ -37,6 +37,10 @@ Example:
   ferry config check --config ~/.config/ferry/ferry.toml
 `
 
+// cntlmUnixList is cntlmDefaultList on Unix, which the man page (a Unix
+// document, whatever OS generates it) shows.
+const cntlmUnixList = "  /etc/cntlm.conf\n  /usr/local/etc/cntlm.conf\n"
+
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
 		fmt.Fprint(stdout, importUsage)

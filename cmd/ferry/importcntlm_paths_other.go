@@ -3,7 +3,7 @@
 package main
 
 // cntlmDefaultList is the list of cntlmDefaultPaths for the help text.
-const cntlmDefaultList = "  /etc/cntlm.conf\n  /usr/local/etc/cntlm.conf\n"
+const cntlmDefaultList = cntlmUnixList
 
 // cntlmDefaultPaths are where cntlm packages put cntlm.conf: Debian and
 // RPM packages in /etc, source builds and Homebrew under /usr/local/etc.

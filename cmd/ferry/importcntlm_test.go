@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files (testdata/cntlm, and packaging/ferry.1)")
@@ -55,7 +57,7 @@ func TestImportCntlmGolden(t *testing.T) {
 }
 
 func TestImportCntlmCommand(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	out := filepath.Join(dir, "ferry.toml")
 	src := filepath.Join("testdata", "cntlm", "windows.ini")
 	var stdout, stderr bytes.Buffer

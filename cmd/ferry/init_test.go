@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestProxyAddr(t *testing.T) {
@@ -107,7 +108,7 @@ func startInitFakeParent(t *testing.T) *initFakeParent {
 
 func TestInitAsksAgainAfterRefusal(t *testing.T) {
 	p := startInitFakeParent(t)
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	conf := filepath.Join(dir, "ferry.toml")
 	// The parent (a loopback one is never detected: it would be ferry
 	// itself), the user, then "y" to try again.
@@ -163,7 +164,7 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 
 func TestInitYesDoesNotRetry(t *testing.T) {
 	p := startInitFakeParent(t)
-	conf := filepath.Join(t.TempDir(), "ferry.toml")
+	conf := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	var out strings.Builder
 	c := initIO{
 		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
@@ -185,7 +186,7 @@ func TestInitYesDoesNotRetry(t *testing.T) {
 
 func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 	p := startInitFakeParent(t)
-	conf := filepath.Join(t.TempDir(), "ferry.toml")
+	conf := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	var out strings.Builder
 	c := initIO{
 		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
@@ -213,7 +214,7 @@ func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 // before ferry init asks the parent anything, so a retry costs no logon.
 func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 	noKeyring := &fakeKeyring{err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}
-	existing := filepath.Join(t.TempDir(), "ferry.toml")
+	existing := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	if err := os.WriteFile(existing, []byte("# mine\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +233,7 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 			p := startInitFakeParent(t)
 			conf := tc.config
 			if conf == "" {
-				conf = filepath.Join(t.TempDir(), "ferry.toml")
+				conf = filepath.Join(testenv.TempDir(t), "ferry.toml")
 			}
 			var out strings.Builder
 			c := initIO{
@@ -276,7 +277,7 @@ func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
 		keyring: &fakeKeyring{m: map[string]string{}}, limit: 400 * time.Millisecond,
 		password: func(string) (string, error) { return "pw", nil },
 	}
-	o := initOptions{parent: ln.Addr().String(), user: "alice", config: filepath.Join(t.TempDir(), "ferry.toml"),
+	o := initOptions{parent: ln.Addr().String(), user: "alice", config: filepath.Join(testenv.TempDir(t), "ferry.toml"),
 		yes: true, testURL: "http://example.com/"}
 	err = runInit(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "it cannot reach http://example.com/") || !strings.Contains(err.Error(), "pass --test-url") {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // TestMakeInstallFromClone runs README's install command from the clone
@@ -30,7 +32,7 @@ func TestMakeInstallFromClone(t *testing.T) {
 	if _, err := exec.LookPath("make"); err != nil {
 		t.Skip("make is not installed")
 	}
-	prefix := t.TempDir()
+	prefix := testenv.TempDir(t)
 	cmd := exec.Command("make", "-C", filepath.Join("..", ".."), "install", "PREFIX="+prefix)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("make install: %v\n%s", err, out)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/discover"
 )
 
@@ -85,7 +86,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 }
 
 func TestRunWithBrokenConfigExitsOne(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	write := func(name, src string) string {
 		t.Helper()
 		path := filepath.Join(dir, name)
@@ -95,7 +96,16 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		return path
 	}
 	t.Setenv("FERRY_PASSWORD", "")
-	t.Setenv("XDG_CONFIG_HOME", dir) // no default file there
+	// No default file there: os.UserConfigDir reads XDG_CONFIG_HOME on
+	// Linux, HOME on macOS and APPDATA on Windows (where the test once read
+	// the real %APPDATA%\ferry\ferry.toml).
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	t.Setenv("HOME", dir)
+	t.Setenv("APPDATA", dir)
+	configDir, err := os.UserConfigDir()
+	if err != nil || !strings.HasPrefix(configDir, dir) {
+		t.Fatalf("os.UserConfigDir() = %q, %v: not under the test's directory %s", configDir, err, dir)
+	}
 
 	typo := write("typo.toml", "parent = [\"proxy:8080\"]\n[auth]\nscheme = \"basic\"\n")
 	syntax := write("syntax.toml", "parents = [\"proxy:8080\"\n")
@@ -121,7 +131,7 @@ func TestRunWithBrokenConfigExitsOne(t *testing.T) {
 		},
 		{
 			[]string{"run"},
-			"ferry: no parent proxy and no config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT; discovery off in tests\n",
+			"ferry: no parent proxy and no config file (none at " + filepath.Join(configDir, "ferry", "ferry.toml") + "): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT; discovery off in tests\n",
 		},
 	}
 	for _, tt := range tests {

@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestPACEvalAndCheck(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "proxy.pac")
+	f := filepath.Join(testenv.TempDir(t), "proxy.pac")
 	src := `function FindProxyForURL(url, host) {
 		if (shExpMatch(host, "*.corp.example")) return "DIRECT";
 		return "PROXY proxy.corp.example:8080; DIRECT";
@@ -24,7 +26,7 @@ func TestPACEvalAndCheck(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "functions used: shExpMatch") {
 		t.Fatalf("check: %d %q", status, out)
 	}
-	bad := filepath.Join(t.TempDir(), "bad.pac")
+	bad := filepath.Join(testenv.TempDir(t), "bad.pac")
 	_ = os.WriteFile(bad, []byte("function FindProxyForURL(url, host) {\n return \"DIRECT\"\n}}\n"), 0o644)
 	if status, _, errOut := runArgs(t, "pac", "check", bad); status != 1 || !strings.Contains(errOut, "bad.pac") {
 		t.Fatalf("broken PAC: %d %q", status, errOut)
@@ -35,8 +37,8 @@ func TestPACEvalAndCheck(t *testing.T) {
 // FILE`, --pac still works, and with no PAC at all the message says how to
 // name one instead of complaining about a missing config file.
 func TestPACEvalTakesTheFileLikeCheck(t *testing.T) {
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
-	f := filepath.Join(t.TempDir(), "proxy.pac")
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
+	f := filepath.Join(testenv.TempDir(t), "proxy.pac")
 	if err := os.WriteFile(f, []byte(`function FindProxyForURL(url, host) { return "PROXY p.corp.example:8080"; }`), 0o644); err != nil {
 		t.Fatal(err)
 	}

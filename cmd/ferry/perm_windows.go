@@ -3,6 +3,9 @@ package main
 import (
 	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"golang.org/x/sys/windows"
 )
@@ -30,7 +33,7 @@ func permWarning(path string, _ fs.FileMode) string {
 		return ""
 	}
 	if dacl == nil {
-		return fmt.Sprintf("config file %s holds a password and has no access list, so every user can read it: run icacls %q /inheritance:r /grant:r \"%%USERNAME%%:F\"", path, path)
+		return fmt.Sprintf("config file %s holds a password and has no access list, so every user can read it: run %s", path, privateAdvice(path))
 	}
 	const readData = 0x1 // FILE_READ_DATA
 	for i := uint32(0); i < uint32(dacl.AceCount); i++ {
@@ -44,10 +47,34 @@ func permWarning(path string, _ fs.FileMode) string {
 		sid := (*windows.SID)(unsafePointer(&ace.SidStart))
 		for _, w := range broadSIDs {
 			if sid.IsWellKnown(w) {
-				return fmt.Sprintf("config file %s holds a password and other users can read it (%s is allowed to read): run icacls %q /inheritance:r /grant:r \"%%USERNAME%%:F\"",
-					path, sid.String(), path)
+				return fmt.Sprintf("config file %s holds a password and other users can read it (%s is allowed to read): run %s",
+					path, sid.String(), privateAdvice(path))
 			}
 		}
 	}
 	return ""
+}
+
+// privateAdvice is icaclsAdvice for path: for the current user, or for the
+// system service when path is the system config (%ProgramData%\ferry).
+func privateAdvice(path string) string {
+	system := strings.EqualFold(filepath.Dir(filepath.Clean(path)), filepath.Dir(systemConfigPath()))
+	return icaclsAdvice(path, currentAccount(), system)
+}
+
+// currentAccount is DOMAIN\user of this process, or its SID in icacls'
+// *SID form when the name cannot be looked up.
+func currentAccount() string {
+	tu, err := windows.GetCurrentProcessToken().GetTokenUser()
+	if err != nil {
+		return os.Getenv("USERDOMAIN") + `\` + os.Getenv("USERNAME")
+	}
+	account, domain, _, err := tu.User.Sid.LookupAccount("")
+	if err != nil || account == "" {
+		return "*" + tu.User.Sid.String()
+	}
+	if domain == "" {
+		return account
+	}
+	return domain + `\` + account
 }

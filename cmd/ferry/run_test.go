@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // basicParent is a parent proxy on loopback that wants Basic credentials.
@@ -46,7 +47,7 @@ var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 	parent := basicParent(t, "alice", "s3cret")
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	cfgPath := filepath.Join(dir, "ferry.toml")
 	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + parent + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
 	if err := os.WriteFile(cfgPath, []byte(src), 0o600); err != nil {
@@ -72,7 +73,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 // command line, the password in FERRY_PASSWORD.
 func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
 	parent := basicParent(t, `alice`, "s3cret")
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "s3cret")
 	all := runAndGet(t, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
 	want := `msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=auto`
@@ -150,7 +151,7 @@ func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
 	}
 	defer ln.Close()
 	t.Setenv("FERRY_PASSWORD", "")
-	t.Setenv("XDG_CONFIG_HOME", t.TempDir())
+	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	status, _, errOut := runArgs(t, "run", "--listen", ln.Addr().String(), "--parent", "127.0.0.1:1")
 	if status != 1 || !strings.Contains(errOut, "ferry: listen on "+ln.Addr().String()) {
 		t.Errorf("status %d stderr %q", status, errOut)
@@ -163,7 +164,7 @@ func TestIdentitySourceIsTheTruth(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows without a password uses the logon session (SSPI)")
 	}
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	missing := filepath.Join(dir, "no-ccache")
 	present := filepath.Join(dir, "krb5cc")
 	if err := os.WriteFile(present, []byte("x"), 0o600); err != nil {

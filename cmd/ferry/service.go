@@ -185,12 +185,17 @@ func readEnvFile(path string) map[string]string {
 
 func serviceControl(ctx context.Context, action string, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("service " + action)
-	var system bool
+	var (
+		system     bool
+		configPath string
+	)
 	fs.BoolVar(&system, "system", false, "")
+	fs.StringVar(&configPath, "config", "", "")
+	fs.StringVar(&configPath, "c", "", "")
 	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
 		return status
 	}
-	m, _, err := serviceManager(system, "", stdout)
+	m, sc, err := serviceManager(system, configPath, stdout)
 	if err != nil {
 		printError(stderr, err)
 		return exitError
@@ -210,8 +215,52 @@ func serviceControl(ctx context.Context, action string, args []string, stdout, s
 		return exitError
 	}
 	past := map[string]string{"uninstall": "uninstalled", "start": "started", "stop": "stopped", "restart": "restarted"}[action]
+	if action == "start" || action == "restart" {
+		// The service manager's yes means it launched ferry, not that ferry
+		// serves: a bad config or a taken port ends it a moment later.
+		listen := serviceListen(sc.ConfigFile)
+		if err := waitRelay(ctx, listen, relayStartWait); err != nil {
+			fmt.Fprintf(stderr, "ferry: the service manager %s ferry, but the relay at %s does not answer after %s (%v): see 'ferry service status' and the service's log\n",
+				past, listen, relayStartWait, err)
+			return exitError
+		}
+		fmt.Fprintf(stdout, "ferry service %s; the relay at %s answers\n", past, listen)
+		return exitOK
+	}
 	fmt.Fprintf(stdout, "ferry service %s\n", past)
 	return exitOK
+}
+
+// relayStartWait is how long start waits for the relay to answer: it
+// listens within a second of starting; a Kerberos or PAC setup at start
+// can take a few more.
+const relayStartWait = 15 * time.Second
+
+// waitRelay polls the relay's status page on listen until it answers or
+// wait has passed.
+func waitRelay(ctx context.Context, listen string, wait time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	for {
+		_, err := fetchSummary(ctx, listen)
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+// serviceListen is the first listen address of the service's config, where
+// its relay answers.
+func serviceListen(configFile string) string {
+	if cfg, err := LoadConfigFile(configFile); err == nil && len(cfg.Listen) > 0 {
+		return cfg.Listen[0]
+	}
+	return defaultListen
 }
 
 // serviceManager is a Manager for uninstall, control and status, which do
@@ -271,10 +320,7 @@ func serviceStatus(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 	// The relay itself is the last word on whether ferry runs: it answers
 	// on its listen address whoever started it.
-	listen := defaultListen
-	if cfg, err := LoadConfigFile(sc.ConfigFile); err == nil && len(cfg.Listen) > 0 {
-		listen = cfg.Listen[0]
-	}
+	listen := serviceListen(sc.ConfigFile)
 	summary, err := fetchSummary(ctx, listen)
 	if err != nil {
 		fmt.Fprintf(stdout, "relay at %s: not answering (%v)\n", listen, err)
@@ -380,6 +426,14 @@ func serviceRun(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		// that stops it when closed; everything goes to the file now.
 		service.DetachConsole()
 	}
+	// Without a console no Ctrl-C arrives: `ferry service stop` asks for
+	// the drain through a named event instead.
+	ctx, release, err := service.ListenStop(ctx, configPath)
+	if err != nil {
+		printError(stderr, fmt.Errorf("listen for stop requests: %w", err))
+		return exitError
+	}
+	defer release()
 	return cmdRun(ctx, runArgs, stdout, logw)
 }
 
@@ -405,7 +459,8 @@ Flags:
                       Windows service with restart on failure (Windows; it
                       needs credentials in the config, single sign-on does not
                       work outside your logon session). Needs root or admin.
-  -c, --config FILE   the config the service reads (install, status); default:
+  -c, --config FILE   the config the service reads (install, start, stop,
+                      restart, status); default:
                       the per-user default of ferry run, or with --system
                       /etc/ferry/ferry.toml, /Library/Application
                       Support/ferry/ferry.toml, %ProgramData%\ferry\ferry.toml

@@ -43,6 +43,9 @@ const (
 	AuthDowngrade = "auth_downgrade"
 	// KerberosPasswordRejected: the KDC refused the password or key.
 	KerberosPasswordRejected = "kerberos_password_rejected"
+	// SSOUnavailable: Windows single sign-on (SSPI) could not get the
+	// logged-on user's credentials, and ferry has no password.
+	SSOUnavailable = "sso_unavailable"
 )
 
 // Verdicts lists every verdict code, in doctor's order of checks.
@@ -51,6 +54,7 @@ var Verdicts = []string{
 	AuthSchemeUnsupported, CredentialsMissing, CredentialsRejected, LockedOut,
 	KerberosNoTicket, KerberosClockSkew, KerberosUnknownSPN, ParentError,
 	SiteBlocked, OriginUnreachable, SiteProxyAuth, AuthDowngrade, KerberosPasswordRejected,
+	SSOUnavailable,
 }
 
 // Default is the language used when nothing else fits.

@@ -46,12 +46,18 @@ var ferryBuild struct {
 
 // BuildFerry builds ./cmd/ferry once per test process (with -race when the
 // tests run with -race, so the relay's races show up in e2e runs too) and
-// returns the binary's path.
+// returns the binary's path. With WineExeEnv set it returns a script that
+// runs that Windows ferry.exe under Wine instead.
 func BuildFerry(t testing.TB) string {
 	t.Helper()
+	SkipUnderWine(t, "building ferry needs the Go toolchain, which the Windows test binaries do not have (packaging/wine-check.sh builds ferry.exe and runs it)")
 	ferryBuild.once.Do(func() {
 		ferryBuild.dir, ferryBuild.err = os.MkdirTemp("", "ferry-e2e-build-")
 		if ferryBuild.err != nil {
+			return
+		}
+		if exe := os.Getenv(WineExeEnv); exe != "" {
+			ferryBuild.path, ferryBuild.err = wineWrapper(ferryBuild.dir, exe)
 			return
 		}
 		ferryBuild.path = filepath.Join(ferryBuild.dir, "ferry")
@@ -101,7 +107,7 @@ func StartFerryArgs(t testing.TB, args []string, env ...string) *Ferry {
 func startFerry(t testing.TB, configTOML string, args, env []string) *Ferry {
 	t.Helper()
 	bin := BuildFerry(t)
-	dir := t.TempDir()
+	dir := TempDir(t)
 	f := &Ferry{t: t, done: make(chan struct{})}
 	runArgs := append([]string{"run"}, args...)
 	if configTOML != "" {
@@ -191,7 +197,13 @@ func (f *Ferry) Pid() int { return f.cmd.Process.Pid }
 // exit error (nil for exit 0). Later calls return the first result.
 func (f *Ferry) Stop() error {
 	f.stopOnce.Do(func() {
-		_ = f.cmd.Process.Signal(syscall.SIGTERM)
+		sig := os.Signal(syscall.SIGTERM)
+		if os.Getenv(WineExeEnv) != "" {
+			// Wine ends a Windows process on SIGTERM at once; SIGINT it
+			// turns into a console Ctrl-C, which ferry.exe drains on.
+			sig = os.Interrupt
+		}
+		_ = f.cmd.Process.Signal(sig)
 		select {
 		case <-f.done:
 		case <-time.After(15 * time.Second):

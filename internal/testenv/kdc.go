@@ -83,7 +83,7 @@ func StartKDCWith(t testing.TB, opt KDCOptions) *KDC {
 		opt.MaxRenewableLife = 7 * 24 * time.Hour
 	}
 
-	dir := t.TempDir()
+	dir := TempDir(t)
 	// squid's negotiate_kerberos_auth runs as user proxy and must reach the
 	// keytab and the replay cache; t.TempDir's directories are 0700.
 	for _, d := range []string{filepath.Dir(dir), dir} {

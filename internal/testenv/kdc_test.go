@@ -17,7 +17,7 @@ func TestKDCIssuesTicketsForUsersAndHTTPServices(t *testing.T) {
 		t.Errorf("Realm = %q, want %q", k.Realm, DefaultRealm)
 	}
 	k.AddUser(t, "alice", "Secret-1")
-	cc := filepath.Join(t.TempDir(), "cc")
+	cc := filepath.Join(TempDir(t), "cc")
 	k.Kinit(t, "alice", "Secret-1", cc)
 
 	// kvno gets a service ticket through the KDC, proving the HTTP principals
@@ -70,7 +70,7 @@ func TestKDCListensOnLoopbackOnly(t *testing.T) {
 func TestKDCWrongPasswordFailsKinit(t *testing.T) {
 	k := StartKDC(t)
 	k.AddUser(t, "bob", "Right-1")
-	cmd := exec.Command("kinit", "-c", "FILE:"+filepath.Join(t.TempDir(), "cc"), "bob")
+	cmd := exec.Command("kinit", "-c", "FILE:"+filepath.Join(TempDir(t), "cc"), "bob")
 	cmd.Env = k.environ()
 	cmd.Stdin = strings.NewReader("Wrong-1\n")
 	out, err := cmd.CombinedOutput()
@@ -85,7 +85,7 @@ func TestKDCWrongPasswordFailsKinit(t *testing.T) {
 func TestKDCShortTicketLifetime(t *testing.T) {
 	k := StartKDCWith(t, KDCOptions{MaxLife: 90 * time.Second})
 	k.AddUser(t, "carol", "Secret-3")
-	cc := filepath.Join(t.TempDir(), "cc")
+	cc := filepath.Join(TempDir(t), "cc")
 	k.Kinit(t, "carol", "Secret-3", cc)
 	Require(t, "klist", "klist")
 	out := k.command(t, "klist", "-c", "FILE:"+cc)

@@ -1,3 +1,5 @@
+//go:build unix
+
 package testenv
 
 import (
@@ -14,19 +16,6 @@ import (
 	"testing"
 	"time"
 )
-
-// NTLMVerifier is a squid NTLM auth helper that checks NTLMv2 responses
-// against real passwords: Samba's ntlm_auth in squid-2.5-ntlmssp mode, backed
-// by a winbindd on a standalone Samba whose SAM holds the test's users.
-// Unlike ntlm_fake_auth it refuses a wrong password (NA) and sends a
-// challenge with a target info block when the client asks for the target
-// (NTLMSSP_REQUEST_TARGET, as cntlm and curl do).
-type NTLMVerifier struct {
-	Domain  string   // NTLM domain the users belong to (Samba's netbios name)
-	Program string   // the squid `auth_param ntlm program` value: a script taking no arguments
-	Env     []string // extra environment the helper needs: none, Program sets its own
-	Dir     string   // smb.conf, Samba's databases and winbindd.log
-}
 
 // NTLMDomain is the NTLM domain a test NTLMVerifier's users belong to.
 const NTLMDomain = "CORP"
@@ -65,7 +54,7 @@ func StartNTLMVerifier(t testing.TB, users map[string]string) *NTLMVerifier {
 	}
 	proxyGID, _ := strconv.Atoi(proxy.Gid)
 
-	dir := t.TempDir()
+	dir := TempDir(t)
 	openForProxy(t, dir)
 	v := &NTLMVerifier{Domain: NTLMDomain, Dir: dir}
 	conf := filepath.Join(dir, "smb.conf")
@@ -268,14 +257,4 @@ func lockWinbindd(t testing.TB) {
 	}
 	// Closing the file releases the lock.
 	t.Cleanup(func() { _ = f.Close() })
-}
-
-// unavailable skips t, or fails it under CI=true, the way Require does for
-// a missing program.
-func unavailable(t testing.TB, msg string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + " (CI=true: not skipping)")
-	}
-	t.Skip(msg)
 }

@@ -1,3 +1,5 @@
+//go:build unix
+
 package testenv
 
 import (
@@ -312,7 +314,7 @@ func ntlmThroughSquid(t *testing.T, squidAddr, target string, negotiate []byte, 
 // returns its listening address.
 func startCntlm(t *testing.T, domain, user, password, parent string) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := TempDir(t)
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(freePort(t)))
 	conf := filepath.Join(dir, "cntlm.conf")
 	writeFile(t, conf, fmt.Sprintf("Username %s\nDomain %s\nPassword %s\nAuth NTLMv2\nProxy %s\nListen %s\n",

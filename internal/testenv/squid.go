@@ -126,7 +126,7 @@ func StartSquid(t testing.TB, opts SquidOptions) *Squid {
 		t.Fatalf("testenv: unknown squid auth %q", opts.Auth)
 	}
 
-	dir := t.TempDir()
+	dir := TempDir(t)
 	openForProxy(t, dir)
 	s := &Squid{
 		Dir:       dir,

@@ -105,7 +105,7 @@ func TestSquidNegotiateWithKDC(t *testing.T) {
 	o := StartOrigin(t)
 	kdc := StartKDC(t)
 	kdc.AddUser(t, "alice", "kpass")
-	ccache := filepath.Join(t.TempDir(), "ccache")
+	ccache := filepath.Join(TempDir(t), "ccache")
 	kdc.Kinit(t, "alice", "kpass", ccache)
 	sq := StartSquid(t, SquidOptions{Auth: SquidAuthNegotiate, KDC: kdc})
 	env := append(append([]string{}, kdc.Env...), "KRB5CCNAME=FILE:"+ccache)

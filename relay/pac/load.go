@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -41,19 +40,37 @@ func Load(ctx context.Context, location string, client *http.Client) ([]byte, er
 // fileURLPath turns file:///etc/proxy.pac, file:///C:/pac/proxy.pac and
 // file://server/share/proxy.pac (a Windows UNC path) into local paths.
 func fileURLPath(u *url.URL) string {
+	return fileURLPathFor(u, runtime.GOOS == "windows")
+}
+
+// fileURLPathFor is fileURLPath for Windows or not, so that both are tested
+// on every OS.
+func fileURLPathFor(u *url.URL, windows bool) string {
 	p := u.Path
 	if u.Opaque != "" { // file:proxy.pac
 		p = u.Opaque
 	}
-	if runtime.GOOS == "windows" {
-		if u.Host != "" && u.Host != "localhost" {
-			return `\\` + u.Host + filepath.FromSlash(p)
-		}
-		if len(p) >= 3 && p[0] == '/' && p[2] == ':' {
-			p = p[1:]
-		}
+	if !windows {
+		return p
 	}
-	return filepath.FromSlash(p)
+	p = strings.ReplaceAll(p, "/", `\`)
+	switch {
+	case isDrive(u.Host):
+		// file://C:/pac/proxy.pac: not RFC 8089's form (that is
+		// file:///C:/...), but what people write and Windows' own
+		// browsers accept. Taken as a UNC host it opened \\C:\pac\proxy.pac.
+		return u.Host + p
+	case u.Host != "" && u.Host != "localhost":
+		return `\\` + u.Host + p
+	case len(p) >= 3 && p[0] == '\\' && isDrive(p[1:3]):
+		return p[1:]
+	}
+	return p
+}
+
+// isDrive reports a Windows drive: a letter and a colon.
+func isDrive(s string) bool {
+	return len(s) == 2 && s[1] == ':' && ('a' <= s[0]|0x20 && s[0]|0x20 <= 'z')
 }
 
 func loadFile(path string) ([]byte, error) {

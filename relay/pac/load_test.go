@@ -2,16 +2,22 @@ package pac
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/neterr"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestLoad(t *testing.T) {
-	dir := t.TempDir()
+	dir := testenv.TempDir(t)
 	path := filepath.Join(dir, "proxy.pac")
 	if err := os.WriteFile(path, []byte(directPAC), 0o600); err != nil {
 		t.Fatal(err)
@@ -52,14 +58,20 @@ func TestLoad(t *testing.T) {
 		{srv.URL + "/missing.pac", "404 Not Found"},
 		{srv.URL + "/huge.pac", "larger than 4 MiB"},
 		{srv.URL + "/empty.pac", "is empty"},
-		{filepath.Join(dir, "nope.pac"), "no such file"},
 		{"ftp://wpad.corp.example/wpad.dat", `scheme "ftp" is not supported`},
-		{"http://127.0.0.1:1/wpad.dat", "connection refused"},
 	} {
 		_, err := Load(ctx, c.loc, srv.Client())
 		if err == nil || !strings.Contains(err.Error(), c.wantInErr) {
 			t.Errorf("Load(%q) error = %v, want one containing %q", c.loc, err, c.wantInErr)
 		}
+	}
+	// The OS words these ("no such file", "The system cannot find the file
+	// specified"): check the kind, not the text.
+	if _, err := Load(ctx, filepath.Join(dir, "nope.pac"), srv.Client()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Load(a missing file) error = %v, want a not-exist error", err)
+	}
+	if _, err := Load(ctx, "http://127.0.0.1:1/wpad.dat", srv.Client()); !neterr.IsRefused(err) {
+		t.Errorf("Load(a closed port) error = %v, want connection refused", err)
 	}
 }
 
@@ -74,5 +86,34 @@ func TestLoadHonoursContext(t *testing.T) {
 	cancel()
 	if _, err := Load(ctx, srv.URL+"/wpad.dat", srv.Client()); err == nil || !strings.Contains(err.Error(), "context canceled") {
 		t.Fatalf("err = %v, want context canceled", err)
+	}
+}
+
+// TestFileURLPath: file URLs to local paths on Windows and elsewhere.
+// file://C:/dir/proxy.pac once became \\C:\dir\proxy.pac on Windows (the
+// drive taken for a UNC host), which does not open.
+func TestFileURLPath(t *testing.T) {
+	for _, c := range []struct {
+		url     string
+		windows bool
+		want    string
+	}{
+		{"file:///etc/proxy.pac", false, "/etc/proxy.pac"},
+		{"file://localhost/etc/proxy.pac", false, "/etc/proxy.pac"},
+		{"file:///C:/dir/proxy.pac", true, `C:\dir\proxy.pac`},
+		{"file://C:/dir/proxy.pac", true, `C:\dir\proxy.pac`},
+		{"file://c:/dir/proxy.pac", true, `c:\dir\proxy.pac`},
+		{"file://localhost/C:/dir/proxy.pac", true, `C:\dir\proxy.pac`},
+		{"file://server/share/proxy.pac", true, `\\server\share\proxy.pac`},
+		{"file:proxy.pac", true, `proxy.pac`},
+	} {
+		u, err := url.Parse(c.url)
+		if err != nil {
+			t.Errorf("url.Parse(%q): %v", c.url, err)
+			continue
+		}
+		if got := fileURLPathFor(u, c.windows); got != c.want {
+			t.Errorf("fileURLPathFor(%q, windows=%v) = %q, want %q", c.url, c.windows, got, c.want)
+		}
 	}
 }

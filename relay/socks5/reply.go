@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
-	"syscall"
+
+	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
 // Reply codes, RFC 1928 section 6.
@@ -50,29 +50,18 @@ func ReplyFor(err error) byte {
 	}
 	var dnsErr *net.DNSError
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED) || isErrno(err, errnoConnRefused):
+	case neterr.IsRefused(err):
 		return ReplyConnectionRefused
-	case errors.Is(err, syscall.ENETUNREACH) || isErrno(err, errnoNetUnreach):
+	case neterr.IsNetworkUnreachable(err):
 		return ReplyNetworkUnreachable
-	case errors.Is(err, syscall.EHOSTUNREACH) || isErrno(err, errnoHostUnreach):
+	case neterr.IsHostUnreachable(err):
 		return ReplyHostUnreachable
 	case errors.As(err, &dnsErr):
 		return ReplyHostUnreachable
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded):
-		return ReplyTTLExpired
-	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	case errors.Is(err, context.DeadlineExceeded) || neterr.IsTimeout(err):
 		return ReplyTTLExpired
 	}
 	return ReplyGeneralFailure
-}
-
-// isErrno matches the platform's own numbers (Windows reports WSAE*
-// codes, which syscall.ECONNREFUSED and friends do not match there).
-func isErrno(err error, n uintptr) bool {
-	var e syscall.Errno
-	return n != 0 && errors.As(err, &e) && uintptr(e) == n
 }
 
 func replyText(code byte) string {
