@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
 // This file decides whether a parent is alive. A parent is down after it
@@ -190,13 +190,12 @@ func (u *Upstream) probe(ctx context.Context) *Error {
 // silenceError describes a parent that took a connection and did not
 // answer on it.
 func (u *Upstream) silenceError(err error, what string) *Error {
-	var ne net.Error
 	switch {
-	case errors.As(err, &ne) && ne.Timeout():
+	case neterr.IsTimeout(err):
 		return &Error{Cause: CauseParentTimeout, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s accepted the connection but did not answer %s within %s (timeouts.connect)", u.addr, what, u.cfg.dialer.Timeout),
 			Err:  err, Fix: "the proxy is stuck or something between drops the traffic: try again later, or ask the proxy's administrators"}
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || neterr.IsReset(err) || neterr.IsBrokenPipe(err):
 		return &Error{Cause: CauseParentError, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s closed the connection without answering %s", u.addr, what), Err: err,
 			Fix: "try again; if it keeps happening, check with 'ferry doctor' whether the address is really a proxy"}
