@@ -66,9 +66,17 @@ type Error struct {
 	Err error
 	// Until is when resting credentials may be tried again (locked_out).
 	Until time.Time
-	// beforeSend means nothing reached the peer (the dial failed), so
-	// another parent may be tried.
+	// beforeSend means nothing reached the peer (the dial failed).
 	beforeSend bool
+	// unanswered means the parent took a fresh connection and sent no
+	// HTTP answer on it: it closed or reset it, stayed silent, or sent
+	// something that is not HTTP. With beforeSend, it marks the parent
+	// down (deadParent).
+	unanswered bool
+	// elsewhere means the request may go on to the next candidate (another
+	// parent, the PAC's next entry, direct_fallback): the parent is dead
+	// and the request can be sent again (no body, or one kept whole).
+	elsewhere bool
 	// direct means Peer is a site ferry reached without a parent
 	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent.
 	direct bool

@@ -64,12 +64,12 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 	for attempt := 0; ; attempt++ {
 		c, err := u.get(ctx, o.body.fitsReplay())
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, u.failed(err, o)
 		}
 		tr.c, tr.st = c, nil
 		resp, err := tr.run(ctx)
 		if err == nil {
-			u.markUp()
+			u.markUp(true)
 			return resp, tr.c, nil
 		}
 		tr.c.close()
@@ -82,8 +82,21 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 			err = &Error{Cause: CauseParentError, Peer: u.addr, What: "parent proxy " + u.addr + " closed the connection before answering", Err: stale.err,
 				Fix: "try again; if it keeps happening, the parent proxy may be overloaded"}
 		}
-		return nil, nil, err
+		return nil, nil, u.failed(err, o)
 	}
+}
+
+// failed marks the parent down when err says it is dead, and lets the
+// request go on elsewhere when that is safe: nothing came back, and the
+// body (if any) can be sent again.
+func (u *Upstream) failed(err error, o *outRequest) error {
+	var e *Error
+	if !errors.As(err, &e) || !e.deadParent() {
+		return err
+	}
+	u.markDown(e)
+	e.elsewhere = o.body.replayable()
+	return e
 }
 
 func (tr *trip) unlock() {
@@ -416,6 +429,9 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 		tr.st.sent = true
 	}
 	c := tr.c
+	if !c.reused && !c.answered && c.watch == nil {
+		c.watch = tr.u.watchFirstAnswer(c)
+	}
 	o.expect = carry && o.body != nil && !o.body.fitsReplay() && tr.guarded(header)
 	werr := o.writeHead(c.bw, header, carry)
 	if werr == nil && o.expect {
@@ -457,7 +473,7 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 // readResponse reads the parent's response head, skipping 1xx
 // informational responses other than 101.
 func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (*http.Response, error) {
-	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+	c.setReadDeadline(time.Now().Add(u.cfg.headerTimeout))
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
 	req := &http.Request{Method: method}
@@ -467,7 +483,9 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 		// Peek first: ReadResponse turns "nothing at all" into
 		// ErrUnexpectedEOF, and only nothing at all on a reused connection
 		// means the parent had closed it while idle.
-		if _, err := c.br.Peek(1); err != nil {
+		_, err := c.br.Peek(1)
+		u.firstPeek(ctx, c, err)
+		if err != nil {
 			c.broken = true
 			return nil, u.readError(ctx, c, err, true)
 		}
@@ -476,6 +494,7 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 			c.broken = true
 			return nil, u.readError(ctx, c, err, false)
 		}
+		c.answered = true
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
 			continue
 		}
@@ -500,8 +519,16 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 			What: fmt.Sprintf("parent proxy %s sent a response head larger than 1 MiB", u.addr), Err: err,
 			Fix: "this is a fault of the parent proxy or of something between; report it to the proxy's administrators"}
 	}
+	// A fresh connection that never carried an answer: whatever went wrong
+	// before the first response says the parent is dead (deadParent).
+	fresh := !c.reused && !c.answered
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
+		if c.silent {
+			e := u.silenceError(err, "the request")
+			e.unanswered = true
+			return e
+		}
 		return &Error{Cause: CauseParentTimeout, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.headerTimeout), Err: err,
 			Fix: "try again later; the parent proxy or the site behind it is slow or stuck"}
@@ -512,11 +539,13 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 		}
 		return &Error{Cause: CauseParentError, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s closed the connection without answering", u.addr), Err: err,
-			Fix: "try again; if it keeps happening, check with 'ferry doctor' whether the address is really a proxy"}
+			Fix:        "try again; if it keeps happening, check with 'ferry doctor' whether the address is really a proxy",
+			unanswered: fresh && nothing}
 	}
 	return &Error{Cause: CauseParentNotProxy, Peer: u.addr,
 		What: fmt.Sprintf("parent proxy %s answered with something that is not an HTTP response", u.addr), Err: err,
-		Fix: "check the parent's host and port: it may be a TLS port or not a proxy at all"}
+		Fix:        "check the parent's host and port: it may be a TLS port or not a proxy at all",
+		unanswered: fresh}
 }
 
 // drain reads a 407's body so the connection can carry the next leg, and

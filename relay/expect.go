@@ -104,18 +104,20 @@ func (tr *trip) resendWithoutExpect(ctx context.Context, o *outRequest, header s
 // parent waits for the announced body there (squid says keep-alive and
 // does so).
 func (u *Upstream) awaitContinue(ctx context.Context, c *upConn, method string) (*http.Response, error) {
-	_ = c.nc.SetReadDeadline(time.Now().Add(expectWait))
+	c.setReadDeadline(time.Now().Add(expectWait))
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
 	if _, err := c.br.Peek(1); err != nil {
 		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil {
-			_ = c.nc.SetReadDeadline(time.Time{})
+		if errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil && !c.watchFired() {
+			c.setReadDeadline(time.Time{})
 			return nil, nil
 		}
+		u.firstPeek(ctx, c, err)
 		c.broken = true
 		return nil, u.readError(ctx, c, err, true)
 	}
+	u.firstPeek(ctx, c, nil)
 	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
 	req := &http.Request{Method: method}
 	c.lim.left = maxResponseHead + int64(c.br.Buffered())
@@ -126,6 +128,7 @@ func (u *Upstream) awaitContinue(ctx context.Context, c *upConn, method string) 
 			c.broken = true
 			return nil, u.readError(ctx, c, err, false)
 		}
+		c.answered = true
 		if resp.StatusCode == http.StatusContinue {
 			_ = c.nc.SetReadDeadline(time.Time{})
 			return nil, nil

@@ -51,20 +51,17 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	}
 	o := newOutRequest(r, s.gen.Load().headers)
 	o.via = s.via.value
-	for i, u := range dec.Parents {
+	try, skipped := dec.tryList()
+	var last *Error
+	for _, u := range try {
 		resp, c, err := u.roundTrip(r.Context(), o)
 		if err != nil {
-			e := asError(err, u.addr)
-			if e.beforeSend && i < len(dec.Parents)-1 {
-				s.log.Debug("trying the next parent", "parent", u.addr, "err", e)
+			last = asError(err, u.addr)
+			if last.elsewhere {
+				s.log.Debug("trying the next parent", "parent", u.addr, "err", last)
 				continue
 			}
-			if e.beforeSend && dec.FallbackDirect {
-				s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "url", redactURL(r), "err", e.Error())
-				s.forwardDirect(w, r)
-				return
-			}
-			s.fail(w, r, e)
+			s.fail(w, r, last)
 			return
 		}
 		if resp.StatusCode == http.StatusSwitchingProtocols {
@@ -95,7 +92,37 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		}, nc, u.addr, true)
 		return
 	}
+	if dec.FallbackDirect {
+		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "url", redactURL(r), "err", errText(last, errText(skipped, "every parent is down")))
+		if o.body != nil {
+			// A dead parent may have taken part of the body; it is kept
+			// whole (elsewhere), so the site gets it from the start.
+			rd, err := o.body.reader()
+			if err != nil {
+				s.fail(w, r, asError(err, ""))
+				return
+			}
+			r.Body = io.NopCloser(rd)
+		}
+		s.forwardDirect(w, r)
+		return
+	}
+	if last == nil {
+		last = skipped
+	}
+	if last != nil {
+		s.fail(w, r, last)
+		return
+	}
 	s.fail(w, r, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"})
+}
+
+// errText is e's message, or def when there is no error.
+func errText(e *Error, def string) string {
+	if e == nil {
+		return def
+	}
+	return e.Error()
 }
 
 // fail answers the app with e and logs it.

@@ -115,8 +115,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 // work of the schemes (Kerberos ticket renewal) stops.
 func (g *generation) retire() {
 	for _, u := range g.upstreams {
-		u.retired.Store(true)
-		u.closeIdle(0)
+		u.retire()
 	}
 	if pr, ok := g.router.(*pacRouter); ok {
 		pr.close()

@@ -36,7 +36,8 @@ func writeMetrics(w io.Writer, rep StatusReport) {
 		name, typ, help string
 		val             func(p ParentStatus) string
 	}{
-		{"ferry_parent_up", "gauge", "1 when the parent proxy is not in backoff.", func(p ParentStatus) string { return boolMetric(p.Up) }},
+		{"ferry_parent_up", "gauge", "1 when the parent proxy answers (state up or resting); 0 while it is down or not tried yet.", func(p ParentStatus) string { return boolMetric(p.Up) }},
+		{"ferry_parent_down", "gauge", "1 while the parent proxy is down: it refused, dropped or ignored a connection and no probe has had an answer since.", func(p ParentStatus) string { return boolMetric(p.State == ParentDown) }},
 		{"ferry_parent_auth_resting", "gauge", "1 while ferry rests the credentials for the parent.", func(p ParentStatus) string { return boolMetric(p.Auth == "resting") }},
 		{"ferry_parent_idle_connections", "gauge", "Idle pooled connections to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.IdleConnections) }},
 		{"ferry_parent_requests_total", "counter", "Requests sent to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.Requests) }},

@@ -156,8 +156,7 @@ func (r *pacRouter) close() {
 	defer r.mu.Unlock()
 	for addr, u := range r.proxies {
 		if !isConfiguredParent(r.static, addr) {
-			u.retired.Store(true)
-			u.closeIdle(0)
+			u.retire()
 		}
 	}
 }

@@ -37,7 +37,7 @@ var tokenKey = func() []byte {
 // every start of the server, so a page from an earlier run cannot act.
 func (s *Server) retryToken() string {
 	m := hmac.New(sha256.New, tokenKey)
-	fmt.Fprintf(m, "%p|%d", s, s.started.UnixNano())
+	fmt.Fprintf(m, "%p|%d", s, s.startedAt().UnixNano())
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
 
@@ -164,7 +164,7 @@ func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 	for _, p := range rep.Parents {
 		row := parentRow{P: p, AuthState: p.Auth}
 		row.Health, row.Bad = parentHealth(p, lang)
-		row.Down = !p.Up && p.DownUntil != nil
+		row.Down = p.State == ParentDown
 		switch p.Auth {
 		case "ok":
 			row.AuthState = msg.T(lang, "status.auth_ok")
@@ -211,7 +211,7 @@ code{background:#eee;padding:0 .25em;word-break:break-all}
 </dl>
 <p>{{.T.use}}</p>
 <h2>{{.T.parents}}</h2>
-{{range .Rows}}<div class="card{{if .Bad}} bad{{end}}" data-parent="{{.P.Addr}}" data-auth="{{.P.Auth}}" data-up="{{.P.Up}}">
+{{range .Rows}}<div class="card{{if .Bad}} bad{{end}}" data-parent="{{.P.Addr}}" data-auth="{{.P.Auth}}" data-up="{{.P.Up}}" data-state="{{.P.State}}">
 <strong>{{.P.Addr}}</strong>: <span class="health">{{.Health}}</span>
 <dl>
 <dt>{{$.T.scheme}}</dt><dd>{{if .P.Scheme}}{{.P.Scheme}}{{else}}-{{end}}</dd>

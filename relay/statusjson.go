@@ -34,10 +34,26 @@ type TunnelListener struct {
 	Target string `json:"target"`
 }
 
+// The states of a parent, as ParentStatus.State says them.
+const (
+	ParentUp      = "up"      // it answered, and is not down
+	ParentDown    = "down"    // it refused, dropped or ignored a connection; see DownCause
+	ParentResting = "resting" // it answers, but rejected the credentials: cool-down
+	ParentUntried = "untried" // no request has gone to it yet
+)
+
 // ParentStatus is one parent proxy's health, logon state and counters.
 type ParentStatus struct {
-	Addr      string     `json:"addr"`
-	Up        bool       `json:"up"`
+	Addr string `json:"addr"`
+	// State is ParentUp, ParentDown, ParentResting or ParentUntried.
+	State string `json:"state"`
+	// Up is true in states up and resting: the parent answers.
+	Up bool `json:"up"`
+	// While down: since when, why (a cause such as parent_timeout) and
+	// when the next probe runs. DownUntil is NextTry, under its old name.
+	DownSince *time.Time `json:"down_since,omitempty"`
+	DownCause string     `json:"down_cause,omitempty"`
+	NextTry   *time.Time `json:"next_try,omitempty"`
 	DownUntil *time.Time `json:"down_until,omitempty"`
 	Scheme    string     `json:"scheme,omitempty"`
 	// Auth is "ok" (a logon worked or none was needed), "resting" (rejected,
@@ -145,17 +161,27 @@ func SummarizeConfig(cfg Config) ConfigSummary {
 	return cs
 }
 
+// startedAt is when Serve started. Serve sets it under mu; a caller in
+// another goroutine (a test, doctor, a handler the race detector cannot
+// order after Serve) reads it under mu too.
+func (s *Server) startedAt() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.started
+}
+
 // Status returns the server's current StatusReport.
 func (s *Server) Status() StatusReport {
 	now := time.Now()
 	g := s.gen.Load()
+	started := s.startedAt()
 	rep := StatusReport{
-		Version: orDefault(s.version, "dev"), Started: s.started,
+		Version: orDefault(s.version, "dev"), Started: started,
 		Tunnels: s.tunnels.count(), Config: SummarizeConfig(g.cfg),
 		Listeners: []string{}, Parents: []ParentStatus{}, Resting: []RestingCredentials{},
 	}
-	if !s.started.IsZero() {
-		rep.UptimeSeconds = now.Sub(s.started).Seconds()
+	if !started.IsZero() {
+		rep.UptimeSeconds = now.Sub(started).Seconds()
 	}
 	for _, a := range s.Addrs() {
 		rep.Listeners = append(rep.Listeners, a.String())
@@ -174,12 +200,11 @@ func (s *Server) Status() StatusReport {
 	}
 	for _, u := range s.Upstreams() {
 		st := u.Stats()
-		p := ParentStatus{Addr: st.Addr, Up: st.Up, Scheme: st.Scheme, Auth: "unknown",
+		p := ParentStatus{Addr: st.Addr, State: ParentUntried, Scheme: st.Scheme, Auth: "unknown",
 			IdleConnections: st.Idle, Requests: st.Requests, Handshakes: st.Handshakes,
 			Dials: st.Dials, FailedLogons: st.FailedLogons, LastError: st.LastError}
-		if !st.Up {
-			t := st.DownUntil
-			p.DownUntil = &t
+		if st.Answered {
+			p.State = ParentUp
 		}
 		// "ok" only for a parent that took a logon or served a request
 		// without one: requests alone may all have timed out.
@@ -193,6 +218,7 @@ func (s *Server) Status() StatusReport {
 		}
 		if ok {
 			p.Auth = "resting"
+			p.State = ParentResting
 			t := r.Until
 			p.RestingUntil = &t
 			p.RestingSeconds = r.RemainingSeconds
@@ -200,6 +226,13 @@ func (s *Server) Status() StatusReport {
 		} else if st.LastError != "" {
 			p.LastVerdict = st.LastVerdict
 		}
+		if !st.Up {
+			p.State = ParentDown
+			since, next := st.DownSince, st.DownUntil
+			p.DownSince, p.NextTry, p.DownUntil = &since, &next, &next
+			p.DownCause = string(st.LastCause)
+		}
+		p.Up = p.State == ParentUp || p.State == ParentResting
 		rep.Parents = append(rep.Parents, p)
 	}
 	return rep
@@ -269,12 +302,15 @@ func redactURLString(raw string) string {
 // about it is wrong, since a card in red headed "up" tells two stories.
 func parentHealth(p ParentStatus, lang string) (health string, bad bool) {
 	switch {
-	case !p.Up && p.DownUntil != nil:
-		return msg.T(lang, "status.down", "until", p.DownUntil.Format(time.TimeOnly)), true
+	case p.State == ParentDown && p.DownSince != nil && p.NextTry != nil:
+		return msg.T(lang, "status.down", "since", p.DownSince.Format(time.TimeOnly), "cause", p.DownCause,
+			"next", p.NextTry.Format(time.TimeOnly)), true
 	case p.Auth == "resting":
 		return msg.T(lang, "status.rejected"), true
 	case p.LastError != "":
 		return msg.T(lang, "status.failing"), true
+	case p.State == ParentUntried:
+		return msg.T(lang, "status.untried"), false
 	}
 	return msg.T(lang, "status.up"), false
 }

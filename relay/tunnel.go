@@ -76,19 +76,17 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 		h["User-Agent"] = []string{userAgent}
 	}
 	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers, via: s.via.value}
-	for i, u := range dec.Parents {
+	try, skipped := dec.tryList()
+	var last *Error
+	for _, u := range try {
 		resp, c, err := u.roundTrip(ctx, o)
 		if err != nil {
-			e := asError(err, u.addr)
-			if e.beforeSend && i < len(dec.Parents)-1 {
+			last = asError(err, u.addr)
+			if last.elsewhere {
+				s.log.Debug("trying the next parent", "parent", u.addr, "err", last)
 				continue
 			}
-			if e.beforeSend && dec.FallbackDirect {
-				s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", e.Error())
-				nc, de := s.dialDirect(ctx, g, hostport)
-				return nc, nil, nil, de
-			}
-			return nil, nil, nil, e
+			return nil, nil, nil, last
 		}
 		if resp.StatusCode/100 != 2 {
 			return nil, nil, &refusal{resp: resp, nc: c.nc, done: func(ok bool) {
@@ -100,6 +98,17 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 			}}, nil
 		}
 		return c.nc, buffered(c.br), nil, nil
+	}
+	if dec.FallbackDirect {
+		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", errText(last, errText(skipped, "every parent is down")))
+		nc, de := s.dialDirect(ctx, g, hostport)
+		return nc, nil, nil, de
+	}
+	if last == nil {
+		last = skipped
+	}
+	if last != nil {
+		return nil, nil, nil, last
 	}
 	return nil, nil, nil, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"}
 }

@@ -21,7 +21,12 @@ type upConn struct {
 	authed bool
 	// reused means the connection served a request before; a failure
 	// before any answer then may be the parent closing it while idle.
-	reused    bool
+	reused bool
+	// answered means the parent sent a response on this connection; until
+	// then, watch decides whether its silence means it is dead.
+	answered  bool
+	watch     *answerWatch
+	silent    bool // the watch found the parent silent (health.go)
 	idleSince time.Time
 	broken    bool // must not go back to the pool
 	// auth is what schemes keep for this connection (Digest's nonce).
@@ -75,7 +80,16 @@ func (c *upConn) alive(quick bool) bool {
 
 func (c *upConn) close() {
 	c.broken = true
+	c.endWatch()
 	_ = c.nc.Close()
+}
+
+// endWatch stops the first-answer watch, if any, and records its verdict.
+func (c *upConn) endWatch() {
+	if c.watch != nil {
+		c.silent = c.watch.end()
+		c.watch = nil
+	}
 }
 
 // sessionState is the exchange in progress on one connection.

@@ -19,14 +19,12 @@ type Upstream struct {
 	host string // host alone, for the SPN and auth.Target
 	cfg  *settings
 
-	mu        sync.Mutex
-	idle      []*upConn // most recently used last
-	downUntil time.Time
-	backoff   time.Duration
-	lastErr   *Error
-	offered   []auth.Challenge // what the parent offered in its last 407
-	chosen    auth.Scheme      // the scheme that last worked (auto mode)
-	noAuth    bool             // the parent answered without asking for credentials
+	mu      sync.Mutex
+	idle    []*upConn        // most recently used last
+	h       health           // up or down (health.go)
+	offered []auth.Challenge // what the parent offered in its last 407
+	chosen  auth.Scheme      // the scheme that last worked (auto mode)
+	noAuth  bool             // the parent answered without asking for credentials
 
 	// logon serialises logons (a one-slot semaphore) until one has
 	// succeeded with the current credentials, so N apps starting at once
@@ -83,18 +81,25 @@ func (u *Upstream) Addr() string { return u.addr }
 
 // Stats is a snapshot of an Upstream for status pages and tests.
 type Stats struct {
-	Addr         string
-	Up           bool
-	DownUntil    time.Time
-	LastError    string
-	LastCause    Cause
-	LastVerdict  string // the doctor verdict of the last error
-	Scheme       string
-	Idle         int
-	Requests     int64
-	Handshakes   int64
-	Dials        int64
-	FailedLogons int64
+	Addr string
+	// Up is false while the parent is down: from DownSince, when it
+	// refused, dropped or ignored a connection, until a probe or a request
+	// gets an answer. DownUntil is when the next probe runs.
+	Up        bool
+	DownSince time.Time
+	DownUntil time.Time
+	// Answered: the parent answered something once (a request or a
+	// probe); Served: a request through it got its final answer.
+	Answered, Served bool
+	LastError        string
+	LastCause        Cause
+	LastVerdict      string // the doctor verdict of the last error
+	Scheme           string
+	Idle             int
+	Requests         int64
+	Handshakes       int64
+	Dials            int64
+	FailedLogons     int64
 }
 
 // Stats returns a snapshot of the Upstream's state.
@@ -102,63 +107,20 @@ func (u *Upstream) Stats() Stats {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	s := Stats{
-		Addr: u.addr, Up: time.Now().After(u.downUntil), DownUntil: u.downUntil, Idle: len(u.idle),
+		Addr: u.addr, Up: !u.h.down, DownSince: u.h.since, DownUntil: u.h.nextTry, Idle: len(u.idle),
+		Answered: u.h.answered, Served: u.h.served,
 		Requests: u.requests.Load(), Handshakes: u.handshakes.Load(),
 		Dials: u.dials.Load(), FailedLogons: u.failedLogons.Load(),
 	}
-	if u.lastErr != nil {
-		s.LastError = u.lastErr.Error()
-		s.LastCause = u.lastErr.Cause
-		s.LastVerdict = u.lastErr.Verdict()
+	if e := u.h.lastErr; e != nil {
+		s.LastError = e.Error()
+		s.LastCause = e.Cause
+		s.LastVerdict = e.Verdict()
 	}
 	if u.chosen != nil {
 		s.Scheme = u.chosen.Name()
 	}
 	return s
-}
-
-// healthy reports whether the parent is not in backoff.
-func (u *Upstream) healthy(now time.Time) bool {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return !now.Before(u.downUntil)
-}
-
-// markDown puts the parent in backoff after it refused, dropped or ignored
-// a connection: 1 s, doubling up to a minute.
-func (u *Upstream) markDown(e *Error) {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.backoff == 0 {
-		u.backoff = time.Second
-	} else if u.backoff < time.Minute {
-		u.backoff *= 2
-	}
-	wasUp := time.Now().After(u.downUntil) && u.lastErr == nil
-	u.downUntil = time.Now().Add(u.backoff)
-	u.lastErr = e
-	if wasUp {
-		u.cfg.log.Warn("parent proxy is down", "parent", u.addr, "cause", string(e.Cause), "err", e.Error(), "retry_in", u.backoff)
-	}
-}
-
-// resetBackoff lets a parent in backoff be tried at once.
-func (u *Upstream) resetBackoff() {
-	u.mu.Lock()
-	u.backoff = 0
-	u.downUntil = time.Time{}
-	u.mu.Unlock()
-}
-
-func (u *Upstream) markUp() {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	if u.lastErr != nil {
-		u.cfg.log.Info("parent proxy is up again", "parent", u.addr)
-	}
-	u.backoff = 0
-	u.downUntil = time.Time{}
-	u.lastErr = nil
 }
 
 // get hands out an idle pooled connection, or dials a new one.
@@ -205,9 +167,7 @@ func (u *Upstream) dial(ctx context.Context) (*upConn, error) {
 		if ctx.Err() != nil {
 			return nil, &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 		}
-		e := dialError(err, u.addr, true)
-		u.markDown(e)
-		return nil, e
+		return nil, dialError(err, u.addr, true)
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		_ = tc.SetKeepAlive(true)

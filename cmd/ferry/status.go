@@ -102,10 +102,7 @@ func printStatus(w io.Writer, st *relay.StatusReport) {
 	fmt.Fprintf(w, "ferry %s, up %s, listening on %s, %d open tunnels\n",
 		st.Version, (time.Duration(st.UptimeSeconds) * time.Second).String(), strings.Join(st.Listeners, " "), st.Tunnels)
 	for _, p := range st.Parents {
-		health := "up"
-		if !p.Up && p.DownUntil != nil {
-			health = "down until " + p.DownUntil.Format(time.TimeOnly)
-		}
+		health := parentHealth(p)
 		logon := p.Auth
 		if p.RestingUntil != nil {
 			logon = fmt.Sprintf("rejected, resting %s more", (time.Duration(p.RestingSeconds) * time.Second).String())
@@ -126,4 +123,21 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// parentHealth says a parent's state: up, down (since, cause, next try),
+// resting or not tried yet. A ferry older than the state field reports
+// only up and down_until.
+func parentHealth(p relay.ParentStatus) string {
+	switch {
+	case p.State == relay.ParentDown && p.DownSince != nil && p.NextTry != nil:
+		return fmt.Sprintf("down since %s (%s); next try at %s", p.DownSince.Format(time.TimeOnly), p.DownCause, p.NextTry.Format(time.TimeOnly))
+	case p.State == "" && !p.Up && p.DownUntil != nil:
+		return "down until " + p.DownUntil.Format(time.TimeOnly)
+	case p.State == relay.ParentResting:
+		return "up, credentials resting"
+	case p.State == relay.ParentUntried:
+		return "not tried yet"
+	}
+	return "up"
 }

@@ -1,0 +1,212 @@
+package relay
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// closingParent reads a whole request and closes the connection without
+// answering: a parent that died while handling it.
+func closingParent(t *testing.T) *fakeParent {
+	return startFakeParent(t, func(p *fakeParent) {
+		p.open = true
+		p.custom = func(net.Conn, *http.Request) {}
+	})
+}
+
+func post(t *testing.T, c *http.Client, url string, n int) (int, string) {
+	t.Helper()
+	resp, err := c.Post(url, "application/octet-stream", strings.NewReader(strings.Repeat("x", n)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestDeadParentBodyGoesOnWhenKept: a small body the dead parent took is
+// kept, so the next parent gets it whole.
+func TestDeadParentBodyGoesOnWhenKept(t *testing.T) {
+	bad, good := closingParent(t), startFakeParent(t, func(p *fakeParent) { p.open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr()}})
+	status, body := post(t, client(proxy), "http://origin.example/up", 1000)
+	if status != 200 || body != "hello POST http://origin.example/up body=1000" {
+		t.Fatalf("POST past a dead parent: %d %q", status, body)
+	}
+	if len(bad.requests()) != 1 {
+		t.Fatalf("the dead parent saw %d requests, want 1", len(bad.requests()))
+	}
+	if st := s.Upstreams()[0].Stats(); st.Up || st.LastCause != CauseParentError {
+		t.Fatalf("dead parent: up %v cause %q", st.Up, st.LastCause)
+	}
+}
+
+// TestDeadParentBodyTooLargeIsNotSentTwice: a body larger than the replay
+// buffer that the dead parent took cannot be sent again, so the app gets the
+// error and the next parent nothing (half a body would be worse).
+func TestDeadParentBodyTooLargeIsNotSentTwice(t *testing.T) {
+	bad, good := closingParent(t), startFakeParent(t, func(p *fakeParent) { p.open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr()}})
+	status, body := post(t, client(proxy), "http://origin.example/up", 3*replayLimit)
+	if status != http.StatusBadGateway || !strings.Contains(body, "closed the connection without answering") {
+		t.Fatalf("large POST to a dead parent: %d %q", status, body)
+	}
+	if n := len(good.requests()); n != 0 {
+		t.Fatalf("the next parent got %d requests with a body already consumed", n)
+	}
+}
+
+// TestDirectFallbackGetsTheWholeBody: with direct_fallback, the site gets
+// the body from its start though the dead parent read it first.
+func TestDirectFallbackGetsTheWholeBody(t *testing.T) {
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		fmt.Fprintf(w, "got %d", len(b))
+	}))
+	defer origin.Close()
+	bad := closingParent(t)
+	_, proxy := startRelay(t, Config{Parents: []string{bad.addr()}, DirectFallback: true})
+	c := client(proxy)
+	for range 2 { // first past the dead parent, then straight
+		if status, body := post(t, c, origin.URL+"/up", 5000); status != 200 || body != "got 5000" {
+			t.Fatalf("POST with direct_fallback: %d %q", status, body)
+		}
+	}
+	if n := len(bad.requests()); n != 1 {
+		t.Fatalf("the dead parent saw %d requests; once down it should be skipped", n)
+	}
+}
+
+// TestStatusShowsEachParentState: untried, up, down (since, cause, next
+// try) and resting, in /status.json, the page, the text and /metrics.
+func TestStatusShowsEachParentState(t *testing.T) {
+	bad := closingParent(t)
+	good := startFakeParent(t, nil)
+	idle := startFakeParent(t, nil)
+	creds := basicAuth(t, "alice", "secret")
+	s, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr(), idle.addr()}, Auth: creds})
+	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
+		t.Fatalf("status %d %q", resp.StatusCode, body)
+	}
+	states := map[string]ParentStatus{}
+	for _, p := range s.Status().Parents {
+		states[p.Addr] = p
+	}
+	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != string(CauseParentError) || p.DownSince == nil || p.NextTry == nil {
+		t.Errorf("closing parent: %+v", p)
+	}
+	if p := states[good.addr()]; p.State != ParentUp || !p.Up || p.Auth != "ok" {
+		t.Errorf("serving parent: %+v", p)
+	}
+	if p := states[idle.addr()]; p.State != ParentUntried || p.Up {
+		t.Errorf("unused parent: %+v", p)
+	}
+	s.Guard().Fail(good.addr(), creds, "test")
+	for _, p := range s.Status().Parents {
+		if p.Addr == good.addr() && (p.State != ParentResting || !p.Up) {
+			t.Errorf("parent with resting credentials: %+v", p)
+		}
+	}
+	for path, wants := range map[string][]string{
+		"/metrics": {`ferry_parent_up{parent="` + bad.addr() + `"} 0`, `ferry_parent_down{parent="` + bad.addr() + `"} 1`,
+			`ferry_parent_up{parent="` + idle.addr() + `"} 0`, `ferry_parent_down{parent="` + idle.addr() + `"} 0`},
+		"/": {`data-state="down"`, `data-state="resting"`, `data-state="untried"`, "down since ", "(parent_error); next try at ", "not tried yet"},
+	} {
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, path, nil))
+		for _, want := range wants {
+			if !strings.Contains(w.Body.String(), want) {
+				t.Errorf("%s lacks %q:\n%s", path, want, w.Body.String())
+			}
+		}
+	}
+}
+
+// TestProbeBringsParentBack: a parent that dropped connections is down;
+// once it answers again, the backoff probe (OPTIONS *, no credentials)
+// brings it back without any request paying for the attempt.
+func TestProbeBringsParentBack(t *testing.T) {
+	var broken atomic.Bool
+	broken.Store(true)
+	flaky := startFakeParent(t, func(p *fakeParent) {
+		p.open = true
+		p.custom = func(c net.Conn, req *http.Request) {
+			if !broken.Load() {
+				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+			}
+		}
+	})
+	good := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{flaky.addr(), good.addr()}})
+	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	u := s.Upstreams()[0]
+	if u.Stats().Up {
+		t.Fatal("the parent that dropped the request is not down")
+	}
+	broken.Store(false)
+	for deadline := time.Now().Add(5 * time.Second); !u.Stats().Up; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the parent answers again but is still down after 5 s: %+v", u.Stats())
+		}
+	}
+	var probes int
+	for _, r := range flaky.requests() {
+		if r.Method == http.MethodOptions && r.RequestURI == "*" && r.Header.Get("Proxy-Authorization") == "" {
+			probes++
+		}
+	}
+	if probes == 0 {
+		t.Fatal("no OPTIONS * probe reached the parent")
+	}
+}
+
+// TestTryListOrder: parents up are tried as routed; a parent down for a
+// refusal stays as a last resort; one down for silence is left out, and so
+// is every down parent when direct_fallback can take the request.
+func TestTryListOrder(t *testing.T) {
+	set := &settings{}
+	up := func(addr string) *Upstream { return newUpstream(addr, set) }
+	down := func(addr string, c Cause) *Upstream {
+		u := up(addr)
+		u.h.down, u.h.lastErr = true, &Error{Cause: c, What: addr + " failed"}
+		return u
+	}
+	a, b, c, d := up("a:1"), down("b:1", CauseParentTimeout), up("c:1"), down("d:1", CauseParentRefused)
+	names := func(us []*Upstream) string {
+		var s []string
+		for _, u := range us {
+			s = append(s, u.addr)
+		}
+		return strings.Join(s, " ")
+	}
+	for _, tc := range []struct {
+		d       Decision
+		want    string
+		skipped string
+	}{
+		{Decision{Parents: []*Upstream{a, c}}, "a:1 c:1", ""},
+		{Decision{Parents: []*Upstream{a, b, c, d}}, "a:1 c:1 d:1", "b:1"},
+		{Decision{Parents: []*Upstream{b, a, d, c}}, "a:1 d:1 c:1", "b:1"},
+		{Decision{Parents: []*Upstream{a, b, c, d}, FallbackDirect: true}, "a:1 c:1", "b:1"},
+		{Decision{Parents: []*Upstream{d, b}, FallbackDirect: true}, "", "d:1"},
+	} {
+		try, skipped := tc.d.tryList()
+		got, why := names(try), ""
+		if skipped != nil {
+			why = skipped.Peer
+		}
+		if got != tc.want || why != tc.skipped {
+			t.Errorf("%s (fallback %v): try %q skipped %q; want %q and %q", names(tc.d.Parents), tc.d.FallbackDirect, got, why, tc.want, tc.skipped)
+		}
+	}
+}
