@@ -74,7 +74,10 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 		}
 		tr.c.close()
 		var stale *staleConnError
-		if errors.As(err, &stale) && attempt < 3 && o.body.replayable() {
+		if errors.As(err, &stale) && tr.c.idleAtReuse < freshIdle {
+			u.learnDropsIdle()
+		}
+		if stale != nil && attempt < 3 && o.body.replayable() {
 			u.cfg.log.Debug("retrying on a fresh connection", "parent", u.addr, "err", err)
 			continue
 		}

@@ -26,6 +26,7 @@ type fakeParent struct {
 	garbage    bool          // answer with a non-HTTP line
 	stall      bool          // read the request, never answer
 	idleClose  time.Duration // close a connection idle this long
+	closeAfter time.Duration // close this long after each answer, saying nothing (tinyproxy)
 	alwaysDeny bool          // 407 even for the right credentials
 	refuse401  bool          // wrong credentials get 401 + WWW-Authenticate, as tinyproxy does
 	// digest challenges with Digest (a new nonce per 407) and takes any
@@ -161,6 +162,10 @@ func (p *fakeParent) serve(c net.Conn) {
 		}
 		msg := fmt.Sprintf("hello %s %s body=%d", req.Method, req.URL.String(), len(body))
 		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", len(msg), msg)
+		if p.closeAfter > 0 {
+			time.Sleep(p.closeAfter)
+			return
+		}
 	}
 }
 

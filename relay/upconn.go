@@ -22,6 +22,8 @@ type upConn struct {
 	// reused means the connection served a request before; a failure
 	// before any answer then may be the parent closing it while idle.
 	reused bool
+	// idleAtReuse is how long it lay in the pool before this reuse.
+	idleAtReuse time.Duration
 	// answered means the parent sent a response on this connection; until
 	// then, watch decides whether its silence means it is dead.
 	answered  bool

@@ -41,6 +41,12 @@ type Upstream struct {
 	perRequest atomic.Bool
 	// noExpect means the parent refused Expect: 100-continue (417).
 	noExpect atomic.Bool
+	// dropsIdle means the parent closed a pooled connection right after
+	// its response, without saying Connection: close (tinyproxy does so
+	// on every connection). Such a close can race the next request on the
+	// connection unseen, so a body that cannot be sent again goes on a
+	// connection of its own there.
+	dropsIdle atomic.Bool
 
 	// retired means a reload replaced this Upstream: connections coming
 	// back from requests under way are closed, not pooled.
@@ -139,7 +145,7 @@ func (u *Upstream) get(ctx context.Context, resendable bool) (*upConn, error) {
 		u.mu.Lock()
 		n := len(u.idle)
 		// The newest is the least idle: if it is too idle, all are.
-		if n == 0 || (!resendable && now.Sub(u.idle[n-1].idleSince) >= freshIdle) {
+		if n == 0 || (!resendable && (u.dropsIdle.Load() || now.Sub(u.idle[n-1].idleSince) >= freshIdle)) {
 			u.mu.Unlock()
 			break
 		}
@@ -149,16 +155,28 @@ func (u *Upstream) get(ctx context.Context, resendable bool) (*upConn, error) {
 		u.mu.Unlock()
 		idle := now.Sub(c.idleSince)
 		if idle > u.cfg.idleTimeout || !c.alive(resendable && idle < freshIdle) {
+			if idle < freshIdle {
+				u.learnDropsIdle()
+			}
 			c.close()
 			continue
 		}
 		c.reused = true
+		c.idleAtReuse = idle
 		return c, nil
 	}
 	return u.dial(ctx)
 }
 
 const freshIdle = time.Second
+
+// learnDropsIdle records that the parent closes connections at once after
+// answering (a pooled connection found closed within freshIdle).
+func (u *Upstream) learnDropsIdle() {
+	if !u.dropsIdle.Swap(true) {
+		u.cfg.log.Debug("parent proxy closes its connections after each response: uploads get a connection of their own", "parent", u.addr)
+	}
+}
 
 func (u *Upstream) dial(ctx context.Context) (*upConn, error) {
 	u.dials.Add(1)
