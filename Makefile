@@ -21,7 +21,7 @@ uninstall:
 	rm -f '$(DESTDIR)$(BINDIR)/ferry' '$(DESTDIR)$(MANDIR)/man1/ferry.1'
 
 test:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 30m ./...
 
 lint:
 	test -z "$$(gofmt -l .)"
