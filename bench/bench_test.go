@@ -20,7 +20,9 @@ import (
 // relay can approach. It prints a table of figures and ratios.
 //
 // Run: make bench (FERRY_BENCH=1 go test -run TestBench -v -timeout 30m ./bench).
-// FERRY_BENCH_SECONDS sets each measurement's length (default 5).
+// FERRY_BENCH_SECONDS sets each measurement's length (default 5);
+// FERRY_BENCH_SETUP_TUNNELS the tunnels timed per path, delay and mode in
+// the tunnel-setup scenario (default 48).
 func TestBench(t *testing.T) {
 	if os.Getenv("FERRY_BENCH") == "" {
 		t.Skip("benchmarks run only with FERRY_BENCH=1 (make bench)")
@@ -60,7 +62,7 @@ max_connections = 100000
 		{"cntlm", cntlm.addr, cntlm.cmd.Process.Pid, squidPid(ntlmSquid)},
 	}
 	var rep report
-	// FERRY_BENCH_ONLY=rates,downloads,tunnels runs a part of it.
+	// FERRY_BENCH_ONLY=rates,downloads,setup,tunnels runs a part of it.
 	only := os.Getenv("FERRY_BENCH_ONLY")
 	part := func(name string) bool { return only == "" || strings.Contains(only, name) }
 	if part("rates") {
@@ -68,6 +70,12 @@ max_connections = 100000
 	}
 	if part("downloads") {
 		rep.downloads(t, relays, originHostport, downloadMB<<20)
+	}
+	// FERRY_BENCH_ONLY=setup: tunnel setup with the parents at a distance
+	// (issue 16), through relays of its own behind latency forwarders.
+	if part("setup") {
+		paths, delays := startSetupPaths(t, ntlmSquid, openSquid, v, user, pw, []int{o.TLSPort, httpPort, tunnelPort})
+		rep.tunnelSetup(t, paths, delays, sink, envInt("FERRY_BENCH_SETUP_TUNNELS", 48))
 	}
 	// Tunnels last: they take squid to its descriptor limit, and squid,
 	// short of descriptors, stops keeping connections alive for a while,
