@@ -45,15 +45,7 @@ func TestBench(t *testing.T) {
 	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 
-	f := testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
-parents = [%q]
-[auth]
-scheme = "ntlm"
-user = %q
-domain = %q
-[limits]
-max_connections = 100000
-`, ntlmSquid.Addr, user, v.Domain), "FERRY_PASSWORD="+pw)
+	f := startNTLMFerry(t, ntlmSquid.Addr, user, v.Domain, pw, "[limits]\nmax_connections = 100000\n")
 	cntlm := startCntlm(t, ntlmSquid.Addr, user, v.Domain, pw)
 
 	relays := []relayUnderTest{
@@ -74,7 +66,7 @@ max_connections = 100000
 	// FERRY_BENCH_ONLY=setup: tunnel setup with the parents at a distance
 	// (issue 16), through relays of its own behind latency forwarders.
 	if part("setup") {
-		paths, delays := startSetupPaths(t, ntlmSquid, openSquid, v, user, pw, []int{o.TLSPort, httpPort, tunnelPort})
+		paths, delays := startSetupPaths(t, openSquid, v, user, pw, []int{o.TLSPort, httpPort, tunnelPort})
 		rep.tunnelSetup(t, paths, delays, sink, envInt("FERRY_BENCH_SETUP_TUNNELS", 48))
 	}
 	// Tunnels last: they take squid to its descriptor limit, and squid,
@@ -90,6 +82,19 @@ max_connections = 100000
 			t.Error(err)
 		}
 	}
+}
+
+// startNTLMFerry runs ferry logging on to parent with NTLM; extra is
+// appended to its configuration.
+func startNTLMFerry(t *testing.T, parent, user, domain, pw, extra string) *testenv.Ferry {
+	t.Helper()
+	return testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
+parents = [%q]
+[auth]
+scheme = "ntlm"
+user = %q
+domain = %q
+`, parent, user, domain)+extra, "FERRY_PASSWORD="+pw)
 }
 
 type relayUnderTest struct {

@@ -24,10 +24,10 @@ type setupPath struct {
 var setupDelays = []time.Duration{0, 5 * time.Millisecond, 20 * time.Millisecond}
 
 // startSetupPaths puts every parent behind a Delay and starts the relays
-// that talk to them: ferry and Debian's cntlm to the Samba-verified NTLM
+// that talk to them: ferry and Debian's cntlm to a Samba-verified NTLM
 // squid, an app straight to the open squid, and ferry to a Kerberos squid.
 // The forwarders are returned so that the scenario can set their delay.
-func startSetupPaths(t *testing.T, ntlmSquid, openSquid *testenv.Squid, v *testenv.NTLMVerifier, user, pw string, sslPorts []int) ([]setupPath, []*Delay) {
+func startSetupPaths(t *testing.T, openSquid *testenv.Squid, v *testenv.NTLMVerifier, user, pw string, sslPorts []int) ([]setupPath, []*Delay) {
 	t.Helper()
 	var delays []*Delay
 	far := func(addr string) string {
@@ -39,14 +39,12 @@ func startSetupPaths(t *testing.T, ntlmSquid, openSquid *testenv.Squid, v *teste
 		delays = append(delays, d)
 		return d.Addr
 	}
+	// An NTLM squid of its own, verifying through the same Samba, so that
+	// the logons counted are those of this scenario's relays only (the
+	// other scenarios' ferry and cntlm keep connections to theirs).
+	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: sslPorts})
 	ntlmFar, openFar := far(ntlmSquid.Addr), far(openSquid.Addr)
-	f := testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
-parents = [%q]
-[auth]
-scheme = "ntlm"
-user = %q
-domain = %q
-`, ntlmFar, user, v.Domain), "FERRY_PASSWORD="+pw)
+	f := startNTLMFerry(t, ntlmFar, user, v.Domain, pw, "")
 	cntlm := startCntlm(t, ntlmFar, user, v.Domain, pw)
 	paths := []setupPath{
 		{"direct (open parent)", openFar, nil},
