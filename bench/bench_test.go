@@ -20,7 +20,9 @@ import (
 // relay can approach. It prints a table of figures and ratios.
 //
 // Run: make bench (FERRY_BENCH=1 go test -run TestBench -v -timeout 30m ./bench).
-// FERRY_BENCH_SECONDS sets each measurement's length (default 5).
+// FERRY_BENCH_SECONDS sets each measurement's length (default 5);
+// FERRY_BENCH_SETUP_TUNNELS the tunnels timed per path, delay and mode in
+// the tunnel-setup scenario (default 48).
 func TestBench(t *testing.T) {
 	if os.Getenv("FERRY_BENCH") == "" {
 		t.Skip("benchmarks run only with FERRY_BENCH=1 (make bench)")
@@ -43,15 +45,7 @@ func TestBench(t *testing.T) {
 	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 
-	f := testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
-parents = [%q]
-[auth]
-scheme = "ntlm"
-user = %q
-domain = %q
-[limits]
-max_connections = 100000
-`, ntlmSquid.Addr, user, v.Domain), "FERRY_PASSWORD="+pw)
+	f := startNTLMFerry(t, ntlmSquid.Addr, user, v.Domain, pw, "[limits]\nmax_connections = 100000\n")
 	cntlm := startCntlm(t, ntlmSquid.Addr, user, v.Domain, pw)
 
 	relays := []relayUnderTest{
@@ -60,7 +54,7 @@ max_connections = 100000
 		{"cntlm", cntlm.addr, cntlm.cmd.Process.Pid, squidPid(ntlmSquid)},
 	}
 	var rep report
-	// FERRY_BENCH_ONLY=rates,downloads,tunnels runs a part of it.
+	// FERRY_BENCH_ONLY=rates,downloads,setup,tunnels runs a part of it.
 	only := os.Getenv("FERRY_BENCH_ONLY")
 	part := func(name string) bool { return only == "" || strings.Contains(only, name) }
 	if part("rates") {
@@ -68,6 +62,12 @@ max_connections = 100000
 	}
 	if part("downloads") {
 		rep.downloads(t, relays, originHostport, downloadMB<<20)
+	}
+	// FERRY_BENCH_ONLY=setup: tunnel setup with the parents at a distance
+	// (issue 16), through relays of its own behind latency forwarders.
+	if part("setup") {
+		paths, delays := startSetupPaths(t, openSquid, v, user, pw, []int{o.TLSPort, httpPort, tunnelPort})
+		rep.tunnelSetup(t, paths, delays, sink, envInt("FERRY_BENCH_SETUP_TUNNELS", 48))
 	}
 	// Tunnels last: they take squid to its descriptor limit, and squid,
 	// short of descriptors, stops keeping connections alive for a while,
@@ -82,6 +82,19 @@ max_connections = 100000
 			t.Error(err)
 		}
 	}
+}
+
+// startNTLMFerry runs ferry logging on to parent with NTLM; extra is
+// appended to its configuration.
+func startNTLMFerry(t *testing.T, parent, user, domain, pw, extra string) *testenv.Ferry {
+	t.Helper()
+	return testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
+parents = [%q]
+[auth]
+scheme = "ntlm"
+user = %q
+domain = %q
+`, parent, user, domain)+extra, "FERRY_PASSWORD="+pw)
 }
 
 type relayUnderTest struct {

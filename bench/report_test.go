@@ -20,7 +20,9 @@ type report struct {
 	speeds   map[string]float64
 	cpuPerGB map[string]float64
 	rss      map[string]float64 // "ferry/1000" -> MB
-	verdicts []string
+	// setupMedians: "ferry (NTLM)/sequential/20ms" -> median CONNECT to 200
+	setupMedians map[string]time.Duration
+	verdicts     []string
 }
 
 type section struct {
@@ -219,6 +221,14 @@ func (r *report) targets() {
 	fc, okFC := r.speeds["CONNECT/ferry"]
 	dc, okDC := r.speeds["CONNECT/direct"]
 	check("CONNECT throughput >= 0.9x direct", okFC && okDC, fc >= 0.9*dc, ratio(fc, dc))
+	// Issue 16: one round trip for a new tunnel through an NTLM or
+	// Kerberos parent instead of two or three.
+	for _, scheme := range []string{"NTLM", "Kerberos"} {
+		fs, okFS := r.setupMedians["ferry ("+scheme+")/sequential/20ms"]
+		ds, okDS := r.setupMedians["direct (open parent)/sequential/20ms"]
+		check("new tunnel via ferry to the "+scheme+" parent at 20 ms one-way, median <= 0.75x direct", okFS && okDS && fs > 0 && ds > 0,
+			float64(fs) <= 0.75*float64(ds), ratio(float64(fs), float64(ds)))
+	}
 	rss, okRSS := r.rss["ferry/1000"]
 	check("<= 40 MB resident with 1,000 idle tunnels", okRSS, rss <= 40, fmt.Sprintf("%.1f MB", rss))
 	for k, v := range r.rss {
