@@ -102,6 +102,29 @@ func (u *Upstream) markUp(served bool) {
 	h.served = h.served || served
 }
 
+// refusedWith records an answer from the parent that ended a request
+// without a final response (a 407 ferry could not or would not answer):
+// the parent is alive, so not "untried", and a cause that is the logon's
+// stays on the status page as its last error until a request succeeds.
+// The site's own answers (site_proxy_auth) and a slow site are not held
+// against the parent.
+func (u *Upstream) refusedWith(err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.h.answered = true
+	switch e.Cause {
+	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseKerberos,
+		CauseAuthDowngrade, CauseKerberosPasswordRejected, CauseParentResponseBroken:
+		if !u.h.down {
+			u.h.lastErr = e
+		}
+	}
+}
+
 // resetBackoff lets a parent that is down be tried at once (the network
 // changed: the VPN may be up now). Its last error stays on the status page.
 func (u *Upstream) resetBackoff() {
