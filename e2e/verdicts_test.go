@@ -62,6 +62,9 @@ func TestKerberosTicketExpiredWhileRunning(t *testing.T) {
 	if log := f.Stderr(); !strings.Contains(log, `level=INFO msg="request failed"`) || !strings.Contains(log, "expired at") {
 		t.Fatalf("the log at the default level does not give the cause:\n%s", log)
 	}
+	checkStatusEntry(t, f, sq.Addr, relay.ParentUp, "kerberos_no_ticket", "")
+	res, status := runDoctor(t, cfg, []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + ccache}, o.URL+"/echo")
+	wantVerdict(t, res, status, "kerberos_no_ticket")
 }
 
 // TestNegotiateFallbackToNTLMWarnsOnce: a parent that offers Negotiate and
@@ -137,6 +140,10 @@ func TestKerberosClockSkewVerdict(t *testing.T) {
 		}
 	}
 	f.AssertLogHasNo(t, pw)
+	// Nothing reached the parent: untried, with the cause.
+	checkStatusEntry(t, f, sq.Addr, relay.ParentUntried, "kerberos_clock_skew", "")
+	res, status := runDoctor(t, cfg, []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + filepath.Join(testenv.TempDir(t), "none"), "FERRY_PASSWORD=" + pw}, o.URL+"/echo")
+	wantVerdict(t, res, status, "kerberos_clock_skew")
 }
 
 // TestKerberosUnknownSPNVerdict: a parent named by a name the KDC has no
@@ -159,6 +166,9 @@ func TestKerberosUnknownSPNVerdict(t *testing.T) {
 			t.Fatalf("%s: %d %s, want 502 kerberos_unknown_spn\n%s", lang, status, v, body)
 		}
 	}
+	checkStatusEntry(t, f, sq.Addr, relay.ParentUntried, "kerberos_unknown_spn", "")
+	res, status := runDoctor(t, cfg, []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + ccache}, o.URL+"/echo")
+	wantVerdict(t, res, status, "kerberos_unknown_spn")
 }
 
 // faultParent is a hand-written parent for the failures squid will not

@@ -102,20 +102,22 @@ func (u *Upstream) markUp(served bool) {
 	h.served = h.served || served
 }
 
-// refusedWith records an answer from the parent that ended a request
-// without a final response (a 407 ferry could not or would not answer):
-// the parent is alive, so not "untried", and a cause that is the logon's
-// stays on the status page as its last error until a request succeeds.
-// The site's own answers (site_proxy_auth) and a slow site are not held
-// against the parent.
-func (u *Upstream) refusedWith(err error) {
+// refusedWith records a request to the parent that ended without a final
+// response and without the parent being dead: when the parent answered (a
+// 407 ferry could not or would not answer) it is alive, so not "untried";
+// and a cause that is the logon's (also one found before anything was
+// sent, such as a Kerberos ticket that could not be had) stays on the
+// status page as its last error until a request succeeds. The site's own
+// answers (site_proxy_auth) and a slow site are not held against the
+// parent.
+func (u *Upstream) refusedWith(err error, answered bool) {
 	var e *Error
 	if !errors.As(err, &e) {
 		return
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	u.h.answered = true
+	u.h.answered = u.h.answered || answered
 	switch e.Cause {
 	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseKerberos,
 		CauseAuthDowngrade, CauseKerberosPasswordRejected, CauseParentResponseBroken:
