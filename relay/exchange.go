@@ -81,12 +81,11 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 			u.cfg.log.Debug("retrying on a fresh connection", "parent", u.addr, "err", err)
 			continue
 		}
-		if stale == nil {
-			u.refusedWith(err, tr.c.answered)
-		}
 		if stale != nil {
 			err = &Error{Cause: CauseParentError, Peer: u.addr, What: "parent proxy " + u.addr + " closed the connection before answering", Err: stale.err,
 				Fix: "try again; if it keeps happening, the parent proxy may be overloaded"}
+		} else {
+			u.refusedWith(err, tr.c.answered)
 		}
 		return nil, nil, u.failed(err, o)
 	}

@@ -257,8 +257,7 @@ func TestStatusAuthOKOnlyAfterAnAnswer(t *testing.T) {
 
 // TestStatusParentThatAskedForCredentialsIsUp: a parent that answered a
 // 407 ferry has no credentials for was tried: it is up, with the verdict
-// of that failure, not "untried" with nothing to say. A request that
-// succeeds clears it.
+// of that failure, not "untried" with nothing to say.
 func TestStatusParentThatAskedForCredentialsIsUp(t *testing.T) {
 	p := startFakeParent(t, nil)
 	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
