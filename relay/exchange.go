@@ -84,6 +84,8 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 		if stale != nil {
 			err = &Error{Cause: CauseParentError, Peer: u.addr, What: "parent proxy " + u.addr + " closed the connection before answering", Err: stale.err,
 				Fix: "try again; if it keeps happening, the parent proxy may be overloaded"}
+		} else {
+			u.refusedWith(err, tr.c.answered)
 		}
 		return nil, nil, u.failed(err, o)
 	}
@@ -182,6 +184,11 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	reusable := drain(tr.c, resp, tr.u.cfg.headerTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
 	if len(offered) == 0 {
+		if tr.st != nil && tr.st.sent {
+			// The parent let the request through to the site with ferry's
+			// credentials: the logon worked, as the status page says.
+			tr.succeeded()
+		}
 		return "", false, siteProxyAuthError(tr.u)
 	}
 	tr.u.learn(offered)

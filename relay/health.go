@@ -102,6 +102,31 @@ func (u *Upstream) markUp(served bool) {
 	h.served = h.served || served
 }
 
+// refusedWith records a request to the parent that ended without a final
+// response and without the parent being dead: when the parent answered (a
+// 407 ferry could not or would not answer) it is alive, so not "untried";
+// and a cause that is the logon's (also one found before anything was
+// sent, such as a Kerberos ticket that could not be had) stays on the
+// status page as its last error until a request succeeds. The site's own
+// answers (site_proxy_auth) and a slow site are not held against the
+// parent.
+func (u *Upstream) refusedWith(err error, answered bool) {
+	var e *Error
+	if !errors.As(err, &e) {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.h.answered = u.h.answered || answered
+	switch e.Cause {
+	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseKerberos,
+		CauseAuthDowngrade, CauseKerberosPasswordRejected, CauseParentResponseBroken:
+		if !u.h.down {
+			u.h.lastErr = e
+		}
+	}
+}
+
 // resetBackoff lets a parent that is down be tried at once (the network
 // changed: the VPN may be up now). Its last error stays on the status page.
 func (u *Upstream) resetBackoff() {

@@ -254,3 +254,16 @@ func TestStatusAuthOKOnlyAfterAnAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusParentThatAskedForCredentialsIsUp: a parent that answered a
+// 407 ferry has no credentials for was tried: it is up, with the verdict
+// of that failure, not "untried" with nothing to say.
+func TestStatusParentThatAskedForCredentialsIsUp(t *testing.T) {
+	p := startFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	get(t, client(proxy), "http://origin.example/")
+	st := s.Status().Parents[0]
+	if st.State != ParentUp || st.LastVerdict != msg.CredentialsMissing || st.LastError == "" {
+		t.Fatalf("after a 407 without credentials: state %q verdict %q error %q, want up, credentials_missing", st.State, st.LastVerdict, st.LastError)
+	}
+}

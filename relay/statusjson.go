@@ -223,6 +223,10 @@ func (s *Server) Status() StatusReport {
 			p.RestingUntil = &t
 			p.RestingSeconds = r.RemainingSeconds
 			p.LastVerdict = msg.CredentialsRejected
+			if r.Parent == RestingEverywhere {
+				// The KDC refused the password: nothing reached the parent.
+				p.LastVerdict = msg.KerberosPasswordRejected
+			}
 		} else if st.LastError != "" {
 			p.LastVerdict = st.LastVerdict
 		}
