@@ -8,26 +8,13 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // startEcho runs a loopback echo server for the test.
 func startEcho(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { _, _ = io.Copy(c, c); c.Close() }()
-		}
-	}()
-	return ln.Addr().String()
+	return testenv.ServeTCP(t, func(c net.Conn) { _, _ = io.Copy(c, c) })
 }
 
 // The forwarder carries bytes both ways in order, and a round trip through

@@ -245,8 +245,8 @@ func TestDoctorParentFaults(t *testing.T) {
 		name, parent, verdict string
 	}{
 		{"closed port", testenv.FreeAddr(t), "parent_refused"},
-		{"accepts and never answers", fakeListener(t, func(c net.Conn) { time.Sleep(5 * time.Second) }), "parent_timeout"},
-		{"closes at once", fakeListener(t, func(c net.Conn) {}), "parent_error"},
+		{"accepts and never answers", testenv.ServeTCP(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) }), "parent_timeout"},
+		{"closes at once", testenv.ServeTCP(t, func(c net.Conn) {}), "parent_error"},
 		{"name does not resolve", "proxy.ferry-doctor-test.invalid:3128", "parent_unresolvable"},
 		{"web server", strings.TrimPrefix(web.URL, "http://"), "parent_not_proxy"},
 		{"TLS port", strings.TrimPrefix(tlsWeb.URL, "https://"), "parent_not_proxy"},
@@ -268,39 +268,6 @@ func TestDoctorConfigInvalidInJapanese(t *testing.T) {
 	}
 }
 
-// fakeListener accepts connections and hands each to serve, then closes it.
-func fakeListener(t *testing.T, serve func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done); ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				stop := make(chan struct{})
-				go func() {
-					select {
-					case <-done:
-						c.Close()
-					case <-stop:
-					}
-				}()
-				serve(c)
-				close(stop)
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
-
 // TestDoctorParentWithoutLogon: a parent that asks for no credentials is
 // fine, and doctor says no logon was needed.
 func TestDoctorParentWithoutLogon(t *testing.T) {
@@ -320,7 +287,7 @@ func TestDoctorParentWithoutLogon(t *testing.T) {
 // not a parent to reach through the VPN, with logon (the relay's wait) and
 // without (doctor's own probe).
 func TestDoctorSiteOutOfReachIsNotTheParent(t *testing.T) {
-	silent := fakeListener(t, func(c net.Conn) { time.Sleep(5 * time.Second) })
+	silent := testenv.ServeTCP(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
 	urls := []string{"http://" + silent + "/", "https://" + silent + "/"}
 	t.Run("basic", func(t *testing.T) {
 		p := startBasicParent(t, testenv.StartOrigin(t), testenv.SquidOptions{})

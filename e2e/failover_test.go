@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -51,41 +50,12 @@ var faults = []fault{
 	}},
 }
 
-// startFaultParent listens on loopback and treats every connection with f.
-// squid cannot be made to misbehave like this, so a hand-written parent
-// injects the fault and a real squid serves the requests.
+// startFaultParent treats every connection with f. squid cannot be made to
+// misbehave like this, so a hand-written parent injects the fault and a
+// real squid serves the requests.
 func startFaultParent(t *testing.T, f fault) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	var wg sync.WaitGroup
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			wg.Add(1)
-			go func() { defer wg.Done(); f.serve(c.(*net.TCPConn)) }()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return ln.Addr().String()
+	return testenv.ServeTCP(t, func(c net.Conn) { f.serve(c.(*net.TCPConn)) })
 }
 
 // failoverTimeouts makes a silent parent cost 2 s (timeouts.connect) and a

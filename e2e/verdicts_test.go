@@ -171,27 +171,6 @@ func TestKerberosUnknownSPNVerdict(t *testing.T) {
 	wantVerdict(t, res, status, "kerberos_unknown_spn")
 }
 
-// faultParent is a hand-written parent for the failures squid will not
-// produce on demand: serve gets each connection (and closes it after).
-func faultParent(t *testing.T, serve func(c net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() { defer c.Close(); serve(c) }()
-		}
-	}()
-	return ln.Addr().String()
-}
-
 // deadAddr is a loopback address nothing listens on.
 func deadAddr(t *testing.T) string {
 	t.Helper()
@@ -256,10 +235,10 @@ func TestEveryVerdictForReal(t *testing.T) {
 	// ferry calls a fresh connection silent after timeouts.connect (its
 	// probe at half of it got no answer either), before response_header.
 	const timeouts = "[timeouts]\nconnect = \"1s\"\nresponse_header = \"3s\"\n"
-	silent := faultParent(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
-	ssh := faultParent(t, func(c net.Conn) { _, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n") })
-	hangUp := faultParent(t, func(c net.Conn) { _, _ = bufio.NewReader(c).ReadString('\n') })
-	closes := faultParent(t, func(c net.Conn) {})
+	silent := testenv.ServeTCP(t, func(c net.Conn) { _, _ = io.Copy(io.Discard, c) })
+	ssh := testenv.ServeTCP(t, func(c net.Conn) { _, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n") })
+	hangUp := testenv.ServeTCP(t, func(c net.Conn) { _, _ = bufio.NewReader(c).ReadString('\n') })
+	closes := testenv.ServeTCP(t, func(c net.Conn) {})
 	pacFile := filepath.Join(testenv.TempDir(t), "throws.pac")
 	if err := os.WriteFile(pacFile, []byte(`function FindProxyForURL(url, host) { return undefinedThing.proxy; }`), 0o644); err != nil {
 		t.Fatal(err)
