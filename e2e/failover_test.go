@@ -290,7 +290,9 @@ func TestSilentOnlyParentFailsFast(t *testing.T) {
 func TestDeafParentLargeUpload(t *testing.T) {
 	o := testenv.StartOrigin(t)
 	// Holds each connection open, unread, until the test ends.
-	deaf := startFaultParent(t, fault{name: "deaf", serve: func(c *net.TCPConn) { _ = c.SetReadBuffer(4096) }})
+	end := make(chan struct{})
+	deaf := startFaultParent(t, fault{name: "deaf", serve: func(c *net.TCPConn) { _ = c.SetReadBuffer(4096); <-end }})
+	t.Cleanup(func() { close(end) }) // before the parent's cleanup, which waits for serve
 	const size = 64 << 20
 	t.Run("with credentials: sent whole to the next parent", func(t *testing.T) {
 		sq := startBasicParent(t, o, testenv.SquidOptions{})

@@ -258,13 +258,20 @@ func writeRefusal(w io.Writer, status int, header, body string) {
 
 // closeWriteAndDrain half-closes and reads what the peer still sends, for
 // up to half a second, so that closing does not reset the connection before
-// the peer read the answer.
+// the peer read the answer. An app still sending past 1 MB (a large upload
+// answered early) is no longer read, but the close still waits out the half
+// second, as net/http's server does: closing at once reset the connection
+// while the app was writing, and an app busy writing (Go's client) could
+// see the broken pipe before the answer that was already there.
 func closeWriteAndDrain(nc net.Conn) {
 	if cw, ok := nc.(interface{ CloseWrite() error }); ok {
 		_ = cw.CloseWrite()
 	}
-	_ = nc.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
-	_, _ = io.CopyN(io.Discard, nc, 1<<20)
+	deadline := time.Now().Add(500 * time.Millisecond)
+	_ = nc.SetReadDeadline(deadline)
+	if _, err := io.CopyN(io.Discard, nc, 1<<20); err == nil {
+		time.Sleep(time.Until(deadline))
+	}
 }
 
 // serveRequest runs the handler for req and finishes its response. keep
