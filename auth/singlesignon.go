@@ -6,8 +6,6 @@ package auth
 // singlesignon_windows.go). Messages about missing credentials use it so
 // that Windows users are not told to run kinit.
 type SingleSignOn struct {
-	// Source completes "identity (from ...)" in the start log.
-	Source string
 	// Schemes completes "only ... can be used" when no password is set.
 	Schemes string
 	// Off lists the schemes that need a password.
