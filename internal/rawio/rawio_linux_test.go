@@ -1,6 +1,6 @@
 //go:build linux
 
-package relay
+package rawio
 
 import (
 	"bytes"
@@ -13,13 +13,15 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestRawIOMovesBytesBothWays(t *testing.T) {
-	a, b := tcpPair(t)
-	rd, wr := rawIO(a)
+	a, b := testenv.TCPPair(t)
+	rd, wr := Split(a)
 	if _, ok := rd.(*rawConn); !ok {
-		t.Fatalf("rawIO(TCP) reader is %T, want *rawConn", rd)
+		t.Fatalf("Split(TCP) reader is %T, want *rawConn", rd)
 	}
 	// More than the socket buffers hold, so the write must wait for the
 	// reader and go on after partial writes.
@@ -52,8 +54,8 @@ func TestRawIOMovesBytesBothWays(t *testing.T) {
 // Errors must read like net's own: code and logs test for deadlines,
 // closed connections and resets with errors.Is and net.Error.
 func TestRawIOErrorsLookLikeNets(t *testing.T) {
-	a, b := tcpPair(t)
-	rd, _ := rawIO(a)
+	a, b := testenv.TCPPair(t)
+	rd, _ := Split(a)
 	_ = a.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
 	_, err := rd.Read(make([]byte, 10))
 	var ne net.Error
@@ -74,8 +76,8 @@ func TestRawIOErrorsLookLikeNets(t *testing.T) {
 		t.Fatalf("read after a reset: %v; want ECONNRESET as net words it", err)
 	}
 
-	c, _ := tcpPair(t)
-	rd, wr := rawIO(c)
+	c, _ := testenv.TCPPair(t)
+	rd, wr := Split(c)
 	_ = c.Close()
 	if _, err := rd.Read(make([]byte, 10)); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("read of a closed connection: %v; want net.ErrClosed", err)
@@ -89,8 +91,8 @@ func TestRawIOLeavesOtherConnsAlone(t *testing.T) {
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	rd, wr := rawIO(a)
+	rd, wr := Split(a)
 	if rd != io.Reader(a) || wr != io.Writer(a) {
-		t.Fatalf("rawIO(net.Pipe) = %T, %T; want the conn itself", rd, wr)
+		t.Fatalf("Split(net.Pipe) = %T, %T; want the conn itself", rd, wr)
 	}
 }

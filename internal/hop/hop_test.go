@@ -1,4 +1,4 @@
-package relay
+package hop
 
 import (
 	"net/http"
@@ -17,7 +17,7 @@ func TestRemoveHopHeaders(t *testing.T) {
 	h.Set("Te", "trailers")
 	h.Set("Transfer-Encoding", "chunked")
 	h.Set("X-End", "kept")
-	if up := removeHopHeaders(h); up != "websocket" {
+	if up := Remove(h); up != "websocket" {
 		t.Errorf("upgrade = %q, want websocket", up)
 	}
 	if len(h) != 1 || h.Get("X-End") != "kept" {
@@ -28,7 +28,7 @@ func TestRemoveHopHeaders(t *testing.T) {
 func TestRemoveHopHeadersNoUpgradeWithoutConnectionToken(t *testing.T) {
 	h := http.Header{}
 	h.Set("Upgrade", "websocket") // not named in Connection: not an upgrade request
-	if up := removeHopHeaders(h); up != "" {
+	if up := Remove(h); up != "" {
 		t.Fatalf("upgrade = %q, want none", up)
 	}
 }
@@ -43,7 +43,7 @@ func TestCopyEndToEndLeavesHopHeaders(t *testing.T) {
 	src.Add("Set-Cookie", "a=1")
 	src.Add("Set-Cookie", "b=2")
 	dst := http.Header{}
-	copyEndToEnd(dst, src)
+	CopyEndToEnd(dst, src)
 	want := http.Header{"Set-Cookie": {"a=1", "b=2"}}
 	if !reflect.DeepEqual(dst, want) {
 		t.Fatalf("copied %v, want %v", dst, want)

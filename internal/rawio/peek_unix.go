@@ -1,16 +1,16 @@
 //go:build unix
 
-package relay
+package rawio
 
 import (
 	"net"
 	"syscall"
 )
 
-// peekIdle asks the kernel, without blocking, whether an idle connection
+// PeekIdle asks the kernel, without blocking, whether an idle connection
 // has data or EOF waiting. A read deadline in the past cannot do this: Go
 // reports the timeout without reading at all.
-func peekIdle(nc net.Conn) bool {
+func PeekIdle(nc net.Conn) bool {
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
 		return true

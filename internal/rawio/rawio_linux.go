@@ -1,6 +1,6 @@
 //go:build linux
 
-package relay
+package rawio
 
 import (
 	"io"
@@ -12,14 +12,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// rawIO returns a reader and a writer for a TCP connection that make their
+// Split returns a reader and a writer for a TCP connection that make their
 // read(2) and write(2) calls without the scheduler's syscall bookkeeping.
 // Go's sockets are non-blocking, so neither call waits in the kernel; the
 // waiting is still done by the poller, with the connection's deadlines.
 // The bookkeeping woke the runtime's sysmon thread after every quiet moment
 // and set it polling every 20 µs, which cost ferry close to a tenth of its
 // CPU per request. Other connections are returned as they are.
-func rawIO(nc net.Conn) (io.Reader, io.Writer) {
+func Split(nc net.Conn) (io.Reader, io.Writer) {
 	sc, ok := nc.(syscall.Conn)
 	if !ok {
 		return nc, nc

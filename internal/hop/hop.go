@@ -1,4 +1,4 @@
-package relay
+package hop
 
 import (
 	"net/http"
@@ -22,11 +22,11 @@ var hopHeaders = []string{
 	"Upgrade",
 }
 
-// removeHopHeaders deletes hop-by-hop headers from h, including those the
+// Remove deletes hop-by-hop headers from h, including those the
 // Connection header names. It reports the Upgrade protocol if the sender
 // asked for one, so the caller can carry it on explicitly.
-func removeHopHeaders(h http.Header) (upgrade string) {
-	upgrade, listed := hopInfo(h)
+func Remove(h http.Header) (upgrade string) {
+	upgrade, listed := Info(h)
 	for _, name := range listed {
 		delete(h, name)
 	}
@@ -36,9 +36,9 @@ func removeHopHeaders(h http.Header) (upgrade string) {
 	return upgrade
 }
 
-// hopInfo reads the Connection header: the Upgrade protocol if the sender
+// Info reads the Connection header: the Upgrade protocol if the sender
 // asked for one, and the (canonical) names it lists as hop-by-hop.
-func hopInfo(h http.Header) (upgrade string, listed []string) {
+func Info(h http.Header) (upgrade string, listed []string) {
 	for _, v := range h["Connection"] {
 		for name := range strings.SplitSeq(v, ",") {
 			if name = textproto.TrimString(name); name != "" {
@@ -52,23 +52,23 @@ func hopInfo(h http.Header) (upgrade string, listed []string) {
 	return upgrade, listed
 }
 
-// isHopHeader reports whether a canonical header name is in hopHeaders.
-func isHopHeader(name string) bool { return slices.Contains(hopHeaders, name) }
+// Is reports whether a canonical header name is in hopHeaders.
+func Is(name string) bool { return slices.Contains(hopHeaders, name) }
 
-// copyEndToEnd sets in dst the headers of src that are not hop-by-hop. The
+// CopyEndToEnd sets in dst the headers of src that are not hop-by-hop. The
 // value slices are shared, not copied: src must not be used after.
-func copyEndToEnd(dst, src http.Header) {
-	_, listed := hopInfo(src)
+func CopyEndToEnd(dst, src http.Header) {
+	_, listed := Info(src)
 	for k, vv := range src {
-		if !isHopHeader(k) && !slices.Contains(listed, k) {
+		if !Is(k) && !slices.Contains(listed, k) {
 			dst[k] = vv
 		}
 	}
 }
 
-// headerHasToken reports whether a comma-separated header contains token,
+// HasToken reports whether a comma-separated header contains token,
 // case-insensitively.
-func headerHasToken(h http.Header, name, token string) bool {
+func HasToken(h http.Header, name, token string) bool {
 	for _, v := range h[textproto.CanonicalMIMEHeaderKey(name)] {
 		for t := range strings.SplitSeq(v, ",") {
 			if strings.EqualFold(textproto.TrimString(t), token) {
