@@ -3,13 +3,13 @@ package failure
 import (
 	"errors"
 	"fmt"
-	"github.com/ferryproxy/ferry/auth"
-	"github.com/ferryproxy/ferry/internal/msg"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
