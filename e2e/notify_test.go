@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -118,4 +119,45 @@ func TestRejectionWithoutDesktopIsLogged(t *testing.T) {
 	if strings.Contains(f2.Stderr(), "desktop notification") || strings.Contains(f2.Stderr(), "no desktop to notify") {
 		t.Errorf("notify = false still tried to notify:\n%s", f2.Stderr())
 	}
+}
+
+// TestKerberosNoTicketNotifiesOnce: a parent that wants Kerberos, no
+// ticket and no password: one note saying to run kinit, across requests
+// and a reload; after kinit the requests go through.
+func TestKerberosNoTicketNotifiesOnce(t *testing.T) {
+	bus := testenv.StartSessionBus(t)
+	srv := bus.ServeNotifications(t)
+	o := testenv.StartOrigin(t)
+	const pw = "Kerb-pw 4!"
+	kdc := testenv.StartKDC(t)
+	kdc.AddUser(t, "alice", pw)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
+	ccache := filepath.Join(testenv.TempDir(t), "krb5cc_later")
+	env := []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + ccache,
+		"DBUS_SESSION_BUS_ADDRESS=" + bus.Address, "LANG=C.UTF-8"}
+	f := testenv.StartFerry(t, ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "negotiate", User: "alice", Realm: kdc.Realm}), env...)
+	c := proxyClient(t, o, f)
+	for i := 0; i < 3; i++ {
+		want502(t, c, o.URL+"/echo", "kerberos_no_ticket")
+	}
+	sighup(t, f.Pid())
+	waitLogCount(t, f, "configuration reloaded", 1)
+	want502(t, c, o.URL+"/echo", "kerberos_no_ticket")
+	srv.WaitNotes(t, 1, 10*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	notes := srv.Notes()
+	if len(notes) != 1 {
+		t.Fatalf("%d notes for a missing ticket across 4 requests and a reload, want 1: %+v", len(notes), notes)
+	}
+	n := notes[0]
+	if n.Summary != "ferry: no valid Kerberos ticket" {
+		t.Errorf("summary %q", n.Summary)
+	}
+	for _, want := range []string{sq.Addr, "kinit alice@" + kdc.Realm, "ferry password"} {
+		if !strings.Contains(n.Body, want) {
+			t.Errorf("the note does not mention %q:\n%s", want, n.Body)
+		}
+	}
+	kdc.Kinit(t, "alice", pw, ccache)
+	getEcho(t, c, o.URL+"/echo", nil)
 }
