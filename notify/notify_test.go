@@ -1,10 +1,15 @@
 package notify
 
 import (
+	"errors"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestCleanDropsControlsAndCutsAtARune(t *testing.T) {
@@ -69,5 +74,23 @@ func TestToastTextTravelsInTheEnvironment(t *testing.T) {
 func TestFdBodyEscapesMarkup(t *testing.T) {
 	if got, want := fdBody(`a<b>&c "d"`), `a&lt;b&gt;&amp;c "d"`; got != want {
 		t.Errorf("fdBody = %q, want %q", got, want)
+	}
+}
+
+// TestRunNoteMissingProgramIsNoSession: no osascript or powershell.exe
+// means no desktop, which the caller logs; a failing one is an error with
+// its complaint.
+func TestRunNoteMissingProgramIsNoSession(t *testing.T) {
+	_, err := runNote(exec.Command(filepath.Join(testenv.TempDir(t), "no-such-notifier")))
+	if !errors.Is(err, ErrNoSession) {
+		t.Errorf("missing program: %v, want ErrNoSession", err)
+	}
+	sh, lerr := exec.LookPath("sh")
+	if lerr != nil {
+		t.Skip("no sh to fail with")
+	}
+	stderr, err := runNote(exec.Command(sh, "-c", "echo no way >&2; exit 3"))
+	if err == nil || errors.Is(err, ErrNoSession) || stderr != "no way" || !strings.Contains(err.Error(), "no way") {
+		t.Errorf("failing program: %q, %v", stderr, err)
 	}
 }

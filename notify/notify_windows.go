@@ -1,10 +1,7 @@
 package notify
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
@@ -28,14 +25,6 @@ func (toast) Notify(ctx context.Context, n Note) error {
 	cmd := exec.CommandContext(ctx, "powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", "-")
 	cmd.Stdin = strings.NewReader(toastScript)
 	cmd.Env = append(os.Environ(), toastEnv(n)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	err := cmd.Run()
-	if errors.Is(err, exec.ErrNotFound) {
-		return &NoSessionError{Why: "powershell.exe is missing", Err: err}
-	}
-	if err != nil {
-		return fmt.Errorf("powershell toast: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return nil
+	_, err := runNote(cmd)
+	return err
 }
