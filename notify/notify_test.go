@@ -94,3 +94,10 @@ func TestRunNoteMissingProgramIsNoSession(t *testing.T) {
 		t.Errorf("failing program: %q, %v", stderr, err)
 	}
 }
+
+func TestEncodedCommandIsUTF16LEBase64(t *testing.T) {
+	// PowerShell's own example: -EncodedCommand of "dir 'c:\program files' ".
+	if got, want := encodedCommand("dir 'c:\\program files' "), "ZABpAHIAIAAnAGMAOgBcAHAAcgBvAGcAcgBhAG0AIABmAGkAbABlAHMAJwAgAA=="; got != want {
+		t.Errorf("encodedCommand = %q, want %q", got, want)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"strings"
 
 	"golang.org/x/sys/windows/svc"
 )
@@ -16,14 +15,14 @@ type toast struct{}
 
 func newOS() Notifier { return toast{} }
 
-// Notify runs powershell.exe with the script on standard input. A Windows
+// Notify runs powershell.exe with the script. A Windows
 // service runs in session 0, which has no desktop: it gets ErrNoSession.
 func (toast) Notify(ctx context.Context, n Note) error {
 	if isSvc, err := svc.IsWindowsService(); err == nil && isSvc {
 		return &NoSessionError{Why: "ferry runs as a Windows service (session 0 has no desktop)"}
 	}
-	cmd := exec.CommandContext(ctx, "powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", "-")
-	cmd.Stdin = strings.NewReader(toastScript)
+	cmd := exec.CommandContext(ctx, "powershell.exe", "-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass",
+		"-EncodedCommand", encodedCommand(toastScript))
 	cmd.Env = append(os.Environ(), toastEnv(n)...)
 	_, err := runNote(cmd)
 	return err

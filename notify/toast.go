@@ -1,5 +1,10 @@
 package notify
 
+import (
+	"encoding/base64"
+	"unicode/utf16"
+)
+
 // toastScript is the PowerShell that shows a toast. The title and body
 // come from the environment (FERRY_NOTE_TITLE, FERRY_NOTE_BODY) and enter
 // the toast's XML as text nodes: nothing of theirs is ever parsed as
@@ -24,4 +29,16 @@ $toast = [Windows.UI.Notifications.ToastNotification]::new($xml)
 func toastEnv(n Note) []string {
 	n = n.cleaned()
 	return []string{"FERRY_NOTE_TITLE=" + n.Title, "FERRY_NOTE_BODY=" + n.Body}
+}
+
+// encodedCommand is script for powershell.exe -EncodedCommand: base64 of
+// its UTF-16LE (about_PowerShell_exe). Unlike "-Command -", which runs
+// standard input line by line as if typed, it runs the script whole.
+func encodedCommand(script string) string {
+	u := utf16.Encode([]rune(script))
+	b := make([]byte, 2*len(u))
+	for i, c := range u {
+		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
+	}
+	return base64.StdEncoding.EncodeToString(b)
 }
