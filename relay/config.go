@@ -88,6 +88,13 @@ type Config struct {
 	// (PollInterfaces). Tests inject their own.
 	NetworkChanges ChangeSource
 
+	// Notify, when set, hears of what the user must act on though no app
+	// may show it: a new rest of rejected credentials (once per rest: not
+	// again for a reload, a restart or further requests within it), and a
+	// missing Kerberos ticket with no password (once until a request is
+	// served again). It runs on the request's goroutine and must not block.
+	Notify func(Event)
+
 	// Logger receives the relay's logs; nil means slog.Default().
 	Logger *slog.Logger
 	// Version is shown in Via-like headers and error pages.

@@ -83,6 +83,7 @@ func (tr *trip) reject(err error) error {
 	}
 	u.cfg.log.Warn(what, "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", scheme,
 		"until", lo.Until.Format(time.TimeOnly))
+	u.cfg.notes.rejected(u, cause, lo)
 	if err := u.cfg.guard.SaveError(); err != nil {
 		u.cfg.log.Warn("the rest is not remembered across restarts", "err", err.Error())
 	}

@@ -101,6 +101,9 @@ func (u *Upstream) markUp(served bool) {
 	h.since, h.nextTry = time.Time{}, time.Time{}
 	h.answered = true
 	h.served = h.served || served
+	if served {
+		u.cfg.notes.served()
+	}
 }
 
 // refusedWith records a request to the parent that ended without a final
@@ -116,6 +119,7 @@ func (u *Upstream) refusedWith(err error, answered bool) {
 	if !errors.As(err, &e) {
 		return
 	}
+	u.cfg.notes.failed(u, e)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.h.answered = u.h.answered || answered

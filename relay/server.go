@@ -101,6 +101,7 @@ func (s *Server) Reload(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	g.set.notes = newNotes(cfg.Notify, s.gen.Load().set.notes)
 	s.mu.Lock()
 	err = s.syncListeners(specs(cfg))
 	var old *generation

@@ -73,6 +73,7 @@ type settings struct {
 	idleTimeout   time.Duration
 	maxIdle       int
 	tunnelIdle    time.Duration // zero: tunnels may idle forever
+	notes         *notes        // Config.Notify's events (notify.go)
 }
 
 func newUpstream(addr string, cfg *settings) *Upstream {

@@ -32,6 +32,8 @@ type Config struct {
 	Timeouts Timeouts
 	Limits   Limits
 	Routing
+	// NoNotify is notify = false: no desktop notifications (desktop.go).
+	NoNotify bool
 	// Warnings are problems that do not stop ferry, for the log.
 	Warnings []string
 	// Notes are facts worth a log line: where discovered settings came from.

@@ -127,7 +127,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{
 			name: "unknown key with no near match",
 			src:  "colour = \"blue\"\n",
-			want: []string{`ferry.toml:1: unknown key "colour": the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback, pac, pac_fallback, pac_refresh and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]`},
+			want: []string{`ferry.toml:1: unknown key "colour": the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback, pac, pac_fallback, pac_refresh, notify and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]`},
 		},
 		{
 			name: "unknown key in an inline table",

@@ -201,7 +201,7 @@ func settingValue(s setting) (value string, set bool) {
 	case kindInt:
 		return strconv.Itoa(*s.num), *s.num != 0
 	case kindBool:
-		return strconv.FormatBool(*s.flag), *s.flag
+		return strconv.FormatBool(*s.flag != s.invert), *s.flag
 	}
 	return "", false
 }
@@ -213,6 +213,7 @@ func settingValue(s setting) (value string, set bool) {
 var keyDefaults = map[string]string{
 	"direct_fallback":          "false",
 	"pac_refresh":              `"5m0s"`,
+	"notify":                   "true",
 	"auth.scheme":              `"auto"`,
 	"auth.keyring":             "false",
 	"auth.legacy_ntlm":         "false",

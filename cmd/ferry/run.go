@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/notify"
 	"github.com/ferryproxy/ferry/relay"
 )
 
@@ -34,13 +36,19 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	srv, err := relay.New(relayConfig(cfg, authn, logger))
+	desk := startDesktop(ctx, notify.New(), logger, msg.FromEnv(os.Getenv))
+	rc := relayConfig(cfg, authn, logger)
+	rc.Notify = desk.hook(cfg)
+	srv, err := relay.New(rc)
 	if err != nil {
 		return err
 	}
 	addrs, err := srv.Listen()
 	if err != nil {
 		return err // it names the address and suggests what to check
+	}
+	if len(addrs) > 0 {
+		desk.listening(addrs[0].String())
 	}
 	for _, a := range addrs {
 		logger.Info("ferry listening", "addr", a.String())
@@ -61,7 +69,9 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*
 				logger.Error("configuration not reloaded: the running one stays", "err", "credentials: "+err.Error())
 				return
 			}
-			if err := srv.Reload(relayConfig(next, a, logger)); err != nil {
+			rc := relayConfig(next, a, logger)
+			rc.Notify = desk.hook(next)
+			if err := srv.Reload(rc); err != nil {
 				logger.Error("configuration not reloaded: the running one stays", "err", err.Error())
 				return
 			}

@@ -46,6 +46,7 @@ type fileConfig struct {
 	PAC            raw               `toml:"pac"`
 	PACFallback    raw               `toml:"pac_fallback"`
 	PACRefresh     raw               `toml:"pac_refresh"`
+	Notify         raw               `toml:"notify"`
 }
 
 type fileLimits struct {
@@ -103,6 +104,9 @@ type setting struct {
 	num     *int
 	flag    *bool
 	min     int // smallest allowed value of a kindInt
+	// invert stores a kindBool negated: the key defaults to true, the
+	// field to false (notify = false sets NoNotify).
+	invert bool
 }
 
 // settings lists every key ferry knows, in the order of the documentation.
@@ -117,6 +121,7 @@ func settings(f *fileConfig, c *Config) []setting {
 		{path: "pac", kind: kindString, example: `"http://wpad.corp.example/wpad.dat"`, from: &f.PAC, str: &c.PAC},
 		{path: "pac_fallback", kind: kindString, example: `"parents"`, from: &f.PACFallback, str: &c.PACFallback},
 		{path: "pac_refresh", kind: kindDuration, example: `"5m"`, from: &f.PACRefresh, dur: &c.PACRefresh},
+		{path: "notify", kind: kindBool, example: `false`, from: &f.Notify, flag: &c.NoNotify, invert: true},
 		{path: "auth.allow_hosts", kind: kindList, example: `["proxy.corp.example", "10.0.0.0/8"]`, from: &f.Auth.AllowHosts, list: &c.AllowHosts},
 		{path: "no_proxy", kind: kindList, example: `["localhost", "127.0.0.0/8", "*.corp.example"]`, from: &f.NoProxy, list: &c.NoProxy},
 		{path: "auth.scheme", kind: kindString, example: `"auto"`, from: &f.Auth.Scheme, str: &c.Auth.Scheme},
@@ -152,7 +157,7 @@ var tables = []string{"auth", "timeouts", "limits", "headers", "tunnel"}
 func knownKeys(table string) []string {
 	var out []string
 	if table == "" {
-		out = append(out, "listen", "parents", "no_proxy", "socks5", "allow", "deny", "direct_fallback", "pac", "pac_fallback", "pac_refresh")
+		out = append(out, "listen", "parents", "no_proxy", "socks5", "allow", "deny", "direct_fallback", "pac", "pac_fallback", "pac_refresh", "notify")
 	}
 	for _, s := range settings(&fileConfig{}, &Config{}) {
 		t, name := splitPath(s.path)
@@ -276,7 +281,7 @@ func unknownKeyMessage(k toml.Key, isTable bool) string {
 		if s := closest(name, append(knownKeys(""), tables...)); s != "" {
 			return fmt.Sprintf("unknown key %q: did you mean %q?", name, s)
 		}
-		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback, pac, pac_fallback, pac_refresh and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
+		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback, pac, pac_fallback, pac_refresh, notify and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
 	case slices.Contains(tables, table):
 		if s := closest(name, knownKeys("")); s != "" && fold(s) == fold(name) {
 			return fmt.Sprintf("unknown key %q in [%s]: %s belongs at the top of the file, before the first [table] line", name, table, s)
@@ -346,7 +351,7 @@ func (c *Config) convert(s setting) *problem {
 		if !ok {
 			return bad("%s must be true or false, found %s: write %s = %s", s.path, tomlType(s.from.v), name, s.example)
 		}
-		*s.flag = v
+		*s.flag = v != s.invert
 	}
 	return nil
 }
