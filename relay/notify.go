@@ -7,6 +7,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // This file holds the events the relay reports through Config.Notify, for
@@ -59,12 +60,12 @@ func newNotes(fn func(Event), prev *notes) *notes {
 
 // rejected reports a new rest (reject calls it only for a fresh one: a
 // second request, a reload or a restart within the rest gets none).
-func (n *notes) rejected(u *Upstream, cause Cause, lo *auth.LockedOut) {
+func (n *notes) rejected(u *Upstream, cause failure.Cause, lo *auth.LockedOut) {
 	if n == nil {
 		return
 	}
 	e := Event{Kind: EventCredentialsRejected, Parent: u.addr, User: u.cfg.auth.Identity(), Until: lo.Until}
-	if cause == CauseKerberosPasswordRejected {
+	if cause == failure.KerberosPasswordRejected {
 		e.Kind, e.Parent = EventKerberosPasswordRejected, ""
 	}
 	n.send(e)
@@ -72,7 +73,7 @@ func (n *notes) rejected(u *Upstream, cause Cause, lo *auth.LockedOut) {
 
 // failed reports a request refused for want of a Kerberos ticket, once
 // until a request is served again (served).
-func (n *notes) failed(u *Upstream, e *Error) {
+func (n *notes) failed(u *Upstream, e *failure.Error) {
 	if n == nil {
 		return
 	}
