@@ -14,8 +14,8 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/relay"
-	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 // Config is ferry's configuration once the file, the flags and the

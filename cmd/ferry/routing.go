@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/relay"
-	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 // Routing holds the config keys for the ways in besides the HTTP proxy and

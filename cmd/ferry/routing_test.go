@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/relay"
-	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 func TestRoutingKeys(t *testing.T) {
