@@ -6,7 +6,8 @@
 // in the registry, macOS `scutil --proxy`, GNOME `gsettings`), then, only
 // when asked, WPAD through DNS (http://wpad.<search domain>/wpad.dat). The
 // first source that names a PAC URL or a proxy wins, and Settings.Source
-// says which one it was, for the log.
+// says which one it was, for the log. Parent, for ferry init, proposes one
+// parent from the environment or the same OS settings.
 //
 // It does not fetch or evaluate PAC files (relay/pac does), does not use
 // DHCP option 252 for WPAD, and reads no credentials: a user:password in a

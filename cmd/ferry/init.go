@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/relay"
 )
 
@@ -148,7 +149,7 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	// 1. The parent.
 	parent := o.parent
 	if parent == "" {
-		addr, from := detectParent(c.getenv)
+		addr, from := discover.Parent(ctx, discover.Options{Getenv: c.getenv})
 		if addr != "" {
 			fmt.Fprintf(c.out, "Found the parent proxy %s in %s.\n", addr, from)
 		}

@@ -18,60 +18,6 @@ import (
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
-func TestProxyAddr(t *testing.T) {
-	for in, want := range map[string]string{
-		"http://proxy.corp:8080":      "proxy.corp:8080",
-		"http://u:p@proxy.corp:3128/": "proxy.corp:3128",
-		"proxy.corp:8080":             "proxy.corp:8080",
-		"proxy.corp":                  "proxy.corp:8080",
-		"http://[fd00::1]:8080":       "[fd00::1]:8080",
-		"http://127.0.0.1:3128":       "", // ferry or cntlm itself
-		"http://localhost:3128":       "",
-		"":                            "",
-		"http://proxy.corp:99999":     "",
-		"https://secure-proxy.corp":   "secure-proxy.corp:443",
-	} {
-		if got := proxyAddr(in); got != want {
-			t.Errorf("proxyAddr(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestOSProxyParsers(t *testing.T) {
-	if got := parseWindowsProxyServer("proxy.corp:8080"); got != "proxy.corp:8080" {
-		t.Errorf("plain: %q", got)
-	}
-	if got := parseWindowsProxyServer("ftp=f:21;http=h.corp:8080;https=s.corp:8443"); got != "s.corp:8443" {
-		t.Errorf("per protocol: %q", got)
-	}
-	scutil := `<dictionary> {
-  ExceptionsList : <array> {
-    0 : *.local
-  }
-  HTTPEnable : 1
-  HTTPPort : 8080
-  HTTPProxy : proxy.corp.example
-  HTTPSEnable : 0
-}`
-	if got := parseScutilProxy(scutil); got != "proxy.corp.example:8080" {
-		t.Errorf("scutil: %q", got)
-	}
-	if got := parseGSettings("'manual'\n", "'proxy.corp'\n", "3128\n"); got != "proxy.corp:3128" {
-		t.Errorf("gsettings: %q", got)
-	}
-	if got := parseGSettings("'none'\n", "'proxy.corp'\n", "3128\n"); got != "" {
-		t.Errorf("gsettings mode none: %q", got)
-	}
-}
-
-func TestDetectParentPrefersEnvironment(t *testing.T) {
-	env := map[string]string{"http_proxy": "http://127.0.0.1:3128", "HTTPS_PROXY": "http://proxy.corp:8080"}
-	addr, from := detectParent(func(k string) string { return env[k] })
-	if addr != "proxy.corp:8080" || from != "HTTPS_PROXY" {
-		t.Errorf("got %q from %q", addr, from)
-	}
-}
-
 // initFakeParent is a hand-written parent for the refusal path: it wants
 // Basic alice:right and counts the attempts that carried credentials.
 type initFakeParent struct {
