@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/relay"
 )
@@ -161,7 +162,7 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	if parent == "" {
 		return errors.New("no parent proxy found: pass --parent HOST:PORT")
 	}
-	if err := checkParent(parent); err != nil {
+	if err := config.CheckParent(parent); err != nil {
 		return err
 	}
 	// Everything that can fail here is checked before the parent is asked:
@@ -264,7 +265,7 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 			fmt.Fprintf(c.out, "The parent does not offer NTLM, so a hash cannot stand in for the password: nothing is stored. Use FERRY_PASSWORD or password_command (docs/credentials.md).\n")
 		} else {
 			h := auth.HashPassword(user, domain, pw)
-			extra = append(extra, fmt.Sprintf("pass_ntlmv2 = %s  # ferry hash: only for %s, NTLM only", tomlQuote(h.NTLMv2), id))
+			extra = append(extra, fmt.Sprintf("pass_ntlmv2 = %s  # ferry hash: only for %s, NTLM only", config.Quote(h.NTLMv2), id))
 		}
 	}
 	return c.writeConfig(o, parent, cfg, extra)
@@ -485,24 +486,9 @@ func initConfigPath(o initOptions) (string, error) {
 	case o.config != "":
 		return o.config, nil
 	case o.system:
-		return systemConfigPath(), nil
+		return config.SystemPath(), nil
 	}
-	return DefaultConfigPath()
-}
-
-// systemConfigPath is the config of a system-wide service.
-func systemConfigPath() string {
-	switch runtime.GOOS {
-	case "windows":
-		dir := os.Getenv("ProgramData")
-		if dir == "" {
-			dir = `C:\ProgramData`
-		}
-		return filepath.Join(dir, "ferry", "ferry.toml")
-	case "darwin":
-		return "/Library/Application Support/ferry/ferry.toml"
-	}
-	return "/etc/ferry/ferry.toml"
+	return config.DefaultPath()
 }
 
 // writeConfig writes the config file, mode 0600, and prints the next steps.
@@ -517,13 +503,13 @@ func (c initIO) writeConfig(o initOptions, parent string, a auth.Config, extra [
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# written by ferry init on %s; see docs/credentials.md\n", time.Now().Format("2006-01-02"))
-	fmt.Fprintf(&b, "listen = [%s]\nparents = [%s]\n", tomlQuote(defaultListen), tomlQuote(parent))
-	fmt.Fprintf(&b, "no_proxy = [\"localhost\", \"127.0.0.0/8\", \"::1\"]\n\n[auth]\nscheme = %s\n", tomlQuote(a.Scheme))
+	fmt.Fprintf(&b, "listen = [%s]\nparents = [%s]\n", config.Quote(relay.DefaultListen), config.Quote(parent))
+	fmt.Fprintf(&b, "no_proxy = [\"localhost\", \"127.0.0.0/8\", \"::1\"]\n\n[auth]\nscheme = %s\n", config.Quote(a.Scheme))
 	if a.User != "" {
-		fmt.Fprintf(&b, "user = %s\n", tomlQuote(a.User))
+		fmt.Fprintf(&b, "user = %s\n", config.Quote(a.User))
 	}
 	if a.Domain != "" {
-		fmt.Fprintf(&b, "domain = %s\n", tomlQuote(a.Domain))
+		fmt.Fprintf(&b, "domain = %s\n", config.Quote(a.Domain))
 	}
 	for _, l := range extra {
 		b.WriteString(l + "\n")
@@ -550,6 +536,6 @@ Next steps:
      (or check it first:     ferry config check%s)
   2. Point your tools at it: export http_proxy=http://%s https_proxy=http://%s
      (Windows: set HTTP_PROXY and HTTPS_PROXY the same way, or the system proxy)
-`, path, run, strings.TrimPrefix(run, "ferry run"), defaultListen, defaultListen)
+`, path, run, strings.TrimPrefix(run, "ferry run"), relay.DefaultListen, relay.DefaultListen)
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -99,9 +100,9 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 		t.Errorf("config:\n%s", data)
 	}
 	// The written file loads, and its password comes from the keyring.
-	cfg, err := ParseConfig(conf, data)
+	cfg, err := config.Parse(conf, data)
 	if err == nil {
-		err = cfg.Finish(Overrides{Getenv: noEnv, Keyring: store})
+		err = cfg.Finish(config.Overrides{Getenv: noEnv, Keyring: store})
 	}
 	if err != nil || cfg.Auth.Password != "right pw" || cfg.Creds.PasswordFrom != "auth.keyring" {
 		t.Errorf("loading the written config: %v, password from %q", err, cfg.Creds.PasswordFrom)

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -34,9 +34,9 @@ func isLoopback(host string) bool {
 	return err == nil && ip.IsLoopback()
 }
 
-// checkParent accepts host:port with a port from 1 to 65535 and IPv6
+// CheckParent accepts host:port with a port from 1 to 65535 and IPv6
 // addresses in brackets.
-func checkParent(addr string) error {
+func CheckParent(addr string) error {
 	if i := strings.Index(addr, "://"); i >= 0 {
 		return fmt.Errorf("parent %q: write host:port without %q, e.g. %q", addr, addr[:i+3], addr[i+3:])
 	}

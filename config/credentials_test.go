@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"context"
@@ -135,7 +135,7 @@ func TestCredentialSources(t *testing.T) {
 			if tt.needSh && !sh {
 				t.Skip("sh syntax")
 			}
-			c, err := ParseConfig("ferry.toml", []byte(head+tt.auth))
+			c, err := Parse("ferry.toml", []byte(head+tt.auth))
 			if err == nil {
 				if tt.o.Getenv == nil {
 					tt.o.Getenv = noEnv
@@ -174,7 +174,7 @@ func TestHashInFileGetsPermissionWarning(t *testing.T) {
 	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadConfigFile(path)
+	c, err := LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestKeepPasswordAcrossReload(t *testing.T) {
 	const src = "parents = [\"p:1\"]\n[auth]\nuser = \"alice\"\n"
 	load := func(o Overrides) *Config {
 		t.Helper()
-		c, err := ParseConfig("ferry.toml", []byte(src))
+		c, err := Parse("ferry.toml", []byte(src))
 		if err == nil {
 			o.Getenv = noEnv
 			err = c.Finish(o)
@@ -210,7 +210,7 @@ func TestKeepPasswordAcrossReload(t *testing.T) {
 func TestLegacyNTLMConfig(t *testing.T) {
 	const head = "parents = [\"p:1\"]\n[auth]\nscheme = \"ntlm\"\nuser = \"User\"\ndomain = \"Domain\"\n"
 	load := func(src string, o Overrides) (*Config, error) {
-		c, err := ParseConfig("ferry.toml", []byte(head+src))
+		c, err := Parse("ferry.toml", []byte(head+src))
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
-package main
+package config
 
 import (
-	"context"
 	"fmt"
 	"net/textproto"
 	"slices"
@@ -45,7 +44,7 @@ func (c *Config) checkRouting() []*problem {
 		if err := checkListen(t.Listen); err != nil {
 			probs = append(probs, c.problemAt("tunnel", fmt.Sprintf("tunnel %d: %v", i+1, err)))
 		}
-		if err := checkParent(t.Target); err != nil {
+		if err := CheckParent(t.Target); err != nil {
 			probs = append(probs, c.problemAt("tunnel", fmt.Sprintf("tunnel %d: target: %v (write target = \"git.corp.example:22\")", i+1, err)))
 		}
 	}
@@ -121,17 +120,6 @@ func (c *Config) checkSelfParents(flag bool) []*problem {
 	return probs
 }
 
-// routingConfig copies the routing keys into the relay's config.
-func routingConfig(c *Config, rc *relay.Config) {
-	rc.SOCKS5 = c.SOCKS5
-	rc.Allow, rc.Deny = c.Allow, c.Deny
-	rc.DirectFallback = c.DirectFallback
-	rc.Headers = c.Headers
-	rc.Tunnels = c.Tunnels
-	rc.PAC, rc.PACFallback, rc.PACRefresh = c.PAC, c.PACFallback, c.PACRefresh
-	rc.AllowHosts = c.AllowHosts
-}
-
 // wantsDiscovery reports whether the config asks ferry to find the
 // system's proxy settings: "auto", or nothing configured at all.
 func (c *Config) wantsDiscovery() bool {
@@ -175,19 +163,4 @@ func (c *Config) discover(find func() (discover.Settings, error)) *problem {
 	c.NoProxy = append(c.NoProxy, st.NoProxy...)
 	c.Notes = append(c.Notes, fmt.Sprintf("proxy settings from %s: parents %v, pac %q, no_proxy %v", st.Source, st.Proxies, st.PAC, st.NoProxy))
 	return nil
-}
-
-// discoverSystem is the discovery `ferry run` uses; tests replace it so
-// that they do not depend on the machine's proxy settings.
-var discoverSystem = systemProxies
-
-// systemProxies is discovery as `ferry run` does it: the environment, the
-// OS settings, then WPAD through DNS; never ferry itself.
-func systemProxies(listen []string) func() (discover.Settings, error) {
-	return func() (discover.Settings, error) {
-		self := append([]string{relay.DefaultListen}, listen...)
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return discover.System(ctx, discover.Options{Self: self, WPAD: true})
-	}
 }

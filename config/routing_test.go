@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -24,7 +24,7 @@ User-Agent = "Mozilla/5.0 corp-approved"
 listen = "127.0.0.1:2222"
 target = "git.corp.example:22"
 `
-	c, err := ParseConfig("ferry.toml", []byte(src))
+	c, err := Parse("ferry.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ Proxy-Authorization = "Basic x"
 listen = "127.0.0.1:2222"
 target = "git.corp.example"
 `
-	_, err := ParseConfig("ferry.toml", []byte(src))
+	_, err := Parse("ferry.toml", []byte(src))
 	if err == nil {
 		t.Fatal("accepted")
 	}
@@ -64,7 +64,7 @@ target = "git.corp.example"
 }
 
 func TestGatewayNeedsAllow(t *testing.T) {
-	_, err := ParseConfig("ferry.toml", []byte("parents = [\"p:8080\"]\nsocks5 = [\"0.0.0.0:1080\"]\n"))
+	_, err := Parse("ferry.toml", []byte("parents = [\"p:8080\"]\nsocks5 = [\"0.0.0.0:1080\"]\n"))
 	if err == nil || !strings.Contains(err.Error(), `ferry.toml:2: listen address "0.0.0.0:1080" serves other machines, and there is no allow list`) {
 		t.Fatalf("got %v", err)
 	}
@@ -74,7 +74,7 @@ func TestAutoDiscovery(t *testing.T) {
 	found := func() (discover.Settings, error) {
 		return discover.Settings{Proxies: []string{"proxy.corp.example:8080"}, NoProxy: []string{"<local>"}, Source: "environment"}, nil
 	}
-	c, err := ParseConfig("ferry.toml", []byte("parents = [\"auto\"]\n"))
+	c, err := Parse("ferry.toml", []byte("parents = [\"auto\"]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestAutoDiscovery(t *testing.T) {
 	}
 
 	none := func() (discover.Settings, error) { return discover.Settings{}, errors.New("tried environment") }
-	c, _ = ParseConfig("ferry.toml", []byte("pac = \"auto\"\n"))
+	c, _ = Parse("ferry.toml", []byte("pac = \"auto\"\n"))
 	err = c.Finish(Overrides{Getenv: noEnv, Discover: none})
 	if err == nil || !strings.Contains(err.Error(), `found no proxy settings on this system for "auto": tried environment`) {
 		t.Fatalf("got %v", err)
@@ -95,7 +95,7 @@ func TestAutoDiscovery(t *testing.T) {
 }
 
 func TestPACKeys(t *testing.T) {
-	c, err := ParseConfig("ferry.toml", []byte("pac = \"http://wpad.corp.example/wpad.dat\"\npac_fallback = \"direct\"\npac_refresh = \"1m\"\n[auth]\nallow_hosts = [\"proxy.corp.example\"]\n"))
+	c, err := Parse("ferry.toml", []byte("pac = \"http://wpad.corp.example/wpad.dat\"\npac_fallback = \"direct\"\npac_refresh = \"1m\"\n[auth]\nallow_hosts = [\"proxy.corp.example\"]\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestPACKeys(t *testing.T) {
 	if err := c.Finish(Overrides{Getenv: noEnv}); err != nil {
 		t.Fatalf("a PAC without parents must be enough: %v", err)
 	}
-	if _, err := ParseConfig("ferry.toml", []byte("pac = \"x\"\npac_fallback = \"sometimes\"\n")); err == nil || !strings.Contains(err.Error(), `pac_fallback "sometimes"`) {
+	if _, err := Parse("ferry.toml", []byte("pac = \"x\"\npac_fallback = \"sometimes\"\n")); err == nil || !strings.Contains(err.Error(), `pac_fallback "sometimes"`) {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package config
 
 // This file holds the shape of ferry.toml and turns the decoder's view of
 // it into Config fields and messages that point at a line.
@@ -13,6 +13,8 @@ import (
 	"unicode"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/ferryproxy/ferry/internal/suggest"
 )
 
 // raw keeps a value as the file wrote it, so that a wrong type is reported
@@ -263,25 +265,25 @@ func unknownKeyMessage(k toml.Key, isTable bool) string {
 	table := strings.Join(k[:len(k)-1], ".")
 	switch {
 	case table == "" && isTable:
-		if s := closest(name, tables); s != "" {
+		if s := suggest.Closest(name, tables); s != "" {
 			return fmt.Sprintf("unknown table [%s]: did you mean [%s]?", name, s)
 		}
 		return fmt.Sprintf("unknown table [%s]: the tables are [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
 	case table == "":
 		for _, t := range tables {
-			if s := closest(name, knownKeys(t)); s != "" && fold(s) == fold(name) {
+			if s := suggest.Closest(name, knownKeys(t)); s != "" && suggest.Fold(s) == suggest.Fold(name) {
 				return fmt.Sprintf("unknown key %q: it belongs in the [%s] table: move it below the [%s] line", name, t, t)
 			}
 		}
-		if s := closest(name, append(knownKeys(""), tables...)); s != "" {
+		if s := suggest.Closest(name, append(knownKeys(""), tables...)); s != "" {
 			return fmt.Sprintf("unknown key %q: did you mean %q?", name, s)
 		}
 		return fmt.Sprintf("unknown key %q: the keys are listen, parents, no_proxy, socks5, allow, deny, direct_fallback, pac, pac_fallback, pac_refresh and the tables [auth], [timeouts], [limits], [headers] and [[tunnel]]", name)
 	case slices.Contains(tables, table):
-		if s := closest(name, knownKeys("")); s != "" && fold(s) == fold(name) {
+		if s := suggest.Closest(name, knownKeys("")); s != "" && suggest.Fold(s) == suggest.Fold(name) {
 			return fmt.Sprintf("unknown key %q in [%s]: %s belongs at the top of the file, before the first [table] line", name, table, s)
 		}
-		if s := closest(name, knownKeys(table)); s != "" {
+		if s := suggest.Closest(name, knownKeys(table)); s != "" {
 			return fmt.Sprintf("unknown key %q in [%s]: did you mean %q?", name, table, s)
 		}
 		return fmt.Sprintf("unknown key %q in [%s]: the keys are %s", name, table, strings.Join(knownKeys(table), ", "))
@@ -403,4 +405,15 @@ func errorWithUsage(pe toml.ParseError) (s string) {
 		}
 	}()
 	return pe.ErrorWithUsage()
+}
+
+// Keys are the key paths ferry.toml knows ("listen", "auth.user"), in the
+// documentation's order; [headers] and [[tunnel]] are tables of their own
+// and not listed.
+func Keys() []string {
+	var out []string
+	for _, s := range settings(&fileConfig{}, &Config{}) {
+		out = append(out, s.path)
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -58,7 +58,7 @@ func permWarning(path string, _ fs.FileMode) string {
 // privateAdvice is icaclsAdvice for path: for the current user, or for the
 // system service when path is the system config (%ProgramData%\ferry).
 func privateAdvice(path string) string {
-	system := strings.EqualFold(filepath.Dir(filepath.Clean(path)), filepath.Dir(systemConfigPath()))
+	system := strings.EqualFold(filepath.Dir(filepath.Clean(path)), filepath.Dir(SystemPath()))
 	return icaclsAdvice(path, currentAccount(), system)
 }
 

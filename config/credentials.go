@@ -1,4 +1,4 @@
-package main
+package config
 
 // This file holds where ferry's password comes from (the file, FERRY_PASSWORD,
 // password_command, the OS keyring, a prompt) and cntlm's hashes in [auth];
@@ -39,7 +39,8 @@ func (cr *Creds) from(o Overrides) {
 	cr.prompt, cr.store = o.Prompt, o.Keyring
 }
 
-func (cr Creds) hasHash() bool {
+// HasHash says whether a cntlm hash (pass_lm, pass_nt, pass_ntlmv2) is set.
+func (cr Creds) HasHash() bool {
 	return cr.PassLM != "" || cr.PassNT != "" || cr.PassNTLMv2 != ""
 }
 

@@ -1,4 +1,4 @@
-package main
+package config
 
 import "testing"
 
@@ -7,7 +7,7 @@ import "testing"
 // refuse. Seeds are in testdata/fuzz/FuzzLoadConfig.
 func FuzzLoadConfig(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		c, err := ParseConfig("ferry.toml", data)
+		c, err := Parse("ferry.toml", data)
 		if err != nil {
 			if err.Error() == "" {
 				t.Error("empty error message")
@@ -23,7 +23,7 @@ func FuzzLoadConfig(f *testing.F) {
 			}
 		}
 		for _, a := range c.Parents {
-			if checkParent(a) != nil {
+			if CheckParent(a) != nil {
 				t.Errorf("accepted parent %q", a)
 			}
 		}

@@ -1,4 +1,4 @@
-package main
+package suggest
 
 import "testing"
 
@@ -16,8 +16,8 @@ func TestClosest(t *testing.T) {
 		"p":                "",
 	}
 	for word, want := range tests {
-		if got := closest(word, known); got != want {
-			t.Errorf("closest(%q) = %q, want %q", word, got, want)
+		if got := Closest(word, known); got != want {
+			t.Errorf("Closest(%q) = %q, want %q", word, got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -15,12 +16,13 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/discover"
+	"github.com/ferryproxy/ferry/internal/suggest"
 	"github.com/ferryproxy/ferry/relay"
 )
 
 // Config is ferry's configuration once the file, the flags and the
-// environment are merged and checked. run.go turns it into the libraries'
-// own config structs.
+// environment are merged and checked. Relay turns it into the relay's own
+// config struct; Auth is auth's.
 type Config struct {
 	// File is the config file that was read; empty when there was none.
 	File     string
@@ -62,7 +64,6 @@ type Limits struct {
 }
 
 const (
-	defaultListen = "127.0.0.1:3128"
 	// maxConfigSize bounds what ferry reads: a config is a few hundred bytes,
 	// and a wrong --config (a log, a device) should not eat memory.
 	maxConfigSize = 1 << 20
@@ -117,9 +118,9 @@ func (c *Config) problemAt(path, msg string) *problem {
 	return p
 }
 
-// LoadConfigFile reads and checks a config file. A missing file is an
+// LoadFile reads and checks a config file. A missing file is an
 // error wrapping fs.ErrNotExist.
-func LoadConfigFile(path string) (*Config, error) {
+func LoadFile(path string) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -142,7 +143,7 @@ func LoadConfigFile(path string) (*Config, error) {
 	if len(data) > maxConfigSize {
 		return nil, fmt.Errorf("config file %s is larger than %d bytes: is it the right file?", path, maxConfigSize)
 	}
-	c, err := ParseConfig(path, data)
+	c, err := Parse(path, data)
 	if err != nil {
 		return nil, err
 	}
@@ -154,10 +155,10 @@ func LoadConfigFile(path string) (*Config, error) {
 	return c, nil
 }
 
-// ParseConfig decodes and checks the TOML in data; name is the file name
+// Parse decodes and checks the TOML in data; name is the file name
 // used in messages. Checks that need the flags and environment (parents
 // present, credentials complete) wait for Finish.
-func ParseConfig(name string, data []byte) (*Config, error) {
+func Parse(name string, data []byte) (*Config, error) {
 	c := &Config{File: name}
 	var f fileConfig
 	md, err := toml.Decode(string(data), &f)
@@ -182,7 +183,7 @@ func ParseConfig(name string, data []byte) (*Config, error) {
 	}
 	probs = append(probs, c.checkValues()...)
 	probs = append(probs, c.checkCredentialKeys()...)
-	c.passwordInFile = c.Auth.Password != "" || c.Creds.hasHash()
+	c.passwordInFile = c.Auth.Password != "" || c.Creds.HasHash()
 	if len(probs) > 0 {
 		return nil, joinProblems(probs)
 	}
@@ -201,7 +202,7 @@ func (c *Config) checkValues() []*problem {
 		if a == "auto" && len(c.Parents) == 1 {
 			continue // filled in by discovery
 		}
-		if err := checkParent(a); err != nil {
+		if err := CheckParent(a); err != nil {
 			probs = append(probs, c.problemAt("parents", err.Error()))
 		}
 	}
@@ -235,7 +236,7 @@ func checkScheme(s string) error {
 		return nil
 	}
 	hint := ""
-	if m := closest(s, append(slices.Clone(schemes), "kerberos")); m != "" {
+	if m := suggest.Closest(s, append(slices.Clone(schemes), "kerberos")); m != "" {
 		hint = fmt.Sprintf(" did you mean %q?", m)
 	}
 	return fmt.Errorf("auth.scheme %q is not known:%s use auto, negotiate, ntlm, digest, basic or none", s, hint)
@@ -264,7 +265,7 @@ func (c *Config) Finish(o Overrides) error {
 	if len(o.Parents) > 0 {
 		c.Parents = slices.Clone(o.Parents)
 		for _, a := range o.Parents {
-			if err := checkParent(a); err != nil {
+			if err := CheckParent(a); err != nil {
 				probs = append(probs, &problem{at: "--parent", msg: err.Error()})
 			}
 		}
@@ -281,7 +282,7 @@ func (c *Config) Finish(o Overrides) error {
 	if pw := getenv("FERRY_PASSWORD"); pw != "" {
 		c.Auth.Password, c.Creds.PasswordFrom = pw, "FERRY_PASSWORD"
 	}
-	c.Creds.askKeyring = o.User != "" && c.Auth.Password == "" && !c.Creds.hasHash() &&
+	c.Creds.askKeyring = o.User != "" && c.Auth.Password == "" && !c.Creds.HasHash() &&
 		!c.Creds.passwordPending() && c.Auth.Keytab == ""
 	if kc := getenv("KRB5_CONFIG"); kc != "" {
 		c.Auth.Krb5Conf = kc
@@ -403,10 +404,10 @@ func joinProblems(probs []*problem) error {
 	return errors.Join(errs...)
 }
 
-// DefaultConfigPath is ferry.toml in the user's config directory:
+// DefaultPath is ferry.toml in the user's config directory:
 // $XDG_CONFIG_HOME or ~/.config on Linux, ~/Library/Application Support on
 // macOS, %APPDATA% on Windows.
-func DefaultConfigPath() (string, error) {
+func DefaultPath() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return "", err
@@ -414,23 +415,40 @@ func DefaultConfigPath() (string, error) {
 	return filepath.Join(dir, "ferry", "ferry.toml"), nil
 }
 
-// LoadConfig reads the file named by --config, or the default file when it
+// SystemPath is the config file of a system-wide service:
+// /etc/ferry/ferry.toml, /Library/Application Support/ferry/ferry.toml on
+// macOS, %ProgramData%\ferry\ferry.toml on Windows.
+func SystemPath() string {
+	switch runtime.GOOS {
+	case "windows":
+		dir := os.Getenv("ProgramData")
+		if dir == "" {
+			dir = `C:\ProgramData`
+		}
+		return filepath.Join(dir, "ferry", "ferry.toml")
+	case "darwin":
+		return "/Library/Application Support/ferry/ferry.toml"
+	}
+	return "/etc/ferry/ferry.toml"
+}
+
+// Load reads the file named by --config, or the default file when it
 // exists, and puts o over it. The Config is returned even with an error from
 // Finish so that its warnings can be shown.
-func LoadConfig(path string, o Overrides) (*Config, error) {
+func Load(path string, o Overrides) (*Config, error) {
 	var c *Config
 	if path != "" {
 		var err error
-		if c, err = LoadConfigFile(path); err != nil {
+		if c, err = LoadFile(path); err != nil {
 			return nil, err
 		}
 	} else {
-		def, err := DefaultConfigPath()
+		def, err := DefaultPath()
 		switch {
 		case err != nil:
 			c = &Config{}
 		default:
-			c, err = LoadConfigFile(def)
+			c, err = LoadFile(def)
 			if errors.Is(err, fs.ErrNotExist) {
 				c, err = &Config{searched: def}, nil
 			}
@@ -441,3 +459,8 @@ func LoadConfig(path string, o Overrides) (*Config, error) {
 	}
 	return c, c.Finish(o)
 }
+
+// PasswordInFile says whether the file itself holds a password or a hash
+// (auth.password, pass_nt...), which a service can read without the
+// user's environment.
+func (c *Config) PasswordInFile() bool { return c.passwordInFile }

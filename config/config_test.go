@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"errors"
@@ -46,7 +46,7 @@ tunnel_idle = "1h"
 max_connections = 100
 max_header_bytes = 8192
 `
-	c, err := ParseConfig("ferry.toml", []byte(src))
+	c, err := Parse("ferry.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func TestParseConfigErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := ParseConfig("ferry.toml", []byte(tt.src))
+			c, err := Parse("ferry.toml", []byte(tt.src))
 			if err == nil {
 				t.Fatalf("no error; config %+v", c)
 			}
@@ -409,7 +409,7 @@ func TestFinish(t *testing.T) {
 			c := &Config{}
 			if tt.src != "" {
 				var err error
-				if c, err = ParseConfig("ferry.toml", []byte(tt.src)); err != nil {
+				if c, err = Parse("ferry.toml", []byte(tt.src)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -453,7 +453,7 @@ func TestLoadConfigFileWarnsAboutReadablePassword(t *testing.T) {
 	const withPassword = "parents = [\"p:1\"]\n[auth]\nuser = \"a\"\npassword = \"x\"\n"
 
 	write(withPassword, 0o644)
-	c, err := LoadConfigFile(path)
+	c, err := LoadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,12 +463,12 @@ func TestLoadConfigFileWarnsAboutReadablePassword(t *testing.T) {
 	}
 
 	write(withPassword, 0o600)
-	if c, err = LoadConfigFile(path); err != nil || len(c.Warnings) != 0 {
+	if c, err = LoadFile(path); err != nil || len(c.Warnings) != 0 {
 		t.Errorf("mode 600: warnings %q, err %v", c.Warnings, err)
 	}
 
 	write("parents = [\"p:1\"]\n", 0o644)
-	if c, err = LoadConfigFile(path); err != nil || len(c.Warnings) != 0 {
+	if c, err = LoadFile(path); err != nil || len(c.Warnings) != 0 {
 		t.Errorf("no password: warnings %q, err %v", c.Warnings, err)
 	}
 }
@@ -476,11 +476,11 @@ func TestLoadConfigFileWarnsAboutReadablePassword(t *testing.T) {
 func TestLoadConfigFileErrorsNameTheFile(t *testing.T) {
 	dir := testenv.TempDir(t)
 	missing := filepath.Join(dir, "nope.toml")
-	_, err := LoadConfigFile(missing)
+	_, err := LoadFile(missing)
 	if !errors.Is(err, fs.ErrNotExist) || err.Error() != "config file "+missing+" does not exist: check the path, or write it with 'ferry init --config "+missing+"'" {
 		t.Errorf("missing file: %v", err)
 	}
-	_, err = LoadConfigFile(dir)
+	_, err = LoadFile(dir)
 	if err == nil || err.Error() != "config file "+dir+" is a directory: name the ferry.toml inside it" {
 		t.Errorf("directory: %v", err)
 	}
@@ -488,7 +488,7 @@ func TestLoadConfigFileErrorsNameTheFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte("parent = [\"p:1\"]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err = LoadConfigFile(path)
+	_, err = LoadFile(path)
 	if err == nil || err.Error() != path+`:1: unknown key "parent": did you mean "parents"?` {
 		t.Errorf("bad key: %v", err)
 	}
@@ -502,7 +502,7 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	o := Overrides{Getenv: noEnv}
 
-	_, err := LoadConfig("", o)
+	_, err := Load("", o)
 	want := "no parent proxy and no config file (none at " + filepath.Join(dir, "ferry", "ferry.toml") + "): run 'ferry init' to find the parent, test the logon and write one, or pass --parent HOST:PORT"
 	if err == nil || err.Error() != want {
 		t.Errorf("without a default file: %v, want %q", err, want)
@@ -515,7 +515,7 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 	if err := os.WriteFile(path, []byte("parents = [\"proxy:8080\"]\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := LoadConfig("", o)
+	c, err := Load("", o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -525,7 +525,7 @@ func TestLoadConfigUsesTheDefaultFileWhenPresent(t *testing.T) {
 }
 
 func TestExampleConfigLoads(t *testing.T) {
-	c, err := LoadConfigFile(filepath.Join("testdata", "ferry.toml"))
+	c, err := LoadFile(filepath.Join("testdata", "ferry.toml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -547,7 +547,7 @@ func TestParseConfigReportsAtMostTwentyProblems(t *testing.T) {
 	for i := range 25 {
 		fmt.Fprintf(&src, "key%d = 1\n", i)
 	}
-	_, err := ParseConfig("ferry.toml", []byte(src.String()))
+	_, err := Parse("ferry.toml", []byte(src.String()))
 	var list interface{ Unwrap() []error }
 	if !errors.As(err, &list) || len(list.Unwrap()) != 21 || list.Unwrap()[20].Error() != "and 5 more problems" {
 		t.Errorf("got %v", err)

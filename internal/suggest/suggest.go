@@ -1,15 +1,18 @@
-package main
+// Package suggest finds the word a user most likely meant: the config
+// key, the scheme or the subcommand behind a typo, for "did you mean"
+// messages. It knows no word lists of its own; callers pass them.
+package suggest
 
 import "strings"
 
-// closest returns the candidate that word most likely misspells, or "".
+// Closest returns the candidate that word most likely misspells, or "".
 // Case, '-' and '_' are ignored first ("lockout-cooldown", "responseHeader"),
 // then a few typos are allowed, more for longer words.
-func closest(word string, candidates []string) string {
-	w := fold(word)
+func Closest(word string, candidates []string) string {
+	w := Fold(word)
 	best, bestDist := "", -1
 	for _, c := range candidates {
-		d := editDistance(w, fold(c))
+		d := editDistance(w, Fold(c))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
@@ -21,7 +24,9 @@ func closest(word string, candidates []string) string {
 	return best
 }
 
-func fold(s string) string {
+// Fold is s without case, '-' and '_': two names that fold alike are the same
+// word written another way ("no-proxy", "NoProxy", "no_proxy").
+func Fold(s string) string {
 	s = strings.ToLower(s)
 	return strings.NewReplacer("_", "", "-", "").Replace(s)
 }
