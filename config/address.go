@@ -26,14 +26,6 @@ func checkListen(addr string) error {
 	return nil
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
-}
-
 // CheckParent accepts host:port with a port from 1 to 65535 and IPv6
 // addresses in brackets.
 func CheckParent(addr string) error {

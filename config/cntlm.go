@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ferryproxy/ferry/discover"
 )
 
 // ReadCntlm reads a cntlm configuration for ImportCntlm, refusing a file
@@ -294,7 +296,7 @@ func cntlmListen(v string) (addr string, changed bool) {
 	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
 		return "", false
 	}
-	if isLoopback(host) {
+	if discover.IsLoopback(host) {
 		return net.JoinHostPort(host, port), false
 	}
 	return "127.0.0.1:" + port, true

@@ -85,7 +85,7 @@ func (c *Config) checkGateway(at func(key, msg string) *problem) []*problem {
 	var probs []*problem
 	for _, n := range all {
 		host, _, err := splitHostPort(n.addr, "")
-		if err == nil && host != "" && !isLoopback(host) {
+		if err == nil && host != "" && !discover.IsLoopback(host) {
 			probs = append(probs, at(n.key, fmt.Sprintf("listen address %q serves other machines, and there is no allow list: "+
 				"add allow = [\"172.17.0.0/16\"] with the addresses that may use ferry (Docker, WSL2, VMs), or listen on 127.0.0.1; "+
 				"ferry never runs as an open proxy", n.addr)))

@@ -79,15 +79,16 @@ func parentAddr(v string) string {
 	if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
 		return ""
 	}
-	if isLoopback(host) {
+	if IsLoopback(host) {
 		return ""
 	}
 	return net.JoinHostPort(host, port)
 }
 
-// isLoopback is localhost or a loopback address; unlike isLocal, the
-// unspecified address is not one (it is no proxy's address either way).
-func isLoopback(host string) bool {
+// IsLoopback says whether host is localhost or a loopback address: a proxy
+// there is ferry itself, and a listen address there serves this machine
+// alone. Unlike IsSelf, the unspecified address (0.0.0.0) is not one.
+func IsLoopback(host string) bool {
 	if strings.EqualFold(host, "localhost") {
 		return true
 	}
