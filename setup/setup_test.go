@@ -1,4 +1,4 @@
-package main
+package setup
 
 import (
 	"bufio"
@@ -63,10 +63,10 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 	passwords := []string{"wrong pw", "right pw"}
 	var out strings.Builder
 	store := &fakeKeyring{m: map[string]string{}}
-	c := initIO{
-		in: answers, out: &out, errOut: &out, interactive: true, keyring: store,
-		getenv: noEnv,
-		password: func(string) (string, error) {
+	c := Conversation{
+		In: answers, Out: &out, Interactive: true, Keyring: store,
+		Getenv: noEnv,
+		Password: func(string) (string, error) {
 			if len(passwords) == 0 {
 				return "", errors.New("asked too often")
 			}
@@ -75,8 +75,8 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 			return pw, nil
 		},
 	}
-	o := initOptions{config: conf, testURL: "http://origin.invalid/"}
-	if err := runInit(context.Background(), o, c); err != nil {
+	o := Options{File: conf, TestURL: "http://origin.invalid/"}
+	if err := Run(context.Background(), o, c); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	if n := p.attempts.Load(); n != 2 {
@@ -113,13 +113,13 @@ func TestInitYesDoesNotRetry(t *testing.T) {
 	p := startInitFakeParent(t)
 	conf := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	var out strings.Builder
-	c := initIO{
-		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
-		keyring:  &fakeKeyring{m: map[string]string{}},
-		password: func(string) (string, error) { return "wrong pw", nil },
+	c := Conversation{
+		In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv,
+		Keyring:  &fakeKeyring{m: map[string]string{}},
+		Password: func(string) (string, error) { return "wrong pw", nil },
 	}
-	o := initOptions{parent: p.addr, user: "alice", config: conf, yes: true, store: "keyring", testURL: "http://origin.invalid/"}
-	err := runInit(context.Background(), o, c)
+	o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
+	err := Run(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
 		t.Fatalf("err = %v", err)
 	}
@@ -135,21 +135,21 @@ func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 	p := startInitFakeParent(t)
 	conf := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	var out strings.Builder
-	c := initIO{
-		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
-		keyring:  &fakeKeyring{err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
-		password: func(string) (string, error) { return "right pw", nil },
+	c := Conversation{
+		In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv,
+		Keyring:  &fakeKeyring{err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
+		Password: func(string) (string, error) { return "right pw", nil },
 	}
-	o := initOptions{parent: p.addr, user: "alice", config: conf, yes: true, store: "keyring", testURL: "http://origin.invalid/"}
-	err := runInit(context.Background(), o, c)
+	o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
+	err := Run(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "password_command") {
 		t.Fatalf("err = %v, want the keyring error naming the fallbacks", err)
 	}
 	// Without --store, the same machine falls back; Basic has no hash, so
 	// nothing is stored and the output says what to do.
-	o.store = ""
+	o.Store = ""
 	out.Reset()
-	if err := runInit(context.Background(), o, c); err != nil {
+	if err := Run(context.Background(), o, c); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "No OS keyring here") || !strings.Contains(out.String(), "password_command") {
@@ -183,12 +183,12 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 				conf = filepath.Join(testenv.TempDir(t), "ferry.toml")
 			}
 			var out strings.Builder
-			c := initIO{
-				in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv, keyring: tc.keyring,
-				password: func(string) (string, error) { return "right pw", nil },
+			c := Conversation{
+				In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv, Keyring: tc.keyring,
+				Password: func(string) (string, error) { return "right pw", nil },
 			}
-			o := initOptions{parent: p.addr, user: "alice", config: conf, yes: true, store: tc.store, testURL: "http://origin.invalid/"}
-			err := runInit(context.Background(), o, c)
+			o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: tc.store, TestURL: "http://origin.invalid/"}
+			err := Run(context.Background(), o, c)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
@@ -219,14 +219,14 @@ func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 
 	var out strings.Builder
-	c := initIO{
-		in: bufio.NewReader(strings.NewReader("")), out: &out, errOut: &out, getenv: noEnv,
-		keyring: &fakeKeyring{m: map[string]string{}}, limit: 400 * time.Millisecond,
-		password: func(string) (string, error) { return "pw", nil },
+	c := Conversation{
+		In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv,
+		Keyring: &fakeKeyring{m: map[string]string{}}, Limit: 400 * time.Millisecond,
+		Password: func(string) (string, error) { return "pw", nil },
 	}
-	o := initOptions{parent: ln.Addr().String(), user: "alice", config: filepath.Join(testenv.TempDir(t), "ferry.toml"),
-		yes: true, testURL: "http://example.com/"}
-	err = runInit(context.Background(), o, c)
+	o := Options{Parent: ln.Addr().String(), User: "alice", File: filepath.Join(testenv.TempDir(t), "ferry.toml"),
+		Yes: true, TestURL: "http://example.com/"}
+	err = Run(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "it cannot reach http://example.com/") || !strings.Contains(err.Error(), "pass --test-url") {
 		t.Fatalf("err = %v", err)
 	}
