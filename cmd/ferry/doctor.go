@@ -120,6 +120,9 @@ func doctorConfig(path string, urls []string, over config.Overrides) (doctor.Con
 	}
 	if err != nil {
 		dc.ConfigError = err
+		// A file that does not parse gives no Config: --listen still says
+		// where ferry listens, for the advice on that port.
+		dc.Relay.Listen = over.Listen
 		if cfg != nil {
 			dc.Relay.Listen = cfg.Listen
 		}
