@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
@@ -20,29 +18,6 @@ const (
 	testPassNT     = "5B0B63BF9AEF4235497DB1183CF027AD"
 	testPassNTLMv2 = "0C71015B7525950556A51BB9961A9CB4"
 )
-
-type fakeKeyring struct {
-	m   map[string]string
-	err error
-}
-
-func (k *fakeKeyring) Get(s, a string) (string, error) {
-	if k.err != nil {
-		return "", k.err
-	}
-	if pw, ok := k.m[s+"|"+a]; ok {
-		return pw, nil
-	}
-	return "", keyring.ErrNotFound
-}
-
-func (k *fakeKeyring) Set(s, a, pw string) error {
-	if k.err != nil {
-		return k.err
-	}
-	k.m[s+"|"+a] = pw
-	return nil
-}
 
 func envOf(k, v string) func(string) string {
 	return func(name string) string {
@@ -101,13 +76,13 @@ func TestCredentialSources(t *testing.T) {
 		{name: "--prompt wins over everything", auth: "password = \"file pw\"\n",
 			o: Overrides{Getenv: envOf("FERRY_PASSWORD", "env pw"), Prompt: fixedPrompt("typed")}, from: "--prompt", pw: "typed"},
 		{name: "keyring", auth: "keyring = true\n",
-			o:    Overrides{Keyring: &fakeKeyring{m: map[string]string{`ferry|Domain\User`: "kr pw"}}},
+			o:    Overrides{Keyring: &testenv.Keyring{M: map[string]string{`ferry|Domain\User`: "kr pw"}}},
 			from: "auth.keyring", pw: "kr pw"},
 		{name: "keyring on a headless Linux names the fallbacks", auth: "keyring = true\n",
-			o:    Overrides{Keyring: &fakeKeyring{err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}},
+			o:    Overrides{Keyring: &testenv.Keyring{Err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}},
 			want: []string{`ferry.toml:5: the OS keyring (service "ferry", account "Domain\\User"): no OS keyring available (exec: "dbus-launch": executable file not found in $PATH): on a machine without a desktop session use password_command, FERRY_PASSWORD, or the hashes from ` + "`ferry hash`" + ` (pass_ntlmv2) instead`}},
 		{name: "--user replaces the file's user and reads its password from the keyring",
-			o:    Overrides{User: `CORP\bob`, Keyring: &fakeKeyring{m: map[string]string{`ferry|CORP\bob`: "kr pw"}}},
+			o:    Overrides{User: `CORP\bob`, Keyring: &testenv.Keyring{M: map[string]string{`ferry|CORP\bob`: "kr pw"}}},
 			from: "the OS keyring", pw: "kr pw",
 			checkFn: func(t *testing.T, c *Config) {
 				if c.Auth.Identity() != `CORP\bob` {
@@ -115,7 +90,7 @@ func TestCredentialSources(t *testing.T) {
 				}
 			}},
 		{name: "--user with no password anywhere warns in auto mode",
-			o: Overrides{User: `CORP\bob`, Keyring: &fakeKeyring{}},
+			o: Overrides{User: `CORP\bob`, Keyring: &testenv.Keyring{}},
 			checkFn: func(t *testing.T, c *Config) {
 				want := `user CORP\bob has no password: FERRY_PASSWORD and --prompt are not set, and the OS keyring (service "ferry", account "CORP\\bob") holds no password`
 				if len(c.Warnings) != 1 || !strings.HasPrefix(c.Warnings[0], want) {
@@ -123,10 +98,10 @@ func TestCredentialSources(t *testing.T) {
 				}
 			}},
 		{name: "--user with no password anywhere is refused for ntlm", auth: "scheme = \"ntlm\"\n",
-			o:    Overrides{User: `CORP\bob`, Keyring: &fakeKeyring{}},
+			o:    Overrides{User: `CORP\bob`, Keyring: &testenv.Keyring{}},
 			want: []string{`--user: the OS keyring (service "ferry", account "CORP\\bob") holds no password: store it with ` + "`ferry init --store keyring`" + `, or use FERRY_PASSWORD or password_command, or pass --prompt`}},
 		{name: "--user with FERRY_PASSWORD leaves the keyring alone",
-			o:    Overrides{User: `CORP\bob`, Getenv: envOf("FERRY_PASSWORD", "env pw"), Keyring: &fakeKeyring{err: errors.New("must not be asked")}},
+			o:    Overrides{User: `CORP\bob`, Getenv: envOf("FERRY_PASSWORD", "env pw"), Keyring: &testenv.Keyring{Err: errors.New("must not be asked")}},
 			from: "FERRY_PASSWORD", pw: "env pw"},
 		{name: "config show asks no source", needSh: true, auth: "password_command = \"exit 1\"\n", o: Overrides{NoSecrets: true}},
 	}

@@ -62,7 +62,7 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 	answers := bufio.NewReader(strings.NewReader(p.addr + "\nalice\ny\n"))
 	passwords := []string{"wrong pw", "right pw"}
 	var out strings.Builder
-	store := &fakeKeyring{m: map[string]string{}}
+	store := &testenv.Keyring{M: map[string]string{}}
 	c := Conversation{
 		In: answers, Out: &out, Interactive: true, Keyring: store,
 		Getenv: noEnv,
@@ -89,8 +89,8 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	if store.m["ferry|alice"] != "right pw" {
-		t.Errorf("keyring %v", store.m)
+	if store.M["ferry|alice"] != "right pw" {
+		t.Errorf("keyring %v", store.M)
 	}
 	data, err := os.ReadFile(conf)
 	if err != nil {
@@ -115,7 +115,7 @@ func TestInitYesDoesNotRetry(t *testing.T) {
 	var out strings.Builder
 	c := Conversation{
 		In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv,
-		Keyring:  &fakeKeyring{m: map[string]string{}},
+		Keyring:  &testenv.Keyring{M: map[string]string{}},
 		Password: func(string) (string, error) { return "wrong pw", nil },
 	}
 	o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
@@ -137,7 +137,7 @@ func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 	var out strings.Builder
 	c := Conversation{
 		In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv,
-		Keyring:  &fakeKeyring{err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
+		Keyring:  &testenv.Keyring{Err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
 		Password: func(string) (string, error) { return "right pw", nil },
 	}
 	o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
@@ -160,7 +160,7 @@ func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 // TestInitChecksLocallyBeforeAnyLogon: what can fail on this machine fails
 // before ferry init asks the parent anything, so a retry costs no logon.
 func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
-	noKeyring := &fakeKeyring{err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}
+	noKeyring := &testenv.Keyring{Err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}
 	existing := filepath.Join(testenv.TempDir(t), "ferry.toml")
 	if err := os.WriteFile(existing, []byte("# mine\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 		keyring                   auth.KeyringStore
 		requests                  int32
 	}{
-		{name: "config exists without --force", config: existing, keyring: &fakeKeyring{m: map[string]string{}},
+		{name: "config exists without --force", config: existing, keyring: &testenv.Keyring{M: map[string]string{}},
 			want: existing + " exists: ferry init does not replace it without --force"},
 		{name: "--store keyring without a keyring", store: "keyring", keyring: noKeyring,
 			want: "or pass --store config"},
@@ -221,7 +221,7 @@ func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
 	var out strings.Builder
 	c := Conversation{
 		In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv,
-		Keyring: &fakeKeyring{m: map[string]string{}}, Limit: 400 * time.Millisecond,
+		Keyring: &testenv.Keyring{M: map[string]string{}}, Limit: 400 * time.Millisecond,
 		Password: func(string) (string, error) { return "pw", nil },
 	}
 	o := Options{Parent: ln.Addr().String(), User: "alice", File: filepath.Join(testenv.TempDir(t), "ferry.toml"),
@@ -234,3 +234,5 @@ func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
 		t.Errorf("output does not say what init waits for:\n%s", out.String())
 	}
 }
+
+func noEnv(string) string { return "" }
