@@ -6,12 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http"
-	"net/url"
-	"os"
-	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -19,7 +13,6 @@ import (
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/discover"
-	"github.com/ferryproxy/ferry/relay"
 )
 
 // DefaultTestURL is the page the test request fetches when --test-url
@@ -198,27 +191,6 @@ const (
 	noKeyringNote   = "No OS keyring here (no Secret Service or D-Bus session): keeping an NTLMv2 hash in the config file instead."
 )
 
-// checkTarget refuses, before any request, to overwrite a config without
-// --force; a person is asked, and a yes counts as --force.
-func (c Conversation) checkTarget(o *Options) error {
-	path, err := initConfigPath(*o)
-	if err != nil {
-		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
-	}
-	if _, err := os.Stat(path); err != nil || o.Force {
-		return nil
-	}
-	if c.Interactive && c.confirm(path+" exists. Replace it?", false) {
-		o.Force = true
-		return nil
-	}
-	return existsError(path)
-}
-
-func existsError(path string) error {
-	return fmt.Errorf("%s exists: ferry init does not replace it without --force; or write another file with --config", path)
-}
-
 // checkKeyring finds out, before the logon, whether the keyring can keep
 // the password: --store keyring fails now, no --store falls back to the
 // config file. It returns the store to use.
@@ -238,113 +210,6 @@ func (c Conversation) checkKeyring(store string) (string, error) {
 	}
 	fmt.Fprintln(c.Out, noKeyringNote)
 	return "config", nil
-}
-
-// rejectedError is the parent refusing the password: the one failure
-// ferry init asks about again instead of stopping.
-type rejectedError struct{ parent, identity string }
-
-func (e *rejectedError) Error() string {
-	return fmt.Sprintf("the parent proxy %s refused the password for %s", e.parent, e.identity)
-}
-
-// probeParent sends one request through an in-process relay without
-// credentials; offered lists the schemes of the parent's 407, nil when the
-// request went through.
-func probeParent(ctx context.Context, parent, testURL string, limit time.Duration) (offered []string, err error) {
-	resp, err := throughRelay(ctx, parent, testURL, nil, limit)
-	if err != nil {
-		return nil, err
-	}
-	v, details := relay.VerdictFromProxyStatus(resp.Header.Get("Proxy-Status"))
-	switch v {
-	case "":
-		return nil, nil
-	case "credentials_missing":
-		// relay reports the offered schemes only in its message:
-		// "... asks for credentials (Negotiate, NTLM) and ferry has none".
-		if m := offeredRE.FindStringSubmatch(details); m != nil {
-			return strings.Split(m[1], ", "), nil
-		}
-		return []string{"unknown"}, nil
-	}
-	return nil, requestError(parent, testURL, v, details)
-}
-
-// requestError explains a failed test request. A parent that says nothing
-// for the test page is usually waiting for the site (example.com while
-// offline), which another page fixes.
-func requestError(parent, testURL, verdict, details string) error {
-	details = strings.ReplaceAll(details, `\"`, `"`)
-	if verdict == "parent_timeout" {
-		return fmt.Errorf("test request for %s through %s: %s: if the proxy is reachable, it cannot reach %s (offline, or outside the company network): pass --test-url with a page the proxy can reach, such as an intranet page", testURL, parent, details, testURL)
-	}
-	return fmt.Errorf("test request for %s through %s: %s", testURL, parent, details)
-}
-
-var offeredRE = regexp.MustCompile(`asks for credentials \(([^)]*)\)`)
-
-// testLogon makes one request through an in-process relay with cfg.
-func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config, limit time.Duration) error {
-	a, err := auth.New(cfg)
-	if err != nil {
-		return fmt.Errorf("credentials: %w", err)
-	}
-	resp, err := throughRelay(ctx, parent, testURL, a, limit)
-	if err != nil {
-		return err
-	}
-	v, details := relay.VerdictFromProxyStatus(resp.Header.Get("Proxy-Status"))
-	switch v {
-	case "":
-		return nil
-	case "credentials_rejected":
-		return &rejectedError{parent: parent, identity: cfg.Identity()}
-	}
-	return requestError(parent, testURL, v, details)
-}
-
-// throughRelay runs a relay.Server on 127.0.0.1:0 with parent alone and
-// sends one GET through it: ferry init uses the relay's own logon, so what
-// it checks is what ferry run will do.
-func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authenticator, limit time.Duration) (*http.Response, error) {
-	srv, err := relay.New(relay.Config{
-		Listen: []string{"127.0.0.1:0"}, Parents: []string{parent}, Auth: a,
-		// A fresh Guard: the one logon of this test is all it may cost.
-		Guard:  auth.NewGuard(0, nil),
-		Logger: slog.New(slog.DiscardHandler),
-		// Below the client's bound, so that a wait comes back as the
-		// relay's explanation rather than a bare client timeout.
-		ConnectTimeout:        10 * time.Second,
-		ResponseHeaderTimeout: limit * 3 / 4,
-		ShutdownTimeout:       time.Second,
-	})
-	if err != nil {
-		return nil, err
-	}
-	addrs, err := srv.Listen()
-	if err != nil {
-		return nil, err
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.Serve(sctx) }()
-	defer func() { cancel(); <-done }()
-	tr := &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: addrs[0].String()}), DisableKeepAlives: true}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: limit,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("--test-url %q: %w", testURL, err)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("test request to %s through %s: %w", testURL, parent, err)
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	return resp, nil
 }
 
 // defaultUser is the logged-in user: USERDOMAIN\USERNAME on Windows, $USER
@@ -395,64 +260,4 @@ func (c Conversation) confirm(question string, def bool) bool {
 		return def
 	}
 	return a == "y" || a == "yes"
-}
-
-// initConfigPath is where ferry init writes.
-func initConfigPath(o Options) (string, error) {
-	switch {
-	case o.File != "":
-		return o.File, nil
-	case o.System:
-		return config.SystemPath(), nil
-	}
-	return config.DefaultPath()
-}
-
-// writeConfig writes the config file, mode 0600, and prints the next steps.
-func (c Conversation) writeConfig(o Options, parent string, a auth.Config, extra []string) error {
-	path, err := initConfigPath(o)
-	if err != nil {
-		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
-	}
-	if _, err := os.Stat(path); err == nil && !o.Force {
-		// checkTarget asked; the file appeared since.
-		return existsError(path)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# written by ferry init on %s; see docs/credentials.md\n", time.Now().Format("2006-01-02"))
-	fmt.Fprintf(&b, "listen = [%s]\nparents = [%s]\n", config.Quote(relay.DefaultListen), config.Quote(parent))
-	fmt.Fprintf(&b, "no_proxy = [\"localhost\", \"127.0.0.0/8\", \"::1\"]\n\n[auth]\nscheme = %s\n", config.Quote(a.Scheme))
-	if a.User != "" {
-		fmt.Fprintf(&b, "user = %s\n", config.Quote(a.User))
-	}
-	if a.Domain != "" {
-		fmt.Fprintf(&b, "domain = %s\n", config.Quote(a.Domain))
-	}
-	for _, l := range extra {
-		b.WriteString(l + "\n")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("create the config directory: %w", err)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	run := "ferry run"
-	if o.File != "" || o.System {
-		run += " --config " + path
-	}
-	fmt.Fprintf(c.Out, `Wrote %s.
-
-Next steps:
-  1. Start ferry:            %s
-     (or check it first:     ferry config check%s)
-  2. Point your tools at it: export http_proxy=http://%s https_proxy=http://%s
-     (Windows: set HTTP_PROXY and HTTPS_PROXY the same way, or the system proxy)
-`, path, run, strings.TrimPrefix(run, "ferry run"), relay.DefaultListen, relay.DefaultListen)
-	return nil
 }
