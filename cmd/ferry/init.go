@@ -19,6 +19,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/credentials"
 	"github.com/ferryproxy/ferry/relay"
 )
 
@@ -83,7 +84,7 @@ type initIO struct {
 	// password reads a password without echo.
 	password func(prompt string) (string, error)
 	getenv   func(string) string
-	keyring  auth.KeyringStore // nil: the OS keyring
+	keyring  credentials.KeyringStore // nil: the OS keyring
 	// limit bounds each request; 0 means initRequestTimeout.
 	limit time.Duration
 }
@@ -131,9 +132,9 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		in: stdin, out: stdout, errOut: stderr, interactive: !o.yes, getenv: os.Getenv,
 		password: func(prompt string) (string, error) {
 			if o.passwordStdin || !tty {
-				return auth.ReadPasswordLine(stdin)
+				return credentials.ReadPasswordLine(stdin)
 			}
-			return auth.ReadPassword(os.Stdin, stdout, prompt)
+			return credentials.ReadPassword(os.Stdin, stdout, prompt)
 		},
 	}
 	if err := runInit(ctx, o, conv); err != nil {
@@ -241,14 +242,14 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 	case pw == "":
 		store = "none"
 	case store == "" || store == "keyring":
-		k := auth.NewKeyring(id)
+		k := credentials.NewKeyring(id)
 		k.Store = c.keyring
 		err := k.Set(pw)
 		switch {
 		case err == nil:
 			store = "keyring"
 			extra = append(extra, "keyring = true  # the password is in "+k.String())
-		case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
+		case store == "keyring" || !errors.Is(err, credentials.ErrKeyringUnavailable):
 			return fmt.Errorf("store the password: %w; %s", err, keyringFallback)
 		default:
 			fmt.Fprintln(c.out, noKeyringNote)
@@ -262,7 +263,7 @@ func runInit(ctx context.Context, o initOptions, c initIO) error {
 		if !containsFold(offered, auth.SchemeNTLM) {
 			fmt.Fprintf(c.out, "The parent does not offer NTLM, so a hash cannot stand in for the password: nothing is stored. Use FERRY_PASSWORD or password_command (docs/credentials.md).\n")
 		} else {
-			h := auth.HashPassword(user, domain, pw)
+			h := credentials.HashPassword(user, domain, pw)
 			extra = append(extra, fmt.Sprintf("pass_ntlmv2 = %s  # ferry hash: only for %s, NTLM only", tomlQuote(h.NTLMv2), id))
 		}
 	}
@@ -308,13 +309,13 @@ func (c initIO) checkKeyring(store string) (string, error) {
 		return store, nil
 	}
 	// Any account tells whether the keyring answers; this one is never set.
-	k := auth.NewKeyring("ferry init: keyring check")
+	k := credentials.NewKeyring("ferry init: keyring check")
 	k.Store = c.keyring
 	err := k.Check()
 	switch {
 	case err == nil:
 		return store, nil
-	case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
+	case store == "keyring" || !errors.Is(err, credentials.ErrKeyringUnavailable):
 		return "", fmt.Errorf("%w; %s", err, keyringFallback)
 	}
 	fmt.Fprintln(c.out, noKeyringNote)

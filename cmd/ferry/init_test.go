@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/credentials"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -220,7 +220,7 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 	}
 	cases := []struct {
 		name, config, store, want string
-		keyring                   auth.KeyringStore
+		keyring                   credentials.KeyringStore
 		requests                  int32
 	}{
 		{name: "config exists without --force", config: existing, keyring: &fakeKeyring{m: map[string]string{}},
