@@ -22,8 +22,9 @@ type Config struct {
 	// NTHash, when set, stands in for Password for NTLM (16 bytes).
 	NTHash []byte
 	// NTLMv2Hash, when set and neither Password nor NTHash is, is the
-	// NTLMv2 key (cntlm's PassNTLMv2, see ParseCntlmHash): NTOWFv2 for User
-	// and the upper-cased Domain, so it works only for those two.
+	// NTLMv2 key (cntlm's PassNTLMv2, see credentials.ParseCntlmHash):
+	// NTOWFv2 for User and the upper-cased Domain, so it works only for
+	// those two.
 	NTLMv2Hash []byte
 	// LegacyNTLM makes NTLM answer with NTLMv1 (or the NTLM2 session
 	// response when the parent offers it) instead of NTLMv2, for old

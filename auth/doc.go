@@ -10,4 +10,10 @@
 // Guard keeps ferry from locking a user's account: after a rejected logon it
 // refuses to try the same credentials at the same parent until a cool-down
 // passes or the credentials change.
+//
+// Where a password or hash comes from (the OS keyring, password_command,
+// the prompt, cntlm's hash text) is package credentials' business; auth
+// takes the result in a Config. What auth does acquire itself is what a
+// scheme uses without a secret: the Kerberos ticket cache and, on
+// Windows, SSPI's logged-on user (OSSingleSignOn).
 package auth

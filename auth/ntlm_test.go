@@ -320,3 +320,49 @@ func FuzzNTLMChallenge(f *testing.F) {
 		}
 	})
 }
+
+// TestNTLMWithCntlmNTLMv2Key logs on with nothing but cntlm's PassNTLMv2:
+// the response verifies with MS-NLMP's NTOWFv2 for the domain that the
+// message names, which is the upper-cased one.
+func TestNTLMWithCntlmNTLMv2Key(t *testing.T) {
+	// cntlm 0.92.3 prints PassNTLMv2 0C71015B7525950556A51BB9961A9CB4 for
+	// User, Domain, Password; credentials.ParseCntlmHash reads it as this
+	// key (credentials.TestCntlmFormIsComplement checks that).
+	v := struct{ user, domain, password string }{"User", "Domain", "Password"}
+	key, err := hex.DecodeString("f38efea48ada6afaa95ae44669e5634b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := [8]byte{8, 7, 6, 5, 4, 3, 2, 1}
+	challenges := map[string][]byte{
+		"with target info":    makeChallenge(ntlmFlagsSamba, server, avPairs(2, utf16le("DOMAIN"), 7, fileTime(vecTime0))),
+		"without target info": makeChallenge(ntlmFlagsSamba&^ntlmFlagTargetInfo, server, nil),
+	}
+	for name, ch := range challenges {
+		t.Run(name, func(t *testing.T) {
+			a, err := New(Config{Scheme: "ntlm", User: v.user, Domain: v.domain, NTLMv2Hash: key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sess, _ := a.Fixed().NewSession("proxy")
+			if _, err := sess.Step(Target{Proxy: "proxy"}, nil); err != nil {
+				t.Fatal(err)
+			}
+			st, err := sess.Step(Target{Proxy: "proxy"}, ntlmChallengeFor(ch))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := mustParseAuthenticate(t, ntlmToken(t, st.Header))
+			if m.user != "User" || m.domain != "DOMAIN" {
+				t.Errorf("user %q domain %q, want User and DOMAIN", m.user, m.domain)
+			}
+			want := ntowfv2(ntowfv1(v.password), "User", "DOMAIN")
+			if !verifyNTLMv2(want, server[:], m.nt) {
+				t.Errorf("NTLMv2 response does not verify with the password's key")
+			}
+		})
+	}
+	if _, err := NewNTLM(Config{User: "u", NTLMv2Hash: []byte{1}}); err == nil {
+		t.Error("short NTLMv2 key accepted")
+	}
+}

@@ -46,12 +46,12 @@ func TestBench(t *testing.T) {
 	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 
 	f := startNTLMFerry(t, ntlmSquid.Addr, user, v.Domain, pw, "[limits]\nmax_connections = 100000\n")
-	cntlm := startCntlm(t, ntlmSquid.Addr, user, v.Domain, pw)
+	cntlm := testenv.StartCntlm(t, ntlmSquid.Addr, user, v.Domain, pw)
 
 	relays := []relayUnderTest{
 		{"direct", openSquid.Addr, 0, squidPid(openSquid)},
 		{"ferry", f.Addr, f.Pid(), squidPid(ntlmSquid)},
-		{"cntlm", cntlm.addr, cntlm.cmd.Process.Pid, squidPid(ntlmSquid)},
+		{"cntlm", cntlm.Addr, cntlm.Pid(), squidPid(ntlmSquid)},
 	}
 	var rep report
 	// FERRY_BENCH_ONLY=rates,downloads,setup,tunnels runs a part of it.
@@ -118,39 +118,6 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
-}
-
-type cntlmProc struct {
-	addr string
-	cmd  *exec.Cmd
-}
-
-// startCntlm runs Debian's cntlm in the foreground with NTLMv2 (its Auth NT
-// mode sends an all-zero response, a cntlm bug).
-func startCntlm(t *testing.T, parent, user, domain, pw string) *cntlmProc {
-	t.Helper()
-	addr := testenv.FreeAddr(t)
-	conf := filepath.Join(testenv.TempDir(t), "cntlm.conf")
-	body := fmt.Sprintf("Username %s\nDomain %s\nPassword %s\nAuth NTLMv2\nProxy %s\nListen %s\n", user, domain, pw, parent, addr)
-	if err := os.WriteFile(conf, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("/usr/sbin/cntlm", "-f", "-c", conf)
-	// cntlm logs every request in the foreground; keep that out of the
-	// report (it costs cntlm little: a write to /dev/null).
-	cmd.Stderr, cmd.Stdout = nil, nil
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
-			c.Close()
-			return &cntlmProc{addr: addr, cmd: cmd}
-		}
-	}
-	t.Fatalf("cntlm did not listen on %s", addr)
-	return nil
 }
 
 // cpuTime is a process's user+system CPU time from /proc (Linux).

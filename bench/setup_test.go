@@ -45,11 +45,11 @@ func startSetupPaths(t *testing.T, openSquid *testenv.Squid, v *testenv.NTLMVeri
 	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: sslPorts})
 	ntlmFar, openFar := far(ntlmSquid.Addr), far(openSquid.Addr)
 	f := startNTLMFerry(t, ntlmFar, user, v.Domain, pw, "")
-	cntlm := startCntlm(t, ntlmFar, user, v.Domain, pw)
+	cntlm := testenv.StartCntlm(t, ntlmFar, user, v.Domain, pw)
 	paths := []setupPath{
 		{"direct (open parent)", openFar, nil},
 		{"ferry (NTLM)", f.Addr, ntlmSquid},
-		{"cntlm (NTLM)", cntlm.addr, ntlmSquid},
+		{"cntlm (NTLM)", cntlm.Addr, ntlmSquid},
 	}
 
 	// Kerberos: a KDC, a ticket cache as after a user's logon, and squid

@@ -15,6 +15,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/credentials"
 	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/internal/suggest"
 	"github.com/ferryproxy/ferry/relay"
@@ -83,12 +84,12 @@ type Overrides struct {
 	// Getenv reads FERRY_PASSWORD and KRB5_CONFIG; nil means os.Getenv.
 	Getenv func(string) string
 	// Prompt, when set, asks for the password at start (ferry run --prompt).
-	Prompt auth.PasswordSource
+	Prompt credentials.PasswordSource
 	// NoSecrets leaves password_command, the keyring and Prompt unasked
 	// (ferry config show).
 	NoSecrets bool
 	// Keyring is the OS keyring for auth.keyring; nil means the real one.
-	Keyring auth.KeyringStore
+	Keyring credentials.KeyringStore
 	// Discover finds the system's proxy settings for parents = ["auto"],
 	// pac = "auto" and a run with no parent at all; nil: no discovery.
 	Discover func() (discover.Settings, error)

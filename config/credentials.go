@@ -10,7 +10,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/credentials"
 )
 
 // Creds are the credential settings that auth.Config does not carry.
@@ -26,8 +26,8 @@ type Creds struct {
 	// password is set (yet).
 	PasswordFrom string
 
-	prompt auth.PasswordSource
-	store  auth.KeyringStore
+	prompt credentials.PasswordSource
+	store  credentials.KeyringStore
 	// askKeyring: --user with no password anywhere else, so the OS keyring
 	// is asked for the one `ferry init --store keyring` put there. Unlike
 	// auth.keyring, finding none there is not an error in auto mode: a
@@ -118,7 +118,7 @@ func (c *Config) checkCredentialKeys() []*problem {
 		if h.text == "" {
 			continue
 		}
-		b, err := auth.ParseCntlmHash(h.text)
+		b, err := credentials.ParseCntlmHash(h.text)
 		if err != nil {
 			probs = append(probs, c.problemAt(h.key, h.key+": "+err.Error()))
 			continue
@@ -153,15 +153,15 @@ func (c *Config) resolvePassword() *problem {
 	if !cr.passwordPending() || c.Auth.User == "" || c.Auth.Scheme == "none" {
 		return nil
 	}
-	var src auth.PasswordSource
+	var src credentials.PasswordSource
 	name := cr.sourceName()
 	switch name {
 	case "--prompt":
 		src = cr.prompt
 	case "auth.password_command":
-		src = auth.PasswordCommand{Command: cr.PasswordCommand}
+		src = credentials.PasswordCommand{Command: cr.PasswordCommand}
 	case "auth.keyring", keyringForUser:
-		k := auth.NewKeyring(c.Auth.Identity())
+		k := credentials.NewKeyring(c.Auth.Identity())
 		k.Store = cr.store
 		src = k
 	}
@@ -190,13 +190,13 @@ const keyringForUser = "the OS keyring"
 
 // PromptOverride is Overrides.Prompt for `ferry run --prompt`: the
 // password typed at start, without echo, on the terminal.
-func PromptOverride(stderr io.Writer) auth.PasswordSource {
-	return auth.Prompt{In: os.Stdin, Out: stderr, Prompt: "ferry: password for the parent proxy: "}
+func PromptOverride(stderr io.Writer) credentials.PasswordSource {
+	return credentials.Prompt{In: os.Stdin, Out: stderr, Prompt: "ferry: password for the parent proxy: "}
 }
 
 // KeepPassword is Overrides.Prompt for a reload of a config whose password
 // was typed at start: nobody is there to type it again.
-func KeepPassword(running *Config) auth.PasswordSource {
+func KeepPassword(running *Config) credentials.PasswordSource {
 	if running == nil || running.Creds.PasswordFrom != "--prompt" {
 		return nil
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/config"
+	"github.com/ferryproxy/ferry/credentials"
 	"github.com/ferryproxy/ferry/discover"
 )
 
@@ -47,7 +48,7 @@ type Conversation struct {
 	// Password reads a password without echo.
 	Password func(prompt string) (string, error)
 	Getenv   func(string) string
-	Keyring  auth.KeyringStore // nil: the OS keyring
+	Keyring  credentials.KeyringStore // nil: the OS keyring
 	// Limit bounds each request; 0 means initRequestTimeout.
 	Limit time.Duration
 }
@@ -153,14 +154,14 @@ func Run(ctx context.Context, o Options, c Conversation) error {
 	case pw == "":
 		store = "none"
 	case store == "" || store == "keyring":
-		k := auth.NewKeyring(id)
+		k := credentials.NewKeyring(id)
 		k.Store = c.Keyring
 		err := k.Set(pw)
 		switch {
 		case err == nil:
 			store = "keyring"
 			extra = append(extra, "keyring = true  # the password is in "+k.String())
-		case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
+		case store == "keyring" || !errors.Is(err, credentials.ErrKeyringUnavailable):
 			return fmt.Errorf("store the password: %w; %s", err, keyringFallback)
 		default:
 			fmt.Fprintln(c.Out, noKeyringNote)
@@ -174,7 +175,7 @@ func Run(ctx context.Context, o Options, c Conversation) error {
 		if !containsFold(offered, auth.SchemeNTLM) {
 			fmt.Fprintf(c.Out, "The parent does not offer NTLM, so a hash cannot stand in for the password: nothing is stored. Use FERRY_PASSWORD or password_command (docs/credentials.md).\n")
 		} else {
-			h := auth.HashPassword(user, domain, pw)
+			h := credentials.HashPassword(user, domain, pw)
 			extra = append(extra, fmt.Sprintf("pass_ntlmv2 = %s  # ferry hash: only for %s, NTLM only", config.Quote(h.NTLMv2), id))
 		}
 	}
@@ -199,13 +200,13 @@ func (c Conversation) checkKeyring(store string) (string, error) {
 		return store, nil
 	}
 	// Any account tells whether the keyring answers; this one is never set.
-	k := auth.NewKeyring("ferry init: keyring check")
+	k := credentials.NewKeyring("ferry init: keyring check")
 	k.Store = c.Keyring
 	err := k.Check()
 	switch {
 	case err == nil:
 		return store, nil
-	case store == "keyring" || !errors.Is(err, auth.ErrKeyringUnavailable):
+	case store == "keyring" || !errors.Is(err, credentials.ErrKeyringUnavailable):
 		return "", fmt.Errorf("%w; %s", err, keyringFallback)
 	}
 	fmt.Fprintln(c.Out, noKeyringNote)

@@ -3,54 +3,26 @@ package setup
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
 	"errors"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/config"
+	"github.com/ferryproxy/ferry/credentials"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
-// initFakeParent is a hand-written parent for the refusal path: it wants
-// Basic alice:right and counts the attempts that carried credentials.
-type initFakeParent struct {
-	addr     string
-	attempts atomic.Int32
-	requests atomic.Int32 // with or without credentials
-}
-
-func startInitFakeParent(t *testing.T) *initFakeParent {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &initFakeParent{addr: ln.Addr().String()}
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:right pw"))
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.requests.Add(1)
-		got := r.Header.Get("Proxy-Authorization")
-		if got != "" {
-			p.attempts.Add(1)
-		}
-		if got != want {
-			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
-			w.WriteHeader(http.StatusProxyAuthRequired)
-			return
-		}
+// startInitFakeParent is a hand-written parent for the refusal path: it
+// wants Basic alice:right pw and counts the attempts that carried
+// credentials.
+func startInitFakeParent(t *testing.T) *testenv.BasicParent {
+	return testenv.StartBasicParent(t, "alice", "right pw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte("origin page"))
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Close() })
-	return p
+	}))
 }
 
 func TestInitAsksAgainAfterRefusal(t *testing.T) {
@@ -59,7 +31,7 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 	conf := filepath.Join(dir, "ferry.toml")
 	// The parent (a loopback one is never detected: it would be ferry
 	// itself), the user, then "y" to try again.
-	answers := bufio.NewReader(strings.NewReader(p.addr + "\nalice\ny\n"))
+	answers := bufio.NewReader(strings.NewReader(p.Addr + "\nalice\ny\n"))
 	passwords := []string{"wrong pw", "right pw"}
 	var out strings.Builder
 	store := &testenv.Keyring{M: map[string]string{}}
@@ -79,11 +51,11 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 	if err := Run(context.Background(), o, c); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if n := p.attempts.Load(); n != 2 {
+	if n := p.Attempts(); n != 2 {
 		t.Errorf("%d logons at the parent, want 2 (one per password typed)", n)
 	}
-	for _, want := range []string{"Asking " + p.addr + " for http://origin.invalid/ without credentials (at most 20s)...",
-		"Logging on to " + p.addr + " as alice with one request for http://origin.invalid/ (at most 20s)...",
+	for _, want := range []string{"Asking " + p.Addr + " for http://origin.invalid/ without credentials (at most 20s)...",
+		"Logging on to " + p.Addr + " as alice with one request for http://origin.invalid/ (at most 20s)...",
 		"refused the password for alice", "Type the password again?", "Logged on to"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
@@ -118,12 +90,12 @@ func TestInitYesDoesNotRetry(t *testing.T) {
 		Keyring:  &testenv.Keyring{M: map[string]string{}},
 		Password: func(string) (string, error) { return "wrong pw", nil },
 	}
-	o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
+	o := Options{Parent: p.Addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
 	err := Run(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
 		t.Fatalf("err = %v", err)
 	}
-	if n := p.attempts.Load(); n != 1 {
+	if n := p.Attempts(); n != 1 {
 		t.Errorf("%d logons, want 1", n)
 	}
 	if _, err := os.Stat(conf); err == nil {
@@ -140,7 +112,7 @@ func TestInitStoreKeyringFailsLoudlyWhenAskedFor(t *testing.T) {
 		Keyring:  &testenv.Keyring{Err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")},
 		Password: func(string) (string, error) { return "right pw", nil },
 	}
-	o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
+	o := Options{Parent: p.Addr, User: "alice", File: conf, Yes: true, Store: "keyring", TestURL: "http://origin.invalid/"}
 	err := Run(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "password_command") {
 		t.Fatalf("err = %v, want the keyring error naming the fallbacks", err)
@@ -167,8 +139,8 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 	}
 	cases := []struct {
 		name, config, store, want string
-		keyring                   auth.KeyringStore
-		requests                  int32
+		keyring                   credentials.KeyringStore
+		requests                  int
 	}{
 		{name: "config exists without --force", config: existing, keyring: &testenv.Keyring{M: map[string]string{}},
 			want: existing + " exists: ferry init does not replace it without --force"},
@@ -187,13 +159,13 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 				In: bufio.NewReader(strings.NewReader("")), Out: &out, Getenv: noEnv, Keyring: tc.keyring,
 				Password: func(string) (string, error) { return "right pw", nil },
 			}
-			o := Options{Parent: p.addr, User: "alice", File: conf, Yes: true, Store: tc.store, TestURL: "http://origin.invalid/"}
+			o := Options{Parent: p.Addr, User: "alice", File: conf, Yes: true, Store: tc.store, TestURL: "http://origin.invalid/"}
 			err := Run(context.Background(), o, c)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			if n := p.requests.Load(); n != tc.requests || p.attempts.Load() != 0 {
-				t.Errorf("%d requests (%d with credentials) at the parent, want %d and no logon", n, p.attempts.Load(), tc.requests)
+			if n := p.Requests(); n != tc.requests || p.Attempts() != 0 {
+				t.Errorf("%d requests (%d with credentials) at the parent, want %d and no logon", n, p.Attempts(), tc.requests)
 			}
 		})
 	}
@@ -203,20 +175,9 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 // then waits for the test page (example.com offline) is reported with the
 // way out (--test-url), after the line saying what init waits for.
 func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Proxy-Authorization") == "" {
-			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
-			w.WriteHeader(http.StatusProxyAuthRequired)
-			return
-		}
+	p := testenv.StartBasicParent(t, "alice", "pw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		<-r.Context().Done() // the site never answers
-	})}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { srv.Close() })
+	}))
 
 	var out strings.Builder
 	c := Conversation{
@@ -224,13 +185,13 @@ func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
 		Keyring: &testenv.Keyring{M: map[string]string{}}, Limit: 400 * time.Millisecond,
 		Password: func(string) (string, error) { return "pw", nil },
 	}
-	o := Options{Parent: ln.Addr().String(), User: "alice", File: filepath.Join(testenv.TempDir(t), "ferry.toml"),
+	o := Options{Parent: p.Addr, User: "alice", File: filepath.Join(testenv.TempDir(t), "ferry.toml"),
 		Yes: true, TestURL: "http://example.com/"}
-	err = Run(context.Background(), o, c)
+	err := Run(context.Background(), o, c)
 	if err == nil || !strings.Contains(err.Error(), "it cannot reach http://example.com/") || !strings.Contains(err.Error(), "pass --test-url") {
 		t.Fatalf("err = %v", err)
 	}
-	if !strings.Contains(out.String(), "Logging on to "+ln.Addr().String()+" as alice with one request for http://example.com/ (at most 400ms)...") {
+	if !strings.Contains(out.String(), "Logging on to "+p.Addr+" as alice with one request for http://example.com/ (at most 400ms)...") {
 		t.Errorf("output does not say what init waits for:\n%s", out.String())
 	}
 }

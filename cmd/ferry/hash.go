@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/credentials"
 )
 
 const hashUsage = `Usage: ferry hash [--user USER] [--domain DOMAIN] [--password-stdin]
@@ -61,20 +62,20 @@ func runHash(args []string, stdin *os.File, stdout, stderr io.Writer) int {
 	var pw string
 	var err error
 	if fromStdin {
-		pw, err = auth.ReadPasswordLine(stdin)
+		pw, err = credentials.ReadPasswordLine(stdin)
 	} else {
 		id := auth.Config{User: name, Domain: dom}.Identity()
 		prompt := "Password: "
 		if id != "" {
 			prompt = "Password for " + id + ": "
 		}
-		pw, err = auth.ReadPassword(stdin, stderr, prompt)
+		pw, err = credentials.ReadPassword(stdin, stderr, prompt)
 	}
 	if err != nil {
 		printError(stderr, err)
 		return exitError
 	}
-	h := auth.HashPassword(name, dom, pw)
+	h := credentials.HashPassword(name, dom, pw)
 	fmt.Fprintln(stdout, "# ferry hash: paste under the [auth] line of ferry.toml (not at its end), in place of password (see docs/credentials.md)")
 	fmt.Fprintf(stdout, "pass_lm = %q\n", h.LM)
 	fmt.Fprintf(stdout, "pass_nt = %q\n", h.NT)

@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/credentials"
 	"github.com/ferryproxy/ferry/setup"
 )
 
@@ -101,9 +101,9 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		In: stdin, Out: stdout, Interactive: !o.Yes, Getenv: os.Getenv,
 		Password: func(prompt string) (string, error) {
 			if o.PasswordStdin || !tty {
-				return auth.ReadPasswordLine(stdin)
+				return credentials.ReadPasswordLine(stdin)
 			}
-			return auth.ReadPassword(os.Stdin, stdout, prompt)
+			return credentials.ReadPassword(os.Stdin, stdout, prompt)
 		},
 	}
 	if err := setup.Run(ctx, o, conv); err != nil {

@@ -3,8 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/base64"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -23,31 +21,10 @@ import (
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
-// basicParent is a parent proxy on loopback that wants Basic credentials.
-func basicParent(t *testing.T, user, password string) string {
-	t.Helper()
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Proxy-Authorization") != want {
-			w.Header().Set("Proxy-Authenticate", `Basic realm="corp"`)
-			w.WriteHeader(http.StatusProxyAuthRequired)
-			return
-		}
-		fmt.Fprintf(w, "parent got %s %s", r.Method, r.URL)
-	})}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
-}
-
 var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
-	parent := basicParent(t, "alice", "s3cret")
+	parent := testenv.StartBasicParent(t, "alice", "s3cret", nil).Addr
 	dir := testenv.TempDir(t)
 	cfgPath := filepath.Join(dir, "ferry.toml")
 	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + parent + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
@@ -73,7 +50,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 // The README's quick start: no config file, the parent and the user on the
 // command line, the password in FERRY_PASSWORD.
 func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
-	parent := basicParent(t, `alice`, "s3cret")
+	parent := testenv.StartBasicParent(t, `alice`, "s3cret", nil).Addr
 	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "s3cret")
 	all := runAndGet(t, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
@@ -87,7 +64,7 @@ func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
 }
 
 // runAndGet runs ferry with args, GETs a URL through it (which must answer
-// 200 from the basicParent), stops it and returns its log.
+// 200 from the BasicParent), stops it and returns its log.
 func runAndGet(t *testing.T, args ...string) string {
 	t.Helper()
 	defer slog.SetDefault(slog.Default())

@@ -1,11 +1,12 @@
-package auth
+package credentials
 
 import (
-	"crypto/des"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ferryproxy/ferry/auth"
 )
 
 // Password hashes in the form cntlm writes them (PassLM, PassNT, PassNTLMv2
@@ -29,8 +30,8 @@ type CntlmHashes struct {
 // password. NTLMv2 is empty when user is empty: that hash is bound to the
 // user and domain (cntlm upper-cases both).
 func HashPassword(user, domain, password string) CntlmHashes {
-	nt := ntowfv1(password)
-	h := CntlmHashes{LM: cntlmText(lmowfv1(password)), NT: cntlmText(nt)}
+	nt := auth.NTHash(password)
+	h := CntlmHashes{LM: cntlmText(auth.LMHash(password)), NT: cntlmText(nt)}
 	if user != "" {
 		h.NTLMv2 = cntlmText(cntlmNTLMv2Key(nt, user, domain))
 	}
@@ -39,10 +40,10 @@ func HashPassword(user, domain, password string) CntlmHashes {
 
 // cntlmNTLMv2Key is NTOWFv2 with the domain upper-cased too, as cntlm
 // computes it: HMAC_MD5(NT hash, UNICODE(Uppercase(user + domain))). It equals
-// MS-NLMP's NTOWFv2 for the upper-cased domain, which is why NewNTLM sends
-// the domain upper-cased when it logs on with such a key.
+// MS-NLMP's NTOWFv2 for the upper-cased domain, which is why auth.NewNTLM
+// sends the domain upper-cased when it logs on with such a key.
 func cntlmNTLMv2Key(ntHash []byte, user, domain string) []byte {
-	return hmacMD5(ntHash, utf16le(strings.ToUpper(user+domain)))
+	return auth.NTLMv2Key(ntHash, user, strings.ToUpper(domain))
 }
 
 // ParseCntlmHash reads a hash in cntlm's text form (32 hex digits, any
@@ -69,41 +70,4 @@ func cntlmText(hash []byte) string {
 		c[i] = ^b
 	}
 	return strings.ToUpper(hex.EncodeToString(c))
-}
-
-// lmowfv1 is the LM hash (MS-NLMP 3.3.1): the password upper-cased,
-// truncated or zero-padded to 14 bytes, each half a DES key that encrypts
-// "KGS!@#$%". Like cntlm it takes the password's bytes and upper-cases
-// ASCII only; LM is for legacy parents and is never sent by default.
-func lmowfv1(password string) []byte {
-	var p [14]byte
-	copy(p[:], strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' {
-			return r - 'a' + 'A'
-		}
-		return r
-	}, password))
-	out := make([]byte, 0, 16)
-	for _, half := range [][]byte{p[:7], p[7:]} {
-		c, _ := des.NewCipher(desKey(half)) // an 8-byte key never fails
-		var blk [8]byte
-		c.Encrypt(blk[:], []byte("KGS!@#$%"))
-		out = append(out, blk[:]...)
-	}
-	return out
-}
-
-// desKey spreads 7 bytes over the 7 high bits of 8 (the parity bits, which
-// crypto/des ignores, stay zero).
-func desKey(k []byte) []byte {
-	return []byte{
-		k[0],
-		k[0]<<7 | k[1]>>1,
-		k[1]<<6 | k[2]>>2,
-		k[2]<<5 | k[3]>>3,
-		k[3]<<4 | k[4]>>4,
-		k[4]<<3 | k[5]>>5,
-		k[5]<<2 | k[6]>>6,
-		k[6] << 1,
-	}
 }
