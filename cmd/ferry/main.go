@@ -62,6 +62,7 @@ func commands() []command {
 		{name: "config", usage: configUsage, run: cmdConfig},
 		{name: "import", usage: importUsage, run: cmdImport},
 		{name: "init", usage: initUsage, run: cmdInit},
+		{name: "password", usage: passwordUsage, run: cmdPassword},
 	}
 }
 
@@ -259,6 +260,7 @@ Usage:
 Commands:
   run       run the proxy in the foreground
   init      set up ferry in one command: find the parent, test the credentials, write the config
+  password  take a changed password: one test logon, then store it where the config keeps it
   doctor    find out why requests fail, and how to fix it
   status    show the running relay's state
   env       print the settings that point tools at ferry

@@ -1,0 +1,185 @@
+package setup
+
+// In-place edits of the files that keep ferry's secret: ferry.toml keeps
+// its comments, order and mode; only the values of the named keys change.
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// editFile rewrites path with edit's result through a temporary file in
+// the same directory (a crash leaves the old file whole), with the old
+// file's mode: 0600 stays 0600.
+func editFile(path string, edit func(string) (string, error)) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	out, err := edit(string(src))
+	if err != nil {
+		return fmt.Errorf("%s: %w: nothing was stored", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".ferry-password-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	// CreateTemp makes it 0600; Chmod gives it the old file's mode.
+	if err := tmp.Chmod(info.Mode().Perm()); err != nil && !os.IsPermission(err) {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.WriteString(out); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+var (
+	tableLine = regexp.MustCompile(`^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$`)
+	keyLine   = regexp.MustCompile(`^(\s*)([A-Za-z0-9_.-]+|"[^"]*")(\s*=\s*)(.*)$`)
+)
+
+// setKeys replaces the values of keys (name to TOML value) in table of the
+// TOML text src, in place: `password = "old"  # note` under [auth] (or
+// auth.password at the top) keeps its indentation and comment. Every key
+// must be there once, with a one-line string value.
+func setKeys(src, table string, keys map[string]string) (string, error) {
+	lines := strings.SplitAfter(src, "\n")
+	current := ""
+	done := map[string]bool{}
+	for i, line := range lines {
+		body := strings.TrimRight(line, "\r\n")
+		if m := tableLine.FindStringSubmatch(body); m != nil {
+			current = m[2]
+			if m[1] == "[[" {
+				current = "[[" + current
+			}
+			continue
+		}
+		m := keyLine.FindStringSubmatch(body)
+		if m == nil {
+			continue
+		}
+		key := strings.Trim(m[2], `"`)
+		if current == "" {
+			t, k, ok := strings.Cut(key, ".")
+			if !ok || t != table {
+				continue
+			}
+			key = k
+		} else if current != table {
+			continue
+		}
+		value, ok := keys[key]
+		if !ok {
+			continue
+		}
+		rest, err := afterString(m[4])
+		if err != nil {
+			return "", fmt.Errorf("line %d: %s: %w", i+1, key, err)
+		}
+		lines[i] = m[1] + m[2] + m[3] + value + rest + line[len(body):]
+		done[key] = true
+	}
+	for k := range keys {
+		if !done[k] {
+			return "", fmt.Errorf("no one-line %s under [%s] to replace", k, table)
+		}
+	}
+	return strings.Join(lines, ""), nil
+}
+
+// afterString is what follows the one-line TOML string at the start of v
+// (spaces and a comment), or an error for any other value.
+func afterString(v string) (string, error) {
+	if strings.HasPrefix(v, `"""`) || strings.HasPrefix(v, "'''") {
+		return "", fmt.Errorf("a multi-line string: make it one line, then run ferry password again")
+	}
+	end := -1
+	switch {
+	case strings.HasPrefix(v, `"`):
+		for i := 1; i < len(v); i++ {
+			if v[i] == '\\' {
+				i++
+				continue
+			}
+			if v[i] == '"' {
+				end = i + 1
+				break
+			}
+		}
+	case strings.HasPrefix(v, "'"):
+		if i := strings.IndexByte(v[1:], '\''); i >= 0 {
+			end = i + 2
+		}
+	}
+	if end < 0 {
+		return "", fmt.Errorf("not a one-line string")
+	}
+	rest := v[end:]
+	if t := strings.TrimSpace(rest); t != "" && t[0] != '#' {
+		return "", fmt.Errorf("unexpected %q after the value", t)
+	}
+	return rest, nil
+}
+
+// readEnv reads KEY=VALUE lines of an environment file; missing is empty.
+func readEnv(path string) map[string]string {
+	env := map[string]string{}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return env
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' || line[0] == ';' {
+			continue
+		}
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return env
+}
+
+// setEnv replaces key's line in the systemd EnvironmentFile text src,
+// keeping the other lines. systemd reads a double-quoted value with
+// backslash escapes (systemd.exec(5), EnvironmentFile=), so the value is
+// written that way.
+func setEnv(src, key, value string) (string, error) {
+	if strings.ContainsAny(value, "\r\n\x00") {
+		return "", fmt.Errorf("the password has a line break, which %s cannot hold", key)
+	}
+	quoted := `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`").Replace(value) + `"`
+	lines := strings.SplitAfter(src, "\n")
+	found := false
+	for i, line := range lines {
+		k, _, ok := strings.Cut(strings.TrimSpace(line), "=")
+		if !ok || strings.TrimSpace(k) != key {
+			continue
+		}
+		eol := line[len(strings.TrimRight(line, "\r\n")):]
+		lines[i] = key + "=" + quoted + eol
+		found = true
+	}
+	if !found {
+		return "", fmt.Errorf("no %s line to replace", key)
+	}
+	return strings.Join(lines, ""), nil
+}
