@@ -19,10 +19,10 @@ import (
 
 // Where a new password goes: the place the config already keeps the secret.
 const (
-	StoreKeyring  = "keyring"   // the OS keyring entry (auth.keyring, or --user's entry)
-	StoreFile     = "file"      // auth.password in the config file
-	StoreHashes   = "hashes"    // pass_nt, pass_ntlmv2 (and pass_lm) in the config file
-	StoreEnvFile  = "ferry.env" // FERRY_PASSWORD in the service's environment file
+	StoreKeyring   = "keyring"   // the OS keyring entry (auth.keyring, or --user's entry)
+	StoreFile      = "file"      // auth.password in the config file
+	StoreHashes    = "hashes"    // pass_nt, pass_ntlmv2 (and pass_lm) in the config file
+	StoreEnvFile   = "ferry.env" // FERRY_PASSWORD in the service's environment file
 	StoreElsewhere = "elsewhere" // password_command or the shell: ferry cannot write it
 )
 
