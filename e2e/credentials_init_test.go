@@ -16,7 +16,13 @@ import (
 // dir, and no proxy variables; it returns stdout+stderr and the exit code.
 func runFerryInit(t *testing.T, dir, stdin string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(testenv.BuildFerry(t), append([]string{"init"}, args...)...)
+	return runFerryIn(t, dir, stdin, append([]string{"init"}, args...)...)
+}
+
+// runFerryIn runs `ferry ARGS` as runFerryInit runs init.
+func runFerryIn(t *testing.T, dir, stdin string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(testenv.BuildFerry(t), args...)
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		if lk := strings.ToLower(k); strings.HasSuffix(lk, "_proxy") || strings.HasPrefix(k, "FERRY_") ||

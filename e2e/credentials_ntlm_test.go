@@ -115,6 +115,7 @@ func TestCredentials(t *testing.T) {
 		}
 	})
 	p.testInit(t)
+	p.testPassword(t)
 	t.Run("FERRY_PASSWORD", func(t *testing.T) {
 		p.check(t, fmt.Sprintf("user = %q\ndomain = %q\n", p.user, p.domain), []string{"FERRY_PASSWORD=" + p.pw})
 	})
