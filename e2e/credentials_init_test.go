@@ -16,11 +16,11 @@ import (
 // dir, and no proxy variables; it returns stdout+stderr and the exit code.
 func runFerryInit(t *testing.T, dir, stdin string, args ...string) (string, int) {
 	t.Helper()
-	return runFerryIn(t, dir, stdin, append([]string{"init"}, args...)...)
+	return runFerryIn(t, dir, stdin, nil, append([]string{"init"}, args...)...)
 }
 
-// runFerryIn runs `ferry ARGS` as runFerryInit runs init.
-func runFerryIn(t *testing.T, dir, stdin string, args ...string) (string, int) {
+// runFerryIn runs `ferry ARGS` as runFerryInit runs init, with env added.
+func runFerryIn(t *testing.T, dir, stdin string, env []string, args ...string) (string, int) {
 	t.Helper()
 	cmd := exec.Command(testenv.BuildFerry(t), args...)
 	for _, kv := range os.Environ() {
@@ -32,6 +32,7 @@ func runFerryIn(t *testing.T, dir, stdin string, args ...string) (string, int) {
 		cmd.Env = append(cmd.Env, kv)
 	}
 	cmd.Env = append(cmd.Env, "HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
