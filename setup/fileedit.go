@@ -105,6 +105,42 @@ func setKeys(src, table string, keys map[string]string) (string, error) {
 	return strings.Join(lines, ""), nil
 }
 
+// addKeyAfter inserts line into table of src right after the line that
+// sets the key after (under [table], or as table.after at the top, where
+// line gets the table's prefix), with its indentation.
+func addKeyAfter(src, table, after, line string) (string, error) {
+	lines := strings.SplitAfter(src, "\n")
+	current := ""
+	for i, l := range lines {
+		body := strings.TrimRight(l, "\r\n")
+		if m := tableLine.FindStringSubmatch(body); m != nil {
+			current = m[2]
+			if m[1] == "[[" {
+				current = "[[" + current
+			}
+			continue
+		}
+		m := keyLine.FindStringSubmatch(body)
+		if m == nil {
+			continue
+		}
+		key, prefix := strings.Trim(m[2], `"`), ""
+		if current == "" && key == table+"."+after {
+			prefix = table + "."
+		} else if current != table || key != after {
+			continue
+		}
+		eol := l[len(body):]
+		if eol == "" {
+			eol = "\n"
+			lines[i] += eol
+		}
+		rest := append([]string{m[1] + prefix + line + eol}, lines[i+1:]...)
+		return strings.Join(append(lines[:i+1], rest...), ""), nil
+	}
+	return "", fmt.Errorf("no %s under [%s] to add %q after", after, table, line)
+}
+
 // afterString is what follows the one-line TOML string at the start of v
 // (spaces and a comment), or an error for any other value.
 func afterString(v string) (string, error) {

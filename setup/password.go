@@ -111,6 +111,12 @@ func (p PasswordChange) Apply(ctx context.Context, pw string) (string, error) {
 		return "", errors.New("the new password is empty: nothing was stored")
 	}
 	c := p.Config
+	if where == StoreKeyring {
+		// Before the logon: a machine without a keyring must not spend one.
+		if err := p.keyring().Check(); err != nil {
+			return "", fmt.Errorf("%w: nothing was stored", err)
+		}
+	}
 	// The logon checks only the new password: no old hash may stand in.
 	a := c.Auth
 	a.Password, a.NTHash, a.LMHash, a.NTLMv2Hash = pw, nil, nil, nil
@@ -141,12 +147,21 @@ func (p PasswordChange) store(where, pw string) (string, error) {
 	c := p.Config
 	switch where {
 	case StoreKeyring:
-		k := credentials.NewKeyring(c.Auth.Identity())
-		k.Store = p.Keyring
+		k := p.keyring()
 		if err := k.Set(pw); err != nil {
 			return "", fmt.Errorf("store the password: %w", err)
 		}
-		return "Stored the new password in " + k.String() + ".", nil
+		if c.Creds.Keyring || c.File == "" {
+			return "Stored the new password in " + k.String() + ".", nil
+		}
+		// The file named a user and no secret: ferry run asks the keyring
+		// only for --user or with keyring = true, so the file gets the key.
+		if err := editFile(c.File, func(src string) (string, error) {
+			return addKeyAfter(src, "auth", "user", "keyring = true  # the password is in the OS keyring (ferry password)")
+		}); err != nil {
+			return "", fmt.Errorf("stored the new password in %s, but: %w; add keyring = true under [auth] yourself", k, err)
+		}
+		return "Stored the new password in " + k.String() + " and keyring = true under [auth] in " + c.File + ".", nil
 	case StoreFile:
 		if err := editFile(c.File, func(src string) (string, error) {
 			return setKeys(src, "auth", map[string]string{"password": config.Quote(pw)})
@@ -178,6 +193,12 @@ func (p PasswordChange) store(where, pw string) (string, error) {
 		return "Stored the new password as FERRY_PASSWORD in " + env + ".", nil
 	}
 	return "", fmt.Errorf("no store %q", where)
+}
+
+func (p PasswordChange) keyring() credentials.Keyring {
+	k := credentials.NewKeyring(p.Config.Auth.Identity())
+	k.Store = p.Keyring
+	return k
 }
 
 // firstReachable is the first parent that accepts a TCP connection, so

@@ -126,6 +126,36 @@ func TestPasswordKeyringAndEnvFile(t *testing.T) {
 			t.Errorf("keyring holds %q", got)
 		}
 	})
+	t.Run("no secret yet", func(t *testing.T) {
+		// A user in the file and no password anywhere: the keyring gets it,
+		// and the file keyring = true, which ferry run needs to ask it.
+		path, cfg := passwordConfig(t, "parents = [\"PARENT\"]\n[auth]\n  user = \"alice\" # me\n[timeouts]\nconnect = \"5s\"\n", p.Addr)
+		store := &testenv.Keyring{M: map[string]string{}}
+		ch := PasswordChange{Config: cfg, TestURL: "http://origin.invalid/", Out: &strings.Builder{}, Keyring: store}
+		if _, err := ch.Apply(context.Background(), "new pw"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(path)
+		if !strings.Contains(string(got), "  user = \"alice\" # me\n  keyring = true  # the password is in the OS keyring (ferry password)\n[timeouts]") {
+			t.Errorf("file:\n%s", got)
+		}
+		again, err := config.Load(path, config.Overrides{Getenv: noEnv, Keyring: store})
+		if err != nil || again.Auth.Password != "new pw" {
+			t.Errorf("ferry run would read %q, %v", again.Auth.Password, err)
+		}
+	})
+	t.Run("no keyring: no logon", func(t *testing.T) {
+		_, cfg := passwordConfig(t, "parents = [\"PARENT\"]\n[auth]\nuser = \"alice\"\nkeyring = true\n", p.Addr)
+		store := &testenv.Keyring{Err: errors.New("The name org.freedesktop.secrets was not provided by any .service files")}
+		before := p.Attempts()
+		ch := PasswordChange{Config: cfg, TestURL: "http://origin.invalid/", Out: &strings.Builder{}, Keyring: store}
+		if _, err := ch.Apply(context.Background(), "new pw"); !errors.Is(err, credentials.ErrKeyringUnavailable) {
+			t.Errorf("err = %v, want ErrKeyringUnavailable", err)
+		}
+		if n := p.Attempts() - before; n != 0 {
+			t.Errorf("%d logons, want none", n)
+		}
+	})
 	t.Run("ferry.env", func(t *testing.T) {
 		path, cfg := passwordConfig(t, "parents = [\"PARENT\"]\n[auth]\nuser = \"alice\"\n", p.Addr)
 		env := filepath.Join(filepath.Dir(path), "ferry.env")
