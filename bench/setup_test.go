@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -46,8 +47,15 @@ func startSetupPaths(t *testing.T, openSquid *testenv.Squid, v *testenv.NTLMVeri
 	ntlmSquid := func() *testenv.Squid {
 		return testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: sslPorts})
 	}
+	// FERRY_BENCH_SETUP_CONF: TOML appended to both of the scenario's
+	// ferries' configurations (after their [auth] table, so it must open a
+	// table of its own), to compare settings of one binary.
+	conf := os.Getenv("FERRY_BENCH_SETUP_CONF")
+	if conf != "" {
+		t.Logf("tunnel setup: ferry configured with FERRY_BENCH_SETUP_CONF=%q", conf)
+	}
 	fSquid, cSquid := ntlmSquid(), ntlmSquid()
-	f := startNTLMFerry(t, far(fSquid.Addr), user, v.Domain, pw, "")
+	f := startNTLMFerry(t, far(fSquid.Addr), user, v.Domain, pw, conf)
 	cntlm := startCntlm(t, far(cSquid.Addr), user, v.Domain, pw)
 	paths := []setupPath{
 		{"direct (open parent)", far(openSquid.Addr), nil},
@@ -71,7 +79,7 @@ parents = [%q]
 scheme = "negotiate"
 user = "benchkerb"
 realm = %q
-`, kFar, kdc.Realm), "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+ccache)
+%s`, kFar, kdc.Realm, conf), "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+ccache)
 	paths = append(paths, setupPath{"ferry (Kerberos)", kf.Addr, kSquid})
 	return paths, delays
 }
