@@ -7,7 +7,7 @@ import (
 	"github.com/ferryproxy/ferry/auth"
 )
 
-// Config is everything a Server needs. cmd/ferry builds it from the TOML
+// Config is everything a Server needs. The config package builds it from the TOML
 // file, flags and environment; the relay never reads files itself.
 type Config struct {
 	// Listen holds the addresses of the HTTP proxy listeners

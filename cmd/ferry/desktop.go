@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/notify"
 	"github.com/ferryproxy/ferry/relay"
@@ -76,7 +77,7 @@ func (d *desktop) listening(addr string) {
 
 // hook is relay.Config.Notify for cfg: nil when notify = false (the relay
 // logs every rejection anyway).
-func (d *desktop) hook(cfg *Config) func(relay.Event) {
+func (d *desktop) hook(cfg *config.Config) func(relay.Event) {
 	if d == nil || cfg.NoNotify {
 		return nil
 	}
@@ -108,7 +109,7 @@ func noteFor(lang string, e relay.Event, status, principal string) notify.Note {
 
 // kerberosPrincipal is what the user would give kinit: user@REALM from the
 // config, with the realm or the whole name left for the user to fill in.
-func kerberosPrincipal(cfg *Config) string {
+func kerberosPrincipal(cfg *config.Config) string {
 	user, realm := cfg.Auth.User, cfg.Auth.Realm
 	if i := strings.LastIndexByte(user, '\\'); i >= 0 {
 		// DOMAIN\user: the NetBIOS domain is usually the realm's first label.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/notify"
 	"github.com/ferryproxy/ferry/relay"
@@ -58,7 +59,7 @@ func TestKerberosPrincipal(t *testing.T) {
 		{auth.Config{User: `CORP\alice`}, "alice@REALM"},
 		{auth.Config{User: "alice@corp.example"}, "alice@corp.example"},
 	} {
-		if got := kerberosPrincipal(&Config{Auth: tc.a}); got != tc.want {
+		if got := kerberosPrincipal(&config.Config{Auth: tc.a}); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.a, got, tc.want)
 		}
 	}
@@ -83,7 +84,7 @@ func TestDesktopLogsWithoutSession(t *testing.T) {
 	// No startDesktop: the test takes the queued note and shows it itself.
 	d := &desktop{n: r, log: newLogger(&logs, false), lang: "en", queue: make(chan notify.Note, 1)}
 	d.listening("127.0.0.1:3128")
-	cfg := &Config{Auth: auth.Config{User: "alice", Password: "s3cret-pw"}}
+	cfg := &config.Config{Auth: auth.Config{User: "alice", Password: "s3cret-pw"}}
 	d.hook(cfg)(relay.Event{Kind: relay.EventCredentialsRejected, Parent: "proxy.corp:8080", User: "alice", Until: time.Now()})
 	d.show(context.Background(), <-d.queue)
 	out := logs.String()
@@ -95,7 +96,7 @@ func TestDesktopLogsWithoutSession(t *testing.T) {
 	if len(r.notes) != 1 || strings.Contains(out+r.notes[0].Body+r.notes[0].Title, "s3cret-pw") {
 		t.Errorf("notes %+v; the password must be in neither the note nor the log:\n%s", r.notes, out)
 	}
-	if h := d.hook(&Config{NoNotify: true}); h != nil {
+	if h := d.hook(&config.Config{NoNotify: true}); h != nil {
 		t.Error("notify = false still gives the relay a hook")
 	}
 }
@@ -107,7 +108,7 @@ func TestNotifyKey(t *testing.T) {
 		file string
 		off  bool
 	}{{"", false}, {"notify = true\n", false}, {"notify = false\n", true}} {
-		c, err := ParseConfig("ferry.toml", []byte(tc.file))
+		c, err := config.Parse("ferry.toml", []byte(tc.file))
 		if err != nil {
 			t.Fatalf("%q: %v", tc.file, err)
 		}
@@ -115,7 +116,7 @@ func TestNotifyKey(t *testing.T) {
 			t.Errorf("%q: NoNotify %v, want %v", tc.file, c.NoNotify, tc.off)
 		}
 	}
-	_, err := ParseConfig("ferry.toml", []byte("notify = \"no\"\n"))
+	_, err := config.Parse("ferry.toml", []byte("notify = \"no\"\n"))
 	if err == nil || !strings.Contains(err.Error(), "ferry.toml:1") || !strings.Contains(err.Error(), "notify = false") {
 		t.Errorf("a string for notify: %v", err)
 	}
