@@ -81,7 +81,7 @@ func (a *ACL) Permits(addr net.Addr) bool {
 }
 
 // aclListener refuses clients the ACL does not permit; on an HTTP listener
-// they get a 403 that says why, elsewhere the connection just closes.
+// they get a 403 that says why, Elsewhere the connection just closes.
 type aclListener struct {
 	net.Listener
 	acl  func() *ACL

@@ -13,9 +13,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/net/http/httpguts"
-
 	"github.com/ferryproxy/ferry/internal/neterr"
+	"github.com/ferryproxy/ferry/internal/rawio"
+	"golang.org/x/net/http/httpguts"
 )
 
 // appConn is one app's connection to an HTTP listener. ferry serves it
@@ -68,7 +68,7 @@ func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
 	// The local address, as net/http's server gives it: error pages name
 	// the listener the app reached (http_proxy=http://ADDRESS).
 	c.ctx, c.cancel = context.WithCancel(context.WithValue(context.Background(), http.LocalAddrContextKey, nc.LocalAddr()))
-	rd, wr := rawIO(nc)
+	rd, wr := rawio.Split(nc)
 	c.cr = &connReader{nc: nc, rd: rd, cancel: c.cancel}
 	c.rec = &headRecorder{r: c.cr}
 	c.lim = &headLimit{r: c.rec, left: -1}

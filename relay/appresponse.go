@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/ferryproxy/ferry/internal/hop"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -145,11 +146,11 @@ func (w *appResponse) writeBody(p []byte) (int, error) {
 func (w *appResponse) commit() error {
 	w.committed = true
 	req := w.req
-	keep := !w.closeAfter && !w.c.s.apps.closing() && !headerHasToken(w.header, "Connection", "close")
+	keep := !w.closeAfter && !w.c.s.apps.closing() && !hop.HasToken(w.header, "Connection", "close")
 	if req.ProtoAtLeast(1, 1) {
-		keep = keep && !headerHasToken(req.Header, "Connection", "close")
+		keep = keep && !hop.HasToken(req.Header, "Connection", "close")
 	} else {
-		keep = keep && headerHasToken(req.Header, "Connection", "keep-alive")
+		keep = keep && hop.HasToken(req.Header, "Connection", "keep-alive")
 	}
 	if w.body != nil && !w.body.eof && (req.ContentLength < 0 || req.ContentLength > maxDiscard) {
 		keep = false // too much of the body left to read it away

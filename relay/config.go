@@ -7,7 +7,7 @@ import (
 	"github.com/ferryproxy/ferry/auth"
 )
 
-// Config is everything a Server needs. cmd/ferry builds it from the TOML
+// Config is everything a Server needs. The config package builds it from the TOML
 // file, flags and environment; the relay never reads files itself.
 type Config struct {
 	// Listen holds the addresses of the HTTP proxy listeners
@@ -87,6 +87,13 @@ type Config struct {
 	// NetworkChanges reports network changes; nil polls the interfaces
 	// (PollInterfaces). Tests inject their own.
 	NetworkChanges ChangeSource
+
+	// Notify, when set, hears of what the user must act on though no app
+	// may show it: a new rest of rejected credentials (once per rest: not
+	// again for a reload, a restart or further requests within it), and a
+	// missing Kerberos ticket with no password (once until a request is
+	// served again). It runs on the request's goroutine and must not block.
+	Notify func(Event)
 
 	// Logger receives the relay's logs; nil means slog.Default().
 	Logger *slog.Logger

@@ -5,6 +5,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+
+	"github.com/ferryproxy/ferry/internal/hop"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // forwardDirect sends a request straight to the origin (no_proxy), with
@@ -13,7 +16,7 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 	out := r.Clone(r.Context())
 	out.RequestURI = ""
 	out.Close = false
-	upgrade := removeHopHeaders(out.Header)
+	upgrade := hop.Remove(out.Header)
 	out.Header.Del("Expect")
 	if upgrade != "" {
 		out.Header.Set("Connection", "Upgrade")
@@ -40,16 +43,16 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, badBodyError(body.err, hostport))
 			return
 		}
-		e := dialError(err, hostport, false)
+		e := failure.Dial(err, hostport, false)
 		e.What = "cannot reach " + hostport + " directly"
-		e.direct = true
+		e.Direct = true
 		s.fail(w, r, e)
 		return
 	}
 	if resp.StatusCode == http.StatusSwitchingProtocols && upgrade == "" {
 		// A switch nobody asked for: see serveForward.
 		resp.Body.Close()
-		s.fail(w, r, &Error{Cause: CauseParentResponseBroken, Peer: hostport, direct: true,
+		s.fail(w, r, &failure.Error{Cause: failure.ParentResponseBroken, Peer: hostport, Direct: true,
 			What: "site " + hostport + " answered 101 Switching Protocols to a request that asked for no upgrade",
 			Fix:  "this is a fault of the site's answer, not of the app or the parent proxy"})
 		return
@@ -81,12 +84,12 @@ func (b *appBody) Read(p []byte) (int, error) {
 func (b *appBody) Close() error { return b.rc.Close() }
 
 // dialDirect opens a tunnel's connection straight to the origin.
-func (s *Server) dialDirect(ctx context.Context, g *generation, hostport string) (net.Conn, *Error) {
+func (s *Server) dialDirect(ctx context.Context, g *generation, hostport string) (net.Conn, *failure.Error) {
 	nc, err := g.set.dialer.DialContext(ctx, "tcp", hostport)
 	if err != nil {
-		e := dialError(err, hostport, false)
+		e := failure.Dial(err, hostport, false)
 		e.What = "cannot reach " + hostport + " directly"
-		e.direct = true
+		e.Direct = true
 		return nil, e
 	}
 	return nc, nil

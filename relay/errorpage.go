@@ -1,7 +1,6 @@
 package relay
 
 import (
-	"errors"
 	"html/template"
 	"net"
 	"net/http"
@@ -10,49 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
-
-// verdictOf maps a relay Cause onto the verdicts of ferry doctor (package
-// msg), so that an error page, a log line and doctor use the same words.
-// Causes that name the same words map to themselves.
-func verdictOf(c Cause) string {
-	switch c {
-	case CauseKerberos:
-		// Without a finer kind (see Error.Verdict), the usable fix is the
-		// same as for a missing ticket: kinit, or a password.
-		return msg.KerberosNoTicket
-	case CauseBodyNotReplayable, CauseClientGone, CauseNoParentReachable, CauseParentResponseBroken:
-		return msg.ParentError
-	case CauseBadRequest:
-		return "bad_request"
-	}
-	if msg.Has(string(c) + ".title") {
-		return string(c)
-	}
-	return msg.ParentError
-}
-
-// Verdict is e's doctor verdict, finer than its Cause for Kerberos: the
-// auth package's typed errors say which Kerberos problem it is.
-func (e *Error) Verdict() string {
-	switch {
-	case e.direct:
-		// No parent took part: whatever broke, it is the site.
-		return msg.OriginUnreachable
-	case errors.Is(e.Err, auth.ErrSSOUnavailable):
-		return msg.SSOUnavailable
-	case errors.Is(e.Err, auth.ErrKerberosClockSkew):
-		return msg.KerberosClockSkew
-	case errors.Is(e.Err, auth.ErrKerberosUnknownSPN):
-		return msg.KerberosUnknownSPN
-	case errors.Is(e.Err, auth.ErrKerberosNoTicket), errors.Is(e.Err, auth.ErrKerberosTicketExpired),
-		errors.Is(e.Err, auth.ErrKerberosKDCUnreachable):
-		return msg.KerberosNoTicket
-	}
-	return verdictOf(e.Cause)
-}
 
 var (
 	sfUnescape = strings.NewReplacer(`\\`, `\`, `\"`, `"`)
@@ -80,14 +39,14 @@ func VerdictFromProxyStatus(h string) (verdict, details string) {
 	if verdict == "" {
 		return msg.ParentError, details
 	}
-	switch c := Cause(verdict); c {
-	case CauseKerberos, CauseCredentialsMissing:
+	switch c := failure.Cause(verdict); c {
+	case failure.Kerberos, failure.CredentialsMissing:
 		if v := kerberosFromText(details); v != "" {
 			return v, details
 		}
-		return verdictOf(c), details
+		return failure.VerdictOf(c), details
 	default:
-		return verdictOf(c), details
+		return failure.VerdictOf(c), details
 	}
 }
 
@@ -128,7 +87,7 @@ type errorPage struct {
 	Verdict                     string
 }
 
-func newErrorPage(r *http.Request, e *Error) errorPage {
+func newErrorPage(r *http.Request, e *failure.Error) errorPage {
 	lang := msg.Default
 	if r != nil {
 		lang = msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
@@ -145,7 +104,7 @@ func newErrorPage(r *http.Request, e *Error) errorPage {
 	// The words come from the catalogue alone, the same steps in every
 	// language; e.Fix, written for logs, would repeat them.
 	words := v
-	if e.direct {
+	if e.Direct {
 		// A site reached without a parent: the verdict stays, but a page
 		// that spoke of a parent proxy would send the reader the wrong way.
 		words = "origin_direct"
@@ -189,7 +148,7 @@ h1{font-size:1.3em}h2{font-size:1.05em;margin-top:1.2em}code,pre{background:#f4f
 // text otherwise, in the language of its Accept-Language, with the RFC 9209
 // Proxy-Status header (plus ferry's verdict as an extension parameter, which
 // ferry doctor reads).
-func writeErrorPage(w http.ResponseWriter, r *http.Request, e *Error) {
+func writeErrorPage(w http.ResponseWriter, r *http.Request, e *failure.Error) {
 	p := newErrorPage(r, e)
 	h := w.Header()
 	h.Set("Proxy-Status", e.ProxyStatus()+"; verdict="+p.Verdict)

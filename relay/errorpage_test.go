@@ -9,17 +9,18 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // TestEveryCauseHasAVerdict: each relay cause maps onto one of doctor's
 // verdicts (or the page-only bad_request), so no error page lacks words.
 func TestEveryCauseHasAVerdict(t *testing.T) {
-	causes := []Cause{CauseParentUnresolvable, CauseParentRefused, CauseParentTimeout, CauseParentNotProxy,
-		CauseParentError, CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected,
-		CauseLockedOut, CauseKerberos, CauseOriginUnreachable, CauseBodyNotReplayable, CauseBadRequest,
-		CauseNoParentReachable, CauseClientGone, CauseParentResponseBroken, CausePACFailed, CauseAppRequestBroken}
+	causes := []failure.Cause{failure.ParentUnresolvable, failure.ParentRefused, failure.ParentTimeout, failure.ParentNotProxy,
+		failure.ParentError, failure.SchemeUnsupported, failure.CredentialsMissing, failure.CredentialsRejected,
+		failure.LockedOut, failure.Kerberos, failure.OriginUnreachable, failure.BodyNotReplayable, failure.BadRequest,
+		failure.NoParentReachable, failure.ClientGone, failure.ParentResponseBroken, failure.PACFailed, failure.AppRequestBroken}
 	for _, c := range causes {
-		v := verdictOf(c)
+		v := failure.VerdictOf(c)
 		if !msg.Has(v + ".cause") {
 			t.Errorf("cause %s maps to %q, which has no message", c, v)
 		}
@@ -31,21 +32,21 @@ func TestEveryCauseHasAVerdict(t *testing.T) {
 // the Error itself and from its Proxy-Status text alone.
 func TestKerberosErrorsGetTheirOwnVerdict(t *testing.T) {
 	cases := []struct {
-		cause Cause
+		cause failure.Cause
 		kind  error
 		want  string
 	}{
-		{CauseKerberos, auth.ErrKerberosClockSkew, msg.KerberosClockSkew},
-		{CauseKerberos, auth.ErrKerberosUnknownSPN, msg.KerberosUnknownSPN},
-		{CauseCredentialsMissing, auth.ErrKerberosNoTicket, msg.KerberosNoTicket},
-		{CauseCredentialsMissing, fmt.Errorf("ntlm: %w", auth.ErrNoCredentials), msg.CredentialsMissing},
+		{failure.Kerberos, auth.ErrKerberosClockSkew, msg.KerberosClockSkew},
+		{failure.Kerberos, auth.ErrKerberosUnknownSPN, msg.KerberosUnknownSPN},
+		{failure.CredentialsMissing, auth.ErrKerberosNoTicket, msg.KerberosNoTicket},
+		{failure.CredentialsMissing, fmt.Errorf("ntlm: %w", auth.ErrNoCredentials), msg.CredentialsMissing},
 	}
 	for _, c := range cases {
 		var err error = &auth.KerberosError{Op: "find a ticket", Kind: c.kind}
 		if c.want == msg.CredentialsMissing {
 			err = c.kind
 		}
-		e := &Error{Cause: c.cause, Peer: "p:1", What: "cannot answer parent proxy p:1 with Negotiate", Err: err}
+		e := &failure.Error{Cause: c.cause, Peer: "p:1", What: "cannot answer parent proxy p:1 with Negotiate", Err: err}
 		if got := e.Verdict(); got != c.want {
 			t.Errorf("%v: verdict %s, want %s", c.kind, got, c.want)
 		}
@@ -58,7 +59,7 @@ func TestKerberosErrorsGetTheirOwnVerdict(t *testing.T) {
 // TestErrorPageFollowsAcceptAndLanguage: a browser gets HTML in its
 // language, curl gets text, and both carry the verdict in Proxy-Status.
 func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
-	e := &Error{Cause: CauseParentRefused, Peer: "proxy.corp.example:8080", What: "parent proxy proxy.corp.example:8080 refused the connection",
+	e := &failure.Error{Cause: failure.ParentRefused, Peer: "proxy.corp.example:8080", What: "parent proxy proxy.corp.example:8080 refused the connection",
 		Fix: "check the host and port"}
 	r := httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 	r.Header.Set("Accept", "text/html,application/xhtml+xml")
@@ -94,7 +95,7 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 // relay wrote them, not in their sf-string escaping (doctor printed
 // TESTDOM\\alice).
 func TestVerdictFromProxyStatusUnescapesDetails(t *testing.T) {
-	e := &Error{Cause: CauseCredentialsRejected, Peer: "p:1", What: `parent proxy p:1 rejected the credentials of TESTDOM\alice ("Basic")`}
+	e := &failure.Error{Cause: failure.CredentialsRejected, Peer: "p:1", What: `parent proxy p:1 rejected the credentials of TESTDOM\alice ("Basic")`}
 	v, details := VerdictFromProxyStatus(e.ProxyStatus() + "; verdict=credentials_rejected")
 	if v != msg.CredentialsRejected || details != e.Error() {
 		t.Fatalf("got %s %q, want %s %q", v, details, msg.CredentialsRejected, e.Error())

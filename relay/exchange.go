@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/neterr"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // maxLegs bounds the legs of one exchange: an unauthenticated first
@@ -82,7 +83,7 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 			continue
 		}
 		if stale != nil {
-			err = &Error{Cause: CauseParentError, Peer: u.addr, What: "parent proxy " + u.addr + " closed the connection before answering", Err: stale.err,
+			err = &failure.Error{Cause: failure.ParentError, Peer: u.addr, What: "parent proxy " + u.addr + " closed the connection before answering", Err: stale.err,
 				Fix: "try again; if it keeps happening, the parent proxy may be overloaded"}
 		} else {
 			u.refusedWith(err, tr.c.answered)
@@ -92,15 +93,15 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 }
 
 // failed marks the parent down when err says it is dead, and lets the
-// request go on elsewhere when that is safe: nothing came back, and the
+// request go on Elsewhere when that is safe: nothing came back, and the
 // body (if any) can be sent again.
 func (u *Upstream) failed(err error, o *outRequest) error {
-	var e *Error
-	if !errors.As(err, &e) || !e.deadParent() {
+	var e *failure.Error
+	if !errors.As(err, &e) || !deadParent(e) {
 		return err
 	}
 	u.markDown(e)
-	e.elsewhere = o.body.replayable()
+	e.Elsewhere = o.body.replayable()
 	return e
 }
 
@@ -156,7 +157,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 			return nil, err
 		}
 	}
-	return nil, &Error{Cause: CauseParentError, Peer: tr.u.addr,
+	return nil, &failure.Error{Cause: failure.ParentError, Peer: tr.u.addr,
 		What: fmt.Sprintf("parent proxy %s kept asking for credentials after %d attempts", tr.u.addr, maxLegs),
 		Fix:  "check auth.scheme in ferry's config; run 'ferry doctor' to see what the parent offers"}
 }
@@ -197,12 +198,12 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	tr.learnPerRequest(offered)
 	a := tr.u.cfg.auth
 	if !a.Enabled() {
-		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
+		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, challengeNames(offered)),
 			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or " + auth.OSSingleSignOn.Fix}
 	}
 	if carried && tr.o.body != nil && !tr.o.body.replayable() {
-		return "", false, &Error{Cause: CauseBodyNotReplayable, Peer: tr.u.addr,
+		return "", false, &failure.Error{Cause: failure.BodyNotReplayable, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asked for credentials again after the request body was sent, and the body is too large to send twice", tr.u.addr),
 			Fix: "retry the request. The parent asked only after taking the body, though ferry lets it ask first (Expect: 100-continue) " +
 				"where a body cannot be sent twice; if it keeps happening, run 'ferry doctor' and tell ferry's maintainers which proxy this is"}
@@ -227,7 +228,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 			// to: start the handshake again on the new one.
 			tr.restart++
 			if tr.restart > 2 {
-				return "", false, &Error{Cause: CauseParentError, Peer: tr.u.addr,
+				return "", false, &failure.Error{Cause: failure.ParentError, Peer: tr.u.addr,
 					What: fmt.Sprintf("parent proxy %s closes the connection in the middle of the %s handshake", tr.u.addr, tr.st.scheme.Name()),
 					Fix:  "set auth.scheme to \"basic\" or \"digest\" if the parent offers them, or ask the proxy's administrators"}
 			}
@@ -247,8 +248,8 @@ func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, err
 	}
 	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
 	header, final, cerr := tr.choose(offered, s)
-	var ce *Error
-	if errors.As(cerr, &ce) && ce.Cause == CauseSchemeUnsupported {
+	var ce *failure.Error
+	if errors.As(cerr, &ce) && ce.Cause == failure.SchemeUnsupported {
 		// Nothing else to fall back on: why the scheme that worked before
 		// cannot answer now (a Kerberos ticket that expired while ferry
 		// ran) is the cause, not the offer.
@@ -337,11 +338,11 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 		// No user at all, only the chance of a Kerberos ticket, and the
 		// parent does not take Kerberos: ferry has no credentials for it,
 		// which is what to tell, not which schemes ferry could speak.
-		return "", false, &Error{Cause: CauseCredentialsMissing, Peer: tr.u.addr,
+		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has no user configured", tr.u.addr, challengeNames(offered)),
 			Fix:  "set auth.user (and auth.domain for NTLM) and the password (FERRY_PASSWORD), or run 'ferry init'"}
 	}
-	return "", false, &Error{Cause: CauseSchemeUnsupported, Peer: tr.u.addr,
+	return "", false, &failure.Error{Cause: failure.SchemeUnsupported, Peer: tr.u.addr,
 		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, challengeNames(offered), namesOr(a.Names())),
 		Fix:  "configure credentials for one of the offered schemes (auth.user and auth.password cover NTLM, Digest and Basic; Negotiate needs a Kerberos ticket or auth.realm)"}
 }
@@ -395,14 +396,14 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 	if errors.Is(err, auth.ErrRejected) {
 		return tr.reject(err)
 	}
-	cause, fix := CauseKerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
+	cause, fix := failure.Kerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
 	if errors.Is(err, auth.ErrNoCredentials) {
-		cause = CauseCredentialsMissing
+		cause = failure.CredentialsMissing
 		fix = "set auth.user and auth.password (or FERRY_PASSWORD), or " + auth.OSSingleSignOn.Fix
 	} else if s.Name() != auth.SchemeNegotiate {
-		cause, fix = CauseParentError, "run 'ferry doctor' to see what the parent sends"
+		cause, fix = failure.ParentError, "run 'ferry doctor' to see what the parent sends"
 	}
-	return &Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix}
+	return &failure.Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix}
 }
 
 // succeeded records a leg that the parent accepted.
@@ -463,7 +464,7 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 		if malformedBody(be.err) {
 			return nil, badBodyError(be.err, tr.u.addr)
 		}
-		return nil, &Error{Cause: CauseClientGone, Peer: tr.u.addr, What: "the app stopped sending the request body", Err: be}
+		return nil, &failure.Error{Cause: failure.ClientGone, Peer: tr.u.addr, What: "the app stopped sending the request body", Err: be}
 	}
 	resp, err := tr.u.readResponse(ctx, c, o.method)
 	if err != nil {
@@ -510,7 +511,7 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 		}
 		if !stop() {
 			c.broken = true
-			return nil, &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+			return nil, &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 		}
 		_ = c.nc.SetReadDeadline(time.Time{})
 		if resp.Close {
@@ -522,10 +523,10 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 
 func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing bool) error {
 	if ctx.Err() != nil {
-		return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+		return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 	}
 	if errors.Is(err, errHeadTooLarge) {
-		return &Error{Cause: CauseParentResponseBroken, Peer: u.addr,
+		return &failure.Error{Cause: failure.ParentResponseBroken, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s sent a response head larger than 1 MiB", u.addr), Err: err,
 			Fix: "this is a fault of the parent proxy or of something between; report it to the proxy's administrators"}
 	}
@@ -536,10 +537,10 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 	if errors.As(err, &ne) && ne.Timeout() {
 		if c.silent {
 			e := u.silenceError(err, "the request")
-			e.unanswered = true
+			e.Unanswered = true
 			return e
 		}
-		return &Error{Cause: CauseParentTimeout, Peer: u.addr,
+		return &failure.Error{Cause: failure.ParentTimeout, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.headerTimeout), Err: err,
 			Fix: "try again later; the parent proxy or the site behind it is slow or stuck"}
 	}
@@ -547,15 +548,15 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 		if c.reused && nothing {
 			return &staleConnError{err}
 		}
-		return &Error{Cause: CauseParentError, Peer: u.addr,
+		return &failure.Error{Cause: failure.ParentError, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s closed the connection without answering", u.addr), Err: err,
 			Fix:        "try again; if it keeps happening, check with 'ferry doctor' whether the address is really a proxy",
-			unanswered: fresh && nothing}
+			Unanswered: fresh && nothing}
 	}
-	return &Error{Cause: CauseParentNotProxy, Peer: u.addr,
+	return &failure.Error{Cause: failure.ParentNotProxy, Peer: u.addr,
 		What: fmt.Sprintf("parent proxy %s answered with something that is not an HTTP response", u.addr), Err: err,
 		Fix:        "check the parent's host and port: it may be a TLS port or not a proxy at all",
-		unanswered: fresh}
+		Unanswered: fresh}
 }
 
 // drain reads a 407's body so the connection can carry the next leg, and

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // expectWait is how long ferry waits for a parent's 100 Continue before it
@@ -138,7 +139,7 @@ func (u *Upstream) awaitContinue(ctx context.Context, c *upConn, method string) 
 		}
 		if !stop() {
 			c.broken = true
-			return nil, &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+			return nil, &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 		}
 		_ = c.nc.SetReadDeadline(time.Time{})
 		c.broken = true

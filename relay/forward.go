@@ -9,12 +9,15 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/hop"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // newOutRequest prepares an app's absolute-form request for the parent.
 // The app's header is not copied: writeHead leaves out what must not go on.
 func newOutRequest(r *http.Request, extra http.Header) *outRequest {
-	upgrade, listed := hopInfo(r.Header)
+	upgrade, listed := hop.Info(r.Header)
 	o := &outRequest{method: r.Method, target: r.URL.String(), host: r.Host, header: r.Header,
 		listed: listed, extra: extra, upgrade: upgrade}
 	if r.Host == "" {
@@ -31,7 +34,7 @@ func newOutRequest(r *http.Request, extra http.Header) *outRequest {
 // serveForward relays an absolute-form request (GET http://...).
 func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
-		writeErrorPage(w, r, &Error{Cause: CauseBadRequest, What: "ferry relays http:// URLs and CONNECT only, not " + r.URL.Scheme + "://",
+		writeErrorPage(w, r, &failure.Error{Cause: failure.BadRequest, What: "ferry relays http:// URLs and CONNECT only, not " + r.URL.Scheme + "://",
 			Fix: "use ferry as an HTTP proxy for http and https URLs"})
 		return
 	}
@@ -42,7 +45,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	hostport := withDefaultPort(r.URL.Host, r.URL.Scheme)
 	dec, err := s.gen.Load().router.Route(r.Context(), hostport, r.URL.String())
 	if err != nil {
-		s.fail(w, r, asError(err, hostport))
+		s.fail(w, r, failure.As(err, hostport))
 		return
 	}
 	if dec.Direct {
@@ -52,12 +55,12 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	o := newOutRequest(r, s.gen.Load().headers)
 	o.via = s.via.value
 	try, skipped := dec.tryList()
-	var last *Error
+	var last *failure.Error
 	for _, u := range try {
 		resp, c, err := u.roundTrip(r.Context(), o)
 		if err != nil {
-			last = asError(err, u.addr)
-			if last.elsewhere {
+			last = failure.As(err, u.addr)
+			if last.Elsewhere {
 				s.log.Debug("trying the next parent", "parent", u.addr, "err", last)
 				continue
 			}
@@ -69,7 +72,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 				// A protocol switch nobody asked for: passing it on would
 				// leave the app's connection speaking an unknown protocol.
 				c.close()
-				s.fail(w, r, &Error{Cause: CauseParentResponseBroken, Peer: u.addr,
+				s.fail(w, r, &failure.Error{Cause: failure.ParentResponseBroken, Peer: u.addr,
 					What: "parent proxy " + u.addr + " answered 101 Switching Protocols to a request that asked for no upgrade",
 					Fix:  "this is a fault of the parent proxy's answer, not of the app; report it to the proxy's administrators"})
 				return
@@ -96,10 +99,10 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "url", redactURL(r), "err", errText(last, errText(skipped, "every parent is down")))
 		if o.body != nil {
 			// A dead parent may have taken part of the body; it is kept
-			// whole (elsewhere), so the site gets it from the start.
+			// whole (Elsewhere), so the site gets it from the start.
 			rd, err := o.body.reader()
 			if err != nil {
-				s.fail(w, r, asError(err, ""))
+				s.fail(w, r, failure.As(err, ""))
 				return
 			}
 			r.Body = io.NopCloser(rd)
@@ -114,11 +117,11 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, last)
 		return
 	}
-	s.fail(w, r, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"})
+	s.fail(w, r, &failure.Error{Cause: failure.NoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"})
 }
 
 // errText is e's message, or def when there is no error.
-func errText(e *Error, def string) string {
+func errText(e *failure.Error, def string) string {
 	if e == nil {
 		return def
 	}
@@ -126,8 +129,8 @@ func errText(e *Error, def string) string {
 }
 
 // fail answers the app with e and logs it.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *Error) {
-	if e.Cause == CauseClientGone {
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *failure.Error) {
+	if e.Cause == failure.ClientGone {
 		// Still answer: if the app is in fact there, silence would become
 		// an empty 200.
 		s.log.Debug("app went away", "url", redactURL(r), "err", e)
@@ -176,7 +179,7 @@ func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Re
 		s.fail(w, r, brokenBodyError(err, peer, parent))
 		return
 	}
-	copyEndToEnd(w.Header(), resp.Header)
+	hop.CopyEndToEnd(w.Header(), resp.Header)
 	w.WriteHeader(resp.StatusCode)
 	_, err := copyFlush(w, &first, streaming(resp))
 	if stop != nil && !stop() {
@@ -327,7 +330,7 @@ func (f *firstPiece) Read(p []byte) (int, error) {
 
 // brokenBodyError is a response body that failed before its first byte:
 // the fault of the answer, from the parent proxy or the site.
-func brokenBodyError(err error, peer string, parent bool) *Error {
+func brokenBodyError(err error, peer string, parent bool) *failure.Error {
 	who := "the parent proxy"
 	if peer != "" {
 		who = "parent proxy " + peer
@@ -340,9 +343,9 @@ func brokenBodyError(err error, peer string, parent bool) *Error {
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		if !parent {
-			return &Error{Cause: CauseOriginUnreachable, Peer: peer, What: who + " sent a response head and then nothing", Err: err, Fix: fix, direct: true}
+			return &failure.Error{Cause: failure.OriginUnreachable, Peer: peer, What: who + " sent a response head and then nothing", Err: err, Fix: fix, Direct: true}
 		}
-		return &Error{Cause: CauseParentTimeout, Peer: peer, What: who + " sent a response head and then nothing", Err: err, Fix: fix}
+		return &failure.Error{Cause: failure.ParentTimeout, Peer: peer, What: who + " sent a response head and then nothing", Err: err, Fix: fix}
 	}
-	return &Error{Cause: CauseParentResponseBroken, Peer: peer, What: who + " sent a response whose body is broken", Err: err, Fix: fix, direct: !parent}
+	return &failure.Error{Cause: failure.ParentResponseBroken, Peer: peer, What: who + " sent a response whose body is broken", Err: err, Fix: fix, Direct: !parent}
 }

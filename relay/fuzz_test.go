@@ -13,10 +13,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/hop"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // FuzzParentResponse feeds arbitrary bytes to ferry as a parent's answer:
-// it must come back as a response or as a classified *Error, never a panic
+// it must come back as a response or as a classified *failure.Error, never a panic
 // or a hang.
 func FuzzParentResponse(f *testing.F) {
 	for _, s := range []string{
@@ -41,7 +44,7 @@ func FuzzParentResponse(f *testing.F) {
 		c := newUpConn(a)
 		resp, err := u.readResponse(context.Background(), c, "GET")
 		if err != nil {
-			var e *Error
+			var e *failure.Error
 			var stale *staleConnError
 			if !errors.As(err, &e) && !errors.As(err, &stale) {
 				t.Fatalf("unclassified error %T: %v", err, err)
@@ -110,7 +113,7 @@ func FuzzOutgoingRequest(f *testing.F) {
 			if o.upgrade != "" && (name == "Connection" || name == "Upgrade") {
 				continue // carried on on purpose
 			}
-			if name != "Proxy-Authorization" && isHopHeader(name) {
+			if name != "Proxy-Authorization" && hop.Is(name) {
 				t.Fatalf("hop-by-hop header %s reached the parent:\n%q", name, buf.String())
 			}
 			if slices.Contains(o.listed, name) {

@@ -56,6 +56,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		idleTimeout:   orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout),
 		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
 		tunnelIdle:    cfg.TunnelIdleTimeout,
+		notes:         newNotes(cfg.Notify, nil),
 	}
 	np, err := ParseNoProxy(cfg.NoProxy)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // This file is where the relay meets the lockout guard (auth.Guard): what
@@ -44,7 +45,7 @@ func (tr *trip) lock(ctx context.Context) error {
 		case u.logon <- struct{}{}:
 			tr.locked = true
 		case <-ctx.Done():
-			return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+			return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 		}
 	}
 	if lo := u.cfg.guard.Check(u.addr, u.cfg.auth); lo != nil {
@@ -62,11 +63,11 @@ func (tr *trip) reject(err error) error {
 	if tr.st != nil {
 		scheme = tr.st.scheme.Name()
 	}
-	parent, cause := u.addr, CauseCredentialsRejected
+	parent, cause := u.addr, failure.CredentialsRejected
 	if errors.Is(err, auth.ErrKerberosLogonRejected) || errors.Is(err, auth.ErrKerberosUnknownUser) {
 		// The KDC refused the password before anything went to the parent;
 		// every parent would send the same account to the same domain.
-		parent, cause = auth.AnyParent, CauseKerberosPasswordRejected
+		parent, cause = auth.AnyParent, failure.KerberosPasswordRejected
 	}
 	lo, fresh := u.cfg.guard.Fail(parent, u.cfg.auth, scheme+": "+err.Error())
 	if !fresh {
@@ -77,11 +78,12 @@ func (tr *trip) reject(err error) error {
 	u.failedLogons.Add(1)
 	u.verified.Store(false)
 	what := "parent proxy rejected ferry's credentials; not trying them again until the cool-down ends"
-	if cause == CauseKerberosPasswordRejected {
+	if cause == failure.KerberosPasswordRejected {
 		what = "the Kerberos server refused ferry's password; not trying it again until the cool-down ends"
 	}
 	u.cfg.log.Warn(what, "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", scheme,
 		"until", lo.Until.Format(time.TimeOnly))
+	u.cfg.notes.rejected(u, cause, lo)
 	if err := u.cfg.guard.SaveError(); err != nil {
 		u.cfg.log.Warn("the rest is not remembered across restarts", "err", err.Error())
 	}
@@ -91,24 +93,24 @@ func (tr *trip) reject(err error) error {
 const fixChanged = "ferry tries changed credentials at once (the config file is watched; FERRY_PASSWORD needs a restart), " +
 	"and the same ones at most once every %s, so that your account is not locked"
 
-func rejectedError(u *Upstream, cause Cause, scheme string, lo *auth.LockedOut, err error) *Error {
+func rejectedError(u *Upstream, cause failure.Cause, scheme string, lo *auth.LockedOut, err error) *failure.Error {
 	cooldown := lo.Until.Sub(lo.Since).Round(time.Second)
-	if cause == CauseKerberosPasswordRejected {
-		return &Error{Cause: cause, Peer: u.addr, Until: lo.Until, Err: err,
+	if cause == failure.KerberosPasswordRejected {
+		return &failure.Error{Cause: cause, Peer: u.addr, Until: lo.Until, Err: err,
 			What: fmt.Sprintf("the Kerberos server refused the password of %s; nothing was sent to parent proxy %s", u.cfg.auth.Identity(), u.addr),
 			Fix:  fmt.Sprintf("set the current password (auth.password or FERRY_PASSWORD), or run kinit and remove the password; "+fixChanged, cooldown)}
 	}
-	return &Error{Cause: cause, Peer: u.addr, Until: lo.Until,
+	return &failure.Error{Cause: cause, Peer: u.addr, Until: lo.Until,
 		What: fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.auth.Identity(), scheme),
 		Fix:  fmt.Sprintf("fix the password (auth.password, FERRY_PASSWORD, the keyring or password_command); "+fixChanged, cooldown)}
 }
 
-func lockedError(u *Upstream, lo *auth.LockedOut) *Error {
+func lockedError(u *Upstream, lo *auth.LockedOut) *failure.Error {
 	who := "parent proxy " + u.addr
 	if lo.Parent == auth.AnyParent {
 		who = "the Kerberos server"
 	}
-	return &Error{Cause: CauseLockedOut, Peer: u.addr, Until: lo.Until,
+	return &failure.Error{Cause: failure.LockedOut, Peer: u.addr, Until: lo.Until,
 		What: fmt.Sprintf("%s rejected the credentials of %s at %s (%s); ferry is not using them until %s",
 			who, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly)),
 		Fix: fmt.Sprintf("fix the password (auth.password, FERRY_PASSWORD, the keyring or password_command); "+fixChanged+
@@ -119,16 +121,16 @@ func lockedError(u *Upstream, lo *auth.LockedOut) *Error {
 // site's own 407 on and strips the site's Proxy-Authenticate (a parent
 // asking for ferry's credentials always sends one, RFC 9110 11.7.1). It is
 // no rejection of ferry's credentials, so nothing rests.
-func siteProxyAuthError(u *Upstream) *Error {
-	return &Error{Cause: CauseSiteProxyAuth, Peer: u.addr,
+func siteProxyAuthError(u *Upstream) *failure.Error {
+	return &failure.Error{Cause: failure.SiteProxyAuth, Peer: u.addr,
 		What: fmt.Sprintf("the site itself asked for proxy credentials: parent proxy %s passed on a 407 without a challenge of its own", u.addr),
 		Fix:  "nothing is wrong with ferry's credentials, and they are not rested; the site wants proxy credentials that no app can give through ferry"}
 }
 
 // schemeNotOffered is a 407 after ferry spoke first with the configured
 // scheme, offering other schemes only: no logon took place.
-func schemeNotOffered(u *Upstream, used string, offered []auth.Challenge) *Error {
-	return &Error{Cause: CauseSchemeUnsupported, Peer: u.addr,
+func schemeNotOffered(u *Upstream, used string, offered []auth.Challenge) *failure.Error {
+	return &failure.Error{Cause: failure.SchemeUnsupported, Peer: u.addr,
 		What: fmt.Sprintf("parent proxy %s offers %s, not the configured scheme %s; no logon took place", u.addr, challengeNames(offered), used),
 		Fix:  "set auth.scheme to \"auto\" or to one of the offered schemes in ferry's config"}
 }
@@ -145,8 +147,8 @@ func (u *Upstream) downgraded(offered []auth.Challenge) bool {
 	})
 }
 
-func downgradeError(u *Upstream) *Error {
-	return &Error{Cause: CauseAuthDowngrade, Peer: u.addr,
+func downgradeError(u *Upstream) *failure.Error {
+	return &failure.Error{Cause: failure.AuthDowngrade, Peer: u.addr,
 		What: fmt.Sprintf("parent proxy %s offered Negotiate, NTLM or Digest before and now offers only Basic, which would send the password in clear; ferry did not send it", u.addr),
 		Fix:  "check that you are on the corporate network and that this is the real proxy; if Basic is intended, set auth.scheme = \"basic\""}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/internal/neterr"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // This file decides whether a parent is alive. A parent is down after it
@@ -35,7 +36,7 @@ type health struct {
 	since    time.Time // down since
 	nextTry  time.Time // when the next probe runs
 	backoff  time.Duration
-	lastErr  *Error
+	lastErr  *failure.Error
 	answered bool // the parent answered something once (a request or a probe)
 	served   bool // a request through it got its final answer
 	recheck  *time.Timer
@@ -55,7 +56,7 @@ func (u *Upstream) healthy(time.Time) bool {
 
 // markDown puts the parent down after e: it is probed again after 1 s,
 // doubling up to a minute.
-func (u *Upstream) markDown(e *Error) {
+func (u *Upstream) markDown(e *failure.Error) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	h := &u.h
@@ -100,6 +101,9 @@ func (u *Upstream) markUp(served bool) {
 	h.since, h.nextTry = time.Time{}, time.Time{}
 	h.answered = true
 	h.served = h.served || served
+	if served {
+		u.cfg.notes.served()
+	}
 }
 
 // refusedWith records a request to the parent that ended without a final
@@ -111,16 +115,17 @@ func (u *Upstream) markUp(served bool) {
 // answers (site_proxy_auth) and a slow site are not held against the
 // parent.
 func (u *Upstream) refusedWith(err error, answered bool) {
-	var e *Error
+	var e *failure.Error
 	if !errors.As(err, &e) {
 		return
 	}
+	u.cfg.notes.failed(u, e)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.h.answered = u.h.answered || answered
 	switch e.Cause {
-	case CauseSchemeUnsupported, CauseCredentialsMissing, CauseCredentialsRejected, CauseKerberos,
-		CauseAuthDowngrade, CauseKerberosPasswordRejected, CauseParentResponseBroken:
+	case failure.SchemeUnsupported, failure.CredentialsMissing, failure.CredentialsRejected, failure.Kerberos,
+		failure.AuthDowngrade, failure.KerberosPasswordRejected, failure.ParentResponseBroken:
 		if !u.h.down {
 			u.h.lastErr = e
 		}
@@ -186,13 +191,13 @@ func (u *Upstream) recheckNow() {
 // probe asks the parent a question any HTTP proxy answers by itself, with
 // no credentials and no site involved: "OPTIONS *" (RFC 9110 9.3.7). Any
 // HTTP response means the parent is alive.
-func (u *Upstream) probe(ctx context.Context) *Error {
+func (u *Upstream) probe(ctx context.Context) *failure.Error {
 	nc, err := u.cfg.dialer.DialContext(ctx, "tcp", u.addr)
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return &Error{Cause: CauseClientGone, Peer: u.addr, What: "the probe was cancelled", Err: ctx.Err()}
+			return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the probe was cancelled", Err: ctx.Err()}
 		}
-		return dialError(err, u.addr, true)
+		return failure.Dial(err, u.addr, true)
 	}
 	defer nc.Close()
 	if dl, ok := ctx.Deadline(); ok {
@@ -214,18 +219,18 @@ func (u *Upstream) probe(ctx context.Context) *Error {
 
 // silenceError describes a parent that took a connection and did not
 // answer on it.
-func (u *Upstream) silenceError(err error, what string) *Error {
+func (u *Upstream) silenceError(err error, what string) *failure.Error {
 	switch {
 	case neterr.IsTimeout(err):
-		return &Error{Cause: CauseParentTimeout, Peer: u.addr,
+		return &failure.Error{Cause: failure.ParentTimeout, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s accepted the connection but did not answer %s within %s (timeouts.connect)", u.addr, what, u.cfg.dialer.Timeout),
 			Err:  err, Fix: "the proxy is stuck or something between drops the traffic: try again later, or ask the proxy's administrators"}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || neterr.IsReset(err) || neterr.IsBrokenPipe(err):
-		return &Error{Cause: CauseParentError, Peer: u.addr,
+		return &failure.Error{Cause: failure.ParentError, Peer: u.addr,
 			What: fmt.Sprintf("parent proxy %s closed the connection without answering %s", u.addr, what), Err: err,
 			Fix: "try again; if it keeps happening, check with 'ferry doctor' whether the address is really a proxy"}
 	}
-	return &Error{Cause: CauseParentNotProxy, Peer: u.addr,
+	return &failure.Error{Cause: failure.ParentNotProxy, Peer: u.addr,
 		What: fmt.Sprintf("parent proxy %s answered %s with something that is not an HTTP response", u.addr, what), Err: err,
 		Fix: "check the parent's host and port: it may be a TLS port or not a proxy at all"}
 }
@@ -330,11 +335,11 @@ func (w *answerWatch) end() bool {
 // with direct_fallback, every down parent: going directly is quicker than
 // a parent known to be dead. Their probes bring them back. skipped is why
 // the first one left out is down, for the app when nothing else is left.
-func (d Decision) tryList() (try []*Upstream, skipped *Error) {
+func (d Decision) tryList() (try []*Upstream, skipped *failure.Error) {
 	for i, u := range d.Parents {
 		e := u.downError()
 		switch {
-		case e == nil || !(d.FallbackDirect || e.Cause == CauseParentTimeout):
+		case e == nil || !(d.FallbackDirect || e.Cause == failure.ParentTimeout):
 			if try != nil {
 				try = append(try, u)
 			}
@@ -354,14 +359,14 @@ func (d Decision) tryList() (try []*Upstream, skipped *Error) {
 
 // downError says why the parent is down and until when, or nil when it
 // is not down.
-func (u *Upstream) downError() *Error {
+func (u *Upstream) downError() *failure.Error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	h := &u.h
 	if !h.down || h.lastErr == nil {
 		return nil
 	}
-	return &Error{Cause: h.lastErr.Cause, Peer: u.addr, Err: h.lastErr,
+	return &failure.Error{Cause: h.lastErr.Cause, Peer: u.addr, Err: h.lastErr,
 		What: fmt.Sprintf("parent proxy %s is down since %s (ferry checks it again at %s)", u.addr,
 			h.since.Format(time.TimeOnly), h.nextTry.Format(time.TimeOnly)),
 		Fix: h.lastErr.Fix}
@@ -370,6 +375,6 @@ func (u *Upstream) downError() *Error {
 // deadParent reports whether e says the parent itself failed before
 // answering anything (refused, dropped, silent, not HTTP), as opposed to a
 // slow site, a refusal of the credentials or the app going away.
-func (e *Error) deadParent() bool {
-	return (e.beforeSend || e.unanswered) && e.Cause != CauseClientGone && e.Cause != CauseOriginUnreachable
+func deadParent(e *failure.Error) bool {
+	return (e.BeforeSend || e.Unanswered) && e.Cause != failure.ClientGone && e.Cause != failure.OriginUnreachable
 }

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // closingParent reads a whole request and closes the connection without
@@ -44,7 +46,7 @@ func TestDeadParentBodyGoesOnWhenKept(t *testing.T) {
 	if len(bad.requests()) != 1 {
 		t.Fatalf("the dead parent saw %d requests, want 1", len(bad.requests()))
 	}
-	if st := s.Upstreams()[0].Stats(); st.Up || st.LastCause != CauseParentError {
+	if st := s.Upstreams()[0].Stats(); st.Up || st.LastCause != failure.ParentError {
 		t.Fatalf("dead parent: up %v cause %q", st.Up, st.LastCause)
 	}
 }
@@ -100,7 +102,7 @@ func TestStatusShowsEachParentState(t *testing.T) {
 	for _, p := range s.Status().Parents {
 		states[p.Addr] = p
 	}
-	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != string(CauseParentError) || p.DownSince == nil || p.NextTry == nil {
+	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != string(failure.ParentError) || p.DownSince == nil || p.NextTry == nil {
 		t.Errorf("closing parent: %+v", p)
 	}
 	if p := states[good.addr()]; p.State != ParentUp || !p.Up || p.Auth != "ok" {
@@ -176,12 +178,12 @@ func TestProbeBringsParentBack(t *testing.T) {
 func TestTryListOrder(t *testing.T) {
 	set := &settings{}
 	up := func(addr string) *Upstream { return newUpstream(addr, set) }
-	down := func(addr string, c Cause) *Upstream {
+	down := func(addr string, c failure.Cause) *Upstream {
 		u := up(addr)
-		u.h.down, u.h.lastErr = true, &Error{Cause: c, What: addr + " failed"}
+		u.h.down, u.h.lastErr = true, &failure.Error{Cause: c, What: addr + " failed"}
 		return u
 	}
-	a, b, c, d := up("a:1"), down("b:1", CauseParentTimeout), up("c:1"), down("d:1", CauseParentRefused)
+	a, b, c, d := up("a:1"), down("b:1", failure.ParentTimeout), up("c:1"), down("d:1", failure.ParentRefused)
 	names := func(us []*Upstream) string {
 		var s []string
 		for _, u := range us {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ferryproxy/ferry/internal/hop"
 )
 
 // outRequest is a request as ferry sends it to a parent: absolute-form (or
@@ -40,7 +42,7 @@ func (o *outRequest) skip(name string) bool {
 	case "Expect", "Content-Length", "Host":
 		return true
 	}
-	if isHopHeader(name) || slices.Contains(o.listed, name) {
+	if hop.Is(name) || slices.Contains(o.listed, name) {
 		return true
 	}
 	_, replaced := o.extra[name]

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/pac"
 )
 
@@ -223,7 +224,7 @@ func (r *pacRouter) fail(hostport string, err error) (Decision, error) {
 	case PACFallbackDirect:
 		return Decision{Direct: true}, nil
 	}
-	return Decision{}, &Error{Cause: CausePACFailed, Peer: r.loc, What: "cannot route " + hostport + ": " + err.Error(),
+	return Decision{}, &failure.Error{Cause: failure.PACFailed, Peer: r.loc, What: "cannot route " + hostport + ": " + err.Error(),
 		Fix: "check the PAC (ferry pac check FILE, ferry pac eval URL), or set pac_fallback = \"parents\" to use the configured parents meanwhile"}
 }
 

@@ -43,7 +43,7 @@ func TestPACChoosesParentsAndDirect(t *testing.T) {
 		t.Fatalf("b: %d %q", resp.StatusCode, body)
 	}
 	if resp, body := get(t, c, origin.URL+"/"); resp.StatusCode != 200 || body != "direct ok" {
-		t.Fatalf("direct: %d %q", resp.StatusCode, body)
+		t.Fatalf("Direct: %d %q", resp.StatusCode, body)
 	}
 	if len(a.requests()) == 0 || len(b.requests()) == 0 {
 		t.Fatalf("a saw %d, b saw %d requests", len(a.requests()), len(b.requests()))

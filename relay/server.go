@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/hop"
 )
 
 // Server is ferry's HTTP proxy: its listeners and the current generation
@@ -100,6 +101,7 @@ func (s *Server) Reload(cfg Config) error {
 	if err != nil {
 		return err
 	}
+	g.set.notes = newNotes(cfg.Notify, s.gen.Load().set.notes)
 	s.mu.Lock()
 	err = s.syncListeners(specs(cfg))
 	var old *generation
@@ -238,9 +240,9 @@ func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) { s.serveSel
 // Connection. It never reaches the parent.
 func honourProxyConnection(w http.ResponseWriter, r *http.Request) {
 	switch {
-	case headerHasToken(r.Header, "Proxy-Connection", "close"):
+	case hop.HasToken(r.Header, "Proxy-Connection", "close"):
 		w.Header().Set("Connection", "close")
-	case !r.ProtoAtLeast(1, 1) && headerHasToken(r.Header, "Proxy-Connection", "keep-alive") && r.Header.Get("Connection") == "":
+	case !r.ProtoAtLeast(1, 1) && hop.HasToken(r.Header, "Proxy-Connection", "keep-alive") && r.Header.Get("Connection") == "":
 		// net/http decides HTTP/1.0 keep-alive from Connection when it
 		// writes the response head.
 		r.Header.Set("Connection", "keep-alive")

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // startRelay runs a Server on a loopback port for cfg and returns its proxy URL.
@@ -307,11 +308,11 @@ func TestNeverAnswers407(t *testing.T) {
 }
 
 func TestErrorStatusMapping(t *testing.T) {
-	e := &Error{Cause: CauseParentTimeout}
+	e := &failure.Error{Cause: failure.ParentTimeout}
 	if e.Status() != 504 {
 		t.Fatal("timeout must be 504")
 	}
-	var err error = &Error{Cause: CauseLockedOut, Err: auth.ErrRejected}
+	var err error = &failure.Error{Cause: failure.LockedOut, Err: auth.ErrRejected}
 	if !errors.Is(err, auth.ErrRejected) {
 		t.Fatal("errors.Is through Error")
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/socks5"
 )
 
@@ -28,7 +29,7 @@ func (s *Server) serveSOCKS5(c net.Conn) {
 		}
 		if e != nil {
 			s.log.Info("socks5 request failed", "target", hostport, "cause", string(e.Cause), "err", e.Error())
-			return nil, &socks5.ReplyError{Code: e.socksReply(), Err: e}
+			return nil, &socks5.ReplyError{Code: socksReply(e), Err: e}
 		}
 		if len(pending) > 0 {
 			nc = socks5.WithPrefix(nc, pending)
@@ -46,13 +47,13 @@ func (s *Server) serveSOCKS5(c net.Conn) {
 }
 
 // socksReply maps a cause to a SOCKS5 reply code.
-func (e *Error) socksReply() byte {
+func socksReply(e *failure.Error) byte {
 	switch e.Cause {
-	case CauseParentRefused:
+	case failure.ParentRefused:
 		return socks5.ReplyConnectionRefused
-	case CauseParentTimeout:
+	case failure.ParentTimeout:
 		return socks5.ReplyTTLExpired
-	case CauseParentUnresolvable, CauseOriginUnreachable:
+	case failure.ParentUnresolvable, failure.OriginUnreachable:
 		return socks5.ReplyHostUnreachable
 	}
 	return socks5.ReplyGeneralFailure

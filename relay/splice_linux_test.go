@@ -6,37 +6,17 @@ import (
 	"bytes"
 	"crypto/rand"
 	"io"
-	"net"
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"golang.org/x/sys/unix"
 )
 
-// tcpPair returns the two ends of a loopback TCP connection.
-func tcpPair(t *testing.T) (*net.TCPConn, *net.TCPConn) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	a, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close(); b.Close() })
-	return a.(*net.TCPConn), b.(*net.TCPConn)
-}
-
 func TestSpliceConnsCopiesEverythingThenEOF(t *testing.T) {
 	checkLeaks(t)
-	in, src := tcpPair(t)
-	dst, out := tcpPair(t)
+	in, src := testenv.TCPPair(t)
+	dst, out := testenv.TCPPair(t)
 	data := make([]byte, 8<<20+123)
 	_, _ = rand.Read(data)
 	done := make(chan error, 1)
@@ -65,8 +45,8 @@ func TestSpliceConnsCopiesEverythingThenEOF(t *testing.T) {
 }
 
 func TestSpliceConnsIdleTimeout(t *testing.T) {
-	_, src := tcpPair(t)
-	dst, _ := tcpPair(t)
+	_, src := testenv.TCPPair(t)
+	dst, _ := testenv.TCPPair(t)
 	act := &activity{idle: 100 * time.Millisecond}
 	act.touch()
 	start := time.Now()
@@ -115,8 +95,8 @@ func pooledPipeFDs() int {
 // buffer instead of failing (io.Copy's splice gave up, closing tunnels
 // exactly when a relay was busiest).
 func TestSpliceConnsWithoutDescriptorsFallsBack(t *testing.T) {
-	in, src := tcpPair(t)
-	dst, out := tcpPair(t)
+	in, src := testenv.TCPPair(t)
+	dst, out := testenv.TCPPair(t)
 	pipePool.mu.Lock()
 	for _, p := range pipePool.free {
 		unix.Close(p.r)

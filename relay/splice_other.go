@@ -4,5 +4,5 @@ package relay
 
 import "net"
 
-// spliceConns is Linux only; elsewhere copyConn copies through a buffer.
+// spliceConns is Linux only; Elsewhere copyConn copies through a buffer.
 func spliceConns(dst, src *net.TCPConn, act *activity) error { return errNoSplice }

@@ -7,13 +7,14 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // TestSSOUnavailableIsItsOwnVerdict: when Windows single sign-on gets no
 // credentials, the page says so, not "no user or password configured" with
 // advice to run kinit (a Linux fix).
 func TestSSOUnavailableIsItsOwnVerdict(t *testing.T) {
-	e := &Error{Cause: CauseCredentialsMissing, Peer: "proxy.corp:8080",
+	e := &failure.Error{Cause: failure.CredentialsMissing, Peer: "proxy.corp:8080",
 		What: "cannot answer parent proxy proxy.corp:8080 with NTLM",
 		Err:  fmt.Errorf("NTLM as the logged-on Windows user: SSPI: 0x80090301 (SEC_E_INVALID_HANDLE): %w", auth.ErrSSOUnavailable)}
 	if v := e.Verdict(); v != msg.SSOUnavailable {

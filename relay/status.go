@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // This file answers requests addressed to ferry itself: the status page,
@@ -69,7 +70,7 @@ func (s *Server) serveSelf(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/retry" && r.Method == http.MethodPost:
 		s.serveRetry(w, r)
 	default:
-		writeErrorPage(w, r, &Error{Cause: CauseBadRequest,
+		writeErrorPage(w, r, &failure.Error{Cause: failure.BadRequest,
 			What: "this is ferry, a proxy: it got a request for " + r.URL.Path + " addressed to itself",
 			Fix:  "set ferry's address as the app's proxy (http_proxy=http://" + r.Host + ") instead of requesting it directly"})
 	}

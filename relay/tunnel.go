@@ -11,6 +11,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/hop"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // serveConnect opens a tunnel: through a parent's CONNECT, or directly for
@@ -19,7 +22,7 @@ import (
 func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 	hostport := r.Host
 	if _, port, err := net.SplitHostPort(hostport); err != nil || port == "" {
-		writeErrorPage(w, r, &Error{Cause: CauseBadRequest, What: "CONNECT needs host:port, got " + hostport,
+		writeErrorPage(w, r, &failure.Error{Cause: failure.BadRequest, What: "CONNECT needs host:port, got " + hostport,
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}
@@ -61,11 +64,11 @@ type refusal struct {
 // the parents' CONNECT in order, or directly. It returns the connection and
 // the bytes that already arrived on it, or the parent's refusal, or an
 // error. CONNECT requests, SOCKS5 and port tunnels all come through here.
-func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (net.Conn, []byte, *refusal, *Error) {
+func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (net.Conn, []byte, *refusal, *failure.Error) {
 	g := s.gen.Load()
 	dec, err := g.router.Route(ctx, hostport, tunnelURL(hostport))
 	if err != nil {
-		return nil, nil, nil, asError(err, hostport)
+		return nil, nil, nil, failure.As(err, hostport)
 	}
 	if dec.Direct {
 		nc, e := s.dialDirect(ctx, g, hostport)
@@ -77,12 +80,12 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 	}
 	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers, via: s.via.value}
 	try, skipped := dec.tryList()
-	var last *Error
+	var last *failure.Error
 	for _, u := range try {
 		resp, c, err := u.roundTrip(ctx, o)
 		if err != nil {
-			last = asError(err, u.addr)
-			if last.elsewhere {
+			last = failure.As(err, u.addr)
+			if last.Elsewhere {
 				s.log.Debug("trying the next parent", "parent", u.addr, "err", last)
 				continue
 			}
@@ -110,7 +113,7 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 	if last != nil {
 		return nil, nil, nil, last
 	}
-	return nil, nil, nil, &Error{Cause: CauseNoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"}
+	return nil, nil, nil, &failure.Error{Cause: failure.NoParentReachable, What: "no parent proxy is configured", Fix: "set parents in ferry's config"}
 }
 
 // buffered copies out what a reader holds beyond what was parsed (a TLS
@@ -134,7 +137,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Resp
 		up.Close()
 		return
 	}
-	removeHopHeaders(resp.Header)
+	hop.Remove(resp.Header)
 	resp.Header.Set("Connection", "Upgrade")
 	resp.Header.Set("Upgrade", proto)
 	bw := bufio.NewWriter(cc)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/rawio"
 )
 
 // upConn is one connection to a parent.
@@ -36,7 +37,7 @@ type upConn struct {
 }
 
 func newUpConn(nc net.Conn) *upConn {
-	rd, wr := rawIO(nc)
+	rd, wr := rawio.Split(nc)
 	c := &upConn{nc: nc, lim: &headLimit{r: rd, left: -1}, bw: bufio.NewWriterSize(wr, 16<<10)}
 	c.br = bufio.NewReaderSize(c.lim, 16<<10)
 	return c
@@ -77,7 +78,7 @@ func (c *upConn) alive(quick bool) bool {
 	if c.br.Buffered() > 0 {
 		return false
 	}
-	return quick || peekIdle(c.nc)
+	return quick || rawio.PeekIdle(c.nc)
 }
 
 func (c *upConn) close() {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // Upstream is one parent proxy: its pool of idle (usually authenticated)
@@ -72,6 +73,7 @@ type settings struct {
 	idleTimeout   time.Duration
 	maxIdle       int
 	tunnelIdle    time.Duration // zero: tunnels may idle forever
+	notes         *notes        // Config.Notify's events (notify.go)
 }
 
 func newUpstream(addr string, cfg *settings) *Upstream {
@@ -98,7 +100,7 @@ type Stats struct {
 	// probe); Served: a request through it got its final answer.
 	Answered, Served bool
 	LastError        string
-	LastCause        Cause
+	LastCause        failure.Cause
 	LastVerdict      string // the doctor verdict of the last error
 	Scheme           string
 	Idle             int
@@ -183,9 +185,9 @@ func (u *Upstream) dial(ctx context.Context) (*upConn, error) {
 	nc, err := u.cfg.dialer.DialContext(ctx, "tcp", u.addr)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, &Error{Cause: CauseClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+			return nil, &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 		}
-		return nil, dialError(err, u.addr, true)
+		return nil, failure.Dial(err, u.addr, true)
 	}
 	if tc, ok := nc.(*net.TCPConn); ok {
 		_ = tc.SetKeepAlive(true)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // These tests check that each failure is blamed on the right party (the
@@ -134,7 +135,7 @@ func TestUserinfoIsNotForwarded(t *testing.T) {
 	c2, br2 := rawProxy(t, proxy.Host, "GET "+u+"/ HTTP/1.1\r\nHost: "+strings.TrimPrefix(origin.URL, "http://")+"\r\n\r\n")
 	defer c2.Close()
 	if resp, _ := appRead(t, br2, http.MethodGet); resp.StatusCode != 200 {
-		t.Fatalf("direct: %d", resp.StatusCode)
+		t.Fatalf("Direct: %d", resp.StatusCode)
 	}
 	if a := <-got; a != "" {
 		t.Fatalf("the site got Authorization %q made of the URL's userinfo", a)
@@ -182,7 +183,7 @@ func TestErrorPageAdviceNamesTheListener(t *testing.T) {
 // page tells its reader to run doctor "again".
 func TestErrorPageStepsAreTheCatalogues(t *testing.T) {
 	for _, v := range append(append([]string(nil), msg.Verdicts[1:]...), "bad_request", "app_request_broken", "pac_failed") {
-		e := &Error{Cause: Cause(v), Peer: "proxy.corp.example:8080", What: "something failed", Fix: "the relay's own advice"}
+		e := &failure.Error{Cause: failure.Cause(v), Peer: "proxy.corp.example:8080", What: "something failed", Fix: "the relay's own advice"}
 		for _, lang := range msg.Langs() {
 			r := httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 			r.Header.Set("Accept-Language", lang)
@@ -255,7 +256,7 @@ func TestPACRuntimeErrorLoggedAndNamed(t *testing.T) {
 	_, direct := startRelay(t, Config{PAC: pacFile, PACFallback: PACFallbackDirect,
 		Logger: slog.New(slog.NewTextHandler(&logs2, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if resp, body := get(t, client(direct), origin.URL+"/"); resp.StatusCode != 200 || body != "direct ok" {
-		t.Fatalf("pac_fallback = direct: %d %q", resp.StatusCode, body)
+		t.Fatalf("pac_fallback = Direct: %d %q", resp.StatusCode, body)
 	}
 	if !strings.Contains(logs2.String(), "the PAC script failed; going directly") {
 		t.Fatalf("going direct silently:\n%s", logs2.String())

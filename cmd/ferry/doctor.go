@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/doctor"
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/relay"
@@ -111,14 +112,17 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 // doctorConfig loads the configuration as 'ferry run' would; a problem is
 // doctor's first verdict rather than an exit.
-func doctorConfig(path string, urls []string, over Overrides) (doctor.Config, *Config) {
+func doctorConfig(path string, urls []string, over config.Overrides) (doctor.Config, *config.Config) {
 	dc := doctor.Config{URLs: urls, Lang: msg.FromEnv(os.Getenv), Getenv: os.Getenv, Service: serviceState(path)}
-	cfg, err := LoadConfig(path, over)
+	cfg, err := config.Load(path, over)
 	if cfg != nil {
 		dc.ConfigFile = cfg.File
 	}
 	if err != nil {
 		dc.ConfigError = err
+		// A file that does not parse gives no Config: --listen still says
+		// where ferry listens, for the advice on that port.
+		dc.Relay.Listen = over.Listen
 		if cfg != nil {
 			dc.Relay.Listen = cfg.Listen
 		}

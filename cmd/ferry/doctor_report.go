@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/doctor"
 	"github.com/ferryproxy/ferry/relay"
 )
@@ -15,7 +16,7 @@ import (
 // writeReport writes the support bundle: what a helpdesk needs to see why
 // ferry fails, and nothing secret (the config is the redacted summary, the
 // status comes from the running ferry's /status.json, which holds none).
-func writeReport(path string, cfg *Config, dc doctor.Config, res *doctor.Result) error {
+func writeReport(path string, cfg *config.Config, dc doctor.Config, res *doctor.Result) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ferry doctor report, %s\n\n", time.Now().UTC().Format(time.RFC3339))
 	fmt.Fprintf(&b, "== version\nferry %s (commit %s, built %s) %s %s/%s\n\n", version, commit, date, runtime.Version(), runtime.GOOS, runtime.GOARCH)

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ferryproxy/ferry/config"
+	"github.com/ferryproxy/ferry/relay"
 )
 
 const envUsage = `Usage: ferry env [--config FILE] [--shell sh|fish|powershell|cmd]
@@ -44,8 +47,8 @@ func cmdEnv(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		return usageError(stderr, "env", fmt.Sprintf("--shell %q: want sh, fish, powershell or cmd", shell))
 	}
-	listen, noProxy := defaultListen, []string(nil)
-	if cfg, _ := LoadConfig(configPath, Overrides{}); cfg != nil {
+	listen, noProxy := relay.DefaultListen, []string(nil)
+	if cfg, _ := config.Load(configPath, config.Overrides{}); cfg != nil {
 		if len(cfg.Listen) > 0 {
 			listen = cfg.Listen[0]
 		}

@@ -49,16 +49,22 @@ func TestDoctorBadConfigIsAVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("LANG", "C")
-	status, out, _ := runArgs(t, "doctor", "--config", cfg, "--json")
+	// Not the default 127.0.0.1:3128: doctor's advice binds the listen
+	// address to see whether it is free, and something may listen there.
+	listen := closedAddr(t)
+	status, out, _ := runArgs(t, "doctor", "--config", cfg, "--listen", listen, "--json")
 	if status != exitError || !strings.Contains(out, `"verdict": "config_invalid"`) || !strings.Contains(out, "has no port") {
 		t.Errorf("status %d, output:\n%s", status, out)
 	}
-	status, out, _ = runArgs(t, "doctor", "--config", cfg)
+	if !strings.Contains(out, "nothing listens on "+listen) {
+		t.Errorf("the advice is not about --listen %s:\n%s", listen, out)
+	}
+	status, out, _ = runArgs(t, "doctor", "--config", cfg, "--listen", listen)
 	if status != exitError || !strings.Contains(out, "[FAIL] configuration") || strings.Contains(out, "\x1b[") {
 		t.Errorf("plain output (status %d):\n%s", status, out)
 	}
 	report := filepath.Join(testenv.TempDir(t), "report.txt")
-	if status, _, errOut := runArgs(t, "doctor", "--config", cfg, "--report", report); status != exitError || errOut != "" {
+	if status, _, errOut := runArgs(t, "doctor", "--config", cfg, "--listen", listen, "--report", report); status != exitError || errOut != "" {
 		t.Errorf("--report: status %d, stderr %q", status, errOut)
 	}
 	data, err := os.ReadFile(report)
@@ -81,7 +87,7 @@ func TestDoctorWithoutAConfigPointsToInit(t *testing.T) {
 	t.Setenv("FERRY_PASSWORD", "")
 	for lang, want := range map[string]string{"C": "Run 'ferry init'", "ja_JP.UTF-8": "'ferry init' を実行してください"} {
 		t.Setenv("LANG", lang)
-		status, out, _ := runArgs(t, "doctor", "--json")
+		status, out, _ := runArgs(t, "doctor", "--listen", closedAddr(t), "--json")
 		if status != exitError || !strings.Contains(out, `"verdict": "config_invalid"`) || !strings.Contains(out, want) ||
 			strings.Contains(out, "ferry.toml.\"") {
 			t.Errorf("LANG=%s: status %d, output:\n%s", lang, status, out)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -45,7 +46,7 @@ func TestHashPrintsCntlmLines(t *testing.T) {
 	}
 	// The output pastes into [auth] as it is.
 	src := "parents = [\"p:1\"]\n[auth]\nuser = \"User\"\ndomain = \"Domain\"\n" + out.String()
-	c, err := ParseConfig("ferry.toml", []byte(src))
+	c, err := config.Parse("ferry.toml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +113,7 @@ func TestHashAdviceKeepsKeysUnderAuth(t *testing.T) {
 		t.Errorf("output does not say where the lines go:\n%s", out.String())
 	}
 	conf := "parents = [\"p:1\"]\n[auth]\n" + out.String() + "\n[timeouts]\nconnect = \"5s\"\n"
-	c, err := ParseConfig("ferry.toml", []byte(conf))
+	c, err := config.Parse("ferry.toml", []byte(conf))
 	if err != nil || len(c.Auth.NTHash) != 16 {
 		t.Errorf("pasted under [auth]: %v\n%s", err, conf)
 	}

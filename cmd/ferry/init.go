@@ -3,24 +3,14 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"net/http"
-	"net/url"
 	"os"
-	"path/filepath"
-	"regexp"
-	"runtime"
-	"strings"
-	"time"
 
 	"golang.org/x/term"
 
-	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/credentials"
-	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/setup"
 )
 
 const initUsage = `Usage: ferry init [--parent HOST:PORT] [--user USER] [--domain DOMAIN]
@@ -68,488 +58,57 @@ Examples:
       --user alice --domain CORP --password-stdin --store keyring --yes
 `
 
-const defaultTestURL = "http://example.com/"
-
-// initOptions are ferry init's flags.
-type initOptions struct {
-	parent, user, domain, store, config, testURL string
-	passwordStdin, yes, system, force            bool
-}
-
-// initIO is ferry init's conversation; tests script it.
-type initIO struct {
-	in          *bufio.Reader
-	out, errOut io.Writer
-	interactive bool
-	// password reads a password without echo.
-	password func(prompt string) (string, error)
-	getenv   func(string) string
-	keyring  credentials.KeyringStore // nil: the OS keyring
-	// limit bounds each request; 0 means initRequestTimeout.
-	limit time.Duration
-}
-
 func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("init")
-	var o initOptions
+	var o setup.Options
 	for _, n := range []string{"parent", "p"} {
-		fs.StringVar(&o.parent, n, "", "")
+		fs.StringVar(&o.Parent, n, "", "")
 	}
 	for _, n := range []string{"user", "u"} {
-		fs.StringVar(&o.user, n, "", "")
+		fs.StringVar(&o.User, n, "", "")
 	}
 	for _, n := range []string{"domain", "d"} {
-		fs.StringVar(&o.domain, n, "", "")
+		fs.StringVar(&o.Domain, n, "", "")
 	}
 	for _, n := range []string{"config", "c"} {
-		fs.StringVar(&o.config, n, "", "")
+		fs.StringVar(&o.File, n, "", "")
 	}
 	for _, n := range []string{"yes", "y"} {
-		fs.BoolVar(&o.yes, n, false, "")
+		fs.BoolVar(&o.Yes, n, false, "")
 	}
-	fs.StringVar(&o.store, "store", "", "")
-	fs.StringVar(&o.testURL, "test-url", defaultTestURL, "")
-	fs.BoolVar(&o.passwordStdin, "password-stdin", false, "")
-	fs.BoolVar(&o.system, "system", false, "")
-	fs.BoolVar(&o.force, "force", false, "")
+	fs.StringVar(&o.Store, "store", "", "")
+	fs.StringVar(&o.TestURL, "test-url", setup.DefaultTestURL, "")
+	fs.BoolVar(&o.PasswordStdin, "password-stdin", false, "")
+	fs.BoolVar(&o.System, "system", false, "")
+	fs.BoolVar(&o.Force, "force", false, "")
 	if status, done := parseNoArgs(fs, args, initUsage, "init", stdout, stderr); done {
 		return status
 	}
-	switch o.store {
+	switch o.Store {
 	case "", "keyring", "config", "none":
 	default:
-		return usageError(stderr, "init", fmt.Sprintf("--store %q: use keyring, config or none", o.store))
+		return usageError(stderr, "init", fmt.Sprintf("--store %q: use keyring, config or none", o.Store))
 	}
-	if o.system && o.config != "" {
+	if o.System && o.File != "" {
 		return usageError(stderr, "init", "--system and --config both name the file: use one")
 	}
 	tty := term.IsTerminal(int(os.Stdin.Fd()))
-	if !o.yes && !tty {
+	if !o.Yes && !tty {
 		return usageError(stderr, "init", "standard input is not a terminal: answer with flags and --yes (see ferry help init)")
 	}
 	stdin := bufio.NewReader(os.Stdin)
-	conv := initIO{
-		in: stdin, out: stdout, errOut: stderr, interactive: !o.yes, getenv: os.Getenv,
-		password: func(prompt string) (string, error) {
-			if o.passwordStdin || !tty {
+	conv := setup.Conversation{
+		In: stdin, Out: stdout, Interactive: !o.Yes, Getenv: os.Getenv,
+		Password: func(prompt string) (string, error) {
+			if o.PasswordStdin || !tty {
 				return credentials.ReadPasswordLine(stdin)
 			}
 			return credentials.ReadPassword(os.Stdin, stdout, prompt)
 		},
 	}
-	if err := runInit(ctx, o, conv); err != nil {
+	if err := setup.Run(ctx, o, conv); err != nil {
 		printError(stderr, err)
 		return exitError
 	}
 	return exitOK
-}
-
-// runInit is ferry init after the flags.
-func runInit(ctx context.Context, o initOptions, c initIO) error {
-	// 1. The parent.
-	parent := o.parent
-	if parent == "" {
-		addr, from := detectParent(c.getenv)
-		if addr != "" {
-			fmt.Fprintf(c.out, "Found the parent proxy %s in %s.\n", addr, from)
-		}
-		parent = addr
-	}
-	if c.interactive {
-		parent = c.ask("Parent proxy (host:port)", parent)
-	}
-	if parent == "" {
-		return errors.New("no parent proxy found: pass --parent HOST:PORT")
-	}
-	if err := checkParent(parent); err != nil {
-		return err
-	}
-	// Everything that can fail here is checked before the parent is asked:
-	// each run after a local failure would otherwise cost another logon.
-	if err := c.checkTarget(&o); err != nil {
-		return err
-	}
-	store, err := c.checkKeyring(o.store)
-	if err != nil {
-		return err
-	}
-
-	// 2. What the parent offers, asked once without credentials.
-	limit := c.limit
-	if limit == 0 {
-		limit = initRequestTimeout
-	}
-	fmt.Fprintf(c.out, "Asking %s for %s without credentials (at most %s)...\n", parent, o.testURL, limit)
-	offered, err := probeParent(ctx, parent, o.testURL, limit)
-	if err != nil {
-		return err
-	}
-	if offered == nil {
-		fmt.Fprintf(c.out, "The parent proxy %s asks for no credentials.\n", parent)
-		return c.writeConfig(o, parent, auth.Config{Scheme: "none"}, nil)
-	}
-	fmt.Fprintf(c.out, "The parent proxy %s asks for credentials: %s.\n", parent, strings.Join(offered, ", "))
-
-	// 3. The user.
-	user, domain := auth.SplitUser(o.user, o.domain)
-	if user == "" {
-		user, domain = defaultUser(c.getenv, domain)
-	}
-	if c.interactive {
-		id := c.ask("User (DOMAIN\\user)", auth.Config{User: user, Domain: domain}.Identity())
-		user, domain = auth.SplitUser(id, "")
-	}
-	if user == "" {
-		return errors.New("no user: pass --user USER (and --domain DOMAIN)")
-	}
-	cfg := auth.Config{Scheme: "auto", User: user, Domain: domain}
-	id := cfg.Identity()
-
-	// 4. The password, and one logon with it. Asked again only by a person.
-	for {
-		if store == "none" && !o.passwordStdin && !c.interactive {
-			break // Kerberos from the ticket cache, or a password later
-		}
-		pw, err := c.password("Password for " + id + ": ")
-		if err != nil {
-			return err
-		}
-		cfg.Password = pw
-		fmt.Fprintf(c.out, "Logging on to %s as %s with one request for %s (at most %s)...\n", parent, id, o.testURL, limit)
-		err = testLogon(ctx, parent, o.testURL, cfg, limit)
-		if err == nil {
-			fmt.Fprintf(c.out, "Logged on to %s as %s.\n", parent, id)
-			break
-		}
-		var rej *rejectedError
-		if !errors.As(err, &rej) {
-			return err
-		}
-		if !c.interactive {
-			return fmt.Errorf("%w: nothing was written; check the user, domain and password and run ferry init again (each refused try counts towards the account's lockout)", err)
-		}
-		fmt.Fprintf(c.out, "%v\n", err)
-		if !c.confirm("Type the password again?", true) {
-			return errors.New("the parent refused the password; nothing was written")
-		}
-	}
-
-	// 5. The secret.
-	pw := cfg.Password
-	cfg.Password = ""
-	var extra []string
-	switch {
-	case pw == "":
-		store = "none"
-	case store == "" || store == "keyring":
-		k := credentials.NewKeyring(id)
-		k.Store = c.keyring
-		err := k.Set(pw)
-		switch {
-		case err == nil:
-			store = "keyring"
-			extra = append(extra, "keyring = true  # the password is in "+k.String())
-		case store == "keyring" || !errors.Is(err, credentials.ErrKeyringUnavailable):
-			return fmt.Errorf("store the password: %w; %s", err, keyringFallback)
-		default:
-			fmt.Fprintln(c.out, noKeyringNote)
-			store = "config"
-		}
-	}
-	if store == "none" {
-		fmt.Fprintln(c.out, "No password is stored: ferry run will use a Kerberos ticket (kinit), or set FERRY_PASSWORD or add password_command under [auth] (docs/credentials.md).")
-	}
-	if store == "config" {
-		if !containsFold(offered, auth.SchemeNTLM) {
-			fmt.Fprintf(c.out, "The parent does not offer NTLM, so a hash cannot stand in for the password: nothing is stored. Use FERRY_PASSWORD or password_command (docs/credentials.md).\n")
-		} else {
-			h := credentials.HashPassword(user, domain, pw)
-			extra = append(extra, fmt.Sprintf("pass_ntlmv2 = %s  # ferry hash: only for %s, NTLM only", tomlQuote(h.NTLMv2), id))
-		}
-	}
-	return c.writeConfig(o, parent, cfg, extra)
-}
-
-// initRequestTimeout bounds each of ferry init's two requests: offline, a
-// parent can sit on a request for the default example.com for 20 s and
-// more, and ferry init must not look hung.
-const initRequestTimeout = 20 * time.Second
-
-const (
-	keyringFallback = "or pass --store config to keep an NTLMv2 hash in the config file instead (NTLM parents)"
-	noKeyringNote   = "No OS keyring here (no Secret Service or D-Bus session): keeping an NTLMv2 hash in the config file instead."
-)
-
-// checkTarget refuses, before any request, to overwrite a config without
-// --force; a person is asked, and a yes counts as --force.
-func (c initIO) checkTarget(o *initOptions) error {
-	path, err := initConfigPath(*o)
-	if err != nil {
-		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
-	}
-	if _, err := os.Stat(path); err != nil || o.force {
-		return nil
-	}
-	if c.interactive && c.confirm(path+" exists. Replace it?", false) {
-		o.force = true
-		return nil
-	}
-	return existsError(path)
-}
-
-func existsError(path string) error {
-	return fmt.Errorf("%s exists: ferry init does not replace it without --force; or write another file with --config", path)
-}
-
-// checkKeyring finds out, before the logon, whether the keyring can keep
-// the password: --store keyring fails now, no --store falls back to the
-// config file. It returns the store to use.
-func (c initIO) checkKeyring(store string) (string, error) {
-	if store != "" && store != "keyring" {
-		return store, nil
-	}
-	// Any account tells whether the keyring answers; this one is never set.
-	k := credentials.NewKeyring("ferry init: keyring check")
-	k.Store = c.keyring
-	err := k.Check()
-	switch {
-	case err == nil:
-		return store, nil
-	case store == "keyring" || !errors.Is(err, credentials.ErrKeyringUnavailable):
-		return "", fmt.Errorf("%w; %s", err, keyringFallback)
-	}
-	fmt.Fprintln(c.out, noKeyringNote)
-	return "config", nil
-}
-
-// rejectedError is the parent refusing the password: the one failure
-// ferry init asks about again instead of stopping.
-type rejectedError struct{ parent, identity string }
-
-func (e *rejectedError) Error() string {
-	return fmt.Sprintf("the parent proxy %s refused the password for %s", e.parent, e.identity)
-}
-
-// probeParent sends one request through an in-process relay without
-// credentials; offered lists the schemes of the parent's 407, nil when the
-// request went through.
-func probeParent(ctx context.Context, parent, testURL string, limit time.Duration) (offered []string, err error) {
-	resp, err := throughRelay(ctx, parent, testURL, nil, limit)
-	if err != nil {
-		return nil, err
-	}
-	v, details := relay.VerdictFromProxyStatus(resp.Header.Get("Proxy-Status"))
-	switch v {
-	case "":
-		return nil, nil
-	case "credentials_missing":
-		// relay reports the offered schemes only in its message:
-		// "... asks for credentials (Negotiate, NTLM) and ferry has none".
-		if m := offeredRE.FindStringSubmatch(details); m != nil {
-			return strings.Split(m[1], ", "), nil
-		}
-		return []string{"unknown"}, nil
-	}
-	return nil, requestError(parent, testURL, v, details)
-}
-
-// requestError explains a failed test request. A parent that says nothing
-// for the test page is usually waiting for the site (example.com while
-// offline), which another page fixes.
-func requestError(parent, testURL, verdict, details string) error {
-	details = strings.ReplaceAll(details, `\"`, `"`)
-	if verdict == "parent_timeout" {
-		return fmt.Errorf("test request for %s through %s: %s: if the proxy is reachable, it cannot reach %s (offline, or outside the company network): pass --test-url with a page the proxy can reach, such as an intranet page", testURL, parent, details, testURL)
-	}
-	return fmt.Errorf("test request for %s through %s: %s", testURL, parent, details)
-}
-
-var offeredRE = regexp.MustCompile(`asks for credentials \(([^)]*)\)`)
-
-// testLogon makes one request through an in-process relay with cfg.
-func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config, limit time.Duration) error {
-	a, err := auth.New(cfg)
-	if err != nil {
-		return fmt.Errorf("credentials: %w", err)
-	}
-	resp, err := throughRelay(ctx, parent, testURL, a, limit)
-	if err != nil {
-		return err
-	}
-	v, details := relay.VerdictFromProxyStatus(resp.Header.Get("Proxy-Status"))
-	switch v {
-	case "":
-		return nil
-	case "credentials_rejected":
-		return &rejectedError{parent: parent, identity: cfg.Identity()}
-	}
-	return requestError(parent, testURL, v, details)
-}
-
-// throughRelay runs a relay.Server on 127.0.0.1:0 with parent alone and
-// sends one GET through it: ferry init uses the relay's own logon, so what
-// it checks is what ferry run will do.
-func throughRelay(ctx context.Context, parent, testURL string, a *auth.Authenticator, limit time.Duration) (*http.Response, error) {
-	srv, err := relay.New(relay.Config{
-		Listen: []string{"127.0.0.1:0"}, Parents: []string{parent}, Auth: a,
-		// A fresh Guard: the one logon of this test is all it may cost.
-		Guard:  auth.NewGuard(0, nil),
-		Logger: slog.New(slog.DiscardHandler),
-		// Below the client's bound, so that a wait comes back as the
-		// relay's explanation rather than a bare client timeout.
-		ConnectTimeout:        10 * time.Second,
-		ResponseHeaderTimeout: limit * 3 / 4,
-		ShutdownTimeout:       time.Second,
-	})
-	if err != nil {
-		return nil, err
-	}
-	addrs, err := srv.Listen()
-	if err != nil {
-		return nil, err
-	}
-	sctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.Serve(sctx) }()
-	defer func() { cancel(); <-done }()
-	tr := &http.Transport{Proxy: http.ProxyURL(&url.URL{Scheme: "http", Host: addrs[0].String()}), DisableKeepAlives: true}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Transport: tr, Timeout: limit,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("--test-url %q: %w", testURL, err)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("test request to %s through %s: %w", testURL, parent, err)
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
-	return resp, nil
-}
-
-// defaultUser is the logged-in user: USERDOMAIN\USERNAME on Windows, $USER
-// (or $LOGNAME) elsewhere.
-func defaultUser(getenv func(string) string, domain string) (string, string) {
-	if runtime.GOOS == "windows" {
-		if domain == "" {
-			domain = getenv("USERDOMAIN")
-		}
-		return getenv("USERNAME"), domain
-	}
-	u := getenv("USER")
-	if u == "" {
-		u = getenv("LOGNAME")
-	}
-	return u, domain
-}
-
-func containsFold(list []string, s string) bool {
-	for _, v := range list {
-		if strings.EqualFold(v, s) {
-			return true
-		}
-	}
-	return false
-}
-
-func (c initIO) ask(question, def string) string {
-	if def != "" {
-		fmt.Fprintf(c.out, "%s [%s]: ", question, def)
-	} else {
-		fmt.Fprintf(c.out, "%s: ", question)
-	}
-	line, _ := c.in.ReadString('\n')
-	if line = strings.TrimSpace(line); line != "" {
-		return line
-	}
-	return def
-}
-
-func (c initIO) confirm(question string, def bool) bool {
-	hint := "[y/N]"
-	if def {
-		hint = "[Y/n]"
-	}
-	a := strings.ToLower(c.ask(question+" "+hint, ""))
-	if a == "" {
-		return def
-	}
-	return a == "y" || a == "yes"
-}
-
-// initConfigPath is where ferry init writes.
-func initConfigPath(o initOptions) (string, error) {
-	switch {
-	case o.config != "":
-		return o.config, nil
-	case o.system:
-		return systemConfigPath(), nil
-	}
-	return DefaultConfigPath()
-}
-
-// systemConfigPath is the config of a system-wide service.
-func systemConfigPath() string {
-	switch runtime.GOOS {
-	case "windows":
-		dir := os.Getenv("ProgramData")
-		if dir == "" {
-			dir = `C:\ProgramData`
-		}
-		return filepath.Join(dir, "ferry", "ferry.toml")
-	case "darwin":
-		return "/Library/Application Support/ferry/ferry.toml"
-	}
-	return "/etc/ferry/ferry.toml"
-}
-
-// writeConfig writes the config file, mode 0600, and prints the next steps.
-func (c initIO) writeConfig(o initOptions, parent string, a auth.Config, extra []string) error {
-	path, err := initConfigPath(o)
-	if err != nil {
-		return fmt.Errorf("no config directory (%v): pass --config FILE", err)
-	}
-	if _, err := os.Stat(path); err == nil && !o.force {
-		// checkTarget asked; the file appeared since.
-		return existsError(path)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "# written by ferry init on %s; see docs/credentials.md\n", time.Now().Format("2006-01-02"))
-	fmt.Fprintf(&b, "listen = [%s]\nparents = [%s]\n", tomlQuote(defaultListen), tomlQuote(parent))
-	fmt.Fprintf(&b, "no_proxy = [\"localhost\", \"127.0.0.0/8\", \"::1\"]\n\n[auth]\nscheme = %s\n", tomlQuote(a.Scheme))
-	if a.User != "" {
-		fmt.Fprintf(&b, "user = %s\n", tomlQuote(a.User))
-	}
-	if a.Domain != "" {
-		fmt.Fprintf(&b, "domain = %s\n", tomlQuote(a.Domain))
-	}
-	for _, l := range extra {
-		b.WriteString(l + "\n")
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("create the config directory: %w", err)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o600); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	run := "ferry run"
-	if o.config != "" || o.system {
-		run += " --config " + path
-	}
-	fmt.Fprintf(c.out, `Wrote %s.
-
-Next steps:
-  1. Start ferry:            %s
-     (or check it first:     ferry config check%s)
-  2. Point your tools at it: export http_proxy=http://%s https_proxy=http://%s
-     (Windows: set HTTP_PROXY and HTTPS_PROXY the same way, or the system proxy)
-`, path, run, strings.TrimPrefix(run, "ferry run"), defaultListen, defaultListen)
-	return nil
 }

@@ -17,6 +17,9 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/ferryproxy/ferry/config"
+	"github.com/ferryproxy/ferry/internal/suggest"
 )
 
 // Exit statuses.
@@ -101,7 +104,7 @@ func unknownCommand(name string) string {
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	if m := closest(name, names); m != "" {
+	if m := suggest.Closest(name, names); m != "" {
 		return fmt.Sprintf("unknown command %q: did you mean %q?", name, m)
 	}
 	return fmt.Sprintf("unknown command %q", name)
@@ -193,7 +196,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	configPath, prompt := sf.configPath, sf.prompt
 	over := sf.overrides(stderr)
-	cfg, err := LoadConfig(configPath, over)
+	cfg, err := config.Load(configPath, over)
 	logger := newLogger(stderr, verbose)
 	if cfg != nil {
 		for _, w := range cfg.Warnings {
@@ -209,9 +212,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if prompt {
 		// A reload must not ask again: it keeps the password typed at start.
-		over.Prompt = KeepPassword(cfg)
+		over.Prompt = config.KeepPassword(cfg)
 	}
-	reload := func() (*Config, error) { return LoadConfig(configPath, over) }
+	reload := func() (*config.Config, error) { return config.Load(configPath, over) }
 	if err := serve(ctx, cfg, logger, reload); err != nil {
 		printError(stderr, err)
 		return exitError

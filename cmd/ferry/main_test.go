@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/internal/testenv"
-	"github.com/ferryproxy/ferry/relay/discover"
 )
 
 // runArgs runs ferry in-process and returns its exit status and output.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/relay/pac"
 )
 
@@ -134,7 +135,7 @@ func pacToEval(flagPAC, configPath string, args []string) (loc string, urls []st
 		return args[0], args[1:], nil
 	}
 	path := configPathOrDefault(configPath)
-	cfg, cerr := LoadConfigFile(path)
+	cfg, cerr := config.LoadFile(path)
 	switch {
 	case cerr == nil && cfg.PAC != "" && cfg.PAC != "auto":
 		return cfg.PAC, args, nil
@@ -157,7 +158,7 @@ func configPathOrDefault(path string) string {
 	if path != "" {
 		return path
 	}
-	p, err := DefaultConfigPath()
+	p, err := config.DefaultPath()
 	if err != nil {
 		return ""
 	}

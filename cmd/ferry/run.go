@@ -10,6 +10,9 @@ import (
 	"strings"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/config"
+	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/notify"
 	"github.com/ferryproxy/ferry/relay"
 )
 
@@ -24,7 +27,7 @@ func newLogger(w io.Writer, verbose bool) *slog.Logger {
 // serve builds the authenticator and the relay from cfg and serves until
 // ctx is done. SIGHUP, or a change of the config file, reloads: load gives
 // the new config; an invalid one is logged and the running one stays.
-func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*Config, error)) error {
+func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, load func() (*config.Config, error)) error {
 	// Libraries that log without a Logger of their own use the default.
 	slog.SetDefault(logger)
 	raiseFileLimit(logger)
@@ -34,13 +37,19 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	srv, err := relay.New(relayConfig(cfg, authn, logger))
+	desk := startDesktop(ctx, notify.New(), logger, msg.FromEnv(os.Getenv))
+	rc := relayConfig(cfg, authn, logger)
+	rc.Notify = desk.hook(cfg)
+	srv, err := relay.New(rc)
 	if err != nil {
 		return err
 	}
 	addrs, err := srv.Listen()
 	if err != nil {
 		return err // it names the address and suggests what to check
+	}
+	if len(addrs) > 0 {
+		desk.listening(addrs[0].String())
 	}
 	for _, a := range addrs {
 		logger.Info("ferry listening", "addr", a.String())
@@ -61,7 +70,9 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*
 				logger.Error("configuration not reloaded: the running one stays", "err", "credentials: "+err.Error())
 				return
 			}
-			if err := srv.Reload(relayConfig(next, a, logger)); err != nil {
+			rc := relayConfig(next, a, logger)
+			rc.Notify = desk.hook(next)
+			if err := srv.Reload(rc); err != nil {
 				logger.Error("configuration not reloaded: the running one stays", "err", err.Error())
 				return
 			}
@@ -75,7 +86,7 @@ func serve(ctx context.Context, cfg *Config, logger *slog.Logger, load func() (*
 	return nil
 }
 
-func logConfig(logger *slog.Logger, cfg *Config, authn *auth.Authenticator) {
+func logConfig(logger *slog.Logger, cfg *config.Config, authn *auth.Authenticator) {
 	logger.Info("ferry parents", "parents", strings.Join(cfg.Parents, " "))
 	if !authn.Enabled() {
 		logger.Info("ferry credentials", "identity", "none", "scheme", cfg.Auth.Scheme,
@@ -93,7 +104,7 @@ func logConfig(logger *slog.Logger, cfg *Config, authn *auth.Authenticator) {
 
 // identitySource names who ferry logs on as and where that comes from, as
 // it is, not as it might be: ok is false when nothing can log on yet.
-func identitySource(cfg *Config) (id, from string, ok bool) {
+func identitySource(cfg *config.Config) (id, from string, ok bool) {
 	a := cfg.Auth
 	if a.User != "" {
 		id = a.Identity()
@@ -137,25 +148,11 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) relay.Config {
-	rc := relay.Config{
-		Listen:                cfg.Listen,
-		Parents:               cfg.Parents,
-		NoProxy:               cfg.NoProxy,
-		Auth:                  authn,
-		LockoutState:          lockoutStateFile(os.Getenv),
-		ConnectTimeout:        cfg.Timeouts.Connect,
-		ResponseHeaderTimeout: cfg.Timeouts.ResponseHeader,
-		PoolIdleTimeout:       cfg.Timeouts.PoolIdle,
-		ClientIdleTimeout:     cfg.Timeouts.ClientIdle,
-		ReadHeaderTimeout:     cfg.Timeouts.ReadHeader,
-		ShutdownTimeout:       cfg.Timeouts.Shutdown,
-		TunnelIdleTimeout:     cfg.Timeouts.TunnelIdle,
-		MaxConns:              cfg.Limits.MaxConnections,
-		MaxHeaderBytes:        cfg.Limits.MaxHeaderBytes,
-		Logger:                logger,
-		Version:               version,
-	}
-	routingConfig(cfg, &rc)
+// relayConfig is cfg's relay.Config with what only the command knows: the
+// lockout state file and the version.
+func relayConfig(cfg *config.Config, authn *auth.Authenticator, logger *slog.Logger) relay.Config {
+	rc := cfg.Relay(authn, logger)
+	rc.LockoutState = lockoutStateFile(os.Getenv)
+	rc.Version = version
 	return rc
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -149,15 +150,15 @@ func TestIdentitySourceIsTheTruth(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name     string
-		cfg      Config
+		cfg      config.Config
 		id, from string
 		ok       bool
 	}{
-		{"no user, no ticket cache", Config{Auth: auth.Config{CCache: "FILE:" + missing}}, "none", "no Kerberos ticket cache at " + missing, false},
-		{"no user, a ticket cache", Config{Auth: auth.Config{CCache: "FILE:" + present}}, "the ticket's principal", "Kerberos ticket cache " + present, true},
-		{"user and FERRY_PASSWORD", Config{Auth: auth.Config{User: "alice", Domain: "CORP", Password: "x"}, Creds: Creds{PasswordFrom: "FERRY_PASSWORD"}},
+		{"no user, no ticket cache", config.Config{Auth: auth.Config{CCache: "FILE:" + missing}}, "none", "no Kerberos ticket cache at " + missing, false},
+		{"no user, a ticket cache", config.Config{Auth: auth.Config{CCache: "FILE:" + present}}, "the ticket's principal", "Kerberos ticket cache " + present, true},
+		{"user and FERRY_PASSWORD", config.Config{Auth: auth.Config{User: "alice", Domain: "CORP", Password: "x"}, Creds: config.Creds{PasswordFrom: "FERRY_PASSWORD"}},
 			`CORP\alice`, "password from FERRY_PASSWORD", true},
-		{"user, no password, no cache", Config{Auth: auth.Config{User: "alice", CCache: "FILE:" + missing}}, "alice", "no Kerberos ticket cache at " + missing, false},
+		{"user, no password, no cache", config.Config{Auth: auth.Config{User: "alice", CCache: "FILE:" + missing}}, "alice", "no Kerberos ticket cache at " + missing, false},
 	} {
 		id, from, ok := identitySource(&tc.cfg)
 		if id != tc.id || !strings.HasPrefix(from, tc.from) || ok != tc.ok {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryproxy/ferry/config"
+	"github.com/ferryproxy/ferry/relay"
 	"github.com/ferryproxy/ferry/service"
 )
 
@@ -54,7 +56,7 @@ func serviceConfig(system bool, configPath, executable string) (service.Config, 
 	if configPath == "" {
 		if system {
 			configPath = service.SystemConfigFile()
-		} else if configPath, err = DefaultConfigPath(); err != nil {
+		} else if configPath, err = config.DefaultPath(); err != nil {
 			return c, fmt.Errorf("find the default config file: %w: pass --config FILE", err)
 		}
 	}
@@ -86,7 +88,7 @@ func serviceInstall(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return exitError
 	}
-	sc.ExplicitCredentials = cfg.passwordInFile || cfg.Auth.Keytab != "" || cfg.Auth.Scheme == "none"
+	sc.ExplicitCredentials = cfg.PasswordInFile() || cfg.Auth.Keytab != "" || cfg.Auth.Scheme == "none"
 	if dryRun {
 		p, err := service.PlanFor(runtime.GOOS, sc)
 		if err != nil {
@@ -116,7 +118,7 @@ func serviceInstall(ctx context.Context, args []string, stdout, stderr io.Writer
 // checkServiceConfig loads the config the way the service will: with the
 // environment the service gets (none from this shell; on Linux the unit's
 // environment file), and refuses one that would not start.
-func checkServiceConfig(sc service.Config, stderr io.Writer) (*Config, error) {
+func checkServiceConfig(sc service.Config, stderr io.Writer) (*config.Config, error) {
 	if _, err := os.Stat(sc.ConfigFile); errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(stderr, "ferry service install: no config file at %s: write one first with 'ferry init' (ferry help run shows an example; packaging/ferry.toml is a commented one), or pass --config FILE\n", sc.ConfigFile)
 		return nil, err
@@ -127,7 +129,7 @@ func checkServiceConfig(sc service.Config, stderr io.Writer) (*Config, error) {
 		envFile = service.EnvFile(sc)
 		env = readEnvFile(envFile)
 	}
-	cfg, err := LoadConfig(sc.ConfigFile, Overrides{
+	cfg, err := config.Load(sc.ConfigFile, config.Overrides{
 		Getenv:    func(k string) string { return env[k] },
 		NoSecrets: true, // a password command or keyring is asked when the service starts
 	})
@@ -257,10 +259,10 @@ func waitRelay(ctx context.Context, listen string, wait time.Duration) error {
 // serviceListen is the first listen address of the service's config, where
 // its relay answers.
 func serviceListen(configFile string) string {
-	if cfg, err := LoadConfigFile(configFile); err == nil && len(cfg.Listen) > 0 {
+	if cfg, err := config.LoadFile(configFile); err == nil && len(cfg.Listen) > 0 {
 		return cfg.Listen[0]
 	}
-	return defaultListen
+	return relay.DefaultListen
 }
 
 // serviceManager is a Manager for uninstall, control and status, which do

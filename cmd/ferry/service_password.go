@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"github.com/ferryproxy/ferry/config"
 )
 
 // shellOnlyPassword explains why an install must stop when the password
@@ -10,12 +12,12 @@ import (
 // it, and in auto mode the config still loads (Kerberos only), so the
 // check of the config alone lets it through. envFile is the file the unit
 // loads ("" where there is none). docs/service.md promises this refusal.
-func shellOnlyPassword(cfg *Config, serviceEnv map[string]string, envFile string) error {
+func shellOnlyPassword(cfg *config.Config, serviceEnv map[string]string, envFile string) error {
 	if os.Getenv("FERRY_PASSWORD") == "" || serviceEnv["FERRY_PASSWORD"] != "" {
 		return nil
 	}
 	a, cr := cfg.Auth, cfg.Creds
-	if a.User == "" || a.Scheme == "none" || a.Password != "" || cr.hasHash() ||
+	if a.User == "" || a.Scheme == "none" || a.Password != "" || cr.HasHash() ||
 		cr.PasswordCommand != "" || cr.Keyring || a.Keytab != "" {
 		return nil
 	}

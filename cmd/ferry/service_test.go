@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -239,7 +240,7 @@ func TestServiceUsageErrors(t *testing.T) {
 // a fresh install only needs the parents and the user changed.
 func TestPackagedSampleConfigLoads(t *testing.T) {
 	path := filepath.Join("..", "..", "packaging", "ferry.toml")
-	cfg, err := LoadConfig(path, Overrides{Getenv: func(string) string { return "" }, NoSecrets: true})
+	cfg, err := config.Load(path, config.Overrides{Getenv: func(string) string { return "" }, NoSecrets: true})
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

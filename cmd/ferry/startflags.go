@@ -1,8 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"io"
+	"time"
+
+	"github.com/ferryproxy/ferry/config"
+	"github.com/ferryproxy/ferry/discover"
+	"github.com/ferryproxy/ferry/relay"
 )
 
 // startFlags are the flags that `ferry run` and `ferry doctor` share, so that
@@ -27,10 +33,25 @@ func (f *startFlags) register(fs *flag.FlagSet) {
 }
 
 // overrides puts the flags over the config file; --prompt asks on stderr.
-func (f *startFlags) overrides(stderr io.Writer) Overrides {
-	o := Overrides{Listen: f.listen, Parents: f.parents, User: f.user, Discover: discoverSystem(f.listen)}
+func (f *startFlags) overrides(stderr io.Writer) config.Overrides {
+	o := config.Overrides{Listen: f.listen, Parents: f.parents, User: f.user, Discover: discoverSystem(f.listen)}
 	if f.prompt {
-		o.Prompt = PromptOverride(stderr)
+		o.Prompt = config.PromptOverride(stderr)
 	}
 	return o
+}
+
+// discoverSystem is the discovery `ferry run` uses; tests replace it so
+// that they do not depend on the machine's proxy settings.
+var discoverSystem = systemProxies
+
+// systemProxies is discovery as `ferry run` does it: the environment, the
+// OS settings, then WPAD through DNS; never ferry itself.
+func systemProxies(listen []string) func() (discover.Settings, error) {
+	return func() (discover.Settings, error) {
+		self := append([]string{relay.DefaultListen}, listen...)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return discover.System(ctx, discover.Options{Self: self, WPAD: true})
+	}
 }

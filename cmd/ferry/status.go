@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/relay"
 )
 
@@ -66,11 +67,11 @@ func cmdStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int
 // listenAddr is the first listen address of the config, or the default.
 // A config with errors still names its listen address.
 func listenAddr(configPath string) string {
-	cfg, _ := LoadConfig(configPath, Overrides{})
+	cfg, _ := config.Load(configPath, config.Overrides{})
 	if cfg != nil && len(cfg.Listen) > 0 {
 		return cfg.Listen[0]
 	}
-	return defaultListen
+	return relay.DefaultListen
 }
 
 // fetchStatus reads /status.json from the ferry listening on addr.

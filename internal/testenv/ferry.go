@@ -244,14 +244,17 @@ func (f *Ferry) stopAndCheck() {
 	}
 }
 
-// cleanEnv is the test's environment without proxy settings and Kerberos
-// pointers, so ferry sees only what a test hands it.
+// cleanEnv is the test's environment without proxy settings, Kerberos
+// pointers and the desktop's session bus, so ferry sees only what a test
+// hands it (and a wrong password in a test pops up nothing on the desktop
+// of whoever runs the tests).
 func cleanEnv() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch lk := strings.ToLower(k); {
-		case strings.HasSuffix(lk, "_proxy"), strings.HasPrefix(k, "KRB5"), strings.HasPrefix(k, "FERRY_"), k == "HOME", k == "XDG_STATE_HOME":
+		case strings.HasSuffix(lk, "_proxy"), strings.HasPrefix(k, "KRB5"), strings.HasPrefix(k, "FERRY_"), k == "HOME", k == "XDG_STATE_HOME",
+			k == "DBUS_SESSION_BUS_ADDRESS":
 			continue
 		}
 		out = append(out, kv)

@@ -1,0 +1,4 @@
+// Package hop knows which HTTP header fields belong to one hop (RFC 9110
+// section 7.6.1) and must not be forwarded, and reads comma-separated
+// tokens from fields such as Connection.
+package hop

@@ -1,0 +1,4 @@
+package notify
+
+// Linux desktops serve the freedesktop notification specification.
+func newOS() Notifier { return freedesktop{} }

@@ -1,0 +1,100 @@
+package relay
+
+import (
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/failure"
+)
+
+// This file holds the events the relay reports through Config.Notify, for
+// a desktop notification: what the user must act on though no app shows
+// it (a build tool prints a 502 and moves on).
+
+// EventKind is what happened; the words are ferry doctor's verdicts.
+type EventKind string
+
+const (
+	// EventCredentialsRejected: a parent refused ferry's credentials and
+	// they rest for the cool-down.
+	EventCredentialsRejected EventKind = msg.CredentialsRejected
+	// EventKerberosPasswordRejected: the KDC refused the password; they
+	// rest at every parent.
+	EventKerberosPasswordRejected EventKind = msg.KerberosPasswordRejected
+	// EventKerberosNoTicket: a parent wants Kerberos, the ticket cache has
+	// no valid ticket (none, or expired) and there is no password to get
+	// one.
+	EventKerberosNoTicket EventKind = msg.KerberosNoTicket
+)
+
+// Event is one report for Config.Notify. It carries no secret.
+type Event struct {
+	Kind EventKind
+	// Parent is the parent proxy's host:port ("" for
+	// EventKerberosPasswordRejected: the KDC refused, for every parent).
+	Parent string
+	// User is the identity ferry logs on as (auth.Authenticator.Identity).
+	User string
+	// Until is when the rest ends (zero for EventKerberosNoTicket).
+	Until time.Time
+}
+
+// notes sends the events of one generation. ticket is shared by every
+// generation of a Server, so that a reload does not report a missing
+// ticket again.
+type notes struct {
+	fn     func(Event)
+	ticket *atomic.Bool // a missing ticket was reported; nothing was served since
+}
+
+func newNotes(fn func(Event), prev *notes) *notes {
+	n := &notes{fn: fn, ticket: new(atomic.Bool)}
+	if prev != nil {
+		n.ticket = prev.ticket
+	}
+	return n
+}
+
+// rejected reports a new rest (reject calls it only for a fresh one: a
+// second request, a reload or a restart within the rest gets none).
+func (n *notes) rejected(u *Upstream, cause failure.Cause, lo *auth.LockedOut) {
+	if n == nil {
+		return
+	}
+	e := Event{Kind: EventCredentialsRejected, Parent: u.addr, User: u.cfg.auth.Identity(), Until: lo.Until}
+	if cause == failure.KerberosPasswordRejected {
+		e.Kind, e.Parent = EventKerberosPasswordRejected, ""
+	}
+	n.send(e)
+}
+
+// failed reports a request refused for want of a Kerberos ticket, once
+// until a request is served again (served).
+func (n *notes) failed(u *Upstream, e *failure.Error) {
+	if n == nil {
+		return
+	}
+	if !errors.Is(e.Err, auth.ErrKerberosNoTicket) && !errors.Is(e.Err, auth.ErrKerberosTicketExpired) {
+		return
+	}
+	if n.ticket.Swap(true) {
+		return
+	}
+	n.send(Event{Kind: EventKerberosNoTicket, Parent: u.addr, User: u.cfg.auth.Identity()})
+}
+
+// served notes that a request got through: a later missing ticket is new.
+func (n *notes) served() {
+	if n != nil {
+		n.ticket.Store(false)
+	}
+}
+
+func (n *notes) send(e Event) {
+	if n.fn != nil {
+		n.fn(e)
+	}
+}
