@@ -12,7 +12,8 @@
 // What is written is rendered from the templates in templates/ by Render,
 // which is portable: a Plan for any OS can be built and printed on any OS
 // (ferry service install --dry-run), and the golden tests check every
-// template on every OS. Applying a plan (writing files, calling systemctl,
+// template on every OS. Each format's plan is in the file named for it:
+// systemd_unit.go, launchd_plist.go, taskscheduler_scm.go. Applying a plan (writing files, calling systemctl,
 // launchctl or schtasks) is OS-specific, in the _linux, _darwin and _windows
 // files. github.com/kardianos/service is used where it does the job well (the
 // Windows SCM service: install with recovery actions, the event log, and the
