@@ -6,37 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zalando/go-keyring"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
-// memKeyring is a keyring in memory, or one that fails like go-keyring on
-// a headless Linux.
-type memKeyring struct {
-	m   map[string]string
-	err error
-}
-
-func (k *memKeyring) Get(s, a string) (string, error) {
-	if k.err != nil {
-		return "", k.err
-	}
-	pw, ok := k.m[s+"/"+a]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return pw, nil
-}
-
-func (k *memKeyring) Set(s, a, pw string) error {
-	if k.err != nil {
-		return k.err
-	}
-	k.m[s+"/"+a] = pw
-	return nil
-}
-
 func TestKeyring(t *testing.T) {
-	store := &memKeyring{m: map[string]string{}}
+	store := &testenv.Keyring{M: map[string]string{}}
 	k := NewKeyring(`CORP\alice`)
 	k.Store = store
 	if _, err := k.Password(context.Background()); err == nil || !strings.Contains(err.Error(), "holds no password") {
@@ -48,8 +22,8 @@ func TestKeyring(t *testing.T) {
 	if pw, err := k.Password(context.Background()); pw != "s3cret" || err != nil {
 		t.Errorf("got %q, %v", pw, err)
 	}
-	if store.m[`ferry/CORP\alice`] != "s3cret" {
-		t.Errorf("stored under %v", store.m)
+	if store.M[`ferry|CORP\alice`] != "s3cret" {
+		t.Errorf("stored under %v", store.M)
 	}
 }
 
@@ -60,7 +34,7 @@ func TestKeyringHeadless(t *testing.T) {
 		errors.New(`exec: "dbus-launch": executable file not found in $PATH`),
 		errors.New("The name org.freedesktop.secrets was not provided by any .service files"),
 	} {
-		k := Keyring{Service: KeyringService, Account: "alice", Store: &memKeyring{err: e}}
+		k := Keyring{Service: KeyringService, Account: "alice", Store: &testenv.Keyring{Err: e}}
 		_, err := k.Password(context.Background())
 		if !errors.Is(err, ErrKeyringUnavailable) || !strings.Contains(err.Error(), "password_command") {
 			t.Errorf("%v: err = %v, want ErrKeyringUnavailable naming the fallbacks", e, err)
@@ -77,10 +51,10 @@ func TestKeyringCheck(t *testing.T) {
 		store       KeyringStore
 		ok, missing bool
 	}{
-		{"an entry", &memKeyring{m: map[string]string{"ferry/a": "pw"}}, true, false},
-		{"no entry: the keyring still answers", &memKeyring{m: map[string]string{}}, true, false},
-		{"no keyring", &memKeyring{err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}, false, true},
-		{"a keyring error", &memKeyring{err: errors.New("locked")}, false, false},
+		{"an entry", &testenv.Keyring{M: map[string]string{"ferry|a": "pw"}}, true, false},
+		{"no entry: the keyring still answers", &testenv.Keyring{M: map[string]string{}}, true, false},
+		{"no keyring", &testenv.Keyring{Err: errors.New(`exec: "dbus-launch": executable file not found in $PATH`)}, false, true},
+		{"a keyring error", &testenv.Keyring{Err: errors.New("locked")}, false, false},
 	} {
 		k := NewKeyring("a")
 		k.Store = tc.store

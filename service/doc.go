@@ -11,14 +11,15 @@
 //
 // What is written is rendered from the templates in templates/ by Render,
 // which is portable: a Plan for any OS can be built and printed on any OS
-// (ferry service install --dry-run), and the golden tests check every
-// template on every OS. Applying a plan (writing files, calling systemctl,
-// launchctl or schtasks) is OS-specific, in the _linux, _darwin and _windows
-// files. github.com/kardianos/service is used where it does the job well (the
-// Windows SCM service: install with recovery actions, the event log, and the
-// service control loop); it falls short for per-user services (user units
-// that never start at login, legacy launchctl load, no per-user Windows
-// autostart), so those are generated here.
+// (ferry service install --dry-run), and the golden tests check every template
+// on every OS. Each format's plan is in the file named for it:
+// systemd_unit.go, launchd_plist.go, taskscheduler_scm.go. Applying a plan
+// (writing files, calling systemctl, launchctl or schtasks) is OS-specific, in
+// the _linux, _darwin and _windows files. github.com/kardianos/service is used
+// where it does the job well (the Windows SCM service: install with recovery
+// actions, the event log, and the service control loop); it falls short for
+// per-user services (user units that never start at login, legacy launchctl
+// load, no per-user Windows autostart), so those are generated here.
 //
 // The package does not read ferry's TOML config: the caller (cmd/ferry)
 // validates it and passes typed values in Config.

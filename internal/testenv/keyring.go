@@ -2,7 +2,7 @@ package testenv
 
 import "github.com/zalando/go-keyring"
 
-// Keyring is an OS keyring in memory for tests (an auth.KeyringStore), or
+// Keyring is an OS keyring in memory for tests (a credentials.KeyringStore), or
 // one that fails every call with Err, as go-keyring does on a headless
 // Linux without a Secret Service.
 type Keyring struct {
