@@ -51,8 +51,8 @@ func editFile(path string, edit func(string) (string, error)) error {
 }
 
 var (
-	tableLine = regexp.MustCompile(`^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$`)
-	keyLine   = regexp.MustCompile(`^(\s*)([A-Za-z0-9_.-]+|"[^"]*")(\s*=\s*)(.*)$`)
+	tableRE = regexp.MustCompile(`^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$`)
+	keyRE   = regexp.MustCompile(`^(\s*)([A-Za-z0-9_.-]+|"[^"]*")(\s*=\s*)(.*)$`)
 )
 
 // setKeys replaces the values of keys (name to TOML value) in table of the
@@ -61,41 +61,22 @@ var (
 // must be there once, with a one-line string value.
 func setKeys(src, table string, keys map[string]string) (string, error) {
 	lines := strings.SplitAfter(src, "\n")
-	current := ""
 	done := map[string]bool{}
-	for i, line := range lines {
-		body := strings.TrimRight(line, "\r\n")
-		if m := tableLine.FindStringSubmatch(body); m != nil {
-			current = m[2]
-			if m[1] == "[[" {
-				current = "[[" + current
-			}
-			continue
-		}
-		m := keyLine.FindStringSubmatch(body)
-		if m == nil {
-			continue
-		}
-		key := strings.Trim(m[2], `"`)
-		if current == "" {
-			t, k, ok := strings.Cut(key, ".")
-			if !ok || t != table {
-				continue
-			}
-			key = k
-		} else if current != table {
-			continue
-		}
-		value, ok := keys[key]
+	for _, k := range keyLines(lines) {
+		name, ok := k.in(table)
 		if !ok {
 			continue
 		}
-		rest, err := afterString(m[4])
-		if err != nil {
-			return "", fmt.Errorf("line %d: %s: %w", i+1, key, err)
+		value, ok := keys[name]
+		if !ok {
+			continue
 		}
-		lines[i] = m[1] + m[2] + m[3] + value + rest + line[len(body):]
-		done[key] = true
+		rest, err := afterString(k.value)
+		if err != nil {
+			return "", fmt.Errorf("line %d: %s: %w", k.i+1, name, err)
+		}
+		lines[k.i] = k.lead + value + rest + k.eol
+		done[name] = true
 	}
 	for k := range keys {
 		if !done[k] {
@@ -105,38 +86,69 @@ func setKeys(src, table string, keys map[string]string) (string, error) {
 	return strings.Join(lines, ""), nil
 }
 
-// addKeyAfter inserts line into table of src right after the line that
-// sets the key after (under [table], or as table.after at the top, where
-// line gets the table's prefix), with its indentation.
-func addKeyAfter(src, table, after, line string) (string, error) {
-	lines := strings.SplitAfter(src, "\n")
+// keyLine is one `key = value` line of a TOML text.
+type keyLine struct {
+	i      int    // its index in the lines
+	table  string // the [table] it is under, "" at the top, "[[name" in an array
+	key    string // unquoted, dotted as written
+	indent string
+	lead   string // the line up to the value: indentation, key, " = "
+	value  string // the value and what follows it
+	eol    string
+}
+
+// in is the key's name inside table, and whether it is in table at all
+// (under [table], or written table.name at the top).
+func (k keyLine) in(table string) (string, bool) {
+	if k.table == "" {
+		t, name, ok := strings.Cut(k.key, ".")
+		return name, ok && t == table
+	}
+	return k.key, k.table == table
+}
+
+// keyLines finds the key lines of a TOML text split after its newlines.
+// Multi-line values are not followed: a line inside one that looks like a
+// key is taken for one, which the keys ferry edits never are.
+func keyLines(lines []string) []keyLine {
+	var out []keyLine
 	current := ""
 	for i, l := range lines {
 		body := strings.TrimRight(l, "\r\n")
-		if m := tableLine.FindStringSubmatch(body); m != nil {
+		if m := tableRE.FindStringSubmatch(body); m != nil {
 			current = m[2]
 			if m[1] == "[[" {
 				current = "[[" + current
 			}
 			continue
 		}
-		m := keyLine.FindStringSubmatch(body)
-		if m == nil {
+		if m := keyRE.FindStringSubmatch(body); m != nil {
+			out = append(out, keyLine{i: i, table: current, key: strings.Trim(m[2], `"`), indent: m[1],
+				lead: m[1] + m[2] + m[3], value: m[4], eol: l[len(body):]})
+		}
+	}
+	return out
+}
+
+// addKeyAfter inserts line into table of src right after the line that
+// sets the key after (under [table], or as table.after at the top, where
+// line gets the table's prefix), with its indentation.
+func addKeyAfter(src, table, after, line string) (string, error) {
+	lines := strings.SplitAfter(src, "\n")
+	for _, k := range keyLines(lines) {
+		if name, ok := k.in(table); !ok || name != after {
 			continue
 		}
-		key, prefix := strings.Trim(m[2], `"`), ""
-		if current == "" && key == table+"."+after {
-			prefix = table + "."
-		} else if current != table || key != after {
-			continue
+		if k.table == "" {
+			line = table + "." + line
 		}
-		eol := l[len(body):]
+		eol := k.eol
 		if eol == "" {
 			eol = "\n"
-			lines[i] += eol
+			lines[k.i] += eol
 		}
-		rest := append([]string{m[1] + prefix + line + eol}, lines[i+1:]...)
-		return strings.Join(append(lines[:i+1], rest...), ""), nil
+		rest := append([]string{k.indent + line + eol}, lines[k.i+1:]...)
+		return strings.Join(append(lines[:k.i+1], rest...), ""), nil
 	}
 	return "", fmt.Errorf("no %s under [%s] to add %q after", after, table, line)
 }

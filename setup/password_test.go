@@ -217,3 +217,18 @@ func TestSetKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestAddKeyAfter(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"[auth]\n\tuser = \"a\"  # me\n[limits]\n", "[auth]\n\tuser = \"a\"  # me\n\tkeyring = true\n[limits]\n"},
+		{"auth.user = \"a\"", "auth.user = \"a\"\nauth.keyring = true\n"},
+		{"[[tunnel]]\nuser = \"x\"\n[auth]\nuser = \"a\"\r\n", "[[tunnel]]\nuser = \"x\"\n[auth]\nuser = \"a\"\r\nkeyring = true\r\n"},
+	} {
+		if got, err := addKeyAfter(tc.src, "auth", "user", "keyring = true"); err != nil || got != tc.want {
+			t.Errorf("addKeyAfter(%q) = %q, %v; want %q", tc.src, got, err, tc.want)
+		}
+	}
+	if _, err := addKeyAfter("[auth]\nscheme = \"auto\"\n", "auth", "user", "keyring = true"); err == nil {
+		t.Error("no user line: no error")
+	}
+}
