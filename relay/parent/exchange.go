@@ -105,13 +105,6 @@ func (u *Upstream) failed(err error, o *Request) error {
 	return e
 }
 
-func (tr *trip) unlock() {
-	if tr.locked {
-		<-tr.u.logon
-		tr.locked = false
-	}
-}
-
 // run carries the exchange on tr.c (which it may replace when the parent
 // closes the connection between legs).
 func (tr *trip) run(ctx context.Context) (*http.Response, error) {
@@ -193,7 +186,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 		return "", false, siteProxyAuthError(tr.u)
 	}
 	tr.u.learn(offered)
-	tr.u.cfg.guard.NoteOffered(tr.u.addr, offered)
+	tr.u.noteOffered(offered)
 	tr.challenged, tr.asked = true, offered
 	tr.learnPerRequest(offered)
 	a := tr.u.cfg.auth
@@ -243,7 +236,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 // credentials now (no Kerberos ticket).
 func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, error) {
 	header, final, err := tr.start(s, nil)
-	if err == nil || len(offered) == 0 || errors.Is(err, auth.ErrRejected) {
+	if err == nil || len(offered) == 0 || rejected(err) {
 		return header, final, err
 	}
 	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
@@ -322,7 +315,7 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 			}
 			return header, final, nil
 		}
-		if errors.Is(err, auth.ErrRejected) {
+		if rejected(err) {
 			return "", false, err
 		}
 		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
@@ -390,10 +383,10 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 	return st.Header, st.Final, nil
 }
 
-// authError turns a scheme's error into a relay Error; a rejection trips
-// the guard.
+// authError turns a scheme's error into a failure.Error; a rejection trips
+// the guard (guard.go).
 func (tr *trip) authError(s auth.Scheme, err error) error {
-	if errors.Is(err, auth.ErrRejected) {
+	if rejected(err) {
 		return tr.reject(err)
 	}
 	cause, fix := failure.Kerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
@@ -419,16 +412,12 @@ func (tr *trip) succeeded() {
 		}
 		return
 	}
-	u.cfg.guard.Succeed(u.addr, u.cfg.auth)
-	if !u.verified.Swap(true) {
-		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
-	}
 	u.setChosen(tr.st.scheme)
 	if tr.st.scheme.PerConnection() && !u.perRequest.Load() {
 		tr.c.authed = true
 		u.handshakes.Add(1)
 	}
-	tr.unlock()
+	tr.loggedOn()
 }
 
 // send writes one leg and reads the parent's answer to it.

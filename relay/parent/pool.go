@@ -114,4 +114,3 @@ func (u *Upstream) CloseIdle(d time.Duration) {
 		c.Close()
 	}
 }
-
