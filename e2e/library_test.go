@@ -39,7 +39,7 @@ func TestLibraryClient(t *testing.T) {
 				t.Fatal(err)
 			}
 			u := ferryparent.New(ferryparent.Config{Addr: p.Squid.Addr, Auth: a})
-			t.Cleanup(func() { u.CloseIdle(0) })
+			t.Cleanup(u.Retire)
 
 			c := &http.Client{Transport: u}
 			for range 2 {

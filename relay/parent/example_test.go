@@ -26,7 +26,7 @@ func ExampleUpstream_RoundTrip() {
 		log.Fatal(err)
 	}
 	u := parent.New(parent.Config{Addr: proxy.Listener.Addr().String(), Auth: creds})
-	defer u.CloseIdle(0)
+	defer u.Retire()
 
 	client := &http.Client{Transport: u}
 	resp, err := client.Get("http://intranet.example/hello")
@@ -54,7 +54,7 @@ func ExampleUpstream_DialContext() {
 		log.Fatal(err)
 	}
 	u := parent.New(parent.Config{Addr: proxy.Listener.Addr().String(), Auth: creds})
-	defer u.CloseIdle(0)
+	defer u.Retire()
 
 	tr := &http.Transport{DialContext: u.DialContext}
 	defer tr.CloseIdleConnections()

@@ -142,8 +142,10 @@ func (u *Upstream) ResetBackoff() {
 	h.since, h.nextTry = time.Time{}, time.Time{}
 }
 
-// Retire stops the parent's probes and closes its idle connections: a
-// reload replaced it, or the server stops.
+// Retire ends the Upstream: no more probes of a down parent, idle
+// connections closed now, and those still in use closed when given back.
+// The relay retires the Upstreams a reload replaced, and all of them when
+// it stops; a program calls it when it is done with the parent.
 func (u *Upstream) Retire() {
 	u.retired.Store(true)
 	u.mu.Lock()

@@ -88,7 +88,7 @@ func TestRoundTripPoolsOnlyReadBodies(t *testing.T) {
 		return "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"
 	})
 	u := New(Config{Addr: addr})
-	defer u.CloseIdle(0)
+	defer u.Retire()
 	c := &http.Client{Transport: u}
 	resp, err := c.Get("http://o.example/")
 	if err != nil {
