@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
 // generation is everything a configuration decides for new requests:
@@ -25,7 +26,38 @@ type generation struct {
 	headers   http.Header
 }
 
-func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation, error) {
+// settings are the parts of Config that every Upstream of a generation
+// shares, and the relay's own timeouts.
+type settings struct {
+	auth          *auth.Authenticator
+	guard         *auth.Guard
+	log           *slog.Logger
+	dialer        net.Dialer
+	headerTimeout time.Duration
+	idleTimeout   time.Duration
+	maxIdle       int
+	tunnelIdle    time.Duration // zero: tunnels may idle forever
+	notes         *parent.Notes // Config.Notify's events
+}
+
+// Upstream is one parent proxy and its pool (package parent).
+type Upstream = parent.Upstream
+
+// Stats is a snapshot of an Upstream (package parent).
+type Stats = parent.Stats
+
+// newUpstream is the client of the parent at addr with set's credentials
+// and timeouts.
+func newUpstream(addr string, set *settings) *Upstream {
+	return parent.New(parent.Config{Addr: addr, Auth: set.auth, Guard: set.guard, Log: set.log,
+		ConnectTimeout: set.dialer.Timeout, ResponseHeaderTimeout: set.headerTimeout,
+		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Notes: set.notes})
+}
+
+// newGeneration builds the parts of cfg that a reload swaps in. guard and
+// notes are the running generation's (nil at start): a reload keeps the
+// rests and what was reported.
+func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *parent.Notes) (*generation, error) {
 	if cfg.Guard != nil {
 		guard = cfg.Guard
 	}
@@ -56,7 +88,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		idleTimeout:   orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout),
 		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
 		tunnelIdle:    cfg.TunnelIdleTimeout,
-		notes:         newNotes(cfg.Notify, nil),
+		notes:         parent.NewNotes(cfg.Notify, notes),
 	}
 	np, err := ParseNoProxy(cfg.NoProxy)
 	if err != nil {
@@ -88,7 +120,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		// Rests read from the state file match credentials only when
 		// checked: check now, so the status page shows them from the start.
 		for _, u := range g.upstreams {
-			guard.Check(u.addr, cfg.Auth)
+			guard.Check(u.Addr(), cfg.Auth)
 		}
 	}
 	static := &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
@@ -116,7 +148,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 // work of the schemes (Kerberos ticket renewal) stops.
 func (g *generation) retire() {
 	for _, u := range g.upstreams {
-		u.retire()
+		u.Retire()
 	}
 	if pr, ok := g.router.(*pacRouter); ok {
 		pr.close()
@@ -138,9 +170,22 @@ func (g *generation) allUpstreams() []*Upstream {
 	}
 	out := append([]*Upstream(nil), g.upstreams...)
 	for _, u := range pr.upstreams() {
-		if !isConfiguredParent(pr.static, u.addr) {
+		if !isConfiguredParent(pr.static, u.Addr()) {
 			out = append(out, u)
 		}
 	}
 	return out
 }
+
+// Event is what Config.Notify receives (package parent).
+type Event = parent.Event
+
+// EventKind says what an Event reports (package parent).
+type EventKind = parent.EventKind
+
+// The kinds of Event.
+const (
+	EventCredentialsRejected      = parent.EventCredentialsRejected
+	EventKerberosPasswordRejected = parent.EventKerberosPasswordRejected
+	EventKerberosNoTicket         = parent.EventKerberosNoTicket
+)

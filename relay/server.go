@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"errors"
+	"github.com/ferryproxy/ferry/relay/parent"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -38,13 +39,13 @@ type Server struct {
 // Defaults for Config's zero values.
 const (
 	DefaultListen                = "127.0.0.1:3128"
-	defaultConnectTimeout        = 10 * time.Second
-	defaultResponseHeaderTimeout = 60 * time.Second
-	defaultPoolIdleTimeout       = 60 * time.Second
+	defaultConnectTimeout        = parent.DefaultConnectTimeout
+	defaultResponseHeaderTimeout = parent.DefaultResponseHeaderTimeout
+	defaultPoolIdleTimeout       = parent.DefaultIdleTimeout
 	defaultClientIdleTimeout     = 120 * time.Second
 	defaultReadHeaderTimeout     = 30 * time.Second
 	defaultShutdownTimeout       = 10 * time.Second
-	defaultMaxIdlePerParent      = 256
+	defaultMaxIdlePerParent      = parent.DefaultMaxIdle
 	defaultMaxConns              = 4096
 	defaultMaxHeaderBytes        = 64 << 10
 )
@@ -66,7 +67,7 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	g, err := newGeneration(cfg, log, nil)
+	g, err := newGeneration(cfg, log, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -97,11 +98,10 @@ func (s *Server) Reload(cfg Config) error {
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{DefaultListen}
 	}
-	g, err := newGeneration(cfg, s.log, s.Guard())
+	g, err := newGeneration(cfg, s.log, s.Guard(), s.gen.Load().set.notes)
 	if err != nil {
 		return err
 	}
-	g.set.notes = newNotes(cfg.Notify, s.gen.Load().set.notes)
 	s.mu.Lock()
 	err = s.syncListeners(specs(cfg))
 	var old *generation
@@ -201,7 +201,7 @@ func (s *Server) janitor(ctx context.Context) {
 		case <-t.C:
 			g := s.gen.Load()
 			for _, u := range g.allUpstreams() {
-				u.closeIdle(g.set.idleTimeout)
+				u.CloseIdle(g.set.idleTimeout)
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
-// This file holds the events the relay reports through Config.Notify, for
+// This file holds the events an Upstream reports through Config.Notes, for
 // a desktop notification: what the user must act on though no app shows
 // it (a build tool prints a 502 and moves on).
 
@@ -30,7 +30,7 @@ const (
 	EventKerberosNoTicket EventKind = msg.KerberosNoTicket
 )
 
-// Event is one report for Config.Notify. It carries no secret.
+// Event is one report for Notes' function. It carries no secret.
 type Event struct {
 	Kind EventKind
 	// Parent is the parent proxy's host:port ("" for
@@ -42,16 +42,18 @@ type Event struct {
 	Until time.Time
 }
 
-// notes sends the events of one generation. ticket is shared by every
-// generation of a Server, so that a reload does not report a missing
-// ticket again.
-type notes struct {
+// Notes sends the events of the Upstreams that share it to a function
+// (a desktop notification). Its memory of a reported missing ticket passes
+// from one Notes to the next (NewNotes' prev), so that a reload does not
+// report it again.
+type Notes struct {
 	fn     func(Event)
 	ticket *atomic.Bool // a missing ticket was reported; nothing was served since
 }
 
-func newNotes(fn func(Event), prev *notes) *notes {
-	n := &notes{fn: fn, ticket: new(atomic.Bool)}
+// NewNotes sends events to fn, remembering what prev (nil at start) reported.
+func NewNotes(fn func(Event), prev *Notes) *Notes {
+	n := &Notes{fn: fn, ticket: new(atomic.Bool)}
 	if prev != nil {
 		n.ticket = prev.ticket
 	}
@@ -60,11 +62,11 @@ func newNotes(fn func(Event), prev *notes) *notes {
 
 // rejected reports a new rest (reject calls it only for a fresh one: a
 // second request, a reload or a restart within the rest gets none).
-func (n *notes) rejected(u *Upstream, cause failure.Cause, lo *auth.LockedOut) {
+func (n *Notes) rejected(u *Upstream, cause failure.Cause, lo *auth.LockedOut) {
 	if n == nil {
 		return
 	}
-	e := Event{Kind: EventCredentialsRejected, Parent: u.addr, User: u.cfg.auth.Identity(), Until: lo.Until}
+	e := Event{Kind: EventCredentialsRejected, Parent: u.addr, User: u.cfg.Auth.Identity(), Until: lo.Until}
 	if cause == failure.KerberosPasswordRejected {
 		e.Kind, e.Parent = EventKerberosPasswordRejected, ""
 	}
@@ -73,7 +75,7 @@ func (n *notes) rejected(u *Upstream, cause failure.Cause, lo *auth.LockedOut) {
 
 // failed reports a request refused for want of a Kerberos ticket, once
 // until a request is served again (served).
-func (n *notes) failed(u *Upstream, e *failure.Error) {
+func (n *Notes) failed(u *Upstream, e *failure.Error) {
 	if n == nil {
 		return
 	}
@@ -83,17 +85,17 @@ func (n *notes) failed(u *Upstream, e *failure.Error) {
 	if n.ticket.Swap(true) {
 		return
 	}
-	n.send(Event{Kind: EventKerberosNoTicket, Parent: u.addr, User: u.cfg.auth.Identity()})
+	n.send(Event{Kind: EventKerberosNoTicket, Parent: u.addr, User: u.cfg.Auth.Identity()})
 }
 
 // served notes that a request got through: a later missing ticket is new.
-func (n *notes) served() {
+func (n *Notes) served() {
 	if n != nil {
 		n.ticket.Store(false)
 	}
 }
 
-func (n *notes) send(e Event) {
+func (n *Notes) send(e Event) {
 	if n.fn != nil {
 		n.fn(e)
 	}

@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"bufio"
@@ -47,8 +47,9 @@ type health struct {
 // maxBackoff bounds the wait between probes of a down parent.
 const maxBackoff = time.Minute
 
-// healthy reports whether the parent is not down.
-func (u *Upstream) healthy(time.Time) bool {
+// Healthy reports whether the parent is not down. The time (of the
+// routing decision) is not used.
+func (u *Upstream) Healthy(time.Time) bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return !u.h.down
@@ -81,7 +82,7 @@ func (u *Upstream) markDown(e *failure.Error) {
 		}
 	}
 	if wasUp {
-		u.cfg.log.Warn("parent proxy is down", "parent", u.addr, "cause", string(e.Cause), "err", e.Error(), "retry_in", h.backoff)
+		u.cfg.Log.Warn("parent proxy is down", "parent", u.addr, "cause", string(e.Cause), "err", e.Error(), "retry_in", h.backoff)
 	}
 }
 
@@ -92,7 +93,7 @@ func (u *Upstream) markUp(served bool) {
 	defer u.mu.Unlock()
 	h := &u.h
 	if h.down {
-		u.cfg.log.Info("parent proxy is up again", "parent", u.addr, "down_for", time.Since(h.since).Round(time.Millisecond))
+		u.cfg.Log.Info("parent proxy is up again", "parent", u.addr, "down_for", time.Since(h.since).Round(time.Millisecond))
 	}
 	if h.recheck != nil {
 		h.recheck.Stop()
@@ -102,7 +103,7 @@ func (u *Upstream) markUp(served bool) {
 	h.answered = true
 	h.served = h.served || served
 	if served {
-		u.cfg.notes.served()
+		u.cfg.Notes.served()
 	}
 }
 
@@ -119,7 +120,7 @@ func (u *Upstream) refusedWith(err error, answered bool) {
 	if !errors.As(err, &e) {
 		return
 	}
-	u.cfg.notes.failed(u, e)
+	u.cfg.Notes.failed(u, e)
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.h.answered = u.h.answered || answered
@@ -132,9 +133,9 @@ func (u *Upstream) refusedWith(err error, answered bool) {
 	}
 }
 
-// resetBackoff lets a parent that is down be tried at once (the network
+// ResetBackoff lets a parent that is down be tried at once (the network
 // changed: the VPN may be up now). Its last error stays on the status page.
-func (u *Upstream) resetBackoff() {
+func (u *Upstream) ResetBackoff() {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	h := &u.h
@@ -145,9 +146,11 @@ func (u *Upstream) resetBackoff() {
 	h.since, h.nextTry = time.Time{}, time.Time{}
 }
 
-// retire stops the parent's probes and closes its idle connections: a
-// reload replaced it, or the server stops.
-func (u *Upstream) retire() {
+// Retire ends the Upstream: no more probes of a down parent, idle
+// connections closed now, and those still in use closed when given back.
+// The relay retires the Upstreams a reload replaced, and all of them when
+// it stops; a program calls it when it is done with the parent.
+func (u *Upstream) Retire() {
 	u.retired.Store(true)
 	u.mu.Lock()
 	h := &u.h
@@ -159,7 +162,7 @@ func (u *Upstream) retire() {
 		h.cancel()
 	}
 	u.mu.Unlock()
-	u.closeIdle(0)
+	u.CloseIdle(0)
 }
 
 // recheckNow probes a down parent; it runs on the backoff timer.
@@ -169,7 +172,7 @@ func (u *Upstream) recheckNow() {
 		u.mu.Unlock()
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), u.cfg.dialer.Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), u.dialer.Timeout)
 	u.h.cancel = cancel
 	u.mu.Unlock()
 	err := u.probe(ctx)
@@ -183,7 +186,7 @@ func (u *Upstream) recheckNow() {
 	case err == nil:
 		u.markUp(false)
 	default:
-		u.cfg.log.Debug("parent proxy still down", "parent", u.addr, "err", err.Error())
+		u.cfg.Log.Debug("parent proxy still down", "parent", u.addr, "err", err.Error())
 		u.markDown(err)
 	}
 }
@@ -192,7 +195,7 @@ func (u *Upstream) recheckNow() {
 // no credentials and no site involved: "OPTIONS *" (RFC 9110 9.3.7). Any
 // HTTP response means the parent is alive.
 func (u *Upstream) probe(ctx context.Context) *failure.Error {
-	nc, err := u.cfg.dialer.DialContext(ctx, "tcp", u.addr)
+	nc, err := u.dialer.DialContext(ctx, "tcp", u.addr)
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the probe was cancelled", Err: ctx.Err()}
@@ -223,7 +226,7 @@ func (u *Upstream) silenceError(err error, what string) *failure.Error {
 	switch {
 	case neterr.IsTimeout(err):
 		return &failure.Error{Cause: failure.ParentTimeout, Peer: u.addr,
-			What: fmt.Sprintf("parent proxy %s accepted the connection but did not answer %s within %s (timeouts.connect)", u.addr, what, u.cfg.dialer.Timeout),
+			What: fmt.Sprintf("parent proxy %s accepted the connection but did not answer %s within %s (timeouts.connect)", u.addr, what, u.dialer.Timeout),
 			Err:  err, Fix: "the proxy is stuck or something between drops the traffic: try again later, or ask the proxy's administrators"}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || neterr.IsReset(err) || neterr.IsBrokenPipe(err):
 		return &failure.Error{Cause: failure.ParentError, Peer: u.addr,
@@ -252,8 +255,8 @@ type answerWatch struct {
 
 // watchFirstAnswer starts watching c, a connection the parent has not
 // answered on yet.
-func (u *Upstream) watchFirstAnswer(c *upConn) *answerWatch {
-	limit := u.cfg.dialer.Timeout
+func (u *Upstream) watchFirstAnswer(c *Conn) *answerWatch {
+	limit := u.dialer.Timeout
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	w := &answerWatch{cancel: cancel}
 	w.timer = time.AfterFunc(limit/2, func() {
@@ -274,7 +277,7 @@ func (u *Upstream) watchFirstAnswer(c *upConn) *answerWatch {
 // firstPeek ends the watch on c, if any, once the first read of a response
 // returned err. An answer that came just as the watch gave up is taken:
 // the deadlines it set in the past are renewed.
-func (u *Upstream) firstPeek(ctx context.Context, c *upConn, err error) {
+func (u *Upstream) firstPeek(ctx context.Context, c *Conn, err error) {
 	if c.watch == nil {
 		return
 	}
@@ -282,7 +285,7 @@ func (u *Upstream) firstPeek(ctx context.Context, c *upConn, err error) {
 	if err == nil && c.silent {
 		c.silent = false
 		_ = c.nc.SetDeadline(time.Time{})
-		_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+		_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.ResponseHeaderTimeout))
 		if ctx.Err() != nil {
 			_ = c.nc.SetReadDeadline(aLongTimeAgo)
 		}
@@ -292,7 +295,7 @@ func (u *Upstream) firstPeek(ctx context.Context, c *upConn, err error) {
 // setReadDeadline sets c's read deadline, unless the watch has already
 // stopped the exchange: its deadline in the past must stay, or a write
 // that failed for it would be followed by a full response_header wait.
-func (c *upConn) setReadDeadline(t time.Time) {
+func (c *Conn) setReadDeadline(t time.Time) {
 	if w := c.watch; w != nil {
 		w.mu.Lock()
 		defer w.mu.Unlock()
@@ -304,7 +307,7 @@ func (c *upConn) setReadDeadline(t time.Time) {
 }
 
 // watchFired reports whether the watch on c found the parent silent.
-func (c *upConn) watchFired() bool {
+func (c *Conn) watchFired() bool {
 	w := c.watch
 	if w == nil {
 		return false
@@ -328,18 +331,20 @@ func (w *answerWatch) end() bool {
 	return w.silent
 }
 
-// tryList is the order in which a request tries the parents of d: those up
+// TryList is the order in which a request tries parents, as routing
+// listed them (fallbackDirect: the request may go directly when no parent
+// takes it): those up
 // first, as routed, then those down as a last resort, since refusing or
 // dropping costs little and the parent may be back. Left out are a down
 // parent that was silent (a hang costs timeouts.connect each time) and,
 // with direct_fallback, every down parent: going directly is quicker than
 // a parent known to be dead. Their probes bring them back. skipped is why
 // the first one left out is down, for the app when nothing else is left.
-func (d Decision) tryList() (try []*Upstream, skipped *failure.Error) {
-	for i, u := range d.Parents {
-		e := u.downError()
+func TryList(parents []*Upstream, fallbackDirect bool) (try []*Upstream, skipped *failure.Error) {
+	for i, u := range parents {
+		e := u.DownError()
 		switch {
-		case e == nil || !(d.FallbackDirect || e.Cause == failure.ParentTimeout):
+		case e == nil || !(fallbackDirect || e.Cause == failure.ParentTimeout):
 			if try != nil {
 				try = append(try, u)
 			}
@@ -347,19 +352,19 @@ func (d Decision) tryList() (try []*Upstream, skipped *failure.Error) {
 			if skipped == nil {
 				skipped = e
 				// Copy only now: the common case (all up) allocates nothing.
-				try = append(make([]*Upstream, 0, len(d.Parents)), d.Parents[:i]...)
+				try = append(make([]*Upstream, 0, len(parents)), parents[:i]...)
 			}
 		}
 	}
 	if skipped == nil {
-		return d.Parents, nil
+		return parents, nil
 	}
 	return try, skipped
 }
 
-// downError says why the parent is down and until when, or nil when it
+// DownError says why the parent is down and until when, or nil when it
 // is not down.
-func (u *Upstream) downError() *failure.Error {
+func (u *Upstream) DownError() *failure.Error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	h := &u.h
