@@ -39,15 +39,18 @@ func VerdictFromProxyStatus(h string) (verdict, details string) {
 	if verdict == "" {
 		return msg.ParentError, details
 	}
-	switch c := failure.Cause(verdict); c {
-	case failure.Kerberos, failure.CredentialsMissing:
-		if v := kerberosFromText(details); v != "" {
-			return v, details
+	for _, c := range failure.Causes {
+		if c.Name != verdict {
+			continue
 		}
-		return failure.VerdictOf(c), details
-	default:
-		return failure.VerdictOf(c), details
+		if c == failure.Kerberos || c == failure.CredentialsMissing {
+			if v := kerberosFromText(details); v != "" {
+				return v, details
+			}
+		}
+		return c.Verdict, details
 	}
+	return msg.ParentError, details
 }
 
 // kerberosFromText recognises the auth package's Kerberos messages, for

@@ -12,25 +12,10 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
-// TestEveryCauseHasAVerdict: each relay cause maps onto one of doctor's
-// verdicts (or the page-only bad_request), so no error page lacks words.
-func TestEveryCauseHasAVerdict(t *testing.T) {
-	causes := []failure.Cause{failure.ParentUnresolvable, failure.ParentRefused, failure.ParentTimeout, failure.ParentNotProxy,
-		failure.ParentError, failure.SchemeUnsupported, failure.CredentialsMissing, failure.CredentialsRejected,
-		failure.LockedOut, failure.Kerberos, failure.OriginUnreachable, failure.BodyNotReplayable, failure.BadRequest,
-		failure.NoParentReachable, failure.ClientGone, failure.ParentResponseBroken, failure.PACFailed, failure.AppRequestBroken}
-	for _, c := range causes {
-		v := failure.VerdictOf(c)
-		if !msg.Has(v + ".cause") {
-			t.Errorf("cause %s maps to %q, which has no message", c, v)
-		}
-	}
-}
-
-// TestKerberosErrorsGetTheirOwnVerdict: the relay has one Kerberos cause;
-// the auth package's typed errors give doctor's finer verdicts, both from
-// the Error itself and from its Proxy-Status text alone.
-func TestKerberosErrorsGetTheirOwnVerdict(t *testing.T) {
+// TestKerberosVerdictFromProxyStatus: the relay has one Kerberos cause;
+// doctor reads the finer verdict from its Proxy-Status text alone (the
+// Error's own verdict is failure's TestKerberosErrorsGetTheirOwnVerdict).
+func TestKerberosVerdictFromProxyStatus(t *testing.T) {
 	cases := []struct {
 		cause failure.Cause
 		kind  error
@@ -46,7 +31,7 @@ func TestKerberosErrorsGetTheirOwnVerdict(t *testing.T) {
 		if c.want == msg.CredentialsMissing {
 			err = c.kind
 		}
-		e := &failure.Error{Cause: c.cause, Peer: "p:1", What: "cannot answer parent proxy p:1 with Negotiate", Err: err}
+		e := failure.Auth(&failure.Error{Cause: c.cause, Peer: "p:1", What: "cannot answer parent proxy p:1 with Negotiate", Err: err})
 		if got := e.Verdict(); got != c.want {
 			t.Errorf("%v: verdict %s, want %s", c.kind, got, c.want)
 		}

@@ -403,7 +403,7 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 	} else if s.Name() != auth.SchemeNegotiate {
 		cause, fix = failure.ParentError, "run 'ferry doctor' to see what the parent sends"
 	}
-	return &failure.Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix}
+	return failure.Auth(&failure.Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix})
 }
 
 // succeeded records a leg that the parent accepted.

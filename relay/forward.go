@@ -137,7 +137,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *failure.Error) 
 		writeErrorPage(w, r, e)
 		return
 	}
-	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", string(e.Cause), "err", e.Error())
+	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", e.Cause.Name, "err", e.Error())
 	writeErrorPage(w, r, e)
 }
 
