@@ -23,7 +23,7 @@ import (
 // (Relay.LockoutState) when there is one: doctor spends no logon on
 // credentials that rest, and a rejection it meets rests them for ferry
 // too; without a file, the first rejection is the last attempt of this run.
-func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, needsAuth bool) *failure {
+func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, needsAuth bool) *fault {
 	_, headerTO := r.timeouts()
 	rc := r.cfg.Relay
 	rc.Listen = []string{"127.0.0.1:0"}
@@ -35,11 +35,11 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 	rc.ShutdownTimeout = time.Second
 	srv, err := relay.New(rc)
 	if err != nil {
-		return r.step("auth", p, func() (string, *failure) { return "", fail(msg.ConfigInvalid, "%v", err) })
+		return r.step("auth", p, func() (string, *fault) { return "", fail(msg.ConfigInvalid, "%v", err) })
 	}
 	addrs, err := srv.Listen()
 	if err != nil {
-		return r.step("auth", p, func() (string, *failure) {
+		return r.step("auth", p, func() (string, *fault) {
 			return "", fail(msg.ParentError, "doctor cannot start its relay: %v", err)
 		})
 	}
@@ -56,7 +56,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 
 	up := srv.Upstreams()[0]
 	// A rest's end is in the Guard, not in the Proxy-Status text.
-	relayFailure := func(resp *http.Response) *failure {
+	relayFailure := func(resp *http.Response) *fault {
 		f := ferryFailure(resp)
 		if f != nil && f.verdict == msg.LockedOut {
 			for _, lo := range srv.Guard().Snapshot() {
@@ -76,7 +76,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 	// The logon: the first request through the parent carries it.
 	authDone := false
 	if httpURL != "" {
-		if f := r.step("auth", p, func() (string, *failure) {
+		if f := r.step("auth", p, func() (string, *fault) {
 			resp, body, err := get(ctx, client, httpURL)
 			if err != nil {
 				return "", fail(msg.ParentError, "GET %s through the parent: %v", httpURL, err)
@@ -96,7 +96,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 		if !authDone {
 			name = "auth"
 		}
-		if f := r.step(name, p, func() (string, *failure) {
+		if f := r.step(name, p, func() (string, *fault) {
 			target := hostPort(httpsURL)
 			resp, err := connectVia(ctx, relayAddr, target, headerTO)
 			if err != nil {
@@ -117,7 +117,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 		}
 	}
 	if httpURL != "" {
-		return r.step("http", p, func() (string, *failure) {
+		return r.step("http", p, func() (string, *fault) {
 			resp, body, err := get(ctx, client, httpURL)
 			if err != nil {
 				return "", fail(msg.ParentError, "GET %s through the parent: %v", httpURL, err)
@@ -139,7 +139,7 @@ func (r *runner) throughRelay(ctx context.Context, p, httpURL, httpsURL string, 
 // parent that then goes silent on a request was waiting for the site: that
 // is the site out of reach (the default example.com when offline), not a
 // parent to reach through the VPN.
-func ferryFailure(resp *http.Response) *failure {
+func ferryFailure(resp *http.Response) *fault {
 	ps := resp.Header.Get("Proxy-Status")
 	v, details := relay.VerdictFromProxyStatus(ps)
 	if v == "" {
@@ -150,22 +150,22 @@ func ferryFailure(resp *http.Response) *failure {
 	}
 	details = strings.ReplaceAll(details, `\"`, `"`)
 	if v == msg.ParentTimeout {
-		return &failure{verdict: msg.OriginUnreachable, evidence: details +
+		return &fault{verdict: msg.OriginUnreachable, evidence: details +
 			"; the parent answered doctor's first request a moment before, so it waits for the site: the site is out of its reach (or slower than timeouts.response_header); pass --url with a page the proxy can reach"}
 	}
-	return &failure{verdict: v, evidence: details}
+	return &fault{verdict: v, evidence: details}
 }
 
 // parentAnswer classifies what the parent itself answered after the logon:
 // a refusal is the company's policy, a gateway error is the site.
-func parentAnswer(p string, resp *http.Response, body []byte) *failure {
+func parentAnswer(p string, resp *http.Response, body []byte) *fault {
 	switch resp.StatusCode {
 	case http.StatusForbidden, http.StatusUnavailableForLegalReasons:
-		return &failure{verdict: msg.SiteBlocked, evidence: pageEvidence("parent proxy "+p, resp, body)}
+		return &fault{verdict: msg.SiteBlocked, evidence: pageEvidence("parent proxy "+p, resp, body)}
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return &failure{verdict: msg.OriginUnreachable, evidence: pageEvidence("parent proxy "+p, resp, body)}
+		return &fault{verdict: msg.OriginUnreachable, evidence: pageEvidence("parent proxy "+p, resp, body)}
 	case http.StatusProxyAuthRequired:
-		return &failure{verdict: msg.CredentialsRejected, evidence: pageEvidence("parent proxy "+p, resp, body)}
+		return &fault{verdict: msg.CredentialsRejected, evidence: pageEvidence("parent proxy "+p, resp, body)}
 	}
 	return nil
 }
