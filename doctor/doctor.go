@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/relay"
 	"github.com/ferryproxy/ferry/relay/failure"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
 // DefaultURLs are fetched when Config.URLs is empty: one plain http and one
@@ -247,14 +246,14 @@ func (r *runner) parent(ctx context.Context, p string) *fault {
 		if len(pr.offered) == 0 {
 			return msg.T(r.lang, "detail.no_logon"), nil
 		}
-		return msg.T(r.lang, "detail.schemes", "schemes", names(pr.offered)), nil
+		return msg.T(r.lang, "detail.schemes", "schemes", parent.ChallengeNames(pr.offered)), nil
 	}); f != nil {
 		return f
 	}
 	a := r.cfg.Relay.Auth
 	if len(pr.offered) > 0 {
 		if f := r.step("credentials", p, func() (string, *fault) {
-			offered := names(pr.offered)
+			offered := parent.ChallengeNames(pr.offered)
 			if !a.Enabled() {
 				return "", fail(msg.CredentialsMissing, "the parent answered 407 with Proxy-Authenticate: %s; ferry has no user, password or Kerberos setup", pr.rawChallenges)
 			}
@@ -326,19 +325,6 @@ func (r *runner) urls() (httpURL, httpsURL string) {
 func dialFault(p string, err error) *fault {
 	e := failure.Classify(err, p, true)
 	return &fault{verdict: e.Verdict(), evidence: e.Error()}
-}
-
-// names lists the schemes of cs once each. It is relay's challengeNames
-// (relay/exchange.go), which cannot be imported while it is unexported in
-// relay; one of them goes when the parent client is its own package.
-func names(cs []auth.Challenge) string {
-	var out []string
-	for _, c := range cs {
-		if !slices.Contains(out, c.Scheme) {
-			out = append(out, c.Scheme)
-		}
-	}
-	return strings.Join(out, ", ")
 }
 
 func firstLine(s string) string {
