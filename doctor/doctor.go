@@ -280,7 +280,7 @@ func (r *runner) parent(ctx context.Context, p string) *fault {
 		r.step("auth", p, func() (string, *fault) { return "", f })
 		return f
 	}
-	return r.throughRelay(ctx, p, httpURL, httpsURL, len(pr.offered) > 0)
+	return r.throughParent(ctx, p, httpURL, httpsURL, len(pr.offered) > 0)
 }
 
 // lockedOut stops doctor from spending a logon while the running ferry

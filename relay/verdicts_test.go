@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
@@ -29,7 +30,7 @@ func rawVerdict(t *testing.T, addr, req string) (status int, verdict, proxyStatu
 	defer c.Close()
 	resp, body := appRead(t, br, http.MethodGet)
 	proxyStatus = resp.Header.Get("Proxy-Status")
-	verdict, _ = VerdictFromProxyStatus(proxyStatus)
+	verdict = testenv.Verdict(proxyStatus)
 	return resp.StatusCode, verdict, proxyStatus, body
 }
 
