@@ -37,7 +37,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := parent.NewRequest(r, s.gen.Load().headers, s.via.value)
-	try, skipped := dec.tryList()
+	try, skipped := dec.TryList()
 	var last *failure.Error
 	for _, u := range try {
 		resp, c, err := u.Do(r.Context(), o)
