@@ -45,28 +45,23 @@ func TestStaticRoutesNoProxyDirectAndTheRestToTheParents(t *testing.T) {
 	}
 }
 
-func writePAC(t *testing.T, body string) string {
-	t.Helper()
-	p := filepath.Join(testenv.TempDir(t), "proxy.pac")
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // TestPACDecisions: the PAC's answer in order, its configured parents as
 // they are, the proxies it names made once, with credentials only for
 // allow_hosts, and no_proxy before the script.
 func TestPACDecisions(t *testing.T) {
 	np, _ := ParseNoProxy([]string{"intranet.example"})
 	configured := parent.New(parent.Config{Addr: "a.proxy:8080"})
-	pacFile := writePAC(t, `function FindProxyForURL(url, host) {
+	pacFile := filepath.Join(testenv.TempDir(t), "proxy.pac")
+	err := os.WriteFile(pacFile, []byte(`function FindProxyForURL(url, host) {
 		if (shExpMatch(host, "*.a.example")) return "PROXY a.proxy:8080";
 		if (dnsDomainIs(host, ".b.example")) return "PROXY b.proxy:8080; DIRECT";
 		if (dnsDomainIs(host, ".c.example")) return "PROXY c.allowed.example:3128";
 		if (dnsDomainIs(host, ".s.example")) return "SOCKS s.proxy:1080";
 		return "DIRECT";
-	}`)
+	}`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
 	made := map[string]bool{}
 	r, err := NewPAC(PACConfig{Location: pacFile, AllowHosts: []string{"allowed.example"}, Credentials: true,
 		NewUpstream: func(addr string, credentials bool) *parent.Upstream {
