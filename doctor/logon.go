@@ -132,7 +132,8 @@ func relayFault(err error, p string) *fault {
 }
 
 // parentAnswer classifies what the parent itself answered after the logon:
-// a refusal is the company's policy, a gateway error is the site.
+// a refusal is the company's policy, a gateway error is the site, a loop
+// is the proxies' configuration.
 func parentAnswer(p string, resp *http.Response, body []byte) *fault {
 	switch resp.StatusCode {
 	case http.StatusForbidden, http.StatusUnavailableForLegalReasons:
@@ -141,6 +142,10 @@ func parentAnswer(p string, resp *http.Response, body []byte) *fault {
 		return &fault{verdict: msg.OriginUnreachable, evidence: pageEvidence("parent proxy "+p, resp, body)}
 	case http.StatusProxyAuthRequired:
 		return &fault{verdict: msg.CredentialsRejected, evidence: pageEvidence("parent proxy "+p, resp, body)}
+	case http.StatusLoopDetected:
+		// RFC 5842 7.2: doctor's request came back to a proxy it had
+		// passed (a ferry whose parent is, through p, itself).
+		return &fault{verdict: msg.ProxyLoop, evidence: pageEvidence("parent proxy "+p, resp, body)}
 	}
 	return nil
 }

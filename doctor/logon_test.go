@@ -1,6 +1,8 @@
 package doctor
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,5 +27,17 @@ func TestRelayFaultKeepsTheErrorAsMade(t *testing.T) {
 	f = relayFault(&failure.Error{Cause: failure.ParentTimeout, Peer: "p:1", What: "parent proxy p:1 did not answer in time"}, "p:1")
 	if f.verdict != msg.OriginUnreachable {
 		t.Fatalf("silent parent after the probe: verdict %s, want %s", f.verdict, msg.OriginUnreachable)
+	}
+}
+
+// TestParentAnswerLoopDetected: a parent (or a proxy behind it) that
+// answers 508 Loop Detected saw doctor's request come back: proxy_loop,
+// as the ferry that detected it says, not ok.
+func TestParentAnswerLoopDetected(t *testing.T) {
+	resp := &http.Response{StatusCode: http.StatusLoopDetected, Status: "508 Loop Detected",
+		Header: http.Header{"Proxy-Status": {`ferry; error=proxy_loop_detected`}}}
+	f := parentAnswer("p:1", resp, nil)
+	if f == nil || f.verdict != msg.ProxyLoop || !strings.Contains(f.evidence, "508 Loop Detected") {
+		t.Fatalf("got %+v, want proxy_loop with the parent's answer", f)
 	}
 }

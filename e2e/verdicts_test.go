@@ -205,7 +205,7 @@ func deadAddr(t *testing.T) string {
 //
 // proxy_loop is doctor's verdict too when the loop runs through the parent
 // it checks: its request comes back to the running ferry, which answers
-// 508, and doctor reads the verdict from Proxy-Status.
+// 508 Loop Detected, and the parent passes that on to doctor.
 //
 // On /status.json a parent that answered a request with a 407 ferry could
 // not or would not answer is "up" with that last verdict (it was
