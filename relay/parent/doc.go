@@ -10,7 +10,8 @@
 //   - pool.go: the pool of idle connections (get, Put, dial, CloseIdle)
 //   - exchange.go: one request's way through the logon exchange (407s,
 //     scheme choice, stale connections)
-//   - guard.go: where the client meets the lockout guard (auth.Guard)
+//   - guard.go: the lockout rule, all of it (auth.Guard only remembers
+//     which credentials rest where)
 //   - expect.go: Expect: 100-continue for bodies that cannot be sent twice
 //   - health.go: parent down/up, probes with backoff, TryList
 //   - upconn.go, outreq.go, body.go: a connection, a request as written to

@@ -52,9 +52,12 @@ func (e *staleConnError) Error() string {
 }
 func (e *staleConnError) Unwrap() error { return e.err }
 
-// roundTrip sends o to the parent, authenticating as needed, and returns the
-// parent's final response with the connection it came on. The caller reads
-// the body and hands the connection back with put (or keeps it for a tunnel).
+// Do sends o to the parent, authenticating as needed, and returns the
+// parent's final response with the connection it came on: the relay's
+// RoundTrip, which passes responses on as they come (a CONNECT's refusal,
+// a 101). The caller reads the body and hands the connection back with Put
+// (or closes it, or keeps it for a tunnel). Errors are mostly
+// *failure.Error; with Elsewhere set the request may go to another parent.
 func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, error) {
 	u.requests.Add(1)
 	if err := u.resting(); err != nil {
@@ -79,7 +82,7 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			u.learnDropsIdle()
 		}
 		if stale != nil && attempt < 3 && o.body.replayable() {
-			u.cfg.log.Debug("retrying on a fresh connection", "parent", u.addr, "err", err)
+			u.cfg.Log.Debug("retrying on a fresh connection", "parent", u.addr, "err", err)
 			continue
 		}
 		if stale != nil {
@@ -105,17 +108,10 @@ func (u *Upstream) failed(err error, o *Request) error {
 	return e
 }
 
-func (tr *trip) unlock() {
-	if tr.locked {
-		<-tr.u.logon
-		tr.locked = false
-	}
-}
-
 // run carries the exchange on tr.c (which it may replace when the parent
 // closes the connection between legs).
 func (tr *trip) run(ctx context.Context) (*http.Response, error) {
-	a := tr.u.cfg.auth
+	a := tr.u.cfg.Auth
 	header, carry := "", true
 	if a.Enabled() && (!tr.c.authed || tr.u.perRequest.Load()) {
 		s, offered, noAuth := tr.u.preferred()
@@ -182,7 +178,7 @@ func (tr *trip) probe(ctx context.Context) (string, bool, error) {
 
 // answer handles a 407: drains it, and computes the next leg.
 func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (string, bool, error) {
-	reusable := drain(tr.c, resp, tr.u.cfg.headerTimeout)
+	reusable := drain(tr.c, resp, tr.u.cfg.ResponseHeaderTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
 	if len(offered) == 0 {
 		if tr.st != nil && tr.st.sent {
@@ -193,10 +189,10 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 		return "", false, siteProxyAuthError(tr.u)
 	}
 	tr.u.learn(offered)
-	tr.u.cfg.guard.NoteOffered(tr.u.addr, offered)
+	tr.u.noteOffered(offered)
 	tr.challenged, tr.asked = true, offered
 	tr.learnPerRequest(offered)
-	a := tr.u.cfg.auth
+	a := tr.u.cfg.Auth
 	if !a.Enabled() {
 		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, ChallengeNames(offered)),
@@ -243,10 +239,10 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 // credentials now (no Kerberos ticket).
 func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, error) {
 	header, final, err := tr.start(s, nil)
-	if err == nil || len(offered) == 0 || errors.Is(err, auth.ErrRejected) {
+	if err == nil || len(offered) == 0 || rejected(err) {
 		return header, final, err
 	}
-	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
+	tr.u.cfg.Log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
 	header, final, cerr := tr.choose(offered, s)
 	var ce *failure.Error
 	if errors.As(cerr, &ce) && ce.Cause == failure.SchemeUnsupported {
@@ -267,7 +263,7 @@ func (u *Upstream) fellBack(from, to string, err error) {
 	if u.warnedFallback.Swap(true) {
 		return
 	}
-	u.cfg.log.Warn("cannot use "+from+" with parent proxy "+u.addr+"; using "+to+" instead", "parent", u.addr, "err", err.Error())
+	u.cfg.Log.Warn("cannot use "+from+" with parent proxy "+u.addr+"; using "+to+" instead", "parent", u.addr, "err", err.Error())
 }
 
 // start begins a session of scheme s; ch is the challenge, if one came.
@@ -303,7 +299,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 // choose picks the strongest offered scheme that ferry can answer, skipping
 // skip and any that has no credentials now.
 func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool, error) {
-	a := tr.u.cfg.auth
+	a := tr.u.cfg.Auth
 	var lastErr error
 	skipped := "" // the first scheme that could not answer
 	downgraded := tr.u.downgraded(offered)
@@ -322,10 +318,10 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 			}
 			return header, final, nil
 		}
-		if errors.Is(err, auth.ErrRejected) {
+		if rejected(err) {
 			return "", false, err
 		}
-		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
+		tr.u.cfg.Log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
 		if lastErr == nil {
 			skipped = cand.Scheme.Name()
 		}
@@ -358,7 +354,7 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		if !tr.st.sent {
 			return tr.choose(offered, nil)
 		}
-		if tr.u.cfg.auth.Fixed() != nil {
+		if tr.u.cfg.Auth.Fixed() != nil {
 			return "", false, schemeNotOffered(tr.u, tr.st.scheme.Name(), offered)
 		}
 		// Auto mode: the parent changed its schemes; answer what it offers now.
@@ -375,7 +371,7 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		// when offered, and so does ferry.
 		refused := tr.st
 		if header, final, cerr := tr.choose(offered, refused.scheme); cerr == nil {
-			tr.u.cfg.log.Warn("parent proxy refused ferry's Kerberos ticket; using "+tr.st.scheme.Name()+" instead",
+			tr.u.cfg.Log.Warn("parent proxy refused ferry's Kerberos ticket; using "+tr.st.scheme.Name()+" instead",
 				"parent", tr.u.addr, "err", err.Error())
 			// squid keeps the failed Negotiate state on the connection
 			// and will not start NTLM there.
@@ -390,10 +386,10 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 	return st.Header, st.Final, nil
 }
 
-// authError turns a scheme's error into a relay Error; a rejection trips
-// the guard.
+// authError turns a scheme's error into a failure.Error; a rejection trips
+// the guard (guard.go).
 func (tr *trip) authError(s auth.Scheme, err error) error {
-	if errors.Is(err, auth.ErrRejected) {
+	if rejected(err) {
 		return tr.reject(err)
 	}
 	cause, fix := failure.Kerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
@@ -419,16 +415,12 @@ func (tr *trip) succeeded() {
 		}
 		return
 	}
-	u.cfg.guard.Succeed(u.addr, u.cfg.auth)
-	if !u.verified.Swap(true) {
-		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
-	}
 	u.setChosen(tr.st.scheme)
 	if tr.st.scheme.PerConnection() && !u.perRequest.Load() {
 		tr.c.authed = true
 		u.handshakes.Add(1)
 	}
-	tr.unlock()
+	tr.loggedOn()
 }
 
 // send writes one leg and reads the parent's answer to it.
@@ -484,7 +476,7 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 // readResponse reads the parent's response head, skipping 1xx
 // informational responses other than 101.
 func (u *Upstream) readResponse(ctx context.Context, c *Conn, method string) (*http.Response, error) {
-	c.setReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+	c.setReadDeadline(time.Now().Add(u.cfg.ResponseHeaderTimeout))
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
 	req := &http.Request{Method: method}
@@ -541,7 +533,7 @@ func (u *Upstream) readError(ctx context.Context, c *Conn, err error, nothing bo
 			return e
 		}
 		return &failure.Error{Cause: failure.ParentTimeout, Peer: u.addr,
-			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.headerTimeout), Err: err,
+			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.ResponseHeaderTimeout), Err: err,
 			Fix: "try again later; the parent proxy or the site behind it is slow or stuck"}
 	}
 	if nothing || neterr.IsReset(err) || neterr.IsBrokenPipe(err) {
