@@ -383,8 +383,8 @@ func testLogon(ctx context.Context, parent, testURL string, cfg auth.Config, lim
 
 // throughParent sends one GET for testURL to parent with ferry's own client
 // of it (package relay/parent): ferry init uses the relay's own logon, so
-// what it checks is what ferry run will do. It returns the relay's failure,
-// nil when the parent answered.
+// what it checks is what ferry run will do. It returns the relay's failure
+// (a failure.As of any other error), nil when an answer came.
 func throughParent(ctx context.Context, parent, testURL string, a *auth.Authenticator, limit time.Duration) (*failure.Error, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, testURL, nil)
 	if err != nil {
@@ -400,12 +400,18 @@ func throughParent(ctx context.Context, parent, testURL string, a *auth.Authenti
 	defer up.Retire()
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	resp, c, err := up.Do(ctx, relayparent.NewRequest(req, nil, "1.1 ferry-init"))
+	// http:// goes to the parent as a request, https:// through its
+	// CONNECT, as an app's would.
+	var rt http.RoundTripper = up
+	if req.URL.Scheme == "https" {
+		tr := &http.Transport{DialContext: up.DialContext}
+		defer tr.CloseIdleConnections()
+		rt = tr
+	}
+	resp, err := rt.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		return failure.As(err, parent), nil
 	}
-	// The connection first: closing an unread body would read all of it.
-	c.Close()
 	resp.Body.Close()
 	return nil, nil
 }
