@@ -37,7 +37,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := parent.NewRequest(r, s.gen.Load().headers, s.via.value)
-	try, skipped := dec.tryList()
+	try, skipped := dec.TryList()
 	var last *failure.Error
 	for _, u := range try {
 		resp, c, err := u.Do(r.Context(), o)
@@ -120,7 +120,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *failure.Error) 
 		writeErrorPage(w, r, e)
 		return
 	}
-	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", string(e.Cause), "err", e.Error())
+	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", e.Cause.Name, "err", e.Error())
 	writeErrorPage(w, r, e)
 }
 

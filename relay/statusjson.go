@@ -234,7 +234,7 @@ func (s *Server) Status() StatusReport {
 			p.State = ParentDown
 			since, next := st.DownSince, st.DownUntil
 			p.DownSince, p.NextTry, p.DownUntil = &since, &next, &next
-			p.DownCause = string(st.LastCause)
+			p.DownCause = st.LastCause.Name
 		}
 		p.Up = p.State == ParentUp || p.State == ParentResting
 		rep.Parents = append(rep.Parents, p)

@@ -7,12 +7,14 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
@@ -28,7 +30,7 @@ func rawVerdict(t *testing.T, addr, req string) (status int, verdict, proxyStatu
 	defer c.Close()
 	resp, body := appRead(t, br, http.MethodGet)
 	proxyStatus = resp.Header.Get("Proxy-Status")
-	verdict, _ = VerdictFromProxyStatus(proxyStatus)
+	verdict = testenv.Verdict(proxyStatus)
 	return resp.StatusCode, verdict, proxyStatus, body
 }
 
@@ -182,8 +184,8 @@ func TestErrorPageAdviceNamesTheListener(t *testing.T) {
 // The page's steps are the catalogue's, the same in every language, and no
 // page tells its reader to run doctor "again".
 func TestErrorPageStepsAreTheCatalogues(t *testing.T) {
-	for _, v := range append(append([]string(nil), msg.Verdicts[1:]...), "bad_request", "app_request_broken", "pac_failed") {
-		e := &failure.Error{Cause: failure.Cause(v), Peer: "proxy.corp.example:8080", What: "something failed", Fix: "the relay's own advice"}
+	for _, v := range slices.Concat(msg.Verdicts[1:], msg.PageVerdicts) {
+		e := &failure.Error{Cause: failure.Cause{Name: v, Verdict: v}, Peer: "proxy.corp.example:8080", What: "something failed", Fix: "the relay's own advice"}
 		for _, lang := range msg.Langs() {
 			r := httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 			r.Header.Set("Accept-Language", lang)
