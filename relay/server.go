@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/hop"
+	"github.com/ferryproxy/ferry/relay/splice"
 )
 
 // Server is ferry's HTTP proxy: its listeners and the current generation
@@ -23,7 +24,7 @@ type Server struct {
 	gen     atomic.Pointer[generation]
 	apps    appConns
 	appOpts appOptions
-	tunnels tunnelSet
+	tunnels splice.Set
 	started time.Time
 	conns   connLimit
 	via     *via // this process's Via entry and loop check
@@ -162,7 +163,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	case <-ctx.Done():
 	case serveErr = <-s.errc:
 	}
-	s.log.Info("stopping: draining in-flight requests and tunnels", "tunnels", s.tunnels.count())
+	s.log.Info("stopping: draining in-flight requests and tunnels", "tunnels", s.tunnels.Count())
 	g := s.gen.Load()
 	sctx, cancel := context.WithTimeout(context.Background(), orDefault(g.cfg.ShutdownTimeout, defaultShutdownTimeout))
 	defer cancel()
@@ -174,12 +175,12 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.mu.Unlock()
 	s.apps.shutdown(sctx)
 	drained := make(chan struct{})
-	go func() { s.tunnels.wg.Wait(); close(drained) }()
+	go func() { s.tunnels.Wait(); close(drained) }()
 	select {
 	case <-drained:
 	case <-sctx.Done():
 	}
-	s.tunnels.closeAll()
+	s.tunnels.CloseAll()
 	s.apps.closeAll()
 	stopJanitor()
 	<-janitorDone

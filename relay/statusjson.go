@@ -177,7 +177,7 @@ func (s *Server) Status() StatusReport {
 	started := s.startedAt()
 	rep := StatusReport{
 		Version: orDefault(s.version, "dev"), Started: started,
-		Tunnels: s.tunnels.count(), Config: SummarizeConfig(g.cfg),
+		Tunnels: s.tunnels.Count(), Config: SummarizeConfig(g.cfg),
 		Listeners: []string{}, Parents: []ParentStatus{}, Resting: []RestingCredentials{},
 	}
 	if !started.IsZero() {
