@@ -7,7 +7,9 @@
 // an NTLM or Negotiate handshake on one connection, and it closes a CONNECT
 // connection on a 407. An Upstream therefore writes requests and reads
 // responses itself and runs the authentication loop with an auth.Session per
-// connection. The app side is ferry's own HTTP/1.1 server loop (appconn.go)
-// with net/http's request and ResponseWriter types, so that handlers are
-// plain http.Handlers; tunnels take the connection over.
+// connection. The app side is ferry's own HTTP/1.1 server loop
+// (internal/httpserve) with net/http's request and ResponseWriter types, so
+// that Server.ServeHTTP is a plain http.Handler that dispatches each request
+// (forward, tunnel, ferry's own pages); tunnels take the connection over and
+// copy bytes with relay/splice.
 package relay

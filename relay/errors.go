@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 
+	"github.com/ferryproxy/ferry/internal/httpserve"
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
@@ -12,7 +13,7 @@ import (
 // is a broken framing (a malformed chunk) rather than the app going away or
 // stalling.
 func malformedBody(err error) bool {
-	return err != nil && !isCommonReadError(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, os.ErrDeadlineExceeded)
+	return err != nil && !httpserve.ClientGone(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, os.ErrDeadlineExceeded)
 }
 
 // badBodyError blames a malformed request body on the app, which sent it.

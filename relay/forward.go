@@ -198,6 +198,9 @@ func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Re
 	}
 }
 
+// aLongTimeAgo unblocks a pending read at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // copyFlush copies src to the app, and sends what it has whenever src has

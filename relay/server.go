@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/hop"
+	"github.com/ferryproxy/ferry/internal/httpserve"
 	"github.com/ferryproxy/ferry/relay/splice"
 )
 
@@ -22,8 +23,7 @@ type Server struct {
 	log     *slog.Logger
 	version string
 	gen     atomic.Pointer[generation]
-	apps    appConns
-	appOpts appOptions
+	apps    httpserve.Server
 	tunnels splice.Set
 	started time.Time
 	conns   connLimit
@@ -74,10 +74,11 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1), via: newVia()}
 	s.gen.Store(g)
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
-	s.appOpts = appOptions{
-		headerTimeout: orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
-		idleTimeout:   orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout),
-		maxHead:       int64(orDefault(cfg.MaxHeaderBytes, defaultMaxHeaderBytes)),
+	s.apps.Handler, s.apps.Logger = s, log
+	s.apps.Options = httpserve.Options{
+		HeaderTimeout:  orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
+		IdleTimeout:    orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout),
+		MaxHeaderBytes: int64(orDefault(cfg.MaxHeaderBytes, defaultMaxHeaderBytes)),
 	}
 	return s, nil
 }
@@ -173,7 +174,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.lns = map[listenSpec]*listener{}
 	s.mu.Unlock()
-	s.apps.shutdown(sctx)
+	s.apps.Shutdown(sctx)
 	drained := make(chan struct{})
 	go func() { s.tunnels.Wait(); close(drained) }()
 	select {
@@ -181,7 +182,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	case <-sctx.Done():
 	}
 	s.tunnels.CloseAll()
-	s.apps.closeAll()
+	s.apps.CloseAll()
 	stopJanitor()
 	<-janitorDone
 	<-netDone
