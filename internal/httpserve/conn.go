@@ -32,7 +32,7 @@ type conn struct {
 	nc      net.Conn
 	remote  string
 	cr      *connReader
-	lim     *headLimit // bounds what br may read while a request head is read
+	lim     *rawio.HeadLimit // bounds what br may read while a request head is read
 	rec     *headRecorder
 	br      *bufio.Reader
 	bw      *bufio.Writer
@@ -64,7 +64,7 @@ func newConn(srv *Server, nc net.Conn, release func()) *conn {
 	rd, wr := rawio.Split(nc)
 	c.cr = &connReader{nc: nc, rd: rd, cancel: c.cancel}
 	c.rec = &headRecorder{r: c.cr}
-	c.lim = &headLimit{r: c.rec, left: -1}
+	c.lim = &rawio.HeadLimit{R: c.rec, Left: -1}
 	c.br = bufio.NewReaderSize(c.lim, 4<<10)
 	c.cr.buffered = c.br.Buffered
 	c.bw = bufio.NewWriterSize(wr, 4<<10)
@@ -139,7 +139,7 @@ type requestError struct {
 func (e *requestError) Error() string { return e.what }
 
 func (c *conn) readRequest() (*http.Request, error) {
-	c.lim.left = c.opts.MaxHeaderBytes + 4096 // bufio may read ahead of the head
+	c.lim.Left = c.opts.MaxHeaderBytes + 4096 // bufio may read ahead of the head
 	// The head as sent, for checkFraming: in the buffer already (the common
 	// case, which costs no copy), or recorded as it is read.
 	head, _ := c.br.Peek(c.br.Buffered())
@@ -150,8 +150,8 @@ func (c *conn) readRequest() (*http.Request, error) {
 	}
 	c.cr.err = nil
 	req, err := http.ReadRequest(c.br)
-	hit := c.lim.left == 0
-	c.lim.left = -1
+	hit := c.lim.Left == 0
+	c.lim.Left = -1
 	if !whole {
 		head, c.rec.on = c.rec.buf, false
 	}
@@ -165,7 +165,7 @@ func (c *conn) readRequest() (*http.Request, error) {
 	case err != nil && hit:
 		return nil, &requestError{http.StatusRequestHeaderFieldsTooLarge, "the request line and headers are larger than ferry's limit of " +
 			strconv.FormatInt(c.opts.MaxHeaderBytes>>10, 10) + " KB (limits.max_header_bytes)"}
-	case err != nil && ClientGone(err):
+	case err != nil && clientGone(err):
 		return nil, &requestError{0, err.Error()}
 	case err != nil && strings.Contains(err.Error(), "unsupported transfer encoding"):
 		return nil, &requestError{http.StatusNotImplemented, "the request's Transfer-Encoding is not one ferry knows (only chunked is)"}
@@ -207,10 +207,10 @@ func (c *conn) readRequest() (*http.Request, error) {
 	return req.WithContext(c.ctx), nil
 }
 
-// ClientGone reports whether err, from reading an app's connection, is the
+// clientGone reports whether err, from reading an app's connection, is the
 // app closing, resetting or stalling (between requests, mid-head or
 // mid-body): nothing to answer, and nothing the app sent wrong.
-func ClientGone(err error) bool {
+func clientGone(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
 		neterr.IsTimeout(err) || neterr.IsReset(err)
 }
