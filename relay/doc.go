@@ -11,5 +11,6 @@
 // (internal/httpserve) with net/http's request and ResponseWriter types, so
 // that Server.ServeHTTP is a plain http.Handler that dispatches each request
 // (forward, tunnel, ferry's own pages); tunnels take the connection over and
-// copy bytes with relay/splice.
+// copy bytes with relay/splice. What ferry says to people, its status pages
+// and the error page of a failed request, is relay/report.
 package relay

@@ -15,6 +15,7 @@ import (
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/hop"
 	"github.com/ferryproxy/ferry/internal/httpserve"
+	"github.com/ferryproxy/ferry/relay/report"
 	"github.com/ferryproxy/ferry/relay/splice"
 )
 
@@ -33,6 +34,7 @@ type Server struct {
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
 	self    atomic.Pointer[[]string] // the HTTP listeners' addresses, for isSelf
+	pages   *report.Pages            // ferry's own pages (relay/report)
 	serving bool
 	errc    chan error // a listener that failed while serving
 }
@@ -74,6 +76,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1), via: newVia()}
 	s.gen.Store(g)
+	s.pages = s.newPages()
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
 	s.apps.Handler, s.apps.Logger = s, log
 	s.apps.Options = httpserve.Options{
@@ -234,8 +237,8 @@ func (s *Server) isSelf(hostport string) bool {
 }
 
 // serveLocal answers requests addressed to ferry itself: the status page,
-// /status.json and /metrics (relay/status.go).
-func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) { s.serveSelf(w, r) }
+// /status.json, /metrics and /proxy.pac (relay/report).
+func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) { s.pages.ServeHTTP(w, r) }
 
 // honourProxyConnection applies the app's Proxy-Connection header to the
 // app's own connection, as clients that send it expect; net/http reads only

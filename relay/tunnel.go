@@ -11,6 +11,7 @@ import (
 	"github.com/ferryproxy/ferry/internal/hop"
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/parent"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // serveConnect opens a tunnel: through a parent's CONNECT, or directly for
@@ -19,7 +20,7 @@ import (
 func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 	hostport := r.Host
 	if _, port, err := net.SplitHostPort(hostport); err != nil || port == "" {
-		writeErrorPage(w, r, &failure.Error{Cause: failure.BadRequest, What: "CONNECT needs host:port, got " + hostport,
+		report.WriteError(w, r, &failure.Error{Cause: failure.BadRequest, What: "CONNECT needs host:port, got " + hostport,
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/relay/failure"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // These tests check that each failure is blamed on the right party (the
@@ -188,7 +189,7 @@ func TestErrorPageStepsAreTheCatalogues(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 			r.Header.Set("Accept-Language", lang)
 			w := httptest.NewRecorder()
-			writeErrorPage(w, r, e)
+			report.WriteError(w, r, e)
 			body := w.Body.String()
 			steps := strings.Count(body, "\n  ")
 			if want := len(msg.Fix(lang, e.Verdict())); steps != want {

@@ -1,4 +1,4 @@
-package relay
+package report
 
 import (
 	"fmt"
@@ -65,7 +65,7 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 	r.Header.Set("Accept", "text/html,application/xhtml+xml")
 	r.Header.Set("Accept-Language", "ja-JP,ja;q=0.9,en;q=0.5")
 	w := httptest.NewRecorder()
-	writeErrorPage(w, r, e)
+	WriteError(w, r, e)
 	body := w.Body.String()
 	if w.Code != http.StatusBadGateway || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("status %d, type %s", w.Code, w.Header().Get("Content-Type"))
@@ -80,7 +80,7 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 	r = httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 	r.Header.Set("Accept", "*/*")
 	w = httptest.NewRecorder()
-	writeErrorPage(w, r, e)
+	WriteError(w, r, e)
 	body = w.Body.String()
 	if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") || !strings.Contains(body, "1. "+msg.Fix("en", msg.ParentRefused)[0]) ||
 		!strings.Contains(body, msg.Cause("en", msg.ParentRefused, "parent", e.Peer)) {
