@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // These tests speak raw HTTP/1.x to ferry's own app-side server
@@ -66,24 +68,6 @@ func appExpectEOF(t *testing.T, c net.Conn, br *bufio.Reader) {
 	if err != nil || len(rest) != 0 {
 		t.Fatalf("want ferry to close the connection; got %q, %v", rest, err)
 	}
-}
-
-// syncBuffer collects a Server's log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // stoppableRelay is startRelay whose Serve the test can stop; stop cancels
@@ -300,7 +284,7 @@ func TestAppLeavingCancelsPendingRequest(t *testing.T) {
 					close(freed)
 				}
 			})
-			logs := &syncBuffer{}
+			logs := &testenv.SyncBuffer{}
 			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			c, _ := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 			<-arrived
@@ -652,7 +636,7 @@ func TestAppAbortedAnswerEndsConnection(t *testing.T) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
 		}
 	})
-	logs := &syncBuffer{}
+	logs := &testenv.SyncBuffer{}
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	c, br := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 	defer c.Close()

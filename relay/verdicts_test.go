@@ -13,6 +13,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/report"
 )
@@ -235,7 +236,7 @@ func TestLockedOutPageSaysUntilWhen(t *testing.T) {
 // app is told the PAC failed, not that ferry's config is invalid.
 func TestPACRuntimeErrorLoggedAndNamed(t *testing.T) {
 	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return undefinedThing.proxy; }`)
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	_, proxy := startRelay(t, Config{PAC: pacFile, Logger: log})
 	for _, path := range []string{"/a", "/b"} {
@@ -253,7 +254,7 @@ func TestPACRuntimeErrorLoggedAndNamed(t *testing.T) {
 
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "direct ok") }))
 	defer origin.Close()
-	var logs2 syncBuffer
+	var logs2 testenv.SyncBuffer
 	_, direct := startRelay(t, Config{PAC: pacFile, PACFallback: PACFallbackDirect,
 		Logger: slog.New(slog.NewTextHandler(&logs2, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if resp, body := get(t, client(direct), origin.URL+"/"); resp.StatusCode != 200 || body != "direct ok" {
@@ -305,7 +306,7 @@ func TestFixedSchemeNotOfferedIsUnsupported(t *testing.T) {
 func TestPACUnusableAnswerLogged(t *testing.T) {
 	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return "SOCKS 127.0.0.1:1"; }`)
 	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	_, proxy := startRelay(t, Config{PAC: pacFile, Parents: []string{p.addr()},
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	for range 2 {
