@@ -7,9 +7,10 @@
 //
 // It is lockout-safe: it makes at most one logon attempt per parent per run,
 // and none at all while the running ferry rests the credentials after a
-// rejection. The logon and the requests go through an in-process
-// relay.Server, so doctor and the relay classify failures with the same code
-// and the same words (package internal/msg).
+// rejection. The logon and the requests go through ferry's own client of
+// the parent (package relay/parent) and its failures are relay/failure
+// errors, so doctor and the relay classify failures with the same code and
+// the same words (package internal/msg).
 //
 // doctor takes typed configuration (relay.Config); reading files and flags is
 // cmd/ferry's job.

@@ -2,18 +2,16 @@ package doctor
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
-	"github.com/ferryproxy/ferry/internal/neterr"
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/failure"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
 // DefaultURLs are fetched when Config.URLs is empty: one plain http and one
@@ -80,17 +78,17 @@ type Result struct {
 	Status *relay.StatusReport `json:"status,omitempty"`
 }
 
-// failure ends the checks with a verdict.
-type failure struct {
+// fault ends the checks with a verdict.
+type fault struct {
 	verdict  string
 	evidence string
 	until    time.Time // locked_out
 }
 
-func (f *failure) Error() string { return f.verdict + ": " + f.evidence }
+func (f *fault) Error() string { return f.verdict + ": " + f.evidence }
 
-func fail(verdict, format string, args ...any) *failure {
-	return &failure{verdict: verdict, evidence: fmt.Sprintf(format, args...)}
+func fail(verdict, format string, args ...any) *fault {
+	return &fault{verdict: verdict, evidence: fmt.Sprintf(format, args...)}
 }
 
 // runner carries one run.
@@ -128,10 +126,10 @@ func Run(ctx context.Context, cfg Config, progress func(Check)) *Result {
 	return r.res
 }
 
-func (r *runner) checks(ctx context.Context) *failure {
-	if f := r.step("config", "", func() (string, *failure) {
+func (r *runner) checks(ctx context.Context) *fault {
+	if f := r.step("config", "", func() (string, *fault) {
 		if r.cfg.ConfigError != nil {
-			return "", &failure{verdict: msg.ConfigInvalid, evidence: r.cfg.ConfigError.Error()}
+			return "", &fault{verdict: msg.ConfigInvalid, evidence: r.cfg.ConfigError.Error()}
 		}
 		if len(r.cfg.Relay.Parents) == 0 {
 			return "", fail(msg.ConfigInvalid, "no parent proxy is configured")
@@ -153,7 +151,7 @@ func (r *runner) checks(ctx context.Context) *failure {
 }
 
 // step runs one check and records it.
-func (r *runner) step(name, parent string, fn func() (string, *failure)) *failure {
+func (r *runner) step(name, parent string, fn func() (string, *fault)) *fault {
 	start := time.Now()
 	detail, f := fn()
 	c := Check{Name: name, Title: msg.T(r.lang, "check."+name), Parent: parent, OK: f == nil, Detail: detail, Duration: time.Since(start)}
@@ -168,7 +166,7 @@ func (r *runner) step(name, parent string, fn func() (string, *failure)) *failur
 	return f
 }
 
-func (r *runner) finish(f *failure) {
+func (r *runner) finish(f *fault) {
 	res := r.res
 	res.Verdict = msg.OK
 	until := "-"
@@ -203,10 +201,10 @@ func (r *runner) timeouts() (connect, header time.Duration) {
 }
 
 // parent runs the checks for one parent proxy.
-func (r *runner) parent(ctx context.Context, p string) *failure {
+func (r *runner) parent(ctx context.Context, p string) *fault {
 	connectTO, headerTO := r.timeouts()
 	host, _, _ := net.SplitHostPort(p)
-	if f := r.step("resolve", p, func() (string, *failure) {
+	if f := r.step("resolve", p, func() (string, *fault) {
 		if ip := net.ParseIP(host); ip != nil {
 			return msg.T(r.lang, "detail.ip", "host", host), nil
 		}
@@ -221,11 +219,11 @@ func (r *runner) parent(ctx context.Context, p string) *failure {
 		return f
 	}
 	var conn net.Conn
-	if f := r.step("connect", p, func() (string, *failure) {
+	if f := r.step("connect", p, func() (string, *fault) {
 		d := net.Dialer{Timeout: connectTO}
 		c, err := d.DialContext(ctx, "tcp", p)
 		if err != nil {
-			return "", dialFailure(p, err, connectTO)
+			return "", dialFault(p, err)
 		}
 		conn = c
 		return msg.T(r.lang, "detail.connected", "addr", c.RemoteAddr().String()), nil
@@ -234,8 +232,8 @@ func (r *runner) parent(ctx context.Context, p string) *failure {
 	}
 	httpURL, httpsURL := r.urls()
 	var pr *probeResult
-	if f := r.step("speaks", p, func() (string, *failure) {
-		var f *failure
+	if f := r.step("speaks", p, func() (string, *fault) {
+		var f *fault
 		pr, f = probe(ctx, conn, p, httpURL, httpsURL, connectTO, headerTO)
 		if f != nil {
 			return "", f
@@ -244,18 +242,18 @@ func (r *runner) parent(ctx context.Context, p string) *failure {
 	}); f != nil {
 		return f
 	}
-	if f := r.step("schemes", p, func() (string, *failure) {
+	if f := r.step("schemes", p, func() (string, *fault) {
 		if len(pr.offered) == 0 {
 			return msg.T(r.lang, "detail.no_logon"), nil
 		}
-		return msg.T(r.lang, "detail.schemes", "schemes", names(pr.offered)), nil
+		return msg.T(r.lang, "detail.schemes", "schemes", parent.ChallengeNames(pr.offered)), nil
 	}); f != nil {
 		return f
 	}
 	a := r.cfg.Relay.Auth
 	if len(pr.offered) > 0 {
-		if f := r.step("credentials", p, func() (string, *failure) {
-			offered := names(pr.offered)
+		if f := r.step("credentials", p, func() (string, *fault) {
+			offered := parent.ChallengeNames(pr.offered)
 			if !a.Enabled() {
 				return "", fail(msg.CredentialsMissing, "the parent answered 407 with Proxy-Authenticate: %s; ferry has no user, password or Kerberos setup", pr.rawChallenges)
 			}
@@ -279,22 +277,22 @@ func (r *runner) parent(ctx context.Context, p string) *failure {
 		}
 	}
 	if f := r.lockedOut(p); f != nil {
-		r.step("auth", p, func() (string, *failure) { return "", f })
+		r.step("auth", p, func() (string, *fault) { return "", f })
 		return f
 	}
-	return r.throughRelay(ctx, p, httpURL, httpsURL, len(pr.offered) > 0)
+	return r.throughParent(ctx, p, httpURL, httpsURL, len(pr.offered) > 0)
 }
 
 // lockedOut stops doctor from spending a logon while the running ferry
 // rests the credentials for p: a further failed logon could lock the
 // account.
-func (r *runner) lockedOut(p string) *failure {
+func (r *runner) lockedOut(p string) *fault {
 	if r.status == nil {
 		return nil
 	}
 	for _, lo := range r.status.Resting {
 		if (lo.Parent == p || lo.Parent == relay.RestingEverywhere) && time.Until(lo.Until) > 0 {
-			return &failure{verdict: msg.LockedOut, until: lo.Until,
+			return &fault{verdict: msg.LockedOut, until: lo.Until,
 				evidence: fmt.Sprintf("the running ferry rests the credentials of %s at %s until %s: %s", lo.Identity, p, lo.Until.Format(time.TimeOnly), lo.Reason)}
 		}
 	}
@@ -322,28 +320,11 @@ func (r *runner) urls() (httpURL, httpsURL string) {
 	return httpURL, httpsURL
 }
 
-// dialFailure classifies a failed connection to the parent.
-func dialFailure(p string, err error, timeout time.Duration) *failure {
-	var dns *net.DNSError
-	switch {
-	case errors.As(err, &dns):
-		return fail(msg.ParentUnresolvable, "connect to %s: %v", p, err)
-	case neterr.IsRefused(err):
-		return fail(msg.ParentRefused, "connect to %s: connection refused (nothing listens there, or a firewall rejects it)", p)
-	case neterr.IsTimeout(err):
-		return fail(msg.ParentTimeout, "connect to %s: no answer within %s (the packets are dropped)", p, timeout)
-	}
-	return fail(msg.ParentError, "connect to %s: %v", p, err)
-}
-
-func names(cs []auth.Challenge) string {
-	var out []string
-	for _, c := range cs {
-		if !slices.Contains(out, c.Scheme) {
-			out = append(out, c.Scheme)
-		}
-	}
-	return strings.Join(out, ", ")
+// dialFault is a failed connection to the parent, classified by the
+// relay's own dial classifier, so that doctor and an error page agree.
+func dialFault(p string, err error) *fault {
+	e := failure.Classify(err, p, true)
+	return &fault{verdict: e.Verdict(), evidence: e.Error()}
 }
 
 func firstLine(s string) string {

@@ -41,7 +41,7 @@ func hasProxyMarker(h http.Header) bool {
 
 // probe sends one request without credentials on conn and tells a proxy
 // from a TLS port, a web server and silence. It closes conn.
-func probe(ctx context.Context, conn net.Conn, parent, httpURL, httpsURL string, connectTO, headerTO time.Duration) (*probeResult, *failure) {
+func probe(ctx context.Context, conn net.Conn, parent, httpURL, httpsURL string, connectTO, headerTO time.Duration) (*probeResult, *fault) {
 	defer conn.Close()
 	target := httpURL
 	if target == "" {

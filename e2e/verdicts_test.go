@@ -30,7 +30,7 @@ func verdictOf(t *testing.T, f *testenv.Ferry, url, lang string) (int, string, s
 	t.Helper()
 	req := fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nAccept-Language: %s\r\nConnection: close\r\n\r\n", url, strings.TrimPrefix(url, "http://"), lang)
 	resp, body, _ := rawExchange(t, f.Addr, req, false)
-	v, _ := relay.VerdictFromProxyStatus(resp.Header.Get("Proxy-Status"))
+	v := testenv.Verdict(resp.Header.Get("Proxy-Status"))
 	return resp.StatusCode, v, string(body)
 }
 
@@ -205,7 +205,7 @@ func deadAddr(t *testing.T) string {
 //
 // proxy_loop is doctor's verdict too when the loop runs through the parent
 // it checks: its request comes back to the running ferry, which answers
-// 508, and doctor reads the verdict from Proxy-Status.
+// 508 Loop Detected, and the parent passes that on to doctor.
 //
 // On /status.json a parent that answered a request with a 407 ferry could
 // not or would not answer is "up" with that last verdict (it was
@@ -365,7 +365,7 @@ func TestEveryVerdictForReal(t *testing.T) {
 					req := c.req + "Accept: " + accept + "\r\nAccept-Language: " + lang + "\r\nConnection: close\r\n\r\n" + c.body
 					resp, body, _ := rawExchange(t, f.Addr, req, false)
 					ps := resp.Header.Get("Proxy-Status")
-					v, _ := relay.VerdictFromProxyStatus(ps)
+					v := testenv.Verdict(ps)
 					if resp.StatusCode != c.status || v != c.verdict {
 						t.Fatalf("%s %s: got %d %q (%s), want %d %q\n%s", lang, accept, resp.StatusCode, v, ps, c.status, c.verdict, body)
 					}

@@ -5,6 +5,14 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/route"
+)
+
+// The values of Config.PACFallback (package route has their meaning).
+const (
+	PACFallbackParents = route.FallbackParents
+	PACFallbackDirect  = route.FallbackDirect
+	PACFallbackFail    = route.FallbackFail
 )
 
 // Config is everything a Server needs. cmd/ferry builds it from the TOML

@@ -38,7 +38,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := parent.NewRequest(r, s.gen.Load().headers, s.via.value)
-	try, skipped := dec.tryList()
+	try, skipped := dec.TryList()
 	var last *failure.Error
 	for _, u := range try {
 		resp, c, err := u.Do(r.Context(), o)
@@ -121,7 +121,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *failure.Error) 
 		report.WriteError(w, r, e)
 		return
 	}
-	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", string(e.Cause), "err", e.Error())
+	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", e.Cause.Name, "err", e.Error())
 	report.WriteError(w, r, e)
 }
 

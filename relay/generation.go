@@ -10,6 +10,7 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/relay/parent"
+	"github.com/ferryproxy/ferry/relay/route"
 )
 
 // generation is everything a configuration decides for new requests:
@@ -20,7 +21,7 @@ type generation struct {
 	cfg       Config
 	set       *settings
 	upstreams []*Upstream
-	router    Router
+	router    route.Router
 	direct    *http.Transport
 	acl       *ACL
 	headers   http.Header
@@ -85,7 +86,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
 		tunnelIdle:    cfg.TunnelIdleTimeout,
 	}
-	np, err := ParseNoProxy(cfg.NoProxy)
+	np, err := route.ParseNoProxy(cfg.NoProxy)
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +119,21 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 			guard.Check(u.Addr(), cfg.Auth)
 		}
 	}
-	static := &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
+	static := route.NewStatic(np, g.upstreams, cfg.DirectFallback)
 	g.router = static
 	if cfg.PAC != "" {
-		pr, err := newPACRouter(cfg, static, set)
+		bare := *set
+		bare.auth = nil // for proxies the PAC names that may not have credentials
+		pr, err := route.NewPAC(route.PACConfig{
+			Location: cfg.PAC, Fallback: cfg.PACFallback, Refresh: cfg.PACRefresh, AllowHosts: cfg.AllowHosts,
+			Credentials: cfg.Auth.Enabled(), Log: log,
+			NewUpstream: func(addr string, credentials bool) *Upstream {
+				if credentials {
+					return newUpstream(addr, set)
+				}
+				return newUpstream(addr, &bare)
+			},
+		}, static)
 		if err != nil {
 			return nil, err
 		}
@@ -145,8 +157,8 @@ func (g *generation) retire() {
 	for _, u := range g.upstreams {
 		u.Retire()
 	}
-	if pr, ok := g.router.(*pacRouter); ok {
-		pr.close()
+	if pr, ok := g.router.(*route.PAC); ok {
+		pr.Close()
 	}
 	g.direct.CloseIdleConnections()
 	if g.cfg.Auth != nil {
@@ -159,15 +171,9 @@ func (g *generation) retire() {
 // allUpstreams is the configured parents and, with a PAC, the proxies it
 // named so far.
 func (g *generation) allUpstreams() []*Upstream {
-	pr, ok := g.router.(*pacRouter)
+	pr, ok := g.router.(*route.PAC)
 	if !ok {
 		return g.upstreams
 	}
-	out := append([]*Upstream(nil), g.upstreams...)
-	for _, u := range pr.upstreams() {
-		if !isConfiguredParent(pr.static, u.Addr()) {
-			out = append(out, u)
-		}
-	}
-	return out
+	return append(append([]*Upstream(nil), g.upstreams...), pr.Named()...)
 }

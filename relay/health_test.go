@@ -103,7 +103,7 @@ func TestStatusShowsEachParentState(t *testing.T) {
 	for _, p := range s.Status().Parents {
 		states[p.Addr] = p
 	}
-	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != string(failure.ParentError) || p.DownSince == nil || p.NextTry == nil {
+	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != failure.ParentError.Name || p.DownSince == nil || p.NextTry == nil {
 		t.Errorf("closing parent: %+v", p)
 	}
 	if p := states[good.addr()]; p.State != ParentUp || !p.Up || p.Auth != "ok" {

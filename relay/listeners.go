@@ -250,7 +250,7 @@ func (s *Server) serveTunnel(c net.Conn, target string) {
 		return
 	}
 	if e != nil {
-		s.log.Warn("tunnel failed", "target", target, "cause", string(e.Cause), "err", e.Error())
+		s.log.Warn("tunnel failed", "target", target, "cause", e.Cause.Name, "err", e.Error())
 		c.Close()
 		return
 	}

@@ -28,7 +28,7 @@ func (s *Server) serveSOCKS5(c net.Conn) {
 			return nil, &socks5.ReplyError{Code: code, Err: fmt.Errorf("the parent refused the tunnel to %s: %s", hostport, ref.resp.Status)}
 		}
 		if e != nil {
-			s.log.Info("socks5 request failed", "target", hostport, "cause", string(e.Cause), "err", e.Error())
+			s.log.Info("socks5 request failed", "target", hostport, "cause", e.Cause.Name, "err", e.Error())
 			return nil, &socks5.ReplyError{Code: socksReply(e), Err: e}
 		}
 		if len(pending) > 0 {

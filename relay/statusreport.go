@@ -7,6 +7,7 @@ import (
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/relay/parent"
 	"github.com/ferryproxy/ferry/relay/report"
+	"github.com/ferryproxy/ferry/relay/route"
 )
 
 // The report's types, under the names ferry's commands, doctor and the e2e
@@ -38,12 +39,6 @@ const (
 	RestingEverywhere = report.RestingEverywhere
 	Redacted          = report.Redacted
 )
-
-// VerdictFromProxyStatus is report.VerdictFromProxyStatus: the verdict and
-// details of an error ferry sent, from its Proxy-Status header.
-func VerdictFromProxyStatus(h string) (verdict, details string) {
-	return report.VerdictFromProxyStatus(h)
-}
 
 // Status returns the server's current report.
 func (s *Server) Status() StatusReport {
@@ -78,7 +73,7 @@ func (s *Server) newPages() *report.Pages {
 		Status: s.Status,
 		Addrs:  s.Addrs,
 		Retry:  func() { s.Guard().Reset() },
-		PAC:    func(self string) string { return proxyPAC(s.gen.Load().cfg.NoProxy, self) },
+		PAC:    func(self string) string { return route.ProxyPAC(s.gen.Load().cfg.NoProxy, self) },
 		Logger: s.log,
 	}
 }

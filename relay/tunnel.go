@@ -73,7 +73,7 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 		return nc, nil, nil, e
 	}
 	o := parent.NewConnect(hostport, userAgent, g.headers, s.via.value)
-	try, skipped := dec.tryList()
+	try, skipped := dec.TryList()
 	var last *failure.Error
 	for _, u := range try {
 		resp, c, err := u.Do(ctx, o)

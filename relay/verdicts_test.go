@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -30,7 +31,7 @@ func rawVerdict(t *testing.T, addr, req string) (status int, verdict, proxyStatu
 	defer c.Close()
 	resp, body := appRead(t, br, http.MethodGet)
 	proxyStatus = resp.Header.Get("Proxy-Status")
-	verdict, _ = VerdictFromProxyStatus(proxyStatus)
+	verdict = testenv.Verdict(proxyStatus)
 	return resp.StatusCode, verdict, proxyStatus, body
 }
 
@@ -184,8 +185,8 @@ func TestErrorPageAdviceNamesTheListener(t *testing.T) {
 // The page's steps are the catalogue's, the same in every language, and no
 // page tells its reader to run doctor "again".
 func TestErrorPageStepsAreTheCatalogues(t *testing.T) {
-	for _, v := range append(append([]string(nil), msg.Verdicts[1:]...), "bad_request", "app_request_broken", "pac_failed") {
-		e := &failure.Error{Cause: failure.Cause(v), Peer: "proxy.corp.example:8080", What: "something failed", Fix: "the relay's own advice"}
+	for _, v := range slices.Concat(msg.Verdicts[1:], msg.PageVerdicts) {
+		e := &failure.Error{Cause: failure.Cause{Name: v, Verdict: v}, Peer: "proxy.corp.example:8080", What: "something failed", Fix: "the relay's own advice"}
 		for _, lang := range msg.Langs() {
 			r := httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 			r.Header.Set("Accept-Language", lang)

@@ -48,6 +48,18 @@ const (
 	SSOUnavailable = "sso_unavailable"
 )
 
+// The verdicts only an error page shows: the app's request or ferry's own
+// routing failed, which doctor's checks never meet.
+const (
+	BadRequest       = "bad_request"
+	AppRequestBroken = "app_request_broken"
+	PACFailed        = "pac_failed"
+	ProxyLoop        = "proxy_loop"
+)
+
+// PageVerdicts lists the verdicts only an error page shows.
+var PageVerdicts = []string{BadRequest, AppRequestBroken, PACFailed, ProxyLoop}
+
 // Verdicts lists every verdict code, in doctor's order of checks.
 var Verdicts = []string{
 	OK, ConfigInvalid, ParentUnresolvable, ParentRefused, ParentTimeout, ParentNotProxy,

@@ -44,7 +44,7 @@ func TestEveryLanguageHasEveryMessage(t *testing.T) {
 // a cause and at least one fix step for each verdict.
 func TestEveryVerdictIsExplained(t *testing.T) {
 	for _, l := range Langs() {
-		for _, v := range Verdicts {
+		for _, v := range slices.Concat(Verdicts, PageVerdicts) {
 			for _, part := range []string{".title", ".cause", ".fix"} {
 				if _, ok := Raw(l, v+part); !ok {
 					t.Errorf("%s.json lacks %s%s", l, v, part)

@@ -13,44 +13,79 @@ import (
 	"github.com/ferryproxy/ferry/internal/neterr"
 )
 
-// Cause is why ferry could not serve a request. The words are the verdicts
-// `ferry doctor` uses, so a log line, an error page and doctor agree.
-type Cause string
+// Cause is why ferry could not serve a request, in the two words people
+// read: Name, what happened, for logs, the Proxy-Status details and the
+// status page; Verdict, what to do about it, a key of the message catalogue
+// (internal/msg) that error pages and doctor explain. Most causes are
+// verdicts (Name == Verdict); a few name a finer event that the user fixes
+// like another verdict (client_gone is a parent_error to the reader).
+//
+// Compare causes with ==; only the declared ones below exist, and the
+// verdict of an Error can be finer than its Cause's (see Auth).
+type Cause struct {
+	// Name is the cause's word in logs and Proxy-Status details.
+	Name string
+	// Verdict is the message catalogue's key for the cause's page.
+	Verdict string
+}
+
+// String is the cause's Name.
+func (c Cause) String() string { return c.Name }
+
+// verdict is a cause that is its own verdict.
+func verdict(v string) Cause { return Cause{Name: v, Verdict: v} }
 
 // The causes the relay reports.
-const (
-	ParentUnresolvable   Cause = "parent_unresolvable"
-	ParentRefused        Cause = "parent_refused"
-	ParentTimeout        Cause = "parent_timeout"
-	ParentNotProxy       Cause = "parent_not_proxy"
-	ParentError          Cause = "parent_error"
-	SchemeUnsupported    Cause = "auth_scheme_unsupported"
-	CredentialsMissing   Cause = "credentials_missing"
-	CredentialsRejected  Cause = "credentials_rejected"
-	LockedOut            Cause = "locked_out"
-	Kerberos             Cause = "kerberos_error"
-	OriginUnreachable    Cause = "origin_unreachable"
-	BodyNotReplayable    Cause = "body_not_replayable"
-	BadRequest           Cause = "bad_request"
-	NoParentReachable    Cause = "parent_unreachable"
-	ClientGone           Cause = "client_gone"
-	ParentResponseBroken Cause = "parent_response_broken"
-	PACFailed            Cause = "pac_failed"
+var (
+	ParentUnresolvable  = verdict(msg.ParentUnresolvable)
+	ParentRefused       = verdict(msg.ParentRefused)
+	ParentTimeout       = verdict(msg.ParentTimeout)
+	ParentNotProxy      = verdict(msg.ParentNotProxy)
+	ParentError         = verdict(msg.ParentError)
+	SchemeUnsupported   = verdict(msg.AuthSchemeUnsupported)
+	CredentialsMissing  = verdict(msg.CredentialsMissing)
+	CredentialsRejected = verdict(msg.CredentialsRejected)
+	LockedOut           = verdict(msg.LockedOut)
+	// Kerberos: ferry could not make its Negotiate answer. Auth gives the
+	// Error the finer verdict auth's typed error names; without one, the
+	// usable fix is the same as for a missing ticket: kinit, or a password.
+	Kerberos          = Cause{Name: "kerberos_error", Verdict: msg.KerberosNoTicket}
+	OriginUnreachable = verdict(msg.OriginUnreachable)
+	// BodyNotReplayable: the parent asked for credentials again after
+	// taking a body too large to keep.
+	BodyNotReplayable = Cause{Name: "body_not_replayable", Verdict: msg.ParentError}
+	// BadRequest: the app asked for something ferry does not relay.
+	BadRequest = verdict(msg.BadRequest)
+	// NoParentReachable: no parent is configured, or every one is down.
+	NoParentReachable = Cause{Name: "parent_unreachable", Verdict: msg.ParentError}
+	// ClientGone: the app went away (or stopped sending its body) first.
+	ClientGone = Cause{Name: "client_gone", Verdict: msg.ParentError}
+	// ParentResponseBroken: the parent's (or a direct site's) answer is
+	// not a response ferry may pass on (a 101 nobody asked for, a broken
+	// body).
+	ParentResponseBroken = Cause{Name: "parent_response_broken", Verdict: msg.ParentError}
+	PACFailed            = verdict(msg.PACFailed)
 	// AppRequestBroken is a request from the app that ferry began to
 	// relay and then could not read: its body's framing is malformed.
-	AppRequestBroken Cause = "app_request_broken"
-	ProxyLoop        Cause = "proxy_loop"
+	AppRequestBroken = verdict(msg.AppRequestBroken)
+	ProxyLoop        = verdict(msg.ProxyLoop)
 	// SiteProxyAuth: a 407 without a challenge for ferry's scheme came
 	// from the site behind the parent (squid passes a site's 407 on and
 	// strips its Proxy-Authenticate); ferry's credentials are not at fault.
-	SiteProxyAuth Cause = "site_proxy_auth"
+	SiteProxyAuth = verdict(msg.SiteProxyAuth)
 	// AuthDowngrade: in auto mode, a parent that offered a scheme
 	// stronger than Basic now offers only Basic.
-	AuthDowngrade Cause = "auth_downgrade"
+	AuthDowngrade = verdict(msg.AuthDowngrade)
 	// KerberosPasswordRejected: the KDC refused the password or key;
 	// nothing reached the parent.
-	KerberosPasswordRejected Cause = "kerberos_password_rejected"
+	KerberosPasswordRejected = verdict(msg.KerberosPasswordRejected)
 )
+
+// Causes lists every cause above.
+var Causes = []Cause{ParentUnresolvable, ParentRefused, ParentTimeout, ParentNotProxy, ParentError,
+	SchemeUnsupported, CredentialsMissing, CredentialsRejected, LockedOut, Kerberos, OriginUnreachable,
+	BodyNotReplayable, BadRequest, NoParentReachable, ClientGone, ParentResponseBroken, PACFailed,
+	AppRequestBroken, ProxyLoop, SiteProxyAuth, AuthDowngrade, KerberosPasswordRejected}
 
 // Error is a failure with its cause, the parent (or origin) it concerns, and
 // what the user should do about it.
@@ -77,9 +112,12 @@ type Error struct {
 	// parent, the PAC's next entry, direct_fallback): the parent is dead
 	// and the request can be sent again (no body, or one kept whole).
 	Elsewhere bool
-	// direct means Peer is a site ferry reached without a parent
-	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent.
+	// Direct means Peer is a site ferry reached without a parent
+	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent, and
+	// the verdict is origin_unreachable whatever broke.
 	Direct bool
+	// verdict, when set (by Auth), is finer than Cause.Verdict.
+	verdict string
 }
 
 func (e *Error) Error() string {
@@ -139,7 +177,7 @@ func (e *Error) proxyStatusError() string {
 
 // ProxyStatus renders the RFC 9209 Proxy-Status header value.
 func (e *Error) ProxyStatus() string {
-	return fmt.Sprintf("ferry; error=%s; details=%q", e.proxyStatusError(), sanitizeDetails(string(e.Cause)+": "+e.Error()))
+	return fmt.Sprintf("ferry; error=%s; details=%q", e.proxyStatusError(), sanitizeDetails(e.Cause.Name+": "+e.Error()))
 }
 
 // sanitizeDetails keeps a header value on one line and within sf-string's
@@ -214,42 +252,35 @@ func Classify(err error, peer string, parent bool) *Error {
 		Fix: "check the network connection and ferry's config"}
 }
 
-// VerdictOf maps a Cause onto the verdicts of ferry doctor (package
-// msg), so that an error page, a log line and doctor use the same words.
-// Causes that name the same words map to themselves.
-func VerdictOf(c Cause) string {
-	switch c {
-	case Kerberos:
-		// Without a finer kind (see Error.Verdict), the usable fix is the
-		// same as for a missing ticket: kinit, or a password.
-		return msg.KerberosNoTicket
-	case BodyNotReplayable, ClientGone, NoParentReachable, ParentResponseBroken:
-		return msg.ParentError
-	case BadRequest:
-		return "bad_request"
-	}
-	if msg.Has(string(c) + ".title") {
-		return string(c)
-	}
-	return msg.ParentError
-}
-
-// Verdict is e's doctor verdict, finer than its Cause for Kerberos: the
-// auth package's typed errors say which Kerberos problem it is.
+// Verdict is e's verdict: the message catalogue's key for its page, doctor's
+// verdict and the status page's explanation. It is fixed when e is built:
+// its Cause's, origin_unreachable for a site reached without a parent, or
+// the finer one Auth found.
 func (e *Error) Verdict() string {
 	switch {
 	case e.Direct:
 		// No parent took part: whatever broke, it is the site.
 		return msg.OriginUnreachable
+	case e.verdict != "":
+		return e.verdict
+	}
+	return e.Cause.Verdict
+}
+
+// Auth gives e, a failure of ferry's own logon step (no Kerberos ticket, a
+// clock skew, no Windows single sign-on), the verdict that auth's typed
+// error in e.Err names: each has its own fix. It returns e.
+func Auth(e *Error) *Error {
+	switch {
 	case errors.Is(e.Err, auth.ErrSSOUnavailable):
-		return msg.SSOUnavailable
+		e.verdict = msg.SSOUnavailable
 	case errors.Is(e.Err, auth.ErrKerberosClockSkew):
-		return msg.KerberosClockSkew
+		e.verdict = msg.KerberosClockSkew
 	case errors.Is(e.Err, auth.ErrKerberosUnknownSPN):
-		return msg.KerberosUnknownSPN
+		e.verdict = msg.KerberosUnknownSPN
 	case errors.Is(e.Err, auth.ErrKerberosNoTicket), errors.Is(e.Err, auth.ErrKerberosTicketExpired),
 		errors.Is(e.Err, auth.ErrKerberosKDCUnreachable):
-		return msg.KerberosNoTicket
+		e.verdict = msg.KerberosNoTicket
 	}
-	return VerdictOf(e.Cause)
+	return e
 }

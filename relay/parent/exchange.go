@@ -192,7 +192,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	a := tr.u.cfg.auth
 	if !a.Enabled() {
 		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
-			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, challengeNames(offered)),
+			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, ChallengeNames(offered)),
 			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or " + auth.OSSingleSignOn.Fix}
 	}
 	if carried && tr.o.body != nil && !tr.o.body.replayable() {
@@ -332,11 +332,11 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 		// parent does not take Kerberos: ferry has no credentials for it,
 		// which is what to tell, not which schemes ferry could speak.
 		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
-			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has no user configured", tr.u.addr, challengeNames(offered)),
+			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has no user configured", tr.u.addr, ChallengeNames(offered)),
 			Fix:  "set auth.user (and auth.domain for NTLM) and the password (FERRY_PASSWORD), or run 'ferry init'"}
 	}
 	return "", false, &failure.Error{Cause: failure.SchemeUnsupported, Peer: tr.u.addr,
-		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, challengeNames(offered), namesOr(a.Names())),
+		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, ChallengeNames(offered), namesOr(a.Names())),
 		Fix:  "configure credentials for one of the offered schemes (auth.user and auth.password cover NTLM, Digest and Basic; Negotiate needs a Kerberos ticket or auth.realm)"}
 }
 
@@ -396,7 +396,7 @@ func (tr *trip) authError(s auth.Scheme, err error) error {
 	} else if s.Name() != auth.SchemeNegotiate {
 		cause, fix = failure.ParentError, "run 'ferry doctor' to see what the parent sends"
 	}
-	return &failure.Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix}
+	return failure.Auth(&failure.Error{Cause: cause, Peer: tr.u.addr, What: fmt.Sprintf("cannot answer parent proxy %s with %s", tr.u.addr, s.Name()), Err: err, Fix: fix})
 }
 
 // succeeded records a leg that the parent accepted.
@@ -570,7 +570,10 @@ func drain(c *Conn, resp *http.Response, timeout time.Duration) bool {
 	return true
 }
 
-func challengeNames(cs []auth.Challenge) string {
+// ChallengeNames lists the schemes a parent offered, each once, in its
+// order ("Negotiate, NTLM"), or "no scheme": the words of the relay's
+// errors and of ferry doctor's checks.
+func ChallengeNames(cs []auth.Challenge) string {
 	if len(cs) == 0 {
 		return "no scheme"
 	}

@@ -175,7 +175,7 @@ func siteProxyAuthError(u *Upstream) *failure.Error {
 // scheme, offering other schemes only: no logon took place.
 func schemeNotOffered(u *Upstream, used string, offered []auth.Challenge) *failure.Error {
 	return &failure.Error{Cause: failure.SchemeUnsupported, Peer: u.addr,
-		What: fmt.Sprintf("parent proxy %s offers %s, not the configured scheme %s; no logon took place", u.addr, challengeNames(offered), used),
+		What: fmt.Sprintf("parent proxy %s offers %s, not the configured scheme %s; no logon took place", u.addr, ChallengeNames(offered), used),
 		Fix:  "set auth.scheme to \"auto\" or to one of the offered schemes in ferry's config"}
 }
 

@@ -81,7 +81,7 @@ func (u *Upstream) markDown(e *failure.Error) {
 		}
 	}
 	if wasUp {
-		u.cfg.log.Warn("parent proxy is down", "parent", u.addr, "cause", string(e.Cause), "err", e.Error(), "retry_in", h.backoff)
+		u.cfg.log.Warn("parent proxy is down", "parent", u.addr, "cause", e.Cause.Name, "err", e.Error(), "retry_in", h.backoff)
 	}
 }
 

@@ -2,8 +2,7 @@
 // failure, in the words a user reads: the status page (HTML and text),
 // /status.json, /metrics, the "retry now" button, /proxy.pac, and the error
 // page an app gets for a failed request (a 502's title, cause and steps,
-// and its Proxy-Status header, which ferry doctor reads back with
-// VerdictFromProxyStatus).
+// and its Proxy-Status header with ferry's verdict).
 //
 // The words come from internal/msg's catalogue, in the language of the
 // request's Accept-Language. The report (Status) is built by relay from its

@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,61 +12,6 @@ import (
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/relay/failure"
 )
-
-var (
-	sfUnescape = strings.NewReplacer(`\\`, `\`, `\"`, `"`)
-	psVerdict  = regexp.MustCompile(`;\s*verdict=([a-z_]+)`)
-	psDetails  = regexp.MustCompile(`;\s*details="([a-z_]+): ?((?:[^"\\]|\\.)*)"`)
-)
-
-// VerdictFromProxyStatus reads the verdict from the Proxy-Status header of an
-// error ferry sent: its verdict parameter when there is one, else its
-// details' cause, refined by the message for Kerberos. It returns "" for a
-// header that did not come from ferry. ferry doctor reads its in-process
-// relay's answers with it.
-func VerdictFromProxyStatus(h string) (verdict, details string) {
-	if !strings.HasPrefix(h, "ferry") {
-		return "", ""
-	}
-	if m := psDetails.FindStringSubmatch(h); m != nil {
-		// An sf-string escapes \ and " (RFC 8941 section 3.3.3): doctor
-		// printed TESTDOM\\alice for TESTDOM\alice.
-		verdict, details = m[1], sfUnescape.Replace(m[2])
-	}
-	if m := psVerdict.FindStringSubmatch(h); m != nil {
-		return m[1], details
-	}
-	if verdict == "" {
-		return msg.ParentError, details
-	}
-	switch c := failure.Cause(verdict); c {
-	case failure.Kerberos, failure.CredentialsMissing:
-		if v := kerberosFromText(details); v != "" {
-			return v, details
-		}
-		return failure.VerdictOf(c), details
-	default:
-		return failure.VerdictOf(c), details
-	}
-}
-
-// kerberosFromText recognises the auth package's Kerberos messages, for
-// errors that reached doctor as text.
-func kerberosFromText(s string) string {
-	l := strings.ToLower(s)
-	if !strings.Contains(l, "kerberos") {
-		return ""
-	}
-	switch {
-	case strings.Contains(l, "skew") || strings.Contains(l, "clocks"):
-		return msg.KerberosClockSkew
-	case strings.Contains(l, "s_principal_unknown") || strings.Contains(l, "does not know http/") || strings.Contains(l, "service principal"):
-		return msg.KerberosUnknownSPN
-	case strings.Contains(l, "find a ticket") || strings.Contains(l, "no kerberos ticket") || strings.Contains(l, "ticket expired") || strings.Contains(l, "kdc"):
-		return msg.KerberosNoTicket
-	}
-	return ""
-}
 
 // wantsHTML reports whether the app asked for HTML (a browser) rather than
 // anything (curl, libraries).

@@ -157,7 +157,7 @@ func Parents(stats []parent.Stats, rest []RestingCredentials) []ParentStatus {
 			p.State = ParentDown
 			since, next := st.DownSince, st.DownUntil
 			p.DownSince, p.NextTry, p.DownUntil = &since, &next, &next
-			p.DownCause = string(st.LastCause)
+			p.DownCause = st.LastCause.Name
 		}
 		p.Up = p.State == ParentUp || p.State == ParentResting
 		ps = append(ps, p)

@@ -14,9 +14,10 @@ import (
 // credentials, the page says so, not "no user or password configured" with
 // advice to run kinit (a Linux fix).
 func TestSSOUnavailableIsItsOwnVerdict(t *testing.T) {
-	e := &failure.Error{Cause: failure.CredentialsMissing, Peer: "proxy.corp:8080",
+	// Built as the exchange builds a failed logon step (authError).
+	e := failure.Auth(&failure.Error{Cause: failure.CredentialsMissing, Peer: "proxy.corp:8080",
 		What: "cannot answer parent proxy proxy.corp:8080 with NTLM",
-		Err:  fmt.Errorf("NTLM as the logged-on Windows user: SSPI: 0x80090301 (SEC_E_INVALID_HANDLE): %w", auth.ErrSSOUnavailable)}
+		Err:  fmt.Errorf("NTLM as the logged-on Windows user: SSPI: 0x80090301 (SEC_E_INVALID_HANDLE): %w", auth.ErrSSOUnavailable)})
 	if v := e.Verdict(); v != msg.SSOUnavailable {
 		t.Fatalf("verdict %q, want %q", v, msg.SSOUnavailable)
 	}

@@ -1,9 +1,10 @@
-package relay
+package route
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
@@ -16,28 +17,56 @@ import (
 
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/pac"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
-// PAC fallback modes: what to do when the PAC cannot be fetched or
-// evaluated. Never silently direct unless asked.
+// PAC fallback modes (PACConfig.Fallback): what to do when the PAC cannot
+// be fetched or evaluated. Never silently direct unless asked.
 const (
-	PACFallbackParents = "parents"
-	PACFallbackDirect  = "direct"
-	PACFallbackFail    = "fail"
+	// FallbackParents routes as Static does (the default with parents).
+	FallbackParents = "parents"
+	// FallbackDirect goes directly.
+	FallbackDirect = "direct"
+	// FallbackFail fails the request with pac_failed (the default
+	// without parents).
+	FallbackFail = "fail"
 )
 
-// pacRouter routes by a PAC file: no_proxy first, then the script's answer
-// in order, with failover. Proxies the PAC names are Upstreams too; only
-// those listed in Parents or AllowHosts get credentials.
-type pacRouter struct {
-	loc      string
-	fallback string
-	refresh  time.Duration
-	static   *staticRouter
-	allow    *hostList
-	set      *settings // with credentials
-	bare     *settings // the same without: for proxies not allowed them
-	log      func(msg string, args ...any)
+// PACConfig is what a PAC router needs besides its Static router.
+type PACConfig struct {
+	// Location is the PAC's file path or URL (pac).
+	Location string
+	// Fallback is FallbackParents, FallbackDirect or FallbackFail (""
+	// picks the default) (pac_fallback).
+	Fallback string
+	// Refresh is how often the PAC is fetched again; zero is 5 minutes
+	// (pac_refresh).
+	Refresh time.Duration
+	// AllowHosts are proxy hosts beside the parents that may get ferry's
+	// credentials (auth.allow_hosts).
+	AllowHosts []string
+	// Credentials says ferry has credentials, so a proxy the PAC names that
+	// may not have them is worth a warning.
+	Credentials bool
+	// NewUpstream makes the client of a proxy the PAC names that is not a
+	// configured parent; credentials says whether it may send ferry's.
+	NewUpstream func(addr string, credentials bool) *parent.Upstream
+	// Log receives the PAC's loading and its failures.
+	Log *slog.Logger
+}
+
+// PAC routes by a PAC script: no_proxy first, then the script's answer in
+// order, with failover. Proxies the PAC names are Upstreams too; only those
+// listed in parents or AllowHosts get credentials.
+type PAC struct {
+	loc         string
+	fallback    string
+	refresh     time.Duration
+	static      *Static
+	allow       *hostList
+	credentials bool
+	newUpstream func(addr string, credentials bool) *parent.Upstream
+	logger      *slog.Logger
 
 	script  atomic.Pointer[pac.Script]
 	src     atomic.Pointer[[]byte]
@@ -45,35 +74,44 @@ type pacRouter struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 	mu      sync.Mutex
-	proxies map[string]*Upstream
+	proxies map[string]*parent.Upstream
 	warned  map[string]bool
 	lastErr atomic.Pointer[string]
 }
 
-func newPACRouter(cfg Config, static *staticRouter, set *settings) (*pacRouter, error) {
+// NewPAC loads the PAC at cfg.Location (waiting at most 5 s for it) and
+// keeps it fresh until Close; static has no_proxy and the configured
+// parents.
+func NewPAC(cfg PACConfig, static *Static) (*PAC, error) {
 	allow, err := parseHostList(cfg.AllowHosts)
 	if err != nil {
 		return nil, err
 	}
-	fallback := cfg.PACFallback
+	fallback := cfg.Fallback
 	if fallback == "" {
-		fallback = PACFallbackFail
-		if len(cfg.Parents) > 0 {
-			fallback = PACFallbackParents
+		fallback = FallbackFail
+		if len(static.parents) > 0 {
+			fallback = FallbackParents
 		}
 	}
 	switch fallback {
-	case PACFallbackParents, PACFallbackDirect, PACFallbackFail:
+	case FallbackParents, FallbackDirect, FallbackFail:
 	default:
-		return nil, fmt.Errorf("pac_fallback %q: use \"parents\", \"direct\" or \"fail\"", cfg.PACFallback)
+		return nil, fmt.Errorf("pac_fallback %q: use \"parents\", \"direct\" or \"fail\"", cfg.Fallback)
 	}
-	bare := *set
-	bare.auth = nil
-	r := &pacRouter{
-		loc: cfg.PAC, fallback: fallback, refresh: orDefault(cfg.PACRefresh, 5*time.Minute),
-		static: static, allow: allow, set: set, bare: &bare, log: set.log.Warn,
+	refresh := cfg.Refresh
+	if refresh == 0 {
+		refresh = 5 * time.Minute
+	}
+	logger := cfg.Log
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	r := &PAC{
+		loc: cfg.Location, fallback: fallback, refresh: refresh,
+		static: static, allow: allow, credentials: cfg.Credentials, newUpstream: cfg.NewUpstream, logger: logger,
 		kick: make(chan struct{}, 1), done: make(chan struct{}),
-		proxies: map[string]*Upstream{}, warned: map[string]bool{},
+		proxies: map[string]*parent.Upstream{}, warned: map[string]bool{},
 	}
 	for _, u := range static.parents {
 		r.proxies[u.Addr()] = u
@@ -92,40 +130,40 @@ func newPACRouter(cfg Config, static *staticRouter, set *settings) (*pacRouter, 
 // client fetches the PAC directly: a PAC behind ferry itself would loop.
 var pacClient = &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
 
-func (r *pacRouter) load(ctx context.Context) {
+func (r *PAC) load(ctx context.Context) {
 	src, err := pac.Load(ctx, r.loc, pacClient)
 	if err == nil {
 		if old := r.src.Load(); old != nil && bytes.Equal(*old, src) && r.script.Load() != nil {
 			return
 		}
 		var s *pac.Script
-		s, err = pac.Parse(src, pac.Options{Name: r.loc, Logger: r.set.log})
+		s, err = pac.Parse(src, pac.Options{Name: r.loc, Logger: r.logger})
 		if err == nil {
 			r.script.Store(s)
 			r.src.Store(&src)
 			r.lastErr.Store(nil)
-			r.set.log.Info("PAC loaded", "pac", r.loc, "bytes", len(src))
+			r.logger.Info("PAC loaded", "pac", r.loc, "bytes", len(src))
 			return
 		}
 	}
 	msg := err.Error()
 	if prev := r.lastErr.Load(); prev == nil || *prev != msg {
-		r.set.log.Warn("PAC not usable; "+r.fallbackWords(), "pac", r.loc, "err", msg)
+		r.logger.Warn("PAC not usable; "+r.fallbackWords(), "pac", r.loc, "err", msg)
 	}
 	r.lastErr.Store(&msg)
 }
 
-func (r *pacRouter) fallbackWords() string {
+func (r *PAC) fallbackWords() string {
 	switch r.fallback {
-	case PACFallbackParents:
+	case FallbackParents:
 		return "using the configured parents (pac_fallback = \"parents\")"
-	case PACFallbackDirect:
+	case FallbackDirect:
 		return "going directly (pac_fallback = \"direct\")"
 	}
 	return "failing requests (pac_fallback = \"fail\")"
 }
 
-func (r *pacRouter) keepFresh(ctx context.Context) {
+func (r *PAC) keepFresh(ctx context.Context) {
 	defer close(r.done)
 	t := time.NewTicker(r.refresh)
 	defer t.Stop()
@@ -143,14 +181,16 @@ func (r *pacRouter) keepFresh(ctx context.Context) {
 }
 
 // NetworkChanged fetches the PAC again: another network, another answer.
-func (r *pacRouter) NetworkChanged() {
+func (r *PAC) NetworkChanged() {
 	select {
 	case r.kick <- struct{}{}:
 	default:
 	}
 }
 
-func (r *pacRouter) close() {
+// Close stops keeping the PAC fresh and retires the Upstreams of the
+// proxies it named (the configured parents are their owner's).
+func (r *PAC) Close() {
 	r.stop()
 	<-r.done
 	r.mu.Lock()
@@ -162,7 +202,7 @@ func (r *pacRouter) close() {
 	}
 }
 
-func isConfiguredParent(s *staticRouter, addr string) bool {
+func isConfiguredParent(s *Static, addr string) bool {
 	for _, u := range s.parents {
 		if u.Addr() == addr {
 			return true
@@ -172,7 +212,7 @@ func isConfiguredParent(s *staticRouter, addr string) bool {
 }
 
 // Route implements Router.
-func (r *pacRouter) Route(ctx context.Context, hostport, rawURL string) (Decision, error) {
+func (r *PAC) Route(ctx context.Context, hostport, rawURL string) (Decision, error) {
 	if r.static.noProxy.Match(hostport) {
 		return Decision{Direct: true}, nil
 	}
@@ -217,11 +257,11 @@ func (r *pacRouter) Route(ctx context.Context, hostport, rawURL string) (Decisio
 	return d, nil
 }
 
-func (r *pacRouter) fail(hostport string, err error) (Decision, error) {
+func (r *PAC) fail(hostport string, err error) (Decision, error) {
 	switch r.fallback {
-	case PACFallbackParents:
+	case FallbackParents:
 		return r.static.Route(context.Background(), hostport, "")
-	case PACFallbackDirect:
+	case FallbackDirect:
 		return Decision{Direct: true}, nil
 	}
 	return Decision{}, &failure.Error{Cause: failure.PACFailed, Peer: r.loc, What: "cannot route " + hostport + ": " + err.Error(),
@@ -230,49 +270,51 @@ func (r *pacRouter) fail(hostport string, err error) (Decision, error) {
 
 // upstream returns the Upstream for a proxy the PAC named, creating it on
 // first use; credentials only for configured parents and allow_hosts.
-func (r *pacRouter) upstream(addr string) *Upstream {
+func (r *PAC) upstream(addr string) *parent.Upstream {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if u, ok := r.proxies[addr]; ok {
 		return u
 	}
-	set := r.set
-	if !r.allow.matches(hostOnlyOf(addr)) {
-		set = r.bare
-		if r.set.auth.Enabled() {
-			r.set.log.Warn("the PAC names a proxy that is not in parents or auth.allow_hosts: ferry sends it no credentials",
+	allowed := r.allow.matches(hostOnlyOf(addr))
+	if !allowed {
+		if r.credentials {
+			r.logger.Warn("the PAC names a proxy that is not in parents or auth.allow_hosts: ferry sends it no credentials",
 				"proxy", addr, "fix", "if it is your company's proxy, add \""+hostOnlyOf(addr)+"\" to auth.allow_hosts")
 		}
 	}
-	u := newUpstream(addr, set)
+	u := r.newUpstream(addr, allowed)
 	r.proxies[addr] = u
 	return u
 }
 
-func (r *pacRouter) warnOnce(key, msg string, args ...any) {
+func (r *PAC) warnOnce(key, msg string, args ...any) {
 	r.mu.Lock()
 	seen := r.warned[key]
 	r.warned[key] = true
 	r.mu.Unlock()
 	if !seen {
-		r.log(msg, args...)
+		r.logger.Warn(msg, args...)
 	}
 }
 
-// upstreams lists every Upstream the router made, for status and reloads.
-func (r *pacRouter) upstreams() []*Upstream {
+// Named lists the Upstreams of the proxies the PAC named so far that are
+// not configured parents, for the status page.
+func (r *PAC) Named() []*parent.Upstream {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]*Upstream, 0, len(r.proxies))
-	for _, u := range r.proxies {
-		out = append(out, u)
+	var out []*parent.Upstream
+	for addr, u := range r.proxies {
+		if !isConfiguredParent(r.static, addr) {
+			out = append(out, u)
+		}
 	}
 	return out
 }
 
-func healthyFirst(us []*Upstream) []*Upstream {
+func healthyFirst(us []*parent.Upstream) []*parent.Upstream {
 	now := time.Now()
-	var up, down []*Upstream
+	var up, down []*parent.Upstream
 	for _, u := range us {
 		if u.Healthy(now) {
 			up = append(up, u)
