@@ -11,5 +11,5 @@
 //
 // It does not decide which request is for ferry itself (relay dispatches),
 // nor what went wrong (relay/failure's Cause and Error say that), nor what
-// the PAC script says (relay writes it from the no_proxy rules).
+// the PAC script says (relay/route writes it from the no_proxy rules).
 package report

@@ -6,7 +6,7 @@ import (
 )
 
 // servePAC answers /proxy.pac for apps that want a PAC, with the script
-// script writes for the listener the app reached (relay's proxyPAC: DIRECT
+// script writes for the listener the app reached (route.ProxyPAC: DIRECT
 // for what no_proxy sends directly, ferry itself for everything else).
 func servePAC(w http.ResponseWriter, r *http.Request, script func(self string) string) {
 	// The listener the app reached, never its Host header: a page on any
