@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/ferryproxy/ferry/internal/httpserve"
 )
 
 // ACL decides which clients may use ferry. Deny is checked first; then
@@ -110,5 +112,5 @@ func refuseClient(c net.Conn, isHTTP bool) {
 	}
 	const body = "ferry refused this connection: your address is not in ferry's allow list (or it is in its deny list).\n" +
 		"What to do: ask the person who runs this ferry to add your address to allow in its config.\n(cause: client_denied)\n"
-	writeRefusal(c, http.StatusForbidden, "Proxy-Status: ferry; error=http_request_denied\r\n", body)
+	httpserve.WriteRefusal(c, http.StatusForbidden, "Proxy-Status: ferry; error=http_request_denied\r\n", body)
 }

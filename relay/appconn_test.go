@@ -15,11 +15,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // These tests speak raw HTTP/1.x to ferry's own app-side server
-// (appconn.go, connreader.go, appresponse.go, appserver.go): the framing and
-// connection handling an app sees, byte for byte.
+// (internal/httpserve) through a whole relay: the framing and connection
+// handling an app sees, byte for byte.
 
 // pathParent is an open fake parent that answers "<method> <path>" with a
 // Content-Length, after delay for paths that contain "slow". It closes every
@@ -66,24 +68,6 @@ func appExpectEOF(t *testing.T, c net.Conn, br *bufio.Reader) {
 	if err != nil || len(rest) != 0 {
 		t.Fatalf("want ferry to close the connection; got %q, %v", rest, err)
 	}
-}
-
-// syncBuffer collects a Server's log lines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // stoppableRelay is startRelay whose Serve the test can stop; stop cancels
@@ -300,7 +284,7 @@ func TestAppLeavingCancelsPendingRequest(t *testing.T) {
 					close(freed)
 				}
 			})
-			logs := &syncBuffer{}
+			logs := &testenv.SyncBuffer{}
 			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			c, _ := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 			<-arrived
@@ -599,7 +583,7 @@ func TestAppUnreadBody(t *testing.T) {
 		saysClose bool
 	}{
 		{"small body is read away", "", 10, true, true, false},
-		{"body over maxDiscard closes", "", maxDiscard + 50<<10, true, false, true},
+		{"body over maxDiscard closes", "", 256<<10 + 50<<10, true, false, true}, // httpserve.maxDiscard + 50 KB
 		{"body never asked for closes", "Expect: 100-continue\r\n", 10, false, false, true},
 	}
 	for _, tt := range tests {
@@ -652,7 +636,7 @@ func TestAppAbortedAnswerEndsConnection(t *testing.T) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
 		}
 	})
-	logs := &syncBuffer{}
+	logs := &testenv.SyncBuffer{}
 	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	c, br := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 	defer c.Close()
@@ -666,95 +650,6 @@ func TestAppAbortedAnswerEndsConnection(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "panic") {
 		t.Fatalf("logged a panic:\n%s", logs.String())
-	}
-}
-
-// The watch started after a request is in cancels the request's context
-// when the app closes its end, and only then.
-func TestConnReaderWatchCancelsWhenAppLeaves(t *testing.T) {
-	c, app, _ := pipeConn(t, get11)
-	c.cr.arm()
-	time.Sleep(4 * watchAfter) // the watch read is running
-	if err := c.ctx.Err(); err != nil {
-		t.Fatalf("cancelled while the app is still there: %v", err)
-	}
-	app.Close()
-	select {
-	case <-c.ctx.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("the app left and the request was not cancelled")
-	}
-}
-
-// Disarming interrupts the watch read without cancelling, and the
-// connection reads on as before.
-func TestConnReaderDisarmLeavesConnectionUsable(t *testing.T) {
-	c, app, _ := pipeConn(t, get11)
-	c.cr.arm()
-	time.Sleep(4 * watchAfter) // the watch read is running
-	c.cr.disarm()
-	if err := c.ctx.Err(); err != nil {
-		t.Fatalf("disarm cancelled the request: %v", err)
-	}
-	go func() { _, _ = io.WriteString(app, get11) }()
-	req, err := c.readRequest()
-	if err != nil || req.Method != http.MethodGet {
-		t.Fatalf("next request after disarm: %v, %v", req, err)
-	}
-}
-
-// A handler that panics aborts its connection: the app sees the answer cut
-// short, never a complete-looking one, and ferry logs the panic unless it is
-// http.ErrAbortHandler, as net/http does.
-func TestAppHandlerPanicAbortsConnection(t *testing.T) {
-	tests := []struct {
-		name   string
-		value  any
-		logged bool
-	}{
-		{"ErrAbortHandler", http.ErrAbortHandler, false},
-		{"other panic", "boom", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			logs := &syncBuffer{}
-			s, err := New(Config{Logger: slog.New(slog.NewTextHandler(logs, nil))})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv, app := net.Pipe()
-			defer app.Close()
-			_ = app.SetDeadline(time.Now().Add(10 * time.Second))
-			c := newAppConn(s, srv, s.appOpts)
-			c.handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-				w.Header().Set("Content-Length", "100")
-				_, _ = io.WriteString(w, "partial")
-				w.(http.Flusher).Flush()
-				panic(tt.value)
-			})
-			var set appConns
-			set.add(c)
-			served := make(chan struct{})
-			go func() { defer close(served); c.serve(&set) }()
-
-			go func() { _, _ = io.WriteString(app, get11) }()
-			resp, err := http.ReadResponse(bufio.NewReader(app), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := io.ReadAll(resp.Body)
-			if string(b) != "partial" || !errors.Is(err, io.ErrUnexpectedEOF) {
-				t.Fatalf("body %q, %v; want \"partial\" then an unexpected EOF", b, err)
-			}
-			select {
-			case <-served:
-			case <-time.After(5 * time.Second):
-				t.Fatal("the connection is still served after the panic")
-			}
-			if got := strings.Contains(logs.String(), "panic serving a request"); got != tt.logged {
-				t.Fatalf("panic logged %v, want %v:\n%s", got, tt.logged, logs.String())
-			}
-		})
 	}
 }
 

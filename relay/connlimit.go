@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/httpserve"
 )
 
 // connLimit bounds the app connections served at once (tunnels, once
@@ -46,7 +48,7 @@ func refuseBusy(c net.Conn) {
 	const body = "ferry could not take this connection: it is already serving its maximum of connections at once.\n" +
 		"What to do: retry shortly; if it keeps happening, raise limits.max_connections in ferry's config.\n(cause: too_many_connections)\n"
 	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-	writeRefusal(c, http.StatusServiceUnavailable, "Proxy-Status: ferry; error=connection_limit_reached\r\nRetry-After: 1\r\n", body)
+	httpserve.WriteRefusal(c, http.StatusServiceUnavailable, "Proxy-Status: ferry; error=connection_limit_reached\r\nRetry-After: 1\r\n", body)
 	if tc, ok := c.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
 	}

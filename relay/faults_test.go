@@ -7,11 +7,13 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+	"github.com/ferryproxy/ferry/relay/splice"
 )
 
 // checkLeaks fails t if goroutines or open files outlive the test. It must
@@ -19,19 +21,7 @@ import (
 // fake parent have stopped.
 func checkLeaks(t *testing.T) {
 	t.Helper()
-	g0, f0 := runtime.NumGoroutine(), openFiles()-pooledPipeFDs()
-	t.Cleanup(func() {
-		var g, f int
-		for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			g, f = runtime.NumGoroutine(), openFiles()-pooledPipeFDs()
-			if g <= g0 && (f0 < 0 || f <= f0) {
-				return
-			}
-		}
-		buf := make([]byte, 1<<16)
-		n := runtime.Stack(buf, true)
-		t.Errorf("leak: goroutines %d -> %d, open files %d -> %d\n%s", g0, g, f0, f, buf[:n])
-	})
+	testenv.CheckLeaks(t, splice.PooledDescriptors)
 }
 
 // closingClient is client(proxy) whose idle connections close when the
@@ -42,18 +32,7 @@ func closingClient(t *testing.T, proxy *url.URL) *http.Client {
 	return c
 }
 
-func openFiles() int {
-	if runtime.GOOS == "windows" {
-		// No /proc on Windows; under Wine /proc/self/fd is there but lists
-		// Wine's own Unix descriptors, which come and go on their own.
-		return -1
-	}
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		return -1
-	}
-	return len(ents)
-}
+func openFiles() int { return testenv.OpenFiles() }
 
 // connectTunnel opens a CONNECT tunnel to origin.example:443 through the
 // relay at addr, closed when the test ends.

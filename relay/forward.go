@@ -13,12 +13,13 @@ import (
 	"github.com/ferryproxy/ferry/internal/hop"
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/parent"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // serveForward relays an absolute-form request (GET http://...).
 func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Scheme != "http" && r.URL.Scheme != "https" {
-		writeErrorPage(w, r, &failure.Error{Cause: failure.BadRequest, What: "ferry relays http:// URLs and CONNECT only, not " + r.URL.Scheme + "://",
+		report.WriteError(w, r, &failure.Error{Cause: failure.BadRequest, What: "ferry relays http:// URLs and CONNECT only, not " + r.URL.Scheme + "://",
 			Fix: "use ferry as an HTTP proxy for http and https URLs"})
 		return
 	}
@@ -117,11 +118,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, e *failure.Error) 
 		// Still answer: if the app is in fact there, silence would become
 		// an empty 200.
 		s.log.Debug("app went away", "url", redactURL(r), "err", e)
-		writeErrorPage(w, r, e)
+		report.WriteError(w, r, e)
 		return
 	}
 	s.log.Info("request failed", "method", r.Method, "url", redactURL(r), "cause", e.Cause.Name, "err", e.Error())
-	writeErrorPage(w, r, e)
+	report.WriteError(w, r, e)
 }
 
 // relayResponse sends the parent's (or origin's) response to the app,
@@ -180,6 +181,9 @@ func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Re
 		panic(http.ErrAbortHandler)
 	}
 }
+
+// aLongTimeAgo unblocks a pending read at once.
+var aLongTimeAgo = time.Unix(1, 0)
 
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 

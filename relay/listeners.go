@@ -254,5 +254,5 @@ func (s *Server) serveTunnel(c net.Conn, target string) {
 		c.Close()
 		return
 	}
-	s.splice(c, nil, up, pending, s.gen.Load().set.tunnelIdle)
+	s.tunnels.Conns(c, nil, up, pending, s.gen.Load().set.tunnelIdle)
 }

@@ -2,7 +2,11 @@
 
 package relay
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+)
 
 // Out of descriptors, the interfaces cannot be read: that must not look
 // like a network change (which flushes every pooled parent connection).
@@ -11,7 +15,7 @@ func TestInterfaceFingerprintUnreadableIsNotAChange(t *testing.T) {
 		t.Skip("interfaces cannot be read here at all")
 	}
 	var ok bool
-	withoutNewDescriptors(t, func() { _, ok = interfaceFingerprint() })
+	testenv.WithoutNewDescriptors(t, func() { _, ok = interfaceFingerprint() })
 	if ok {
 		t.Fatal("fingerprint reported ok with no descriptor left to read the interfaces")
 	}

@@ -14,6 +14,9 @@ import (
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/hop"
+	"github.com/ferryproxy/ferry/internal/httpserve"
+	"github.com/ferryproxy/ferry/relay/report"
+	"github.com/ferryproxy/ferry/relay/splice"
 )
 
 // Server is ferry's HTTP proxy: its listeners and the current generation
@@ -22,9 +25,8 @@ type Server struct {
 	log     *slog.Logger
 	version string
 	gen     atomic.Pointer[generation]
-	apps    appConns
-	appOpts appOptions
-	tunnels tunnelSet
+	apps    httpserve.Server
+	tunnels splice.Set
 	started time.Time
 	conns   connLimit
 	via     *via // this process's Via entry and loop check
@@ -32,6 +34,7 @@ type Server struct {
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
 	self    atomic.Pointer[[]string] // the HTTP listeners' addresses, for isSelf
+	pages   *report.Pages            // ferry's own pages (relay/report)
 	serving bool
 	errc    chan error // a listener that failed while serving
 }
@@ -73,11 +76,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1), via: newVia()}
 	s.gen.Store(g)
+	s.pages = s.newPages()
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
-	s.appOpts = appOptions{
-		headerTimeout: orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
-		idleTimeout:   orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout),
-		maxHead:       int64(orDefault(cfg.MaxHeaderBytes, defaultMaxHeaderBytes)),
+	s.apps.Handler, s.apps.Logger = s, log
+	s.apps.Options = httpserve.Options{
+		HeaderTimeout:  orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout),
+		IdleTimeout:    orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout),
+		MaxHeaderBytes: int64(orDefault(cfg.MaxHeaderBytes, defaultMaxHeaderBytes)),
 	}
 	return s, nil
 }
@@ -163,7 +168,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	case <-ctx.Done():
 	case serveErr = <-s.errc:
 	}
-	s.log.Info("stopping: draining in-flight requests and tunnels", "tunnels", s.tunnels.count())
+	s.log.Info("stopping: draining in-flight requests and tunnels", "tunnels", s.tunnels.Count())
 	g := s.gen.Load()
 	sctx, cancel := context.WithTimeout(context.Background(), orDefault(g.cfg.ShutdownTimeout, defaultShutdownTimeout))
 	defer cancel()
@@ -173,15 +178,15 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 	s.lns = map[listenSpec]*listener{}
 	s.mu.Unlock()
-	s.apps.shutdown(sctx)
+	s.apps.Shutdown(sctx)
 	drained := make(chan struct{})
-	go func() { s.tunnels.wg.Wait(); close(drained) }()
+	go func() { s.tunnels.Wait(); close(drained) }()
 	select {
 	case <-drained:
 	case <-sctx.Done():
 	}
-	s.tunnels.closeAll()
-	s.apps.closeAll()
+	s.tunnels.CloseAll()
+	s.apps.CloseAll()
 	stopJanitor()
 	<-janitorDone
 	<-netDone
@@ -232,8 +237,8 @@ func (s *Server) isSelf(hostport string) bool {
 }
 
 // serveLocal answers requests addressed to ferry itself: the status page,
-// /status.json and /metrics (relay/status.go).
-func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) { s.serveSelf(w, r) }
+// /status.json, /metrics and /proxy.pac (relay/report).
+func (s *Server) serveLocal(w http.ResponseWriter, r *http.Request) { s.pages.ServeHTTP(w, r) }
 
 // honourProxyConnection applies the app's Proxy-Connection header to the
 // app's own connection, as clients that send it expect; net/http reads only

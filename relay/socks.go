@@ -42,7 +42,7 @@ func (s *Server) serveSOCKS5(c net.Conn) {
 		Logger:           s.log,
 		// The same splice as CONNECT tunnels: half-close, idle timeout,
 		// tracked for shutdown.
-		Splice: func(client, target net.Conn) { s.splice(client, nil, target, nil, g.set.tunnelIdle) },
+		Splice: func(client, target net.Conn) { s.tunnels.Conns(client, nil, target, nil, g.set.tunnelIdle) },
 	})
 }
 

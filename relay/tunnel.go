@@ -4,17 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net"
 	"net/http"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/ferryproxy/ferry/internal/hop"
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/parent"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // serveConnect opens a tunnel: through a parent's CONNECT, or directly for
@@ -23,7 +20,7 @@ import (
 func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 	hostport := r.Host
 	if _, port, err := net.SplitHostPort(hostport); err != nil || port == "" {
-		writeErrorPage(w, r, &failure.Error{Cause: failure.BadRequest, What: "CONNECT needs host:port, got " + hostport,
+		report.WriteError(w, r, &failure.Error{Cause: failure.BadRequest, What: "CONNECT needs host:port, got " + hostport,
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}
@@ -50,7 +47,7 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 	// the handler's deep stack and net/http's per-connection state are
 	// freed, which is most of an idle tunnel's memory.
 	pending, idle := buffered(brw.Reader), s.gen.Load().set.tunnelIdle
-	go s.splice(cc, pending, up, upBuf, idle)
+	go s.tunnels.Conns(cc, pending, up, upBuf, idle)
 }
 
 // refusal is a parent's non-2xx answer to a CONNECT, for the caller to pass
@@ -147,194 +144,7 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Resp
 		return
 	}
 	s.log.Debug("upgraded", "url", redactURL(r), "protocol", proto)
-	s.splice(cc, buffered(brw.Reader), up, buffered(upBuf), s.gen.Load().set.tunnelIdle)
-}
-
-// splice copies both ways until both sides are done, passing half-closes
-// on (a side that finished sending gets CloseWrite, the other direction
-// goes on). Bytes already buffered on either side go first; after that
-// io.Copy between TCP connections uses splice(2) on Linux. With an idle
-// timeout, a tunnel that carried nothing either way for that long is closed.
-func (s *Server) splice(a net.Conn, aBuf []byte, b io.ReadWriteCloser, bBuf []byte, idle time.Duration) {
-	if !s.tunnels.add(a, b) {
-		a.Close()
-		b.Close()
-		return
-	}
-	defer s.tunnels.done(a, b)
-	var act *activity
-	if idle > 0 {
-		act = &activity{idle: idle}
-		act.touch()
-	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		pipe(b, a, aBuf, act)
-	}()
-	pipe(a, b, bBuf, act)
-	wg.Wait()
-	a.Close()
-	b.Close()
-}
-
-// pipe copies src (after what buf holds of it) to dst, then half-closes dst;
-// on an error it closes both so the other direction ends too.
-func pipe(dst, src io.ReadWriteCloser, pending []byte, act *activity) {
-	var err error
-	if len(pending) > 0 {
-		_, err = dst.Write(pending)
-	}
-	if err == nil {
-		err = copyConn(dst, src, act)
-	}
-	if err != nil && !errors.Is(err, net.ErrClosed) {
-		dst.Close()
-		src.Close()
-		return
-	}
-	if cw, ok := dst.(interface{ CloseWrite() error }); ok {
-		_ = cw.CloseWrite()
-	} else {
-		dst.Close()
-	}
-}
-
-// copyConn copies src to dst until EOF: spliced between TCP connections on
-// Linux, through a buffer otherwise.
-func copyConn(dst io.Writer, src io.Reader, act *activity) error {
-	d, dok := dst.(*net.TCPConn)
-	s, sok := src.(*net.TCPConn)
-	if dok && sok {
-		if err := spliceConns(d, s, act); err != errNoSplice {
-			return err
-		}
-	}
-	return copyBuffered(dst, src, act)
-}
-
-// errNoSplice means the connections cannot be spliced here: not Linux, or
-// a socket splice(2) refuses.
-var errNoSplice = errors.New("splice is not available")
-
-// activity is the last time either direction of a tunnel moved bytes.
-type activity struct {
-	idle time.Duration
-	last atomic.Int64 // unix nanoseconds
-}
-
-func (a *activity) touch() { a.last.Store(time.Now().UnixNano()) }
-
-// idleFor reports whether neither direction moved bytes for a.idle; a read
-// timeout on one direction ends the tunnel only then.
-func (a *activity) idleFor() bool { return time.Since(time.Unix(0, a.last.Load())) >= a.idle }
-
-// smallBuf is what a quiet tunnel direction waits with.
-const smallBuf = 2 << 10
-
-// copyBuffered copies src to dst. It waits for data with a small buffer
-// and borrows a pooled 32 KB one only while reads fill the small one, so a
-// thousand idle tunnels do not hold 64 MB of buffers. With act, a read
-// that times out ends the copy only if the other direction was idle too.
-func copyBuffered(dst io.Writer, src io.Reader, act *activity) error {
-	var dl interface{ SetReadDeadline(time.Time) error }
-	if act != nil {
-		dl, _ = src.(interface{ SetReadDeadline(time.Time) error })
-	}
-	small := make([]byte, smallBuf)
-	buf := small
-	var big *[]byte
-	defer func() {
-		if big != nil {
-			bufPool.Put(big)
-		}
-	}()
-	for {
-		if dl != nil {
-			_ = dl.SetReadDeadline(time.Now().Add(act.idle))
-		}
-		n, err := src.Read(buf)
-		if n > 0 {
-			if act != nil {
-				act.touch()
-			}
-			if _, werr := dst.Write(buf[:n]); werr != nil {
-				return werr
-			}
-		}
-		switch {
-		case n == len(buf) && big == nil: // more is coming: read big
-			big = bufPool.Get().(*[]byte)
-			buf = *big
-		case n < len(buf) && big != nil: // caught up: wait small
-			bufPool.Put(big)
-			big, buf = nil, small
-		}
-		var ne net.Error
-		if dl != nil && errors.As(err, &ne) && ne.Timeout() {
-			if !act.idleFor() {
-				continue
-			}
-			return errTunnelIdle
-		}
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-var errTunnelIdle = errors.New("tunnel idle")
-
-// tunnelSet tracks open tunnels so shutdown can wait for them, then close
-// what is left.
-type tunnelSet struct {
-	mu     sync.Mutex
-	conns  map[io.Closer]struct{}
-	closed bool
-	wg     sync.WaitGroup
-}
-
-func (t *tunnelSet) add(a, b io.Closer) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.closed {
-		return false
-	}
-	if t.conns == nil {
-		t.conns = map[io.Closer]struct{}{}
-	}
-	t.conns[a], t.conns[b] = struct{}{}, struct{}{}
-	t.wg.Add(1)
-	return true
-}
-
-func (t *tunnelSet) done(a, b io.Closer) {
-	t.mu.Lock()
-	delete(t.conns, a)
-	delete(t.conns, b)
-	t.mu.Unlock()
-	t.wg.Done()
-}
-
-// count is the number of open tunnels.
-func (t *tunnelSet) count() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.conns) / 2
-}
-
-// closeAll refuses new tunnels and closes the open ones.
-func (t *tunnelSet) closeAll() {
-	t.mu.Lock()
-	t.closed = true
-	for c := range t.conns {
-		c.Close()
-	}
-	t.mu.Unlock()
+	s.tunnels.Conns(cc, buffered(brw.Reader), up, buffered(upBuf), s.gen.Load().set.tunnelIdle)
 }
 
 // tunnelURL is what a PAC sees for a tunnel, as browsers pass it: https and

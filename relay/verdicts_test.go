@@ -16,6 +16,7 @@ import (
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/failure"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // These tests check that each failure is blamed on the right party (the
@@ -190,7 +191,7 @@ func TestErrorPageStepsAreTheCatalogues(t *testing.T) {
 			r := httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 			r.Header.Set("Accept-Language", lang)
 			w := httptest.NewRecorder()
-			writeErrorPage(w, r, e)
+			report.WriteError(w, r, e)
 			body := w.Body.String()
 			steps := strings.Count(body, "\n  ")
 			if want := len(msg.Fix(lang, e.Verdict())); steps != want {
@@ -236,7 +237,7 @@ func TestLockedOutPageSaysUntilWhen(t *testing.T) {
 // app is told the PAC failed, not that ferry's config is invalid.
 func TestPACRuntimeErrorLoggedAndNamed(t *testing.T) {
 	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return undefinedThing.proxy; }`)
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	_, proxy := startRelay(t, Config{PAC: pacFile, Logger: log})
 	for _, path := range []string{"/a", "/b"} {
@@ -254,7 +255,7 @@ func TestPACRuntimeErrorLoggedAndNamed(t *testing.T) {
 
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "direct ok") }))
 	defer origin.Close()
-	var logs2 syncBuffer
+	var logs2 testenv.SyncBuffer
 	_, direct := startRelay(t, Config{PAC: pacFile, PACFallback: PACFallbackDirect,
 		Logger: slog.New(slog.NewTextHandler(&logs2, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	if resp, body := get(t, client(direct), origin.URL+"/"); resp.StatusCode != 200 || body != "direct ok" {
@@ -306,7 +307,7 @@ func TestFixedSchemeNotOfferedIsUnsupported(t *testing.T) {
 func TestPACUnusableAnswerLogged(t *testing.T) {
 	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return "SOCKS 127.0.0.1:1"; }`)
 	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	_, proxy := startRelay(t, Config{PAC: pacFile, Parents: []string{p.addr()},
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	for range 2 {

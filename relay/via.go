@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/relay/failure"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // via is this process's Via entry (RFC 9110 section 7.6.3) and the loop
@@ -83,6 +84,6 @@ func (s *Server) refuseLoop(w http.ResponseWriter, r *http.Request) {
 			"fix", "a parent proxy (or the PAC) names ferry itself, or a parent ferry points back at this one: check parents and pac")
 	}
 	// No Fix of its own: the catalogue's steps (internal/msg) say it all.
-	writeErrorPage(w, r, &failure.Error{Cause: failure.ProxyLoop,
+	report.WriteError(w, r, &failure.Error{Cause: failure.ProxyLoop,
 		What: "the request came back to ferry (" + s.via.name + ") after ferry had forwarded it: it went round a loop of proxies"})
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // TestViaOnForwardedRequestsAndConnect: the parent sees ferry's Via entry
@@ -86,7 +88,7 @@ func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
 // CONNECT gets 508, with a couple of dials instead of thousands, and
 // the log says so once, not once per request.
 func TestOwnParentGets508(t *testing.T) {
-	var logs syncBuffer
+	var logs testenv.SyncBuffer
 	s, proxy := startRelay(t, Config{Parents: []string{"127.0.0.1:9"},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	id := s.via.name

@@ -4,8 +4,8 @@
 // username/password (RFC 1929) for gateway mode.
 //
 // It does not route: Serve hands the requested "host:port" to a Dialer (the
-// relay's parent CONNECT or a direct dial) and copies bytes. A domain name
-// stays a domain name, so the parent proxy resolves it, as curl's
-// --socks5-hostname expects. BIND, UDP ASSOCIATE and GSSAPI authentication
+// relay's parent CONNECT or a direct dial) and copies bytes (relay/splice). A
+// domain name stays a domain name, so the parent proxy resolves it, as
+// curl's --socks5-hostname expects. BIND, UDP ASSOCIATE and GSSAPI authentication
 // are not supported; a client asking for them gets the RFC's refusal.
 package socks5

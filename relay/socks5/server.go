@@ -11,8 +11,9 @@ import (
 	"net/netip"
 	"os"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/ferryproxy/ferry/relay/splice"
 )
 
 // Dialer opens the connection to the target a client asked for. hostport is
@@ -33,9 +34,10 @@ type Options struct {
 	// Logger gets one debug line per request; nil discards.
 	Logger *slog.Logger
 	// Splice, when set, is handed both connections after a successful
-	// CONNECT instead of Serve's own copy, so a caller can use its tunnel
-	// machinery (idle timeout, shutdown tracking, counters). It must copy
-	// both ways and return when both are done; Serve closes both after it.
+	// CONNECT instead of an untracked splice.Conns without idle timeout, so
+	// a caller can track its tunnels (a splice.Set, an idle timeout,
+	// counters). It must copy both ways and return when both are done;
+	// Serve closes both after it.
 	Splice func(client, target net.Conn)
 }
 
@@ -68,10 +70,11 @@ var (
 
 // Serve speaks SOCKS5 on c: it reads the greeting and the request, calls
 // dial for the target, answers with the matching reply code, then copies
-// both ways, passing half-closes on, until both sides finish. It closes c
-// (and the target connection) before it returns. Cancelling ctx ends the
-// session. The error is nil for a session that ran to its end; otherwise it
-// wraps one of ErrNotSOCKS5, ErrHandshake, ErrAuth or ErrRefused.
+// both ways with relay/splice, passing half-closes on, until both sides
+// finish. It closes c (and the target connection) before it returns.
+// Cancelling ctx ends the session. The error is nil for a session that ran
+// to its end; otherwise it wraps one of ErrNotSOCKS5, ErrHandshake, ErrAuth
+// or ErrRefused.
 func Serve(ctx context.Context, c net.Conn, dial Dialer, opt Options) error {
 	defer c.Close()
 	log := opt.Logger
@@ -123,7 +126,7 @@ func Serve(ctx context.Context, c net.Conn, dial Dialer, opt Options) error {
 	if opt.Splice != nil {
 		opt.Splice(c, up)
 	} else {
-		relay(c, up)
+		splice.Conns(c, nil, up, nil, 0)
 	}
 	return nil
 }
@@ -304,33 +307,4 @@ func lingerClose(c net.Conn) {
 	}
 	_ = c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
 	_, _ = io.Copy(io.Discard, io.LimitReader(c, 64<<10))
-}
-
-// relay copies both ways until both directions end. A side that finished
-// sending gets CloseWrite on the other connection, so a half-close passes
-// through; io.Copy between two *net.TCPConn uses splice(2) on Linux.
-func relay(client, up net.Conn) {
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		pipe(up, client)
-	}()
-	pipe(client, up)
-	wg.Wait()
-}
-
-func pipe(dst, src net.Conn) {
-	_, err := io.Copy(dst, src)
-	if err != nil && !errors.Is(err, net.ErrClosed) {
-		// A reset on one side ends the whole session.
-		dst.Close()
-		src.Close()
-		return
-	}
-	if cw, ok := dst.(interface{ CloseWrite() error }); ok {
-		_ = cw.CloseWrite()
-	} else {
-		dst.Close()
-	}
 }

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/relay/splice"
 )
 
 // echoServer echoes each connection's bytes; on the client's half-close it
@@ -601,7 +603,7 @@ func TestSpliceHookGetsBothConnections(t *testing.T) {
 		return net.Dial("tcp", echo.Addr().String())
 	}, Options{Splice: func(client, target net.Conn) {
 		called <- [2]net.Conn{client, target}
-		relay(client, target)
+		splice.Conns(client, nil, target, nil, 0)
 	}})
 	c, code := connect(t, s.addr, request(cmdConnect, "x.test", 80))
 	if code != ReplySucceeded {

@@ -1,19 +1,19 @@
-package relay
+package report
 
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
-// StatusReport is what ferry shows about itself: the status page renders it,
+// Status is what ferry shows about itself: the status page renders it,
 // /status.json serves it, and `ferry status` and `ferry doctor` read it back.
 // It never holds a secret.
-type StatusReport struct {
+type Status struct {
 	Version       string               `json:"version"`
 	Started       time.Time            `json:"started"`
 	UptimeSeconds float64              `json:"uptime_seconds"`
@@ -114,92 +114,15 @@ type ConfigSummary struct {
 // Redacted marks a secret that is set.
 const Redacted = "[redacted]"
 
-// SummarizeConfig returns cfg without its secrets.
-func SummarizeConfig(cfg Config) ConfigSummary {
-	cs := ConfigSummary{
-		Listen: cfg.Listen, Parents: cfg.Parents, NoProxy: cfg.NoProxy, AuthScheme: "none",
-		Timeouts: map[string]string{
-			"connect":         orDefault(cfg.ConnectTimeout, defaultConnectTimeout).String(),
-			"response_header": orDefault(cfg.ResponseHeaderTimeout, defaultResponseHeaderTimeout).String(),
-			"pool_idle":       orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout).String(),
-			"client_idle":     orDefault(cfg.ClientIdleTimeout, defaultClientIdleTimeout).String(),
-			"read_header":     orDefault(cfg.ReadHeaderTimeout, defaultReadHeaderTimeout).String(),
-			"shutdown":        orDefault(cfg.ShutdownTimeout, defaultShutdownTimeout).String(),
-		},
-		LockoutCooldown: auth.DefaultLockoutCooldown.String(),
-	}
-	if len(cs.Listen) == 0 {
-		cs.Listen = []string{DefaultListen}
-	}
-	if cfg.PAC != "" {
-		cs.PAC = redactURLString(cfg.PAC)
-		cs.PACFallback = cfg.PACFallback
-	}
-	cs.SOCKS5 = cfg.SOCKS5
-	for _, t := range cfg.Tunnels {
-		cs.Tunnels = append(cs.Tunnels, TunnelListener(t))
-	}
-	if len(cfg.Headers) > 0 {
-		cs.Headers = map[string]string{}
-		for k := range cfg.Headers {
-			cs.Headers[k] = Redacted
-		}
-	}
-	if cfg.Auth != nil {
-		a := cfg.Auth.Config()
-		cs.AuthScheme = orDefault(a.Scheme, "auto")
-		cs.User = a.Identity()
-		cs.Realm = a.Realm
-		if a.Password != "" || len(a.NTHash) > 0 {
-			cs.Password = Redacted
-		}
-		cs.Keytab = a.Keytab
-		cs.CCache = a.CCache
-		cs.Usable = cfg.Auth.Names()
-		cs.LockoutCooldown = orDefault(a.LockoutCooldown, auth.DefaultLockoutCooldown).String()
-	}
-	return cs
-}
-
-// startedAt is when Serve started. Serve sets it under mu; a caller in
-// another goroutine (a test, doctor, a handler the race detector cannot
-// order after Serve) reads it under mu too.
-func (s *Server) startedAt() time.Time {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.started
-}
-
-// Status returns the server's current StatusReport.
-func (s *Server) Status() StatusReport {
-	now := time.Now()
-	g := s.gen.Load()
-	started := s.startedAt()
-	rep := StatusReport{
-		Version: orDefault(s.version, "dev"), Started: started,
-		Tunnels: s.tunnels.count(), Config: SummarizeConfig(g.cfg),
-		Listeners: []string{}, Parents: []ParentStatus{}, Resting: []RestingCredentials{},
-	}
-	if !started.IsZero() {
-		rep.UptimeSeconds = now.Sub(started).Seconds()
-	}
-	for _, a := range s.Addrs() {
-		rep.Listeners = append(rep.Listeners, a.String())
-	}
-	rep.SOCKS5Listeners, rep.TunnelListeners = s.otherListeners()
+// Parents are the parents' entries of a report, from their Upstreams'
+// stats and the credentials at rest (from Resting).
+func Parents(stats []parent.Stats, rest []RestingCredentials) []ParentStatus {
 	resting := map[string]RestingCredentials{}
-	for _, lo := range s.Guard().Snapshot() {
-		parent := lo.Parent
-		if parent == auth.AnyParent {
-			parent = RestingEverywhere
-		}
-		r := RestingCredentials{Parent: parent, Identity: lo.Identity, Reason: lo.Reason, Since: lo.Since, Until: lo.Until,
-			RemainingSeconds: lo.Until.Sub(now).Seconds()}
-		rep.Resting = append(rep.Resting, r)
-		resting[parent] = r
+	for _, r := range rest {
+		resting[r.Parent] = r
 	}
-	for _, u := range s.Upstreams() {
-		st := u.Stats()
+	ps := []ParentStatus{}
+	for _, st := range stats {
 		p := ParentStatus{Addr: st.Addr, State: ParentUntried, Scheme: st.Scheme, Auth: "unknown",
 			IdleConnections: st.Idle, Requests: st.Requests, Handshakes: st.Handshakes,
 			Dials: st.Dials, FailedLogons: st.FailedLogons, LastError: st.LastError}
@@ -237,13 +160,27 @@ func (s *Server) Status() StatusReport {
 			p.DownCause = st.LastCause.Name
 		}
 		p.Up = p.State == ParentUp || p.State == ParentResting
-		rep.Parents = append(rep.Parents, p)
+		ps = append(ps, p)
 	}
-	return rep
+	return ps
+}
+
+// Resting are the report's entries for the lockout guard's snapshot.
+func Resting(snapshot []auth.LockedOut, now time.Time) []RestingCredentials {
+	rest := []RestingCredentials{}
+	for _, lo := range snapshot {
+		parent := lo.Parent
+		if parent == auth.AnyParent {
+			parent = RestingEverywhere
+		}
+		rest = append(rest, RestingCredentials{Parent: parent, Identity: lo.Identity, Reason: lo.Reason, Since: lo.Since, Until: lo.Until,
+			RemainingSeconds: lo.Until.Sub(now).Seconds()})
+	}
+	return rest
 }
 
 // localize fills the explanations of rep in lang.
-func localize(rep *StatusReport, lang string) {
+func localize(rep *Status, lang string) {
 	for i := range rep.Parents {
 		p := &rep.Parents[i]
 		if p.LastVerdict == "" {
@@ -258,9 +195,8 @@ func localize(rep *StatusReport, lang string) {
 	}
 }
 
-// serveStatusJSON answers /status.json.
-func (s *Server) serveStatusJSON(w http.ResponseWriter, r *http.Request) {
-	rep := s.Status()
+// writeJSON answers /status.json with rep.
+func writeJSON(w http.ResponseWriter, r *http.Request, rep Status) {
 	localize(&rep, msg.FromAcceptLanguage(r.Header.Get("Accept-Language")))
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
@@ -269,37 +205,6 @@ func (s *Server) serveStatusJSON(w http.ResponseWriter, r *http.Request) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(rep)
-}
-
-// otherListeners lists the open SOCKS5 and tunnel listeners.
-func (s *Server) otherListeners() (socks []string, tunnels []TunnelListener) {
-	socks, tunnels = []string{}, []TunnelListener{}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, sp := range specs(s.gen.Load().cfg) {
-		l, ok := s.lns[sp]
-		if !ok {
-			continue
-		}
-		switch sp.kind {
-		case kindSOCKS5:
-			socks = append(socks, l.Addr().String())
-		case kindTunnel:
-			tunnels = append(tunnels, TunnelListener{Listen: l.Addr().String(), Target: sp.target})
-		}
-	}
-	return socks, tunnels
-}
-
-// redactURLString drops the user info of a URL (a PAC's address may carry
-// credentials); anything else comes back as it was.
-func redactURLString(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	u.User = url.User(Redacted)
-	return u.String()
 }
 
 // parentHealth is the heading of a parent's entry: "up" only when nothing

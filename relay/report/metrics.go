@@ -1,4 +1,4 @@
-package relay
+package report
 
 import (
 	"fmt"
@@ -11,14 +11,13 @@ import (
 // serveMetrics answers /metrics in the Prometheus text exposition format
 // (version 0.0.4). Counters come from the Upstreams themselves, so the
 // numbers are the ones the status page shows.
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	rep := s.Status()
+func serveMetrics(w http.ResponseWriter, rep Status) {
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	writeMetrics(w, rep)
 }
 
-func writeMetrics(w io.Writer, rep StatusReport) {
+func writeMetrics(w io.Writer, rep Status) {
 	metric := func(name, typ, help string) {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
 	}

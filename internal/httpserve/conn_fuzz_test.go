@@ -1,4 +1,4 @@
-package relay
+package httpserve
 
 import (
 	"bufio"
@@ -43,8 +43,8 @@ func FuzzAppConn(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Cleanup(func() { ln.Close() })
-	s := &Server{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	s.conns.max = 1 << 30
+	s := &Server{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Options: Options{IdleTimeout: time.Second, HeaderTimeout: time.Second, MaxHeaderBytes: 4 << 10}}
 	var seen []string // bodies the handler wrote, in order; one fuzz input at a time
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<16))
@@ -69,7 +69,7 @@ func FuzzAppConn(f *testing.F) {
 		}
 		seen = append(seen, string(out))
 	})
-	opts := appOptions{idleTimeout: time.Second, headerTimeout: time.Second, maxHead: 4 << 10}
+	s.Handler = handler
 	f.Fuzz(func(t *testing.T, data []byte) {
 		seen = seen[:0]
 		cc, err := net.Dial("tcp", ln.Addr().String())
@@ -81,14 +81,10 @@ func FuzzAppConn(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := newAppConn(s, sc, opts)
-		c.handler = handler
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			var set appConns
-			set.add(c)
-			c.serve(&set)
+			s.ServeConn(sc, nil)
 		}()
 		go func() {
 			_, _ = cc.Write(data)

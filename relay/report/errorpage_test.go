@@ -1,4 +1,4 @@
-package relay
+package report
 
 import (
 	"fmt"
@@ -30,7 +30,7 @@ func TestProxyStatusCarriesTheFinerVerdict(t *testing.T) {
 	for _, c := range cases {
 		e := failure.Auth(&failure.Error{Cause: c.cause, Peer: "p:1", What: "cannot answer parent proxy p:1 with Negotiate", Err: c.err})
 		w := httptest.NewRecorder()
-		writeErrorPage(w, httptest.NewRequest(http.MethodGet, "http://site.example/", nil), e)
+		WriteError(w, httptest.NewRequest(http.MethodGet, "http://site.example/", nil), e)
 		ps := w.Header().Get("Proxy-Status")
 		if v := testenv.Verdict(ps); v != c.want || !strings.Contains(ps, `details="`+c.cause.Name+": ") {
 			t.Errorf("%v: Proxy-Status %q, want verdict %s and the cause %s in the details", c.err, ps, c.want, c.cause)
@@ -47,7 +47,7 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 	r.Header.Set("Accept", "text/html,application/xhtml+xml")
 	r.Header.Set("Accept-Language", "ja-JP,ja;q=0.9,en;q=0.5")
 	w := httptest.NewRecorder()
-	writeErrorPage(w, r, e)
+	WriteError(w, r, e)
 	body := w.Body.String()
 	if w.Code != http.StatusBadGateway || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
 		t.Fatalf("status %d, type %s", w.Code, w.Header().Get("Content-Type"))
@@ -62,7 +62,7 @@ func TestErrorPageFollowsAcceptAndLanguage(t *testing.T) {
 	r = httptest.NewRequest(http.MethodGet, "http://site.example/", nil)
 	r.Header.Set("Accept", "*/*")
 	w = httptest.NewRecorder()
-	writeErrorPage(w, r, e)
+	WriteError(w, r, e)
 	body = w.Body.String()
 	if !strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") || !strings.Contains(body, "1. "+msg.Fix("en", msg.ParentRefused)[0]) ||
 		!strings.Contains(body, msg.Cause("en", msg.ParentRefused, "parent", e.Peer)) {

@@ -1,4 +1,4 @@
-package relay
+package report
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package relay
+package httpserve
 
 import (
 	"bufio"
@@ -12,13 +12,13 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// appResponse is the http.ResponseWriter of an appConn. The head is written
+// response is the http.ResponseWriter of a conn. The head is written
 // when the body starts (or the handler returns, flushes or hijacks); a body
 // of unknown length is sent chunked to HTTP/1.1 apps and ends the connection
 // for HTTP/1.0 ones, and a short one the handler finished is sent with a
 // Content-Length instead.
-type appResponse struct {
-	c      *appConn
+type response struct {
+	c      *conn
 	req    *http.Request
 	header http.Header
 	body   *eofHook        // the request body, if any
@@ -41,19 +41,19 @@ type appResponse struct {
 const holdBack = 4 << 10
 
 var (
-	errFinished = errors.New("relay: write after the response finished")
-	// framingHeaders are written by appResponse itself, not from the
+	errFinished = errors.New("httpserve: write after the response finished")
+	// framingHeaders are written by response itself, not from the
 	// handler's header.
 	framingHeaders = map[string]bool{"Connection": true, "Transfer-Encoding": true, "Content-Length": true}
 )
 
-func newAppResponse(c *appConn, req *http.Request) *appResponse {
-	return &appResponse{c: c, req: req, header: make(http.Header), length: -1}
+func newResponse(c *conn, req *http.Request) *response {
+	return &response{c: c, req: req, header: make(http.Header), length: -1}
 }
 
-func (w *appResponse) Header() http.Header { return w.header }
+func (w *response) Header() http.Header { return w.header }
 
-func (w *appResponse) WriteHeader(code int) {
+func (w *response) WriteHeader(code int) {
 	if w.wroteHeader || w.hijacked || w.finished {
 		return
 	}
@@ -77,11 +77,11 @@ func (w *appResponse) WriteHeader(code int) {
 
 // bodyAllowed reports whether the status may carry a body (RFC 9110
 // section 6.4.1).
-func (w *appResponse) bodyAllowed() bool {
+func (w *response) bodyAllowed() bool {
 	return w.status >= 200 && w.status != http.StatusNoContent && w.status != http.StatusNotModified
 }
 
-func (w *appResponse) Write(p []byte) (int, error) {
+func (w *response) Write(p []byte) (int, error) {
 	if w.hijacked {
 		return 0, http.ErrHijacked
 	}
@@ -117,7 +117,7 @@ func (w *appResponse) Write(p []byte) (int, error) {
 }
 
 // writeBody writes p as the framing says, after what was held back.
-func (w *appResponse) writeBody(p []byte) (int, error) {
+func (w *response) writeBody(p []byte) (int, error) {
 	if len(w.pending) > 0 {
 		held := w.pending
 		w.pending = nil
@@ -143,10 +143,10 @@ func (w *appResponse) writeBody(p []byte) (int, error) {
 
 // commit writes the head, choosing the framing and whether the connection
 // stays open.
-func (w *appResponse) commit() error {
+func (w *response) commit() error {
 	w.committed = true
 	req := w.req
-	keep := !w.closeAfter && !w.c.s.apps.closing() && !hop.HasToken(w.header, "Connection", "close")
+	keep := !w.closeAfter && !w.c.srv.closing() && !hop.HasToken(w.header, "Connection", "close")
 	if req.ProtoAtLeast(1, 1) {
 		keep = keep && !hop.HasToken(req.Header, "Connection", "close")
 	} else {
@@ -202,7 +202,7 @@ func (w *appResponse) commit() error {
 	return err
 }
 
-func (w *appResponse) writeStatus(code int) {
+func (w *response) writeStatus(code int) {
 	bw := w.c.bw
 	if w.req.ProtoAtLeast(1, 1) {
 		_, _ = bw.WriteString("HTTP/1.1 ")
@@ -221,10 +221,10 @@ func (w *appResponse) writeStatus(code int) {
 }
 
 // Flush sends the head and what the body has so far.
-func (w *appResponse) Flush() { _ = w.FlushError() }
+func (w *response) Flush() { _ = w.FlushError() }
 
 // FlushError is Flush for http.ResponseController.
-func (w *appResponse) FlushError() error {
+func (w *response) FlushError() error {
 	if w.hijacked {
 		return http.ErrHijacked
 	}
@@ -246,7 +246,7 @@ func (w *appResponse) FlushError() error {
 }
 
 // finish ends the response after the handler returned.
-func (w *appResponse) finish() error {
+func (w *response) finish() error {
 	if w.finished {
 		return nil
 	}
@@ -282,7 +282,7 @@ func (w *appResponse) finish() error {
 
 // Hijack hands the connection to the handler (CONNECT, WebSocket), with
 // what the app already sent in the reader.
-func (w *appResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (w *response) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if w.hijacked || w.finished {
 		return nil, nil, http.ErrHijacked
 	}
@@ -301,7 +301,7 @@ func (w *appResponse) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	w.hijacked = true
 	c.cr.deadline = false
 	_ = c.nc.SetDeadline(time.Time{})
-	c.s.apps.hijacked(c)
+	c.srv.hijacked(c)
 	return c.nc, bufio.NewReadWriter(c.br, c.bw), nil
 }
 

@@ -1,4 +1,4 @@
-package relay
+package httpserve
 
 import (
 	"bufio"
@@ -12,20 +12,23 @@ import (
 	"time"
 )
 
-// pipeConn is an appConn over one end of a net.Pipe, with the app's end
-// and the request read from it.
-func pipeConn(t *testing.T, reqText string) (c *appConn, app net.Conn, req *http.Request) {
+// testServer is a Server with relay's default limits, logging to log.
+func testServer(log *slog.Logger) *Server {
+	return &Server{Logger: log, Options: Options{IdleTimeout: 120 * time.Second, HeaderTimeout: 30 * time.Second, MaxHeaderBytes: 64 << 10}}
+}
+
+// pipeConn is a conn over one end of a net.Pipe, with the app's end and
+// the request read from it.
+func pipeConn(t *testing.T, reqText string) (c *conn, app net.Conn, req *http.Request) {
 	t.Helper()
-	s, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := testServer(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	srv, app := net.Pipe()
 	t.Cleanup(func() { srv.Close(); app.Close() })
 	_ = app.SetDeadline(time.Now().Add(10 * time.Second))
-	c = newAppConn(s, srv, s.appOpts)
+	c = newConn(s, srv, func() {})
 	t.Cleanup(c.cr.disarm)
 	go func() { _, _ = io.WriteString(app, reqText) }()
+	var err error
 	req, err = c.readRequest()
 	if err != nil {
 		t.Fatalf("reading %q: %v", reqText, err)
@@ -35,12 +38,12 @@ func pipeConn(t *testing.T, reqText string) (c *appConn, app net.Conn, req *http
 
 // respondTo answers the raw request reqText with handler, and returns the
 // bytes the app received and the finished response.
-func respondTo(t *testing.T, reqText string, handler func(t *testing.T, w http.ResponseWriter)) (string, *appResponse) {
+func respondTo(t *testing.T, reqText string, handler func(t *testing.T, w http.ResponseWriter)) (string, *response) {
 	t.Helper()
 	c, app, req := pipeConn(t, reqText)
 	got := make(chan []byte, 1)
 	go func() { b, _ := io.ReadAll(app); got <- b }()
-	w := newAppResponse(c, req)
+	w := newResponse(c, req)
 	handler(t, w)
 	if err := w.finish(); err != nil {
 		t.Fatalf("finish: %v", err)
@@ -368,7 +371,7 @@ func TestAppResponseHeadAnnouncesMeasuredLength(t *testing.T) {
 // bytes of a TLS handshake after a CONNECT).
 func TestAppResponseHijackHandsOverBufferedBytes(t *testing.T) {
 	c, app, req := pipeConn(t, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\nhello")
-	w := newAppResponse(c, req)
+	w := newResponse(c, req)
 	nc, rw, err := w.Hijack()
 	if err != nil {
 		t.Fatal(err)
@@ -405,7 +408,7 @@ func TestAppResponseHijackKeepsWatchedByte(t *testing.T) {
 	if _, err := io.WriteString(app, "Z"); err != nil {
 		t.Fatal(err)
 	}
-	w := newAppResponse(c, req)
+	w := newResponse(c, req)
 	nc, rw, err := w.Hijack()
 	if err != nil {
 		t.Fatal(err)

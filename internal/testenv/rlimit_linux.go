@@ -1,16 +1,16 @@
 //go:build linux
 
-package relay
+package testenv
 
 import (
 	"syscall"
 	"testing"
 )
 
-// withoutNewDescriptors runs f with the open-file limit at 3 (0, 1 and 2
+// WithoutNewDescriptors runs f with the open-file limit at 3 (0, 1 and 2
 // are taken), so that nothing in the process can open a descriptor until
 // f returns. It skips t where the limit cannot be changed.
-func withoutNewDescriptors(t *testing.T, f func()) {
+func WithoutNewDescriptors(t *testing.T, f func()) {
 	t.Helper()
 	var lim syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {

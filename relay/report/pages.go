@@ -1,6 +1,7 @@
-package relay
+package report
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -9,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -19,12 +21,27 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
-// This file answers requests addressed to ferry itself: the status page,
-// /status.json, /metrics and the "retry now" button. They tell anyone who
-// can read them which parents and user ferry uses, and the button changes
-// state, so they are answered only to loopback clients and only when the
-// Host header names ferry (a web page in the browser could otherwise reach
-// them through DNS rebinding: its own name, resolved to 127.0.0.1).
+// Pages answers requests addressed to ferry itself: the status page,
+// /status.json, /metrics, the "retry now" button and /proxy.pac. All but the
+// PAC tell anyone who can read them which parents and user ferry uses, and
+// the button changes state, so they are answered only to loopback clients
+// and only when the Host header names ferry (a web page in the browser could
+// otherwise reach them through DNS rebinding: its own name, resolved to
+// 127.0.0.1). Set every field before the first request.
+type Pages struct {
+	// Status is ferry's current report.
+	Status func() Status
+	// Addrs are ferry's HTTP listeners: a Host header names ferry when
+	// it has one's port.
+	Addrs func() []net.Addr
+	// Retry ends every credentials cool-down (the "retry now" button).
+	Retry func()
+	// PAC is the /proxy.pac script for an app that reached ferry at
+	// self.
+	PAC func(self string) string
+	// Logger gets a line when the button is pressed.
+	Logger *slog.Logger
+}
 
 // tokenKey signs the per-start "retry now" tokens. It is drawn once when
 // the program starts and never changes.
@@ -34,20 +51,22 @@ var tokenKey = func() []byte {
 	return k
 }()
 
-// retryToken is the token the status page's form carries. It changes with
+// RetryToken is the token the status page's form carries. It changes with
 // every start of the server, so a page from an earlier run cannot act.
-func (s *Server) retryToken() string {
+func (s *Pages) RetryToken() string { return s.retryToken(s.Status().Started) }
+
+func (s *Pages) retryToken(started time.Time) string {
 	m := hmac.New(sha256.New, tokenKey)
-	fmt.Fprintf(m, "%p|%d", s, s.startedAt().UnixNano())
+	fmt.Fprintf(m, "%p|%d", s, started.UnixNano())
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
 
-// serveSelf dispatches a request addressed to ferry itself.
-func (s *Server) serveSelf(w http.ResponseWriter, r *http.Request) {
+// ServeHTTP answers a request addressed to ferry itself.
+func (s *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// The PAC holds nothing secret and serves every client the allow list
 	// admitted (gateway clients use it too).
 	if r.URL.Path == "/proxy.pac" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		s.serveProxyPAC(w, r)
+		servePAC(w, r, s.PAC)
 		return
 	}
 	if why := s.localRefusal(r); why != "" {
@@ -64,20 +83,20 @@ func (s *Server) serveSelf(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/" && get:
 		s.serveStatusPage(w, r)
 	case r.URL.Path == "/status.json" && get:
-		s.serveStatusJSON(w, r)
+		writeJSON(w, r, s.Status())
 	case r.URL.Path == "/metrics" && get:
-		s.serveMetrics(w, r)
+		serveMetrics(w, s.Status())
 	case r.URL.Path == "/retry" && r.Method == http.MethodPost:
 		s.serveRetry(w, r)
 	default:
-		writeErrorPage(w, r, &failure.Error{Cause: failure.BadRequest,
+		WriteError(w, r, &failure.Error{Cause: failure.BadRequest,
 			What: "this is ferry, a proxy: it got a request for " + r.URL.Path + " addressed to itself",
 			Fix:  "set ferry's address as the app's proxy (http_proxy=http://" + r.Host + ") instead of requesting it directly"})
 	}
 }
 
 // localRefusal says why r may not see ferry's own pages, or "" when it may.
-func (s *Server) localRefusal(r *http.Request) string {
+func (s *Pages) localRefusal(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
 		return "the status pages are shown only on this machine (loopback clients)"
@@ -90,7 +109,7 @@ func (s *Server) localRefusal(r *http.Request) string {
 
 // namesSelf reports whether hostport is a loopback name or address of
 // ferry with the port of one of its listeners.
-func (s *Server) namesSelf(hostport string) bool {
+func (s *Pages) namesSelf(hostport string) bool {
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
 		return false
@@ -113,7 +132,7 @@ func (s *Server) namesSelf(hostport string) bool {
 
 // serveRetry ends a credentials cool-down early, when the user knows the
 // password is right now (changed on the server side, or unlocked).
-func (s *Server) serveRetry(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) serveRetry(w http.ResponseWriter, r *http.Request) {
 	if o := r.Header.Get("Origin"); o != "" {
 		if u, err := url.Parse(o); err != nil || !s.namesSelf(u.Host) {
 			http.Error(w, "ferry: the request comes from another site", http.StatusForbidden)
@@ -122,12 +141,14 @@ func (s *Server) serveRetry(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	tok := r.PostFormValue("token")
-	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.retryToken())) != 1 {
+	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.RetryToken())) != 1 {
 		http.Error(w, "ferry: the page is from an earlier run of ferry: reload it and press the button again", http.StatusForbidden)
 		return
 	}
-	s.Guard().Reset()
-	s.log.Info("credentials cool-down ended from the status page")
+	s.Retry()
+	if s.Logger != nil {
+		s.Logger.Info("credentials cool-down ended from the status page")
+	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 
@@ -135,7 +156,7 @@ func (s *Server) serveRetry(w http.ResponseWriter, r *http.Request) {
 type statusView struct {
 	Lang   string
 	T      map[string]string
-	Rep    StatusReport
+	Rep    Status
 	Uptime string
 	Listen string
 	Token  string
@@ -149,11 +170,11 @@ type parentRow struct {
 	Down, Resting, Bad bool
 }
 
-func (s *Server) serveStatusPage(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 	lang := msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 	rep := s.Status()
 	localize(&rep, lang)
-	v := statusView{Lang: lang, Rep: rep, Token: s.retryToken(), T: map[string]string{},
+	v := statusView{Lang: lang, Rep: rep, Token: s.retryToken(rep.Started), T: map[string]string{},
 		Uptime: (time.Duration(rep.UptimeSeconds) * time.Second).String(), Listen: listenOf(r)}
 	for _, k := range []string{"title", "version", "uptime", "listeners", "parents", "scheme", "auth", "pool",
 		"requests", "handshakes", "failed_logons", "last_error", "config", "retry", "none", "socks5", "tunnels"} {
@@ -238,7 +259,7 @@ func wantsText(r *http.Request) bool {
 }
 
 // serveStatusText is the status as a few lines of text.
-func (s *Server) serveStatusText(w http.ResponseWriter, r *http.Request) {
+func (s *Pages) serveStatusText(w http.ResponseWriter, r *http.Request) {
 	rep := s.Status()
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -259,7 +280,7 @@ func (s *Server) serveStatusText(w http.ResponseWriter, r *http.Request) {
 			state += ": " + p.LastError
 		}
 		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
-			p.Addr, state, orDefault(p.Scheme, "-"), p.Auth, p.IdleConnections, p.Requests, p.Handshakes, p.FailedLogons)
+			p.Addr, state, cmp.Or(p.Scheme, "-"), p.Auth, p.IdleConnections, p.Requests, p.Handshakes, p.FailedLogons)
 	}
 	for _, lo := range rep.Resting {
 		fmt.Fprintf(w, "credentials of %s at %s resting until %s after a rejection\n", lo.Identity, lo.Parent, lo.Until.Format(time.TimeOnly))

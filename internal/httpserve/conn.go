@@ -1,4 +1,4 @@
-package relay
+package httpserve
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// appConn is one app's connection to an HTTP listener. ferry serves it
+// conn is one app's connection to an HTTP listener. ferry serves it
 // itself instead of through net/http's server: relaying a small request is
 // one read from the app, one write up, one read back and one write down, and
 // net/http's per-request machinery around that (a goroutine and an extra
@@ -26,9 +26,9 @@ import (
 // through two layers) cost a quarter of ferry's CPU per request. Requests
 // and responses are still net/http's types, parsed by http.ReadRequest, so
 // handlers are ordinary http.Handlers.
-type appConn struct {
-	s       *Server
-	handler http.Handler // the Server, but for tests
+type conn struct {
+	srv     *Server
+	release func() // ServeConn's: nc no longer counts
 	nc      net.Conn
 	remote  string
 	cr      *connReader
@@ -40,20 +40,13 @@ type appConn struct {
 	// app is seen to leave, or when the connection ends.
 	ctx    context.Context
 	cancel context.CancelFunc
-	opts   appOptions
+	opts   Options
 	// unread means the app may still be sending what ferry will not read:
 	// closing must not reset the connection before it reads the answer.
 	unread bool
 	// closeAfter means the request's framing was suspect (RFC 9112 section
 	// 6.1): the connection ends after its answer.
 	closeAfter bool
-}
-
-// appOptions are the app-side limits, fixed when the Server is built.
-type appOptions struct {
-	idleTimeout   time.Duration // between requests
-	headerTimeout time.Duration // to read a request head
-	maxHead       int64         // bytes of request line and headers
 }
 
 // maxDiscard is how much of a request body the handler left unread ferry
@@ -63,8 +56,8 @@ const maxDiscard = 256 << 10
 // aLongTimeAgo unblocks a pending read at once.
 var aLongTimeAgo = time.Unix(1, 0)
 
-func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
-	c := &appConn{s: s, handler: s, nc: nc, remote: nc.RemoteAddr().String(), opts: opts}
+func newConn(srv *Server, nc net.Conn, release func()) *conn {
+	c := &conn{srv: srv, release: release, nc: nc, remote: nc.RemoteAddr().String(), opts: srv.Options}
 	// The local address, as net/http's server gives it: error pages name
 	// the listener the app reached (http_proxy=http://ADDRESS).
 	c.ctx, c.cancel = context.WithCancel(context.WithValue(context.Background(), http.LocalAddrContextKey, nc.LocalAddr()))
@@ -80,7 +73,7 @@ func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
 
 // serve reads and answers requests until the app or ferry ends the
 // connection, or a handler takes it over (CONNECT, WebSocket).
-func (c *appConn) serve(set *appConns) {
+func (c *conn) serve() {
 	hijacked := false
 	defer func() {
 		c.cancel()
@@ -89,22 +82,22 @@ func (c *appConn) serve(set *appConns) {
 				closeWriteAndDrain(c.nc)
 			}
 			c.nc.Close()
-			set.remove(c)
+			c.srv.remove(c)
 		}
 	}()
 	for {
-		if !set.idle(c) {
+		if !c.srv.idle(c) {
 			return
 		}
-		c.setReadDeadline(c.opts.idleTimeout)
+		c.setReadDeadline(c.opts.IdleTimeout)
 		if _, err := c.br.Peek(1); err != nil {
 			return
 		}
-		if !set.active(c) {
+		if !c.srv.active(c) {
 			return
 		}
 		if !c.headBuffered() {
-			c.setReadDeadline(c.opts.headerTimeout)
+			c.setReadDeadline(c.opts.HeaderTimeout)
 		}
 		req, err := c.readRequest()
 		if err != nil {
@@ -116,7 +109,7 @@ func (c *appConn) serve(set *appConns) {
 		// the common case, then costs one deadline change, not three.
 		c.cr.deadline = true
 		var keep bool
-		keep, hijacked = c.serveRequest(req, set)
+		keep, hijacked = c.serveRequest(req)
 		if !keep {
 			return
 		}
@@ -124,14 +117,14 @@ func (c *appConn) serve(set *appConns) {
 }
 
 // setReadDeadline bounds the next reads to d from now.
-func (c *appConn) setReadDeadline(d time.Duration) {
+func (c *conn) setReadDeadline(d time.Duration) {
 	c.cr.deadline = false
 	_ = c.nc.SetReadDeadline(time.Now().Add(d))
 }
 
 // headBuffered reports whether a whole request head has arrived already,
 // so that reading it needs no deadline.
-func (c *appConn) headBuffered() bool {
+func (c *conn) headBuffered() bool {
 	b, _ := c.br.Peek(c.br.Buffered())
 	return bytes.Contains(b, []byte("\r\n\r\n"))
 }
@@ -145,8 +138,8 @@ type requestError struct {
 
 func (e *requestError) Error() string { return e.what }
 
-func (c *appConn) readRequest() (*http.Request, error) {
-	c.lim.Left = c.opts.maxHead + 4096 // bufio may read ahead of the head
+func (c *conn) readRequest() (*http.Request, error) {
+	c.lim.Left = c.opts.MaxHeaderBytes + 4096 // bufio may read ahead of the head
 	// The head as sent, for checkFraming: in the buffer already (the common
 	// case, which costs no copy), or recorded as it is read.
 	head, _ := c.br.Peek(c.br.Buffered())
@@ -168,11 +161,11 @@ func (c *appConn) readRequest() (*http.Request, error) {
 		// Part of a head came, the rest not in time (http.ReadRequest may
 		// report the cut-off line as malformed instead of the timeout).
 		return nil, &requestError{http.StatusRequestTimeout, "the app sent only part of the request head within " +
-			c.opts.headerTimeout.String() + " (timeouts.read_header)"}
+			c.opts.HeaderTimeout.String() + " (timeouts.read_header)"}
 	case err != nil && hit:
 		return nil, &requestError{http.StatusRequestHeaderFieldsTooLarge, "the request line and headers are larger than ferry's limit of " +
-			strconv.FormatInt(c.opts.maxHead>>10, 10) + " KB (limits.max_header_bytes)"}
-	case err != nil && isCommonReadError(err):
+			strconv.FormatInt(c.opts.MaxHeaderBytes>>10, 10) + " KB (limits.max_header_bytes)"}
+	case err != nil && clientGone(err):
 		return nil, &requestError{0, err.Error()}
 	case err != nil && strings.Contains(err.Error(), "unsupported transfer encoding"):
 		return nil, &requestError{http.StatusNotImplemented, "the request's Transfer-Encoding is not one ferry knows (only chunked is)"}
@@ -214,20 +207,21 @@ func (c *appConn) readRequest() (*http.Request, error) {
 	return req.WithContext(c.ctx), nil
 }
 
-// isCommonReadError is the app closing or stalling between requests or
-// mid-head: nothing to answer.
-func isCommonReadError(err error) bool {
+// clientGone reports whether err, from reading an app's connection, is the
+// app closing, resetting or stalling (between requests, mid-head or
+// mid-body): nothing to answer, and nothing the app sent wrong.
+func clientGone(err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
 		neterr.IsTimeout(err) || neterr.IsReset(err)
 }
 
 // refuse answers a request ferry could not read, and closes.
-func (c *appConn) refuse(err error) {
+func (c *conn) refuse(err error) {
 	var re *requestError
 	if !errors.As(err, &re) || re.status == 0 {
 		return
 	}
-	c.s.log.Debug("bad request from an app", "client", c.remote, "status", re.status, "err", re.what)
+	c.srv.log().Debug("bad request from an app", "client", c.remote, "status", re.status, "err", re.what)
 	fix := "this is a bug in the app or in something between it and ferry; check that it is set to use ferry as an HTTP proxy."
 	switch re.status {
 	case http.StatusRequestTimeout:
@@ -240,17 +234,18 @@ func (c *appConn) refuse(err error) {
 		"What to do: " + fix + "\n" +
 		"(status " + strconv.Itoa(re.status) + ")\n"
 	_ = c.nc.SetWriteDeadline(time.Now().Add(time.Second))
-	writeRefusal(c.nc, re.status, "", body)
+	WriteRefusal(c.nc, re.status, "", body)
 	// The app may still be sending (the rest of a head too large, or of a
 	// request that could not be parsed): closing with unread bytes would
 	// reset the connection before it reads the answer.
 	closeWriteAndDrain(c.nc)
 }
 
-// writeRefusal writes a whole plain-text answer that closes the
+// WriteRefusal writes a whole plain-text answer that closes the
 // connection, for the refusals ferry makes before (or instead of) reading a
-// request; header holds extra fields, each ending in CRLF.
-func writeRefusal(w io.Writer, status int, header, body string) {
+// request (a bad request, a full connection limit, an address the ACL
+// refuses); header holds extra fields, each ending in CRLF.
+func WriteRefusal(w io.Writer, status int, header, body string) {
 	_, _ = io.WriteString(w, "HTTP/1.1 "+strconv.Itoa(status)+" "+http.StatusText(status)+"\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\n"+header+"Connection: close\r\n"+
 		"Content-Length: "+strconv.Itoa(len(body))+"\r\n\r\n"+body)
@@ -277,8 +272,8 @@ func closeWriteAndDrain(nc net.Conn) {
 // serveRequest runs the handler for req and finishes its response. keep
 // says the connection can carry another request; hijacked that a handler
 // took it over.
-func (c *appConn) serveRequest(req *http.Request, set *appConns) (keep, hijacked bool) {
-	w := newAppResponse(c, req)
+func (c *conn) serveRequest(req *http.Request) (keep, hijacked bool) {
+	w := newResponse(c, req)
 	w.closeAfter = c.closeAfter
 	var cont *continueReader
 	if exp := req.Header.Get("Expect"); exp != "" {
@@ -316,7 +311,7 @@ func (c *appConn) serveRequest(req *http.Request, set *appConns) (keep, hijacked
 	if err := w.finish(); err != nil {
 		return false, false
 	}
-	if w.closeAfter || set.closing() {
+	if w.closeAfter || c.srv.closing() {
 		c.unread = hook != nil && !hook.eof
 		return false, false
 	}
@@ -329,29 +324,29 @@ func (c *appConn) serveRequest(req *http.Request, set *appConns) (keep, hijacked
 
 // run calls the handler; a panic aborts the connection, as in net/http
 // (http.ErrAbortHandler quietly).
-func (c *appConn) run(w *appResponse, req *http.Request) (aborted bool) {
+func (c *conn) run(w *response, req *http.Request) (aborted bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			aborted = true
 			if v != http.ErrAbortHandler {
-				c.s.log.Error("panic serving a request", "client", c.remote, "panic", v, "stack", string(debug.Stack()))
+				c.srv.log().Error("panic serving a request", "client", c.remote, "panic", v, "stack", string(debug.Stack()))
 			}
 		}
 	}()
-	c.handler.ServeHTTP(w, req)
+	c.srv.Handler.ServeHTTP(w, req)
 	return false
 }
 
 // discardBody reads away what the handler left of the request body, so
 // that the next request can be read; a large rest closes the connection.
-func (c *appConn) discardBody(hook *eofHook, cont *continueReader) bool {
+func (c *conn) discardBody(hook *eofHook, cont *continueReader) bool {
 	if hook == nil || hook.eof {
 		return true
 	}
 	if cont != nil && !cont.started {
 		return false // the app waits for a 100 Continue it will not get
 	}
-	c.setReadDeadline(c.opts.headerTimeout)
+	c.setReadDeadline(c.opts.HeaderTimeout)
 	n, err := io.CopyN(io.Discard, hook.rc, maxDiscard+1) // not hook: no watch now
 	return n <= maxDiscard && errors.Is(err, io.EOF)
 }
@@ -378,7 +373,7 @@ func (h *eofHook) Close() error { return h.rc.Close() }
 // of a request that asked for it (Expect: 100-continue).
 type continueReader struct {
 	rc      io.ReadCloser
-	w       *appResponse
+	w       *response
 	started bool
 }
 

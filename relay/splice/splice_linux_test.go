@@ -1,6 +1,6 @@
 //go:build linux
 
-package relay
+package splice
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 )
 
 func TestSpliceConnsCopiesEverythingThenEOF(t *testing.T) {
-	checkLeaks(t)
+	testenv.CheckLeaks(t, PooledDescriptors)
 	in, src := testenv.TCPPair(t)
 	dst, out := testenv.TCPPair(t)
 	data := make([]byte, 8<<20+123)
@@ -58,39 +58,6 @@ func TestSpliceConnsIdleTimeout(t *testing.T) {
 	}
 }
 
-// An idle tunnel must cost the relay its two sockets and nothing more:
-// io.Copy's splice held a pipe per direction while waiting, six
-// descriptors per tunnel, which ran a 20,000 limit out at 3,300 tunnels.
-func TestIdleTunnelsHoldNoPipes(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
-	const n = 100
-	before := openFiles()
-	for range n {
-		c, br := connectTunnel(t, proxy.Host)
-		// A byte each way, so both directions have spliced before idling.
-		_, _ = io.WriteString(c, "x")
-		if b, err := br.ReadByte(); err != nil || b != 'x' {
-			t.Fatalf("echo: %q %v", b, err)
-		}
-	}
-	time.Sleep(100 * time.Millisecond)
-	// Per tunnel: the app's socket and the fake parent's in this process,
-	// and the relay's two. The pipe pool may keep a few empty pipes.
-	limit := 4*n + 2*maxFreePipes + 10
-	if got := openFiles() - before; got > limit {
-		t.Fatalf("%d idle tunnels hold %d descriptors, want at most %d", n, got, limit)
-	}
-}
-
-// pooledPipeFDs is the descriptors the pipe pool keeps on purpose, which
-// checkLeaks does not count as leaked.
-func pooledPipeFDs() int {
-	pipePool.mu.Lock()
-	defer pipePool.mu.Unlock()
-	return 2 * len(pipePool.free)
-}
-
 // Out of descriptors, no pipe can be had: the tunnel goes on through a
 // buffer instead of failing (io.Copy's splice gave up, closing tunnels
 // exactly when a relay was busiest).
@@ -107,7 +74,7 @@ func TestSpliceConnsWithoutDescriptorsFallsBack(t *testing.T) {
 	data := bytes.Repeat([]byte("0123456789"), 10000)
 	got := make([]byte, len(data))
 	var rerr, err error
-	withoutNewDescriptors(t, func() {
+	testenv.WithoutNewDescriptors(t, func() {
 		done := make(chan error, 1)
 		go func() { done <- spliceConns(dst, src, nil) }()
 		go func() {

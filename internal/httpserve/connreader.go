@@ -1,4 +1,4 @@
-package relay
+package httpserve
 
 import (
 	"context"
@@ -14,9 +14,9 @@ import (
 const watchAfter = 50 * time.Millisecond
 
 // connReader is what the app connection's bufio.Reader reads from (through
-// a rawio.HeadLimit). It watches an idle connection while a request waits, so that
-// an app that gives up cancels the request's context: the parent connection
-// is freed, not held until the answer.
+// a rawio.HeadLimit). It watches an idle connection while a request waits,
+// so that an app that gives up cancels the request's context: the parent
+// connection is freed, not held until the answer.
 type connReader struct {
 	nc     net.Conn
 	rd     io.Reader // reads nc (see rawIO)

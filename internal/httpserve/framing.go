@@ -1,4 +1,4 @@
-package relay
+package httpserve
 
 import (
 	"bytes"

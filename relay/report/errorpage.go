@@ -1,6 +1,7 @@
-package relay
+package report
 
 import (
+	"cmp"
 	"html/template"
 	"net"
 	"net/http"
@@ -44,7 +45,7 @@ func newErrorPage(r *http.Request, e *failure.Error) errorPage {
 			until = e.Until.Format(time.DateTime)
 		}
 	}
-	args := []string{"parent", orDefault(e.Peer, "-"), "until", until, "listen", listenOf(r)}
+	args := []string{"parent", cmp.Or(e.Peer, "-"), "until", until, "listen", listenOf(r)}
 	// The words come from the catalogue alone, the same steps in every
 	// language; e.Fix, written for logs, would repeat them.
 	words := v
@@ -70,8 +71,12 @@ func listenOf(r *http.Request) string {
 			return a.String()
 		}
 	}
-	return DefaultListen
+	return defaultListen
 }
+
+// defaultListen is relay.DefaultListen, for a request that carries no
+// listener's address (one made up in a test: every app's request has it).
+const defaultListen = "127.0.0.1:3128"
 
 var errorPageHTML = template.Must(template.New("error").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8">
@@ -88,11 +93,11 @@ h1{font-size:1.3em}h2{font-size:1.05em;margin-top:1.2em}code,pre{background:#f4f
 </body></html>
 `))
 
-// writeErrorPage answers the app with e: HTML when it accepts HTML, plain
+// WriteError answers the app with e: HTML when it accepts HTML, plain
 // text otherwise, in the language of its Accept-Language, with the RFC 9209
 // Proxy-Status header (plus ferry's verdict as an extension parameter, which
 // ferry doctor reads).
-func writeErrorPage(w http.ResponseWriter, r *http.Request, e *failure.Error) {
+func WriteError(w http.ResponseWriter, r *http.Request, e *failure.Error) {
 	p := newErrorPage(r, e)
 	h := w.Header()
 	h.Set("Proxy-Status", e.ProxyStatus()+"; verdict="+p.Verdict)

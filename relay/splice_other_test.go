@@ -1,5 +1,0 @@
-//go:build !linux
-
-package relay
-
-func pooledPipeFDs() int { return 0 }
