@@ -22,7 +22,8 @@ import (
 // Run: make bench (FERRY_BENCH=1 go test -run TestBench -v -timeout 30m ./bench).
 // FERRY_BENCH_SECONDS sets each measurement's length (default 5);
 // FERRY_BENCH_SETUP_TUNNELS the tunnels timed per path, delay and mode in
-// the tunnel-setup scenario (default 48).
+// the tunnel-setup scenario (default 120), FERRY_BENCH_SETUP_PAUSE_MS the
+// pause after each of its bursts (default 250).
 func TestBench(t *testing.T) {
 	if os.Getenv("FERRY_BENCH") == "" {
 		t.Skip("benchmarks run only with FERRY_BENCH=1 (make bench)")
@@ -67,7 +68,7 @@ func TestBench(t *testing.T) {
 	// (issue 16), through relays of its own behind latency forwarders.
 	if part("setup") {
 		paths, delays := startSetupPaths(t, openSquid, v, user, pw, []int{o.TLSPort, httpPort, tunnelPort})
-		rep.tunnelSetup(t, paths, delays, sink, envInt("FERRY_BENCH_SETUP_TUNNELS", 48))
+		rep.tunnelSetup(t, paths, delays, sink, newSetupPlan())
 	}
 	// Tunnels last: they take squid to its descriptor limit, and squid,
 	// short of descriptors, stops keeping connections alive for a while,

@@ -48,6 +48,18 @@ func (f *Delay) SetDelay(d time.Duration) { f.delay.Store(int64(d)) }
 
 func (f *Delay) oneWay() time.Duration { return time.Duration(f.delay.Load()) }
 
+// Reset closes every connection forwarded so far, both sides, and goes on
+// accepting: as after a network change, nothing dialed at the old delay
+// survives into a measurement at the new one (a relay's pooled or spare
+// parent connection would otherwise skip the new delay's handshake).
+func (f *Delay) Reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		c.Close()
+	}
+}
+
 // Close stops listening, closes every forwarded connection and waits for
 // the goroutines to end.
 func (f *Delay) Close() error {

@@ -77,3 +77,42 @@ func TestDelayForwardsInOrderAfterTheDelay(t *testing.T) {
 		t.Errorf("read after Close: %d bytes, %v; want the connection closed", n, err)
 	}
 }
+
+// Reset ends the connections forwarded so far and the forwarder goes on
+// accepting new ones.
+func TestDelayResetClosesOldConnectionsOnly(t *testing.T) {
+	f, err := NewDelay(startEcho(t), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	echo := func(c net.Conn) error {
+		_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := c.Write([]byte("x")); err != nil {
+			return err
+		}
+		_, err := io.ReadFull(c, make([]byte, 1))
+		return err
+	}
+	old, err := net.Dial("tcp", f.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	if err := echo(old); err != nil {
+		t.Fatal(err)
+	}
+	f.Reset()
+	_ = old.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if n, err := old.Read(make([]byte, 1)); err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("read after Reset: %d bytes, %v; want the old connection closed", n, err)
+	}
+	c, err := net.Dial("tcp", f.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := echo(c); err != nil {
+		t.Errorf("a connection after Reset: %v", err)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // TestMain doubles as the tunnel sink (FERRY_BENCH_SINK=1): idle tunnels
@@ -19,7 +21,9 @@ func TestMain(m *testing.M) {
 		runSink()
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	testenv.RemoveFerryBuild()
+	os.Exit(code)
 }
 
 // runSink accepts connections and holds them until stdin closes.

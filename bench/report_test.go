@@ -22,7 +22,9 @@ type report struct {
 	rss      map[string]float64 // "ferry/1000" -> MB
 	// setupMedians: "ferry (NTLM)/sequential/20ms" -> median CONNECT to 200
 	setupMedians map[string]time.Duration
-	verdicts     []string
+	// setupLogons: the same keys -> logons per tunnel at the path's squid
+	setupLogons map[string]float64
+	verdicts    []string
 }
 
 type section struct {
@@ -229,6 +231,16 @@ func (r *report) targets() {
 		check("new tunnel via ferry to the "+scheme+" parent at 20 ms one-way, median <= 0.75x direct", okFS && okDS && fs > 0 && ds > 0,
 			float64(fs) <= 0.75*float64(ds), ratio(float64(fs), float64(ds)))
 	}
+	// Spare connections must not cost logons: each tunnel through ferry
+	// to the NTLM parent takes one logon today (a CONNECT uses up its
+	// parent connection), and must take no more, at every delay and mode.
+	worst, okL := 0.0, false
+	for k, v := range r.setupLogons {
+		if strings.HasPrefix(k, "ferry (NTLM)/") {
+			worst, okL = max(worst, v), true
+		}
+	}
+	check("NTLM logons per new tunnel via ferry <= 1.00 (today's), at every delay and mode", okL, worst <= 1, fmt.Sprintf("at most %.2f", worst))
 	rss, okRSS := r.rss["ferry/1000"]
 	check("<= 40 MB resident with 1,000 idle tunnels", okRSS, rss <= 40, fmt.Sprintf("%.1f MB", rss))
 	for k, v := range r.rss {
