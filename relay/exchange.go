@@ -60,6 +60,7 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 	if err := u.resting(); err != nil {
 		return nil, nil, err
 	}
+	u.noteSpareLeg(o)
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
 	for attempt := 0; ; attempt++ {
@@ -117,7 +118,14 @@ func (tr *trip) unlock() {
 func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 	a := tr.u.cfg.auth
 	header, carry := "", true
-	if a.Enabled() && (!tr.c.authed || tr.u.perRequest.Load()) {
+	if p := tr.c.pending; p != nil {
+		// A spare past NTLM's type 1 leg: this request carries the type 3.
+		tr.c.pending = nil
+		var err error
+		if header, carry, err = tr.resume(p); err != nil {
+			return nil, err
+		}
+	} else if a.Enabled() && (!tr.c.authed || tr.u.perRequest.Load()) {
 		s, offered, noAuth := tr.u.preferred()
 		switch {
 		case s != nil:

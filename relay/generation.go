@@ -55,6 +55,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		headerTimeout: orDefault(cfg.ResponseHeaderTimeout, defaultResponseHeaderTimeout),
 		idleTimeout:   orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout),
 		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
+		maxSpares:     spareLimit(cfg.SpareConnections),
 		tunnelIdle:    cfg.TunnelIdleTimeout,
 	}
 	np, err := ParseNoProxy(cfg.NoProxy)

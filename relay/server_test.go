@@ -352,7 +352,8 @@ func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
 // that can be resent still reuses it.
 func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
 	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	// No spares: their dials would blur the count of the pool's.
+	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, SpareConnections: -1})
 	c := closingClient(t, proxy)
 	if resp, body := get(t, c, "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("GET: %d %q", resp.StatusCode, body)

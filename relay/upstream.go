@@ -58,6 +58,9 @@ type Upstream struct {
 	dials        atomic.Int64
 	failedLogons atomic.Int64
 
+	// spare holds connections made ready before an app asks (spare.go).
+	spare spares
+
 	// warnedFallback: ferry logged that it answers with a weaker scheme
 	// (no Kerberos ticket: NTLM), which it does once per parent.
 	warnedFallback atomic.Bool
@@ -72,6 +75,7 @@ type settings struct {
 	headerTimeout time.Duration
 	idleTimeout   time.Duration
 	maxIdle       int
+	maxSpares     int           // spare connections per parent at most; 0: none
 	tunnelIdle    time.Duration // zero: tunnels may idle forever
 }
 
@@ -103,6 +107,8 @@ type Stats struct {
 	LastVerdict      string // the doctor verdict of the last error
 	Scheme           string
 	Idle             int
+	Spares           int   // spare connections ready (spare.go)
+	SparesUsed       int64 // spare connections handed to a request
 	Requests         int64
 	Handshakes       int64
 	Dials            int64
@@ -111,10 +117,12 @@ type Stats struct {
 
 // Stats returns a snapshot of the Upstream's state.
 func (u *Upstream) Stats() Stats {
+	spares := u.spareCount()
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	s := Stats{
 		Addr: u.addr, Up: !u.h.down, DownSince: u.h.since, DownUntil: u.h.nextTry, Idle: len(u.idle),
+		Spares: spares, SparesUsed: u.spare.used.Load(),
 		Answered: u.h.answered, Served: u.h.served,
 		Requests: u.requests.Load(), Handshakes: u.handshakes.Load(),
 		Dials: u.dials.Load(), FailedLogons: u.failedLogons.Load(),
@@ -166,6 +174,19 @@ func (u *Upstream) get(ctx context.Context, resendable bool) (*upConn, error) {
 		c.idleAtReuse = idle
 		return c, nil
 	}
+	// A new connection is wanted: a spare made ready before takes its
+	// place, and another is made for the next one. A request that cannot
+	// be sent again takes no spare, for the same reason it takes no
+	// connection long idle.
+	u.noteDemand(now)
+	var spare *upConn
+	if resendable {
+		spare = u.takeSpare(now)
+	}
+	u.fillSpares()
+	if spare != nil {
+		return spare, nil
+	}
 	return u.dial(ctx)
 }
 
@@ -212,8 +233,9 @@ func (u *Upstream) put(c *upConn) {
 }
 
 // closeIdle closes pooled connections idle for longer than d (all of them
-// when d is zero).
+// when d is zero), and spares that aged (all of them when d is zero).
 func (u *Upstream) closeIdle(d time.Duration) {
+	defer u.tendSpares(d == 0)
 	now := time.Now()
 	u.mu.Lock()
 	keep := u.idle[:0]

@@ -234,6 +234,11 @@ func defaultValue(cfg *Config, path string) string {
 	switch path {
 	case "listen":
 		return "[" + tomlQuote(defaultListen) + "]"
+	case "limits.spare_connections":
+		if cfg.Limits.NoSpares {
+			return "0"
+		}
+		return "4"
 	case "pac_fallback":
 		if cfg.PAC == "" {
 			return ""

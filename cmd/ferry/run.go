@@ -153,9 +153,19 @@ func relayConfig(cfg *Config, authn *auth.Authenticator, logger *slog.Logger) re
 		TunnelIdleTimeout:     cfg.Timeouts.TunnelIdle,
 		MaxConns:              cfg.Limits.MaxConnections,
 		MaxHeaderBytes:        cfg.Limits.MaxHeaderBytes,
+		SpareConnections:      spareConnections(cfg.Limits),
 		Logger:                logger,
 		Version:               version,
 	}
 	routingConfig(cfg, &rc)
 	return rc
+}
+
+// spareConnections maps limits.spare_connections onto relay.Config, where
+// zero is the default and a negative number turns spares off.
+func spareConnections(l Limits) int {
+	if l.NoSpares {
+		return -1
+	}
+	return l.SpareConnections
 }
