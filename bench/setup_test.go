@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -221,14 +222,29 @@ func (r *report) measureSetup(t *testing.T, paths []setupPath, hostport string, 
 // quiet (at most 10 s): a relay replacing the connections a measurement used
 // has then finished logging them on.
 func quietHandshakes(sq *testenv.Squid, quiet time.Duration) int {
-	n := sq.Handshakes()
+	n := logons(sq)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		time.Sleep(quiet)
-		m := sq.Handshakes()
+		m := logons(sq)
 		if m == n {
 			break
 		}
 		n = m
+	}
+	return n
+}
+
+// logons counts the helper's verdicts on credentials (ntlm_auth's AF and
+// NA, negotiate_kerberos_auth's OK and ERR), the logons a domain controller
+// sees. Handshakes (YR lines) would also count the type 1 legs of NTLM spare
+// connections, which draw a challenge (TT) and are no logon.
+func logons(sq *testenv.Squid) int {
+	n := 0
+	for _, l := range sq.HelperAnswers() {
+		switch strings.Fields(l + " ")[0] {
+		case "AF", "NA", "OK", "ERR":
+			n++
+		}
 	}
 	return n
 }
