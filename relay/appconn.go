@@ -32,7 +32,7 @@ type appConn struct {
 	nc      net.Conn
 	remote  string
 	cr      *connReader
-	lim     *headLimit // bounds what br may read while a request head is read
+	lim     *rawio.HeadLimit // bounds what br may read while a request head is read
 	rec     *headRecorder
 	br      *bufio.Reader
 	bw      *bufio.Writer
@@ -71,7 +71,7 @@ func newAppConn(s *Server, nc net.Conn, opts appOptions) *appConn {
 	rd, wr := rawio.Split(nc)
 	c.cr = &connReader{nc: nc, rd: rd, cancel: c.cancel}
 	c.rec = &headRecorder{r: c.cr}
-	c.lim = &headLimit{r: c.rec, left: -1}
+	c.lim = &rawio.HeadLimit{R: c.rec, Left: -1}
 	c.br = bufio.NewReaderSize(c.lim, 4<<10)
 	c.cr.buffered = c.br.Buffered
 	c.bw = bufio.NewWriterSize(wr, 4<<10)
@@ -146,7 +146,7 @@ type requestError struct {
 func (e *requestError) Error() string { return e.what }
 
 func (c *appConn) readRequest() (*http.Request, error) {
-	c.lim.left = c.opts.maxHead + 4096 // bufio may read ahead of the head
+	c.lim.Left = c.opts.maxHead + 4096 // bufio may read ahead of the head
 	// The head as sent, for checkFraming: in the buffer already (the common
 	// case, which costs no copy), or recorded as it is read.
 	head, _ := c.br.Peek(c.br.Buffered())
@@ -157,8 +157,8 @@ func (c *appConn) readRequest() (*http.Request, error) {
 	}
 	c.cr.err = nil
 	req, err := http.ReadRequest(c.br)
-	hit := c.lim.left == 0
-	c.lim.left = -1
+	hit := c.lim.Left == 0
+	c.lim.Left = -1
 	if !whole {
 		head, c.rec.on = c.rec.buf, false
 	}

@@ -14,7 +14,7 @@ import (
 const watchAfter = 50 * time.Millisecond
 
 // connReader is what the app connection's bufio.Reader reads from (through
-// a headLimit). It watches an idle connection while a request waits, so that
+// a rawio.HeadLimit). It watches an idle connection while a request waits, so that
 // an app that gives up cancels the request's context: the parent connection
 // is freed, not held until the answer.
 type connReader struct {

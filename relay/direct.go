@@ -39,8 +39,8 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 		if r.Context().Err() != nil {
 			return
 		}
-		if body != nil && malformedBody(body.err) {
-			s.fail(w, r, badBodyError(body.err, hostport))
+		if body != nil && failure.MalformedBody(body.err) {
+			s.fail(w, r, failure.BadBody(body.err, hostport))
 			return
 		}
 		e := failure.Dial(err, hostport, false)

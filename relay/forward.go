@@ -12,24 +12,8 @@ import (
 
 	"github.com/ferryproxy/ferry/internal/hop"
 	"github.com/ferryproxy/ferry/relay/failure"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
-
-// newOutRequest prepares an app's absolute-form request for the parent.
-// The app's header is not copied: writeHead leaves out what must not go on.
-func newOutRequest(r *http.Request, extra http.Header) *outRequest {
-	upgrade, listed := hop.Info(r.Header)
-	o := &outRequest{method: r.Method, target: r.URL.String(), host: r.Host, header: r.Header,
-		listed: listed, extra: extra, upgrade: upgrade}
-	if r.Host == "" {
-		o.host = r.URL.Host
-	}
-	length := r.ContentLength
-	if length < 0 && len(r.TransferEncoding) == 0 {
-		length = 0
-	}
-	o.body = newBody(r.Body, length)
-	return o
-}
 
 // serveForward relays an absolute-form request (GET http://...).
 func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
@@ -52,59 +36,58 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		s.forwardDirect(w, r)
 		return
 	}
-	o := newOutRequest(r, s.gen.Load().headers)
-	o.via = s.via.value
+	o := parent.NewRequest(r, s.gen.Load().headers, s.via.value)
 	try, skipped := dec.tryList()
 	var last *failure.Error
 	for _, u := range try {
-		resp, c, err := u.roundTrip(r.Context(), o)
+		resp, c, err := u.Do(r.Context(), o)
 		if err != nil {
-			last = failure.As(err, u.addr)
+			last = failure.As(err, u.Addr())
 			if last.Elsewhere {
-				s.log.Debug("trying the next parent", "parent", u.addr, "err", last)
+				s.log.Debug("trying the next parent", "parent", u.Addr(), "err", last)
 				continue
 			}
 			s.fail(w, r, last)
 			return
 		}
 		if resp.StatusCode == http.StatusSwitchingProtocols {
-			if o.upgrade == "" {
+			if o.Upgrade() == "" {
 				// A protocol switch nobody asked for: passing it on would
 				// leave the app's connection speaking an unknown protocol.
-				c.close()
-				s.fail(w, r, &failure.Error{Cause: failure.ParentResponseBroken, Peer: u.addr,
-					What: "parent proxy " + u.addr + " answered 101 Switching Protocols to a request that asked for no upgrade",
+				c.Close()
+				s.fail(w, r, &failure.Error{Cause: failure.ParentResponseBroken, Peer: u.Addr(),
+					What: "parent proxy " + u.Addr() + " answered 101 Switching Protocols to a request that asked for no upgrade",
 					Fix:  "this is a fault of the parent proxy's answer, not of the app; report it to the proxy's administrators"})
 				return
 			}
-			s.upgrade(w, r, resp, c.nc, c.br)
+			s.upgrade(w, r, resp, c.NetConn(), c.Reader())
 			return
 		}
-		nc := c.nc
-		if resp.ContentLength >= 0 && int64(c.br.Buffered()) >= resp.ContentLength {
+		nc := c.NetConn()
+		if resp.ContentLength >= 0 && int64(c.Reader().Buffered()) >= resp.ContentLength {
 			// The whole body came with the head: reading it cannot stall,
 			// so it needs no watch on the app or the parent.
 			nc = nil
 		}
 		s.relayFrom(w, r, resp, func(ok bool) {
 			if ok {
-				u.put(c)
+				u.Put(c)
 			} else {
-				c.close()
+				c.Close()
 			}
-		}, nc, u.addr, true)
+		}, nc, u.Addr(), true)
 		return
 	}
 	if dec.FallbackDirect {
 		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "url", redactURL(r), "err", errText(last, errText(skipped, "every parent is down")))
-		if o.body != nil {
-			// A dead parent may have taken part of the body; it is kept
-			// whole (Elsewhere), so the site gets it from the start.
-			rd, err := o.body.reader()
-			if err != nil {
-				s.fail(w, r, failure.As(err, ""))
-				return
-			}
+		// A dead parent may have taken part of the body; it is kept
+		// whole (Elsewhere), so the site gets it from the start.
+		rd, err := o.Body()
+		if err != nil {
+			s.fail(w, r, failure.As(err, ""))
+			return
+		}
+		if rd != nil {
 			r.Body = io.NopCloser(rd)
 		}
 		s.forwardDirect(w, r)

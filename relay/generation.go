@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
 // generation is everything a configuration decides for new requests:
@@ -23,6 +24,34 @@ type generation struct {
 	direct    *http.Transport
 	acl       *ACL
 	headers   http.Header
+}
+
+// settings are the parts of Config that every Upstream of a generation
+// shares, and the relay's own timeouts.
+type settings struct {
+	auth          *auth.Authenticator
+	guard         *auth.Guard
+	log           *slog.Logger
+	dialer        net.Dialer
+	headerTimeout time.Duration
+	idleTimeout   time.Duration
+	maxIdle       int
+	spares        int           // Config.SpareConnections
+	tunnelIdle    time.Duration // zero: tunnels may idle forever
+}
+
+// Upstream is one parent proxy and its pool (package parent).
+type Upstream = parent.Upstream
+
+// Stats is a snapshot of an Upstream (package parent).
+type Stats = parent.Stats
+
+// newUpstream is the client of the parent at addr with set's credentials
+// and timeouts.
+func newUpstream(addr string, set *settings) *Upstream {
+	return parent.New(parent.Config{Addr: addr, Auth: set.auth, Guard: set.guard, Log: set.log,
+		ConnectTimeout: set.dialer.Timeout, ResponseHeaderTimeout: set.headerTimeout,
+		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Spares: set.spares})
 }
 
 func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation, error) {
@@ -55,7 +84,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		headerTimeout: orDefault(cfg.ResponseHeaderTimeout, defaultResponseHeaderTimeout),
 		idleTimeout:   orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout),
 		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
-		maxSpares:     spareLimit(cfg.SpareConnections),
+		spares:        cfg.SpareConnections,
 		tunnelIdle:    cfg.TunnelIdleTimeout,
 	}
 	np, err := ParseNoProxy(cfg.NoProxy)
@@ -88,7 +117,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 		// Rests read from the state file match credentials only when
 		// checked: check now, so the status page shows them from the start.
 		for _, u := range g.upstreams {
-			guard.Check(u.addr, cfg.Auth)
+			guard.Check(u.Addr(), cfg.Auth)
 		}
 	}
 	static := &staticRouter{noProxy: np, parents: g.upstreams, directFallback: cfg.DirectFallback}
@@ -116,7 +145,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard) (*generation
 // work of the schemes (Kerberos ticket renewal) stops.
 func (g *generation) retire() {
 	for _, u := range g.upstreams {
-		u.retire()
+		u.Retire()
 	}
 	if pr, ok := g.router.(*pacRouter); ok {
 		pr.close()
@@ -138,7 +167,7 @@ func (g *generation) allUpstreams() []*Upstream {
 	}
 	out := append([]*Upstream(nil), g.upstreams...)
 	for _, u := range pr.upstreams() {
-		if !isConfiguredParent(pr.static, u.addr) {
+		if !isConfiguredParent(pr.static, u.Addr()) {
 			out = append(out, u)
 		}
 	}

@@ -2,6 +2,7 @@ package relay
 
 import (
 	"fmt"
+	"github.com/ferryproxy/ferry/relay/parent"
 	"io"
 	"net"
 	"net/http"
@@ -57,7 +58,7 @@ func TestDeadParentBodyGoesOnWhenKept(t *testing.T) {
 func TestDeadParentBodyTooLargeIsNotSentTwice(t *testing.T) {
 	bad, good := closingParent(t), startFakeParent(t, func(p *fakeParent) { p.open = true })
 	_, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr()}})
-	status, body := post(t, client(proxy), "http://origin.example/up", 3*replayLimit)
+	status, body := post(t, client(proxy), "http://origin.example/up", 3*parent.ReplayLimit)
 	if status != http.StatusBadGateway || !strings.Contains(body, "closed the connection without answering") {
 		t.Fatalf("large POST to a dead parent: %d %q", status, body)
 	}
@@ -169,46 +170,5 @@ func TestProbeBringsParentBack(t *testing.T) {
 	}
 	if probes == 0 {
 		t.Fatal("no OPTIONS * probe reached the parent")
-	}
-}
-
-// TestTryListOrder: parents up are tried as routed; a parent down for a
-// refusal stays as a last resort; one down for silence is left out, and so
-// is every down parent when direct_fallback can take the request.
-func TestTryListOrder(t *testing.T) {
-	set := &settings{}
-	up := func(addr string) *Upstream { return newUpstream(addr, set) }
-	down := func(addr string, c failure.Cause) *Upstream {
-		u := up(addr)
-		u.h.down, u.h.lastErr = true, &failure.Error{Cause: c, What: addr + " failed"}
-		return u
-	}
-	a, b, c, d := up("a:1"), down("b:1", failure.ParentTimeout), up("c:1"), down("d:1", failure.ParentRefused)
-	names := func(us []*Upstream) string {
-		var s []string
-		for _, u := range us {
-			s = append(s, u.addr)
-		}
-		return strings.Join(s, " ")
-	}
-	for _, tc := range []struct {
-		d       Decision
-		want    string
-		skipped string
-	}{
-		{Decision{Parents: []*Upstream{a, c}}, "a:1 c:1", ""},
-		{Decision{Parents: []*Upstream{a, b, c, d}}, "a:1 c:1 d:1", "b:1"},
-		{Decision{Parents: []*Upstream{b, a, d, c}}, "a:1 d:1 c:1", "b:1"},
-		{Decision{Parents: []*Upstream{a, b, c, d}, FallbackDirect: true}, "a:1 c:1", "b:1"},
-		{Decision{Parents: []*Upstream{d, b}, FallbackDirect: true}, "", "d:1"},
-	} {
-		try, skipped := tc.d.tryList()
-		got, why := names(try), ""
-		if skipped != nil {
-			why = skipped.Peer
-		}
-		if got != tc.want || why != tc.skipped {
-			t.Errorf("%s (fallback %v): try %q skipped %q; want %q and %q", names(tc.d.Parents), tc.d.FallbackDirect, got, why, tc.want, tc.skipped)
-		}
 	}
 }

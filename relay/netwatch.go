@@ -114,8 +114,8 @@ func (s *Server) NetworkChanged() {
 	g := s.gen.Load()
 	s.log.Info("network changed: closing idle parent connections and retrying parents")
 	for _, u := range g.allUpstreams() {
-		u.closeIdle(0)
-		u.resetBackoff()
+		u.CloseIdle(0)
+		u.ResetBackoff()
 	}
 	if r, ok := g.router.(interface{ NetworkChanged() }); ok {
 		r.NetworkChanged()

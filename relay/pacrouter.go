@@ -76,7 +76,7 @@ func newPACRouter(cfg Config, static *staticRouter, set *settings) (*pacRouter, 
 		proxies: map[string]*Upstream{}, warned: map[string]bool{},
 	}
 	for _, u := range static.parents {
-		r.proxies[u.addr] = u
+		r.proxies[u.Addr()] = u
 	}
 	// The first load waits (briefly): requests right after start should
 	// follow the PAC, not the fallback.
@@ -157,14 +157,14 @@ func (r *pacRouter) close() {
 	defer r.mu.Unlock()
 	for addr, u := range r.proxies {
 		if !isConfiguredParent(r.static, addr) {
-			u.retire()
+			u.Retire()
 		}
 	}
 }
 
 func isConfiguredParent(s *staticRouter, addr string) bool {
 	for _, u := range s.parents {
-		if u.addr == addr {
+		if u.Addr() == addr {
 			return true
 		}
 	}
@@ -274,7 +274,7 @@ func healthyFirst(us []*Upstream) []*Upstream {
 	now := time.Now()
 	var up, down []*Upstream
 	for _, u := range us {
-		if u.healthy(now) {
+		if u.Healthy(now) {
 			up = append(up, u)
 		} else {
 			down = append(down, u)

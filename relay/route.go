@@ -39,7 +39,7 @@ func (r *staticRouter) Route(_ context.Context, hostport, _ string) (Decision, e
 	order := make([]*Upstream, 0, len(r.parents))
 	var down []*Upstream
 	for _, u := range r.parents {
-		if u.healthy(now) {
+		if u.Healthy(now) {
 			order = append(order, u)
 		} else {
 			down = append(down, u)

@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"errors"
+	"github.com/ferryproxy/ferry/relay/parent"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -38,13 +39,13 @@ type Server struct {
 // Defaults for Config's zero values.
 const (
 	DefaultListen                = "127.0.0.1:3128"
-	defaultConnectTimeout        = 10 * time.Second
-	defaultResponseHeaderTimeout = 60 * time.Second
-	defaultPoolIdleTimeout       = 60 * time.Second
+	defaultConnectTimeout        = parent.DefaultConnectTimeout
+	defaultResponseHeaderTimeout = parent.DefaultResponseHeaderTimeout
+	defaultPoolIdleTimeout       = parent.DefaultIdleTimeout
 	defaultClientIdleTimeout     = 120 * time.Second
 	defaultReadHeaderTimeout     = 30 * time.Second
 	defaultShutdownTimeout       = 10 * time.Second
-	defaultMaxIdlePerParent      = 256
+	defaultMaxIdlePerParent      = parent.DefaultMaxIdle
 	defaultMaxConns              = 4096
 	defaultMaxHeaderBytes        = 64 << 10
 )
@@ -200,7 +201,7 @@ func (s *Server) janitor(ctx context.Context) {
 		case <-t.C:
 			g := s.gen.Load()
 			for _, u := range g.allUpstreams() {
-				u.closeIdle(g.set.idleTimeout)
+				u.CloseIdle(g.set.idleTimeout)
 			}
 		}
 	}

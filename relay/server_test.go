@@ -3,6 +3,7 @@ package relay
 import (
 	"context"
 	"errors"
+	"github.com/ferryproxy/ferry/relay/parent"
 	"io"
 	"log/slog"
 	"net"
@@ -322,7 +323,7 @@ func TestErrorStatusMapping(t *testing.T) {
 // to be kept for a resend, and returns the status and the answer's body.
 func postUnresendable(t *testing.T, c *http.Client) (int, string) {
 	t.Helper()
-	body := io.MultiReader(strings.NewReader(strings.Repeat("x", replayLimit)), strings.NewReader("tail"))
+	body := io.MultiReader(strings.NewReader(strings.Repeat("x", parent.ReplayLimit)), strings.NewReader("tail"))
 	resp, err := c.Post("http://origin.example/up", "text/plain", body)
 	if err != nil {
 		t.Fatal(err)
@@ -351,6 +352,9 @@ func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
 // idle timeout fires late), and then the upload would be lost. A request
 // that can be resent still reuses it.
 func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
+	// parent's freshIdle: a longer one there makes the upload reuse the
+	// connection, and this test fail.
+	const freshIdle = time.Second
 	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
 	// No spares: their dials would blur the count of the pool's.
 	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, SpareConnections: -1})

@@ -212,7 +212,7 @@ func (s *Server) Status() StatusReport {
 		}
 		// "ok" only for a parent that took a logon or served a request
 		// without one: requests alone may all have timed out.
-		if u.verified.Load() || u.servedWithoutLogon() {
+		if st.AuthOK {
 			p.Auth = "ok"
 		}
 		r, ok := resting[st.Addr]
@@ -321,12 +321,4 @@ func parentHealth(p ParentStatus, lang string) (health string, bad bool) {
 		return msg.T(lang, "status.untried"), false
 	}
 	return msg.T(lang, "status.up"), false
-}
-
-// servedWithoutLogon reports whether the parent answered a request without
-// asking for credentials.
-func (u *Upstream) servedWithoutLogon() bool {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return u.noAuth
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ferryproxy/ferry/internal/hop"
 	"github.com/ferryproxy/ferry/relay/failure"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
 // serveConnect opens a tunnel: through a parent's CONNECT, or directly for
@@ -74,33 +75,29 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 		nc, e := s.dialDirect(ctx, g, hostport)
 		return nc, nil, nil, e
 	}
-	h := http.Header{}
-	if userAgent != "" {
-		h["User-Agent"] = []string{userAgent}
-	}
-	o := &outRequest{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: g.headers, via: s.via.value}
+	o := parent.NewConnect(hostport, userAgent, g.headers, s.via.value)
 	try, skipped := dec.tryList()
 	var last *failure.Error
 	for _, u := range try {
-		resp, c, err := u.roundTrip(ctx, o)
+		resp, c, err := u.Do(ctx, o)
 		if err != nil {
-			last = failure.As(err, u.addr)
+			last = failure.As(err, u.Addr())
 			if last.Elsewhere {
-				s.log.Debug("trying the next parent", "parent", u.addr, "err", last)
+				s.log.Debug("trying the next parent", "parent", u.Addr(), "err", last)
 				continue
 			}
 			return nil, nil, nil, last
 		}
 		if resp.StatusCode/100 != 2 {
-			return nil, nil, &refusal{resp: resp, nc: c.nc, done: func(ok bool) {
+			return nil, nil, &refusal{resp: resp, nc: c.NetConn(), done: func(ok bool) {
 				if ok {
-					u.put(c)
+					u.Put(c)
 				} else {
-					c.close()
+					c.Close()
 				}
 			}}, nil
 		}
-		return c.nc, buffered(c.br), nil, nil
+		return c.NetConn(), buffered(c.Reader()), nil, nil
 	}
 	if dec.FallbackDirect {
 		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", errText(last, errText(skipped, "every parent is down")))

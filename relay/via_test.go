@@ -115,7 +115,7 @@ func TestOwnParentGets508(t *testing.T) {
 	}
 	var dials int64
 	for _, u := range s.Upstreams() {
-		dials += u.dials.Load()
+		dials += u.Stats().Dials
 	}
 	if dials > 4 {
 		t.Errorf("%d dials to ferry itself for 6 requests, want a few", dials)

@@ -1,10 +1,9 @@
-package relay
+package parent
 
 import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"testing"
@@ -15,15 +14,12 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
-// spareUpstream is an Upstream for parent with spares on, retired at cleanup.
-func spareUpstream(t *testing.T, parent string, a *auth.Authenticator) *Upstream {
+// spareUpstream is an Upstream for addr with spares on (4, the default),
+// retired at cleanup.
+func spareUpstream(t *testing.T, addr string, a *auth.Authenticator) *Upstream {
 	t.Helper()
-	u := newUpstream(parent, &settings{
-		auth: a, guard: auth.NewGuard(time.Minute, nil), log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		dialer: net.Dialer{Timeout: 5 * time.Second}, headerTimeout: 5 * time.Second, idleTimeout: time.Minute,
-		maxIdle: 4, maxSpares: 4,
-	})
-	t.Cleanup(u.retire)
+	u := New(Config{Addr: addr, Auth: a, Guard: auth.NewGuard(time.Minute, nil), ResponseHeaderTimeout: 5 * time.Second, MaxIdle: 4})
+	t.Cleanup(u.Retire)
 	return u
 }
 
@@ -49,15 +45,14 @@ func openTunnelParent(t *testing.T, idle time.Duration) string {
 // tunnel opens a CONNECT through u and closes it at once.
 func tunnel(t *testing.T, u *Upstream) {
 	t.Helper()
-	o := &outRequest{method: http.MethodConnect, target: "site.example:443", host: "site.example:443", header: http.Header{}}
-	resp, c, err := u.roundTrip(context.Background(), o)
+	resp, c, err := u.Do(context.Background(), NewConnect("site.example:443", "", nil, ""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("CONNECT: %s", resp.Status)
 	}
-	c.close()
+	c.Close()
 }
 
 // waitSpares waits until u has n spares ready.
@@ -180,7 +175,7 @@ func TestSparesStopAfterIdle(t *testing.T) {
 		u.spare.demand[i] = u.spare.demand[i].Add(-spareIdleStop - time.Second)
 	}
 	u.spare.mu.Unlock()
-	u.closeIdle(time.Minute)
+	u.CloseIdle(time.Minute)
 	if n := u.Stats().Spares; n != 0 {
 		t.Errorf("%d spares after idle minutes, want 0", n)
 	}

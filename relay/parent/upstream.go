@@ -1,7 +1,6 @@
-package relay
+package parent
 
 import (
-	"context"
 	"log/slog"
 	"net"
 	"sync"
@@ -21,7 +20,7 @@ type Upstream struct {
 	cfg  *settings
 
 	mu      sync.Mutex
-	idle    []*upConn        // most recently used last
+	idle    []*Conn          // most recently used last
 	h       health           // up or down (health.go)
 	offered []auth.Challenge // what the parent offered in its last 407
 	chosen  auth.Scheme      // the scheme that last worked (auto mode)
@@ -53,20 +52,63 @@ type Upstream struct {
 	// back from requests under way are closed, not pooled.
 	retired atomic.Bool
 
+	// spare holds connections made ready before an app asks (spare.go).
+	spare spares
+
 	requests     atomic.Int64
 	handshakes   atomic.Int64
 	dials        atomic.Int64
 	failedLogons atomic.Int64
-
-	// spare holds connections made ready before an app asks (spare.go).
-	spare spares
 
 	// warnedFallback: ferry logged that it answers with a weaker scheme
 	// (no Kerberos ticket: NTLM), which it does once per parent.
 	warnedFallback atomic.Bool
 }
 
-// settings are the parts of Config that every Upstream shares.
+// Config is what an Upstream needs to know: the parent's address, the
+// credentials and the lockout guard, and its timeouts. Zero timeouts and
+// limits take the defaults below.
+type Config struct {
+	// Addr is the parent proxy, host:port.
+	Addr string
+	// Auth answers the parent's challenges; nil (or one with no
+	// credentials) sends none.
+	Auth *auth.Authenticator
+	// Guard rests credentials a parent rejected, so that a wrong password
+	// does not lock the account. Share one among the Upstreams that use the
+	// same credentials; nil makes one with Auth's cool-down.
+	Guard *auth.Guard
+	// Log receives the client's warnings and debug lines; nil discards them.
+	Log *slog.Logger
+	// ConnectTimeout bounds a dial, and the wait for a first answer on a
+	// fresh connection before the parent is probed (timeouts.connect).
+	ConnectTimeout time.Duration
+	// ResponseHeaderTimeout bounds the wait for a response head
+	// (timeouts.response_header).
+	ResponseHeaderTimeout time.Duration
+	// IdleTimeout is how long a pooled connection may idle before it is
+	// not used again (timeouts.pool_idle).
+	IdleTimeout time.Duration
+	// MaxIdle bounds the pooled idle connections.
+	MaxIdle int
+	// Spares bounds the spare connections, dialed (for NTLM, past the type
+	// 1 leg) before an app asks so that a new tunnel opens in one round
+	// trip (spare.go); negative turns them off (limits.spare_connections).
+	Spares int
+}
+
+// The defaults for Config's zero values.
+const (
+	DefaultConnectTimeout        = 10 * time.Second
+	DefaultResponseHeaderTimeout = 60 * time.Second
+	DefaultIdleTimeout           = 60 * time.Second
+	DefaultMaxIdle               = 256
+	// DefaultSpares: a build tool's or a page's burst of new tunnels finds
+	// a few ready, and the parent holds at most 4 connections more per ferry.
+	DefaultSpares = 4
+)
+
+// settings are Config with its defaults filled in.
 type settings struct {
 	auth          *auth.Authenticator
 	guard         *auth.Guard
@@ -75,16 +117,45 @@ type settings struct {
 	headerTimeout time.Duration
 	idleTimeout   time.Duration
 	maxIdle       int
-	maxSpares     int           // spare connections per parent at most; 0: none
-	tunnelIdle    time.Duration // zero: tunnels may idle forever
+	maxSpares     int // spare connections at most; 0: none
 }
 
-func newUpstream(addr string, cfg *settings) *Upstream {
-	host, _, err := net.SplitHostPort(addr)
+// New returns the client of the parent proxy at cfg.Addr. It dials nothing
+// until a request comes.
+func New(cfg Config) *Upstream {
+	host, _, err := net.SplitHostPort(cfg.Addr)
 	if err != nil {
-		host = addr
+		host = cfg.Addr
 	}
-	return &Upstream{addr: addr, host: host, cfg: cfg, logon: make(chan struct{}, 1)}
+	set := &settings{
+		auth:          cfg.Auth,
+		guard:         cfg.Guard,
+		log:           cfg.Log,
+		dialer:        net.Dialer{Timeout: orDefault(cfg.ConnectTimeout, DefaultConnectTimeout), KeepAlive: 30 * time.Second},
+		headerTimeout: orDefault(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout),
+		idleTimeout:   orDefault(cfg.IdleTimeout, DefaultIdleTimeout),
+		maxIdle:       orDefault(cfg.MaxIdle, DefaultMaxIdle),
+		maxSpares:     spareLimit(cfg.Spares),
+	}
+	if set.log == nil {
+		set.log = slog.New(slog.DiscardHandler)
+	}
+	if set.guard == nil {
+		var cooldown time.Duration
+		if cfg.Auth != nil {
+			cooldown = cfg.Auth.Config().LockoutCooldown
+		}
+		set.guard = auth.NewGuard(cooldown, nil)
+	}
+	return &Upstream{addr: cfg.Addr, host: host, cfg: set, logon: make(chan struct{}, 1)}
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
 }
 
 // Addr is the parent's host:port.
@@ -102,17 +173,20 @@ type Stats struct {
 	// Answered: the parent answered something once (a request or a
 	// probe); Served: a request through it got its final answer.
 	Answered, Served bool
-	LastError        string
-	LastCause        failure.Cause
-	LastVerdict      string // the doctor verdict of the last error
-	Scheme           string
-	Idle             int
-	Spares           int   // spare connections ready (spare.go)
-	SparesUsed       int64 // spare connections handed to a request
-	Requests         int64
-	Handshakes       int64
-	Dials            int64
-	FailedLogons     int64
+	// AuthOK: a logon succeeded, or the parent served a request without
+	// asking for credentials.
+	AuthOK       bool
+	LastError    string
+	LastCause    failure.Cause
+	LastVerdict  string // the doctor verdict of the last error
+	Scheme       string
+	Idle         int
+	Spares       int   // spare connections ready (spare.go)
+	SparesUsed   int64 // spare connections handed to a request
+	Requests     int64
+	Handshakes   int64
+	Dials        int64
+	FailedLogons int64
 }
 
 // Stats returns a snapshot of the Upstream's state.
@@ -123,7 +197,7 @@ func (u *Upstream) Stats() Stats {
 	s := Stats{
 		Addr: u.addr, Up: !u.h.down, DownSince: u.h.since, DownUntil: u.h.nextTry, Idle: len(u.idle),
 		Spares: spares, SparesUsed: u.spare.used.Load(),
-		Answered: u.h.answered, Served: u.h.served,
+		Answered: u.h.answered, Served: u.h.served, AuthOK: u.verified.Load() || u.noAuth,
 		Requests: u.requests.Load(), Handshakes: u.handshakes.Load(),
 		Dials: u.dials.Load(), FailedLogons: u.failedLogons.Load(),
 	}
@@ -136,123 +210,6 @@ func (u *Upstream) Stats() Stats {
 		s.Scheme = u.chosen.Name()
 	}
 	return s
-}
-
-// get hands out an idle pooled connection, or dials a new one.
-//
-// A connection back in the pool for less than freshIdle skips the liveness
-// check (a syscall per request) when the request can be sent again: parents
-// keep idle connections for seconds to minutes, and the stale-connection
-// retry covers the rare one closed in between. A request that cannot be
-// sent again gets no connection idle for longer than that: the check only
-// sees a close that has happened, and a parent closing an idle connection
-// (squid does so late, at its next timer tick) can race the request, which
-// would then be lost.
-func (u *Upstream) get(ctx context.Context, resendable bool) (*upConn, error) {
-	now := time.Now()
-	for {
-		u.mu.Lock()
-		n := len(u.idle)
-		// The newest is the least idle: if it is too idle, all are.
-		if n == 0 || (!resendable && (u.dropsIdle.Load() || now.Sub(u.idle[n-1].idleSince) >= freshIdle)) {
-			u.mu.Unlock()
-			break
-		}
-		c := u.idle[n-1]
-		u.idle[n-1] = nil
-		u.idle = u.idle[:n-1]
-		u.mu.Unlock()
-		idle := now.Sub(c.idleSince)
-		if idle > u.cfg.idleTimeout || !c.alive(resendable && idle < freshIdle) {
-			if idle < freshIdle {
-				u.learnDropsIdle()
-			}
-			c.close()
-			continue
-		}
-		c.reused = true
-		c.idleAtReuse = idle
-		return c, nil
-	}
-	// A new connection is wanted: a spare made ready before takes its
-	// place, and another is made for the next one. A request that cannot
-	// be sent again takes no spare, for the same reason it takes no
-	// connection long idle.
-	u.noteDemand(now)
-	var spare *upConn
-	if resendable {
-		spare = u.takeSpare(now)
-	}
-	u.fillSpares()
-	if spare != nil {
-		return spare, nil
-	}
-	return u.dial(ctx)
-}
-
-const freshIdle = time.Second
-
-// learnDropsIdle records that the parent closes connections at once after
-// answering (a pooled connection found closed within freshIdle).
-func (u *Upstream) learnDropsIdle() {
-	if !u.dropsIdle.Swap(true) {
-		u.cfg.log.Debug("parent proxy closes its connections after each response: uploads get a connection of their own", "parent", u.addr)
-	}
-}
-
-func (u *Upstream) dial(ctx context.Context) (*upConn, error) {
-	u.dials.Add(1)
-	nc, err := u.cfg.dialer.DialContext(ctx, "tcp", u.addr)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
-		}
-		return nil, failure.Dial(err, u.addr, true)
-	}
-	if tc, ok := nc.(*net.TCPConn); ok {
-		_ = tc.SetKeepAlive(true)
-	}
-	return newUpConn(nc), nil
-}
-
-// put returns a connection to the pool, or closes it.
-func (u *Upstream) put(c *upConn) {
-	if c.broken || u.retired.Load() {
-		c.close()
-		return
-	}
-	c.idleSince = time.Now()
-	u.mu.Lock()
-	if len(u.idle) >= u.cfg.maxIdle {
-		u.mu.Unlock()
-		c.close()
-		return
-	}
-	u.idle = append(u.idle, c)
-	u.mu.Unlock()
-}
-
-// closeIdle closes pooled connections idle for longer than d (all of them
-// when d is zero), and spares that aged (all of them when d is zero).
-func (u *Upstream) closeIdle(d time.Duration) {
-	defer u.tendSpares(d == 0)
-	now := time.Now()
-	u.mu.Lock()
-	keep := u.idle[:0]
-	var drop []*upConn
-	for _, c := range u.idle {
-		if d == 0 || now.Sub(c.idleSince) > d {
-			drop = append(drop, c)
-		} else {
-			keep = append(keep, c)
-		}
-	}
-	clear(u.idle[len(keep):])
-	u.idle = keep
-	u.mu.Unlock()
-	for _, c := range drop {
-		c.close()
-	}
 }
 
 // learn records what the parent offered.

@@ -1,9 +1,8 @@
-package relay
+package parent
 
 import (
 	"bufio"
 	"errors"
-	"io"
 	"net"
 	"time"
 
@@ -11,12 +10,17 @@ import (
 	"github.com/ferryproxy/ferry/internal/rawio"
 )
 
-// upConn is one connection to a parent.
-type upConn struct {
+// aLongTimeAgo, as a deadline, unblocks a pending read at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// Conn is one connection to a parent, as Do hands it out with a response:
+// the caller reads the response body and then gives the connection back
+// with Upstream.Put, or closes it, or keeps it for a tunnel.
+type Conn struct {
 	nc  net.Conn
 	br  *bufio.Reader
 	bw  *bufio.Writer
-	lim *headLimit // bounds what br may read while a response head is read
+	lim *rawio.HeadLimit // bounds what br may read while a response head is read
 	// authed means a per-connection scheme (NTLM, Negotiate) completed on
 	// this connection, so requests on it need no header.
 	authed bool
@@ -39,9 +43,9 @@ type upConn struct {
 	pending *pendingLogon
 }
 
-func newUpConn(nc net.Conn) *upConn {
+func newUpConn(nc net.Conn) *Conn {
 	rd, wr := rawio.Split(nc)
-	c := &upConn{nc: nc, lim: &headLimit{r: rd, left: -1}, bw: bufio.NewWriterSize(wr, 16<<10)}
+	c := &Conn{nc: nc, lim: &rawio.HeadLimit{R: rd, Left: -1, Err: errHeadTooLarge}, bw: bufio.NewWriterSize(wr, 16<<10)}
 	c.br = bufio.NewReaderSize(c.lim, 16<<10)
 	return c
 }
@@ -54,44 +58,34 @@ const maxResponseHead = 1 << 20
 // errHeadTooLarge is a response head over maxResponseHead.
 var errHeadTooLarge = errors.New("response head larger than 1 MiB")
 
-// headLimit fails reads once left reaches zero; left < 0 means no limit.
-type headLimit struct {
-	r    io.Reader
-	left int64
-}
-
-func (h *headLimit) Read(p []byte) (int, error) {
-	if h.left == 0 {
-		return 0, errHeadTooLarge
-	}
-	if h.left > 0 && int64(len(p)) > h.left {
-		p = p[:h.left]
-	}
-	n, err := h.r.Read(p)
-	if h.left > 0 {
-		h.left -= int64(n)
-	}
-	return n, err
-}
-
 // alive reports whether an idle connection still looks usable: the parent
 // has neither closed it nor sent anything unasked. Where peekIdle cannot
 // tell (or quick skips it), the stale-connection retry covers it.
-func (c *upConn) alive(quick bool) bool {
+func (c *Conn) alive(quick bool) bool {
 	if c.br.Buffered() > 0 {
 		return false
 	}
 	return quick || rawio.PeekIdle(c.nc)
 }
 
-func (c *upConn) close() {
+// NetConn is the connection's socket, for deadlines and for a tunnel or
+// protocol switch that takes the connection over.
+func (c *Conn) NetConn() net.Conn { return c.nc }
+
+// Reader is the connection's buffered reader: the response body is read
+// through it, and after a CONNECT or 101 it holds the bytes the parent sent
+// after its answer.
+func (c *Conn) Reader() *bufio.Reader { return c.br }
+
+// Close closes the connection; it does not go back to the pool.
+func (c *Conn) Close() {
 	c.broken = true
 	c.endWatch()
 	_ = c.nc.Close()
 }
 
 // endWatch stops the first-answer watch, if any, and records its verdict.
-func (c *upConn) endWatch() {
+func (c *Conn) endWatch() {
 	if c.watch != nil {
 		c.silent = c.watch.end()
 		c.watch = nil

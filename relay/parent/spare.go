@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"context"
@@ -33,14 +33,10 @@ import (
 // pool empty) in the last spareWindow, at least one while there was such a
 // request in the last spareIdleStop, at most settings.maxSpares; none for a
 // parent that is down or while the credentials rest. The janitor's sweep
-// (closeIdle) replaces spares that have aged and drops them all once
+// (CloseIdle) replaces spares that have aged and drops them all once
 // demand has stopped.
 
 const (
-	// defaultMaxSpares is limits.spare_connections' default: a build tool's
-	// or a page's burst of new tunnels finds a few ready, and the parent
-	// holds at most 4 idle connections more per ferry.
-	defaultMaxSpares = 4
 	// spareWindow is how far back the recent rate of new connections is
 	// counted.
 	spareWindow = 10 * time.Second
@@ -67,7 +63,7 @@ const (
 // spares are an Upstream's connections made ready before an app asks.
 type spares struct {
 	mu      sync.Mutex
-	ready   []*upConn   // oldest first
+	ready   []*Conn     // oldest first
 	making  int         // being made now
 	demand  []time.Time // the latest times a request found the pool empty, oldest first
 	stopped bool        // retired: make no more
@@ -108,7 +104,7 @@ func (p *pendingLogon) maxAge() time.Duration {
 }
 
 // noteSpareLeg remembers a CONNECT's target for the type 1 legs of spares.
-func (u *Upstream) noteSpareLeg(o *outRequest) {
+func (u *Upstream) noteSpareLeg(o *Request) {
 	if u.cfg.maxSpares <= 0 || o.method != http.MethodConnect {
 		return
 	}
@@ -137,7 +133,7 @@ func (u *Upstream) noteDemand(now time.Time) {
 // takeSpare hands out the freshest spare that is still usable, or nil. A
 // spare the parent closed (or sent anything on) is never used: each is
 // checked with a non-blocking peek, however fresh.
-func (u *Upstream) takeSpare(now time.Time) *upConn {
+func (u *Upstream) takeSpare(now time.Time) *Conn {
 	sp := &u.spare
 	for {
 		sp.mu.Lock()
@@ -155,7 +151,7 @@ func (u *Upstream) takeSpare(now time.Time) *upConn {
 		}
 		idle := now.Sub(c.idleSince)
 		if idle > c.pending.maxAge() || !c.alive(false) {
-			c.close()
+			c.Close()
 			continue
 		}
 		sp.used.Add(1)
@@ -231,13 +227,13 @@ func (u *Upstream) makeSpare(ctx context.Context) {
 	if err != nil {
 		u.cfg.log.Debug("no spare connection", "parent", u.addr, "err", err)
 	} else if !keep {
-		c.close()
+		c.Close()
 	}
 }
 
 // readySpare dials a spare and, for NTLM once a logon has succeeded here,
 // does its type 1 leg.
-func (u *Upstream) readySpare(ctx context.Context) (*upConn, error) {
+func (u *Upstream) readySpare(ctx context.Context) (*Conn, error) {
 	c, err := u.dial(ctx)
 	if err != nil {
 		return nil, err
@@ -249,7 +245,7 @@ func (u *Upstream) readySpare(ctx context.Context) (*upConn, error) {
 		return c, nil
 	}
 	if err := u.challengeSpare(ctx, c, s, leg); err != nil {
-		c.close()
+		c.Close()
 		return nil, err
 	}
 	return c, nil
@@ -257,7 +253,7 @@ func (u *Upstream) readySpare(ctx context.Context) (*upConn, error) {
 
 // challengeSpare sends NTLM's type 1 leg on c and keeps the challenge the
 // parent answers with for the request that takes c.
-func (u *Upstream) challengeSpare(ctx context.Context, c *upConn, s auth.Scheme, leg *spareLeg) error {
+func (u *Upstream) challengeSpare(ctx context.Context, c *Conn, s auth.Scheme, leg *spareLeg) error {
 	sess, err := s.NewSession(u.host)
 	if err != nil {
 		return err
@@ -266,7 +262,7 @@ func (u *Upstream) challengeSpare(ctx context.Context, c *upConn, s auth.Scheme,
 	if err != nil {
 		return err
 	}
-	o := &outRequest{method: http.MethodConnect, target: leg.target, host: leg.target, header: http.Header{}, extra: leg.extra, via: leg.via}
+	o := NewConnect(leg.target, "", leg.extra, leg.via)
 	err = o.writeHead(c.bw, step.Header, false)
 	if err == nil {
 		err = c.bw.Flush()
@@ -306,7 +302,7 @@ func (u *Upstream) tendSpares(all bool) {
 	}
 	sp := &u.spare
 	sp.mu.Lock()
-	var drop []*upConn
+	var drop []*Conn
 	keep := sp.ready[:0]
 	for _, c := range sp.ready {
 		if want == 0 || now.Sub(c.idleSince) > c.pending.maxAge() {
@@ -328,7 +324,7 @@ func (u *Upstream) tendSpares(all bool) {
 		if c.pending != nil {
 			c.pending.expiry.Stop()
 		}
-		c.close()
+		c.Close()
 	}
 	if want > 0 {
 		u.fillSpares()
@@ -357,7 +353,7 @@ func (u *Upstream) lastDemand() time.Time {
 // expireSpare closes an NTLM spare that held its challenge for
 // challengeHold unused, and makes another (a dialed one, unless new
 // connections are still wanted now).
-func (u *Upstream) expireSpare(c *upConn) {
+func (u *Upstream) expireSpare(c *Conn) {
 	sp := &u.spare
 	sp.mu.Lock()
 	i := slices.Index(sp.ready, c)
@@ -368,7 +364,7 @@ func (u *Upstream) expireSpare(c *upConn) {
 	if i < 0 {
 		return // taken, or dropped
 	}
-	c.close()
+	c.Close()
 	u.fillSpares()
 }
 
@@ -393,11 +389,10 @@ func (tr *trip) resume(p *pendingLogon) (string, bool, error) {
 	return st.Header, st.Final, nil
 }
 
-// spareLimit reads Config.SpareConnections: zero is the default, negative
-// none.
+// spareLimit reads Config.Spares: zero is the default, negative none.
 func spareLimit(n int) int {
 	if n == 0 {
-		return defaultMaxSpares
+		return DefaultSpares
 	}
 	return max(n, 0)
 }

@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ func TestBodyReplaysSmallBody(t *testing.T) {
 }
 
 func TestBodyLargeBodyIsNotReplayable(t *testing.T) {
-	data := bytes.Repeat([]byte("x"), replayLimit+1)
+	data := bytes.Repeat([]byte("x"), ReplayLimit+1)
 	b := newBody(bytes.NewReader(data), int64(len(data)))
 	r, _ := b.reader()
 	got, _ := io.ReadAll(r)

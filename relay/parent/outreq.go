@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"bufio"
@@ -12,10 +12,10 @@ import (
 	"github.com/ferryproxy/ferry/internal/hop"
 )
 
-// outRequest is a request as ferry sends it to a parent: absolute-form (or
+// Request is a request as ferry sends it to a parent: absolute-form (or
 // authority-form for CONNECT), hop-by-hop headers removed, the body streamed
-// from the app.
-type outRequest struct {
+// from the app. NewRequest and NewConnect make one.
+type Request struct {
 	method  string
 	target  string      // request-target: absolute URI, or host:port for CONNECT
 	host    string      // Host header
@@ -31,13 +31,56 @@ type outRequest struct {
 	expect bool
 }
 
+// NewRequest prepares an app's absolute-form request for the parent. The
+// app's header is not copied: writeHead leaves out what must not go on.
+// extra are headers to add (they replace the app's of the same name), via
+// is the relay's own Via entry, if any.
+func NewRequest(r *http.Request, extra http.Header, via string) *Request {
+	upgrade, listed := hop.Info(r.Header)
+	o := &Request{method: r.Method, target: r.URL.String(), host: r.Host, header: r.Header,
+		listed: listed, extra: extra, upgrade: upgrade, via: via}
+	if r.Host == "" {
+		o.host = r.URL.Host
+	}
+	length := r.ContentLength
+	if length < 0 && len(r.TransferEncoding) == 0 {
+		length = 0
+	}
+	o.body = newBody(r.Body, length)
+	return o
+}
+
+// NewConnect prepares a CONNECT to hostport, with the app's User-Agent (if
+// any), extra headers and the relay's Via entry.
+func NewConnect(hostport, userAgent string, extra http.Header, via string) *Request {
+	h := http.Header{}
+	if userAgent != "" {
+		h["User-Agent"] = []string{userAgent}
+	}
+	return &Request{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: extra, via: via}
+}
+
+// Upgrade is the protocol the request asks to switch to (Upgrade:
+// websocket), or "".
+func (o *Request) Upgrade() string { return o.upgrade }
+
+// Body returns the request body from its start, for sending it elsewhere
+// after a parent failed with Elsewhere set (the body was kept whole); nil
+// when the request has none.
+func (o *Request) Body() (io.Reader, error) {
+	if o.body == nil {
+		return nil, nil
+	}
+	return o.body.reader()
+}
+
 // skip reports whether the app's header name stays behind: hop-by-hop
 // headers, headers the configuration replaces, and the framing that
 // writeHead does itself. ferry answers 100-continue to the app itself
 // (appConn does when the body is first read), so the parent must not
 // wait for one; ferry asks the parent for one itself when the body must
-// not be lost (outRequest.expect).
-func (o *outRequest) skip(name string) bool {
+// not be lost (Request.expect).
+func (o *Request) skip(name string) bool {
 	switch name {
 	case "Expect", "Content-Length", "Host":
 		return true
@@ -51,7 +94,7 @@ func (o *outRequest) skip(name string) bool {
 
 // wantsLengthZero reports whether a bodyless request still says
 // Content-Length: 0, as methods that usually carry a body should.
-func (o *outRequest) wantsLengthZero() bool {
+func (o *Request) wantsLengthZero() bool {
 	switch o.method {
 	case http.MethodPost, http.MethodPut, http.MethodPatch:
 		return true
@@ -64,7 +107,7 @@ func (o *outRequest) wantsLengthZero() bool {
 // Content-Length: 0 instead, as curl does. The client's connection semantics
 // (Connection: close, HTTP/1.0) never reach the parent: upstream connections
 // are always keep-alive so that NTLM can finish on them.
-func (o *outRequest) writeHead(w *bufio.Writer, proxyAuth string, withBody bool) error {
+func (o *Request) writeHead(w *bufio.Writer, proxyAuth string, withBody bool) error {
 	w.WriteString(o.method)
 	w.WriteByte(' ')
 	w.WriteString(o.target)
@@ -124,7 +167,7 @@ var headerValueReplacer = strings.NewReplacer("\r", " ", "\n", " ")
 // writeBody streams the body (from its start if it is replayed). Failures
 // reading from the app come back as *bodyError, failures writing to the
 // parent as they are.
-func (o *outRequest) writeBody(w *bufio.Writer) error {
+func (o *Request) writeBody(w *bufio.Writer) error {
 	r, err := o.body.reader()
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"net/http"

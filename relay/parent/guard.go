@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"context"
@@ -11,9 +11,35 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
-// This file is where the relay meets the lockout guard (auth.Guard): what
-// counts as a rejection of ferry's credentials, what is answered at once
-// while they rest, and when Basic may carry the password in clear.
+// This file is the lockout rule, all of it on the client's side: ferry
+// costs a user at most one failed logon per parent per cool-down (Active
+// Directory locks an account after a few). auth.Guard only remembers: which
+// credentials rest where and until when (keyed by a fingerprint of the
+// secret, kept across restarts), and which parents offered a scheme
+// stronger than Basic. The rule is here:
+//
+//  1. While the credentials rest, a request is answered at once, before
+//     any dial (resting): a rest costs the parent nothing.
+//  2. Until a logon has succeeded, logons take turns (lock, unlock): N apps
+//     starting at once cost at most one failed logon, and the ones that
+//     waited learn from the guard that it failed.
+//  3. What counts as a rejection (rejected): a scheme's auth.ErrRejected
+//     (the parent challenged again after ferry sent its credentials, or the
+//     KDC refused the password), and tinyproxy's 401 repeating its
+//     challenge (refused401.go). A 407 without a challenge (a site's own,
+//     passed on) is not, nor a Kerberos ticket the parent could not verify
+//     while another offered scheme can answer (next, in exchange.go).
+//  4. A rejection rests the credentials (reject): at this parent, or at
+//     every parent when the KDC refused the password.
+//  5. A logon the parent accepted ends any rest and opens the turns
+//     (loggedOn).
+//  6. In auto mode, Basic is not sent to a parent that offered a stronger
+//     scheme before (noteOffered, downgraded), and Basic over plain HTTP is
+//     logged once (warnCleartext).
+
+// rejected reports whether err is a refusal of ferry's credentials, which
+// rests them.
+func rejected(err error) bool { return errors.Is(err, auth.ErrRejected) }
 
 // resting answers a request at once, before any dial, while the
 // credentials rest at u (or everywhere, after the KDC refused them): a rest
@@ -52,6 +78,25 @@ func (tr *trip) lock(ctx context.Context) error {
 		return lockedError(u, lo)
 	}
 	return nil
+}
+
+// unlock gives the logon turn back, if tr holds it.
+func (tr *trip) unlock() {
+	if tr.locked {
+		<-tr.u.logon
+		tr.locked = false
+	}
+}
+
+// loggedOn records a logon the parent accepted: the credentials rest
+// nowhere now, and logons need no turns any more.
+func (tr *trip) loggedOn() {
+	u := tr.u
+	u.cfg.guard.Succeed(u.addr, u.cfg.auth)
+	if !u.verified.Swap(true) {
+		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
+	}
+	tr.unlock()
 }
 
 // reject records a refused logon: the guard stops every further attempt
@@ -132,6 +177,12 @@ func schemeNotOffered(u *Upstream, used string, offered []auth.Challenge) *failu
 	return &failure.Error{Cause: failure.SchemeUnsupported, Peer: u.addr,
 		What: fmt.Sprintf("parent proxy %s offers %s, not the configured scheme %s; no logon took place", u.addr, challengeNames(offered), used),
 		Fix:  "set auth.scheme to \"auto\" or to one of the offered schemes in ferry's config"}
+}
+
+// noteOffered tells the guard what the parent offered in a 407, for
+// downgraded.
+func (u *Upstream) noteOffered(offered []auth.Challenge) {
+	u.cfg.guard.NoteOffered(u.addr, offered)
 }
 
 // downgraded reports whether, in auto mode, the parent offers only Basic

@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"context"
@@ -29,8 +29,8 @@ const maxDrain = 1 << 20
 // lock.
 type trip struct {
 	u       *Upstream
-	o       *outRequest
-	c       *upConn
+	o       *Request
+	c       *Conn
 	t       auth.Target
 	st      *sessionState
 	locked  bool
@@ -55,7 +55,7 @@ func (e *staleConnError) Unwrap() error { return e.err }
 // roundTrip sends o to the parent, authenticating as needed, and returns the
 // parent's final response with the connection it came on. The caller reads
 // the body and hands the connection back with put (or keeps it for a tunnel).
-func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response, *upConn, error) {
+func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, error) {
 	u.requests.Add(1)
 	if err := u.resting(); err != nil {
 		return nil, nil, err
@@ -74,7 +74,7 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 			u.markUp(true)
 			return resp, tr.c, nil
 		}
-		tr.c.close()
+		tr.c.Close()
 		var stale *staleConnError
 		if errors.As(err, &stale) && tr.c.idleAtReuse < freshIdle {
 			u.learnDropsIdle()
@@ -96,7 +96,7 @@ func (u *Upstream) roundTrip(ctx context.Context, o *outRequest) (*http.Response
 // failed marks the parent down when err says it is dead, and lets the
 // request go on Elsewhere when that is safe: nothing came back, and the
 // body (if any) can be sent again.
-func (u *Upstream) failed(err error, o *outRequest) error {
+func (u *Upstream) failed(err error, o *Request) error {
 	var e *failure.Error
 	if !errors.As(err, &e) || !deadParent(e) {
 		return err
@@ -104,13 +104,6 @@ func (u *Upstream) failed(err error, o *outRequest) error {
 	u.markDown(e)
 	e.Elsewhere = o.body.replayable()
 	return e
-}
-
-func (tr *trip) unlock() {
-	if tr.locked {
-		<-tr.u.logon
-		tr.locked = false
-	}
 }
 
 // run carries the exchange on tr.c (which it may replace when the parent
@@ -152,7 +145,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 		}
 		if resp.StatusCode == http.StatusUnauthorized && header != "" && tr.refusedWith401(resp) {
 			// tinyproxy refuses wrong credentials so: a failed logon.
-			tr.c.close()
+			tr.c.Close()
 			resp.Body.Close()
 			return nil, tr.reject(fmt.Errorf("the parent answered 401 repeating its %s challenge", tr.st.scheme.Name()))
 		}
@@ -172,7 +165,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 
 // probe sends a HEAD for the same URL without credentials.
 func (tr *trip) probe(ctx context.Context) (string, bool, error) {
-	p := &outRequest{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
+	p := &Request{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
 	if ua := tr.o.header.Get("User-Agent"); ua != "" {
 		p.header.Set("User-Agent", ua)
 	}
@@ -201,7 +194,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 		return "", false, siteProxyAuthError(tr.u)
 	}
 	tr.u.learn(offered)
-	tr.u.cfg.guard.NoteOffered(tr.u.addr, offered)
+	tr.u.noteOffered(offered)
 	tr.challenged, tr.asked = true, offered
 	tr.learnPerRequest(offered)
 	a := tr.u.cfg.auth
@@ -222,7 +215,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	}
 	if !reusable || tr.fresh {
 		tr.fresh = false
-		tr.c.close()
+		tr.c.Close()
 		c, err := tr.u.dial(ctx)
 		if err != nil {
 			return "", false, err
@@ -251,7 +244,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 // credentials now (no Kerberos ticket).
 func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, error) {
 	header, final, err := tr.start(s, nil)
-	if err == nil || len(offered) == 0 || errors.Is(err, auth.ErrRejected) {
+	if err == nil || len(offered) == 0 || rejected(err) {
 		return header, final, err
 	}
 	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
@@ -330,7 +323,7 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 			}
 			return header, final, nil
 		}
-		if errors.Is(err, auth.ErrRejected) {
+		if rejected(err) {
 			return "", false, err
 		}
 		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
@@ -398,10 +391,10 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 	return st.Header, st.Final, nil
 }
 
-// authError turns a scheme's error into a relay Error; a rejection trips
-// the guard.
+// authError turns a scheme's error into a failure.Error; a rejection trips
+// the guard (guard.go).
 func (tr *trip) authError(s auth.Scheme, err error) error {
-	if errors.Is(err, auth.ErrRejected) {
+	if rejected(err) {
 		return tr.reject(err)
 	}
 	cause, fix := failure.Kerberos, "check the Kerberos setup: run 'klist' and 'kinit', and 'ferry doctor'"
@@ -427,20 +420,16 @@ func (tr *trip) succeeded() {
 		}
 		return
 	}
-	u.cfg.guard.Succeed(u.addr, u.cfg.auth)
-	if !u.verified.Swap(true) {
-		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
-	}
 	u.setChosen(tr.st.scheme)
 	if tr.st.scheme.PerConnection() && !u.perRequest.Load() {
 		tr.c.authed = true
 		u.handshakes.Add(1)
 	}
-	tr.unlock()
+	tr.loggedOn()
 }
 
 // send writes one leg and reads the parent's answer to it.
-func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bool) (*http.Response, error) {
+func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool) (*http.Response, error) {
 	if header != "" {
 		if err := tr.lock(ctx); err != nil {
 			return nil, err
@@ -469,8 +458,8 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 	var be *bodyError
 	if errors.As(werr, &be) {
 		c.broken = true
-		if malformedBody(be.err) {
-			return nil, badBodyError(be.err, tr.u.addr)
+		if failure.MalformedBody(be.err) {
+			return nil, failure.BadBody(be.err, tr.u.addr)
 		}
 		return nil, &failure.Error{Cause: failure.ClientGone, Peer: tr.u.addr, What: "the app stopped sending the request body", Err: be}
 	}
@@ -491,13 +480,13 @@ func (tr *trip) send(ctx context.Context, o *outRequest, header string, carry bo
 
 // readResponse reads the parent's response head, skipping 1xx
 // informational responses other than 101.
-func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (*http.Response, error) {
+func (u *Upstream) readResponse(ctx context.Context, c *Conn, method string) (*http.Response, error) {
 	c.setReadDeadline(time.Now().Add(u.cfg.headerTimeout))
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
 	req := &http.Request{Method: method}
-	c.lim.left = maxResponseHead + int64(c.br.Buffered())
-	defer func() { c.lim.left = -1 }()
+	c.lim.Left = maxResponseHead + int64(c.br.Buffered())
+	defer func() { c.lim.Left = -1 }()
 	for {
 		// Peek first: ReadResponse turns "nothing at all" into
 		// ErrUnexpectedEOF, and only nothing at all on a reused connection
@@ -529,7 +518,7 @@ func (u *Upstream) readResponse(ctx context.Context, c *upConn, method string) (
 	}
 }
 
-func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing bool) error {
+func (u *Upstream) readError(ctx context.Context, c *Conn, err error, nothing bool) error {
 	if ctx.Err() != nil {
 		return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 	}
@@ -569,9 +558,9 @@ func (u *Upstream) readError(ctx context.Context, c *upConn, err error, nothing 
 
 // drain reads a 407's body so the connection can carry the next leg, and
 // reports whether it can.
-func drain(c *upConn, resp *http.Response, timeout time.Duration) bool {
+func drain(c *Conn, resp *http.Response, timeout time.Duration) bool {
 	if resp.Close || c.broken {
-		c.close()
+		c.Close()
 		resp.Body.Close()
 		return false
 	}
@@ -581,7 +570,7 @@ func drain(c *upConn, resp *http.Response, timeout time.Duration) bool {
 	if err != nil || n >= maxDrain {
 		// Close the connection before the body: closing an unfinished
 		// body would read the rest of it.
-		c.close()
+		c.Close()
 		resp.Body.Close()
 		return false
 	}

@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"bufio"
@@ -48,7 +48,7 @@ type health struct {
 const maxBackoff = time.Minute
 
 // healthy reports whether the parent is not down.
-func (u *Upstream) healthy(time.Time) bool {
+func (u *Upstream) Healthy(time.Time) bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	return !u.h.down
@@ -130,7 +130,7 @@ func (u *Upstream) refusedWith(err error, answered bool) {
 
 // resetBackoff lets a parent that is down be tried at once (the network
 // changed: the VPN may be up now). Its last error stays on the status page.
-func (u *Upstream) resetBackoff() {
+func (u *Upstream) ResetBackoff() {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	h := &u.h
@@ -143,7 +143,7 @@ func (u *Upstream) resetBackoff() {
 
 // retire stops the parent's probes and closes its idle connections: a
 // reload replaced it, or the server stops.
-func (u *Upstream) retire() {
+func (u *Upstream) Retire() {
 	u.retired.Store(true)
 	u.mu.Lock()
 	h := &u.h
@@ -155,7 +155,7 @@ func (u *Upstream) retire() {
 		h.cancel()
 	}
 	u.mu.Unlock()
-	u.closeIdle(0)
+	u.CloseIdle(0)
 }
 
 // recheckNow probes a down parent; it runs on the backoff timer.
@@ -248,7 +248,7 @@ type answerWatch struct {
 
 // watchFirstAnswer starts watching c, a connection the parent has not
 // answered on yet.
-func (u *Upstream) watchFirstAnswer(c *upConn) *answerWatch {
+func (u *Upstream) watchFirstAnswer(c *Conn) *answerWatch {
 	limit := u.cfg.dialer.Timeout
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	w := &answerWatch{cancel: cancel}
@@ -270,7 +270,7 @@ func (u *Upstream) watchFirstAnswer(c *upConn) *answerWatch {
 // firstPeek ends the watch on c, if any, once the first read of a response
 // returned err. An answer that came just as the watch gave up is taken:
 // the deadlines it set in the past are renewed.
-func (u *Upstream) firstPeek(ctx context.Context, c *upConn, err error) {
+func (u *Upstream) firstPeek(ctx context.Context, c *Conn, err error) {
 	if c.watch == nil {
 		return
 	}
@@ -288,7 +288,7 @@ func (u *Upstream) firstPeek(ctx context.Context, c *upConn, err error) {
 // setReadDeadline sets c's read deadline, unless the watch has already
 // stopped the exchange: its deadline in the past must stay, or a write
 // that failed for it would be followed by a full response_header wait.
-func (c *upConn) setReadDeadline(t time.Time) {
+func (c *Conn) setReadDeadline(t time.Time) {
 	if w := c.watch; w != nil {
 		w.mu.Lock()
 		defer w.mu.Unlock()
@@ -300,7 +300,7 @@ func (c *upConn) setReadDeadline(t time.Time) {
 }
 
 // watchFired reports whether the watch on c found the parent silent.
-func (c *upConn) watchFired() bool {
+func (c *Conn) watchFired() bool {
 	w := c.watch
 	if w == nil {
 		return false
@@ -324,18 +324,20 @@ func (w *answerWatch) end() bool {
 	return w.silent
 }
 
-// tryList is the order in which a request tries the parents of d: those up
+// TryList is the order in which a request tries parents, as routing
+// listed them (fallbackDirect: the request may go directly when no parent
+// takes it): those up
 // first, as routed, then those down as a last resort, since refusing or
 // dropping costs little and the parent may be back. Left out are a down
 // parent that was silent (a hang costs timeouts.connect each time) and,
 // with direct_fallback, every down parent: going directly is quicker than
 // a parent known to be dead. Their probes bring them back. skipped is why
 // the first one left out is down, for the app when nothing else is left.
-func (d Decision) tryList() (try []*Upstream, skipped *failure.Error) {
-	for i, u := range d.Parents {
-		e := u.downError()
+func TryList(parents []*Upstream, fallbackDirect bool) (try []*Upstream, skipped *failure.Error) {
+	for i, u := range parents {
+		e := u.DownError()
 		switch {
-		case e == nil || !(d.FallbackDirect || e.Cause == failure.ParentTimeout):
+		case e == nil || !(fallbackDirect || e.Cause == failure.ParentTimeout):
 			if try != nil {
 				try = append(try, u)
 			}
@@ -343,19 +345,19 @@ func (d Decision) tryList() (try []*Upstream, skipped *failure.Error) {
 			if skipped == nil {
 				skipped = e
 				// Copy only now: the common case (all up) allocates nothing.
-				try = append(make([]*Upstream, 0, len(d.Parents)), d.Parents[:i]...)
+				try = append(make([]*Upstream, 0, len(parents)), parents[:i]...)
 			}
 		}
 	}
 	if skipped == nil {
-		return d.Parents, nil
+		return parents, nil
 	}
 	return try, skipped
 }
 
-// downError says why the parent is down and until when, or nil when it
+// DownError says why the parent is down and until when, or nil when it
 // is not down.
-func (u *Upstream) downError() *failure.Error {
+func (u *Upstream) DownError() *failure.Error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	h := &u.h

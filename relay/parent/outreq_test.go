@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"bufio"
@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func head(t *testing.T, o *outRequest, auth string, withBody bool) string {
+func head(t *testing.T, o *Request, auth string, withBody bool) string {
 	t.Helper()
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
@@ -21,7 +21,7 @@ func head(t *testing.T, o *outRequest, auth string, withBody bool) string {
 }
 
 func TestWriteHeadHandshakeLegHasNoBody(t *testing.T) {
-	o := &outRequest{method: "POST", target: "http://o.example/up", host: "o.example",
+	o := &Request{method: "POST", target: "http://o.example/up", host: "o.example",
 		header: http.Header{"X-A": {"1"}}, body: newBody(strings.NewReader("abc"), 3)}
 	leg := head(t, o, "NTLM TlRMTVNTUAAB", false)
 	want := "POST http://o.example/up HTTP/1.1\r\nHost: o.example\r\nX-A: 1\r\nContent-Length: 0\r\nProxy-Authorization: NTLM TlRMTVNTUAAB\r\n\r\n"
@@ -35,19 +35,19 @@ func TestWriteHeadHandshakeLegHasNoBody(t *testing.T) {
 }
 
 func TestWriteHeadChunkedBodyAndConnect(t *testing.T) {
-	o := &outRequest{method: "PUT", target: "http://o.example/", host: "o.example", header: http.Header{},
+	o := &Request{method: "PUT", target: "http://o.example/", host: "o.example", header: http.Header{},
 		body: newBody(strings.NewReader("abc"), -1)}
 	if got := head(t, o, "", true); !strings.Contains(got, "Transfer-Encoding: chunked\r\n") {
 		t.Fatalf("unknown length must go chunked: %q", got)
 	}
-	c := &outRequest{method: "CONNECT", target: "o.example:443", host: "o.example:443", header: http.Header{}}
+	c := &Request{method: "CONNECT", target: "o.example:443", host: "o.example:443", header: http.Header{}}
 	if got := head(t, c, "", true); got != "CONNECT o.example:443 HTTP/1.1\r\nHost: o.example:443\r\n\r\n" {
 		t.Fatalf("CONNECT: %q", got)
 	}
 }
 
 func TestWriteHeadNeutralisesHeaderInjection(t *testing.T) {
-	o := &outRequest{method: "GET", target: "http://o.example/", host: "o.example",
+	o := &Request{method: "GET", target: "http://o.example/", host: "o.example",
 		header: http.Header{"X-A": {"a\r\nProxy-Authorization: stolen"}}}
 	if got := head(t, o, "", false); strings.Contains(got, "\r\nProxy-Authorization") {
 		t.Fatalf("CRLF in a header value split the head: %q", got)
@@ -55,7 +55,7 @@ func TestWriteHeadNeutralisesHeaderInjection(t *testing.T) {
 }
 
 func TestWriteBodyChunked(t *testing.T) {
-	o := &outRequest{method: "PUT", body: newBody(strings.NewReader("hello"), -1)}
+	o := &Request{method: "PUT", body: newBody(strings.NewReader("hello"), -1)}
 	var buf bytes.Buffer
 	w := bufio.NewWriter(&buf)
 	if err := o.writeBody(w); err != nil {
@@ -71,7 +71,7 @@ func TestNewOutRequestFramesBodyOnce(t *testing.T) {
 	r, _ := http.NewRequest("POST", "http://o.example/up", strings.NewReader("hello"))
 	r.Header.Set("Content-Length", "5") // as net/http's server leaves it
 	r.Header.Set("Expect", "100-continue")
-	o := newOutRequest(r, nil)
+	o := NewRequest(r, nil, "")
 	for _, withBody := range []bool{false, true} {
 		got := head(t, o, "NTLM x", withBody)
 		if n := strings.Count(got, "Content-Length:"); n != 1 {
@@ -92,7 +92,7 @@ func TestNewOutRequestFiltersHeadersAsItWrites(t *testing.T) {
 	r.Header.Set("User-Agent", "app/1")
 	r.Header.Set("X-Kept", "yes")
 	before := r.Header.Clone()
-	o := newOutRequest(r, http.Header{"User-Agent": {"corp-agent"}, "X-Extra": {"e"}})
+	o := NewRequest(r, http.Header{"User-Agent": {"corp-agent"}, "X-Extra": {"e"}}, "")
 	got := head(t, o, "", false)
 	for _, want := range []string{"X-Kept: yes\r\n", "User-Agent: corp-agent\r\n", "X-Extra: e\r\n"} {
 		if !strings.Contains(got, want) {

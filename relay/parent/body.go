@@ -1,17 +1,17 @@
-package relay
+package parent
 
 import (
 	"errors"
 	"io"
 )
 
-// replayLimit is how much of a request body ferry keeps so that it can send
+// ReplayLimit is how much of a request body the client keeps so that it can send
 // the body again when a parent answers a leg with a 407 after taking it (a
 // stale Digest nonce, a pooled connection the parent dropped). Larger bodies
 // are streamed once and never held whole.
-const replayLimit = 64 << 10
+const ReplayLimit = 64 << 10
 
-// errBodyConsumed means a body larger than replayLimit was already sent once
+// errBodyConsumed means a body larger than ReplayLimit was already sent once
 // and cannot be sent again.
 var errBodyConsumed = errors.New("request body was already sent and is too large to send again")
 
@@ -38,7 +38,7 @@ func (b *body) replayable() bool {
 
 // fitsReplay reports whether the whole body is small enough to keep.
 func (b *body) fitsReplay() bool {
-	return b == nil || (b.length >= 0 && b.length <= replayLimit)
+	return b == nil || (b.length >= 0 && b.length <= ReplayLimit)
 }
 
 // reader returns a reader for the body from its start, valid while replayable.
@@ -63,7 +63,7 @@ func (k *keptReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// recorder reads from src and keeps what it read while under replayLimit.
+// recorder reads from src and keeps what it read while under ReplayLimit.
 type recorder struct{ b *body }
 
 func (r *recorder) Read(p []byte) (int, error) {
@@ -73,7 +73,7 @@ func (r *recorder) Read(p []byte) (int, error) {
 	}
 	n, err := b.src.Read(p)
 	if n > 0 {
-		if b.read == int64(len(b.kept)) && len(b.kept)+n <= replayLimit {
+		if b.read == int64(len(b.kept)) && len(b.kept)+n <= ReplayLimit {
 			b.kept = append(b.kept, p[:n]...)
 		}
 		b.read += int64(n)

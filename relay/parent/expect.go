@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"context"
@@ -68,7 +68,7 @@ func (tr *trip) learnPerRequest(offered []auth.Challenge) {
 // parent's word on it. It returns the parent's final response when one came
 // before the body (which then never went), or nil, and the error of the
 // flush, to go on with the body.
-func (tr *trip) bodyTurn(ctx context.Context, o *outRequest, header string) (resp *http.Response, werr, err error) {
+func (tr *trip) bodyTurn(ctx context.Context, o *Request, header string) (resp *http.Response, werr, err error) {
 	o.expect = false
 	if werr = tr.c.bw.Flush(); werr != nil {
 		return nil, werr, nil
@@ -84,9 +84,9 @@ func (tr *trip) bodyTurn(ctx context.Context, o *outRequest, header string) (res
 // parent refused Expect: 100-continue with a 417 (RFC 9110 15.5.18): the
 // body has not been read yet, so nothing is lost. The parent gets no
 // Expect again.
-func (tr *trip) resendWithoutExpect(ctx context.Context, o *outRequest, header string, resp *http.Response) (*http.Response, error) {
+func (tr *trip) resendWithoutExpect(ctx context.Context, o *Request, header string, resp *http.Response) (*http.Response, error) {
 	resp.Body.Close()
-	tr.c.close()
+	tr.c.Close()
 	tr.u.noExpect.Store(true)
 	tr.u.cfg.log.Debug("parent refused Expect: 100-continue; sending the body without it", "parent", tr.u.addr)
 	c, err := tr.u.dial(ctx)
@@ -104,7 +104,7 @@ func (tr *trip) resendWithoutExpect(ctx context.Context, o *outRequest, header s
 // before any body byte: the connection is then marked broken, since the
 // parent waits for the announced body there (squid says keep-alive and
 // does so).
-func (u *Upstream) awaitContinue(ctx context.Context, c *upConn, method string) (*http.Response, error) {
+func (u *Upstream) awaitContinue(ctx context.Context, c *Conn, method string) (*http.Response, error) {
 	c.setReadDeadline(time.Now().Add(expectWait))
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
@@ -121,8 +121,8 @@ func (u *Upstream) awaitContinue(ctx context.Context, c *upConn, method string) 
 	u.firstPeek(ctx, c, nil)
 	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
 	req := &http.Request{Method: method}
-	c.lim.left = maxResponseHead + int64(c.br.Buffered())
-	defer func() { c.lim.left = -1 }()
+	c.lim.Left = maxResponseHead + int64(c.br.Buffered())
+	defer func() { c.lim.Left = -1 }()
 	for {
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
