@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -218,33 +217,19 @@ func (r *report) measureSetup(t *testing.T, paths []setupPath, hostport string, 
 	return got
 }
 
-// quietHandshakes returns sq's handshake count once it has not changed for
+// quietHandshakes returns sq's logon count (Squid.Logons: the type 1 legs
+// of NTLM spare connections are none) once it has not changed for
 // quiet (at most 10 s): a relay replacing the connections a measurement used
 // has then finished logging them on.
 func quietHandshakes(sq *testenv.Squid, quiet time.Duration) int {
-	n := logons(sq)
+	n := sq.Logons()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		time.Sleep(quiet)
-		m := logons(sq)
+		m := sq.Logons()
 		if m == n {
 			break
 		}
 		n = m
-	}
-	return n
-}
-
-// logons counts the helper's verdicts on credentials (ntlm_auth's AF and
-// NA, negotiate_kerberos_auth's OK and ERR), the logons a domain controller
-// sees. Handshakes (YR lines) would also count the type 1 legs of NTLM spare
-// connections, which draw a challenge (TT) and are no logon.
-func logons(sq *testenv.Squid) int {
-	n := 0
-	for _, l := range sq.HelperAnswers() {
-		switch strings.Fields(l + " ")[0] {
-		case "AF", "NA", "OK", "ERR":
-			n++
-		}
 	}
 	return n
 }

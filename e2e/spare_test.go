@@ -44,7 +44,7 @@ func TestSparesOpenTunnelsWithoutExtraLogons(t *testing.T) {
 			// Spares left ready may still be taking their first leg: wait
 			// for the helper to settle, then count its verdicts.
 			time.Sleep(time.Second)
-			if got := logons(p.Squid); got != tunnels {
+			if got := p.Squid.Logons(); got != tunnels {
 				t.Errorf("%d logons at the parent for %d tunnels, want one each as without spares\nhelper answers: %q", got, tunnels, p.Squid.HelperAnswers())
 			}
 			if n := p.Squid.FailedLogons(); n != 0 {
@@ -73,20 +73,6 @@ func TestSparesOffWithZero(t *testing.T) {
 	if st := parentStatus(t, f, p.Squid.Addr); st.SparesUsed != 0 || st.SpareConnections != 0 || st.Dials != 4 {
 		t.Errorf("spares off: %d used, %d ready, %d dials for 4 tunnels; want 0, 0, 4", st.SparesUsed, st.SpareConnections, st.Dials)
 	}
-}
-
-// logons counts the helper's verdicts on credentials (ntlm_auth's AF and
-// NA, negotiate_kerberos_auth's OK and ERR): an NTLM type 1 leg draws a
-// challenge (TT), which is none.
-func logons(sq *testenv.Squid) int {
-	n := 0
-	for _, l := range sq.HelperAnswers() {
-		switch strings.Fields(l + " ")[0] {
-		case "AF", "NA", "OK", "ERR":
-			n++
-		}
-	}
-	return n
 }
 
 // openTunnel sends a CONNECT for target to the proxy at addr, reads the
