@@ -40,6 +40,8 @@ type trip struct {
 	// so the next header answers a challenge that is fresh.
 	challenged bool
 	asked      []auth.Challenge // what the parent's last 407 offered
+	// inLogon: this trip counts in Upstream.spare.logons (spare.go).
+	inLogon bool
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -63,6 +65,7 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 	u.noteSpareLeg(o)
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
+	defer tr.endLogon()
 	for attempt := 0; ; attempt++ {
 		c, err := u.get(ctx, o.body.fitsReplay())
 		if err != nil {
@@ -298,6 +301,9 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 		return "", false, tr.authError(s, err)
 	}
 	tr.u.warnCleartext(s)
+	if !st.Final {
+		tr.beginLogon()
+	}
 	return st.Header, st.Final, nil
 }
 

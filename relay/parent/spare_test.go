@@ -180,3 +180,27 @@ func TestSparesStopAfterIdle(t *testing.T) {
 		t.Errorf("%d spares after idle minutes, want 0", n)
 	}
 }
+
+// An NTLM spare takes its challenge only after the logons under way: each
+// outstanding challenge pins one of squid's helpers, which those logons
+// need.
+func TestSpareChallengeWaitsForLogonsUnderWay(t *testing.T) {
+	u := spareUpstream(t, "127.0.0.1:9", nil)
+	u.spare.logons.Add(1)
+	done := make(chan struct{})
+	go func() {
+		u.awaitLogons(context.Background(), time.Minute)
+		close(done)
+	}()
+	select {
+	case <-done:
+		t.Fatal("the spare went on while a logon was under way")
+	case <-time.After(100 * time.Millisecond):
+	}
+	u.spare.logons.Add(-1)
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the spare still waits 5 s after the logon ended")
+	}
+}
