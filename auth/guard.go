@@ -27,6 +27,9 @@ import (
 // The Guard also remembers, per parent, whether the parent ever offered a
 // scheme stronger than Basic, so that ferry in auto mode does not send a
 // cleartext password to a parent that suddenly offers only Basic.
+//
+// The Guard only remembers; the rule that uses it (when to check, what
+// counts as a rejection, one logon at a time) is relay/parent/guard.go.
 type Guard struct {
 	cooldown time.Duration
 	now      func() time.Time

@@ -1,13 +1,10 @@
 // Package relay is ferry's proxy engine: listeners that accept apps' HTTP
 // proxy requests (absolute-form and CONNECT), the routing that picks a parent
-// proxy or a direct connection, and one Upstream per parent that keeps a pool
-// of already-authenticated keep-alive connections.
+// proxy or a direct connection, forwarding and tunnels. Each parent is a
+// parent.Upstream (package relay/parent: the pool of already-authenticated
+// keep-alive connections, the logon exchange, the lockout rule, health).
 //
-// net/http's Transport is not used towards parents: it cannot keep the legs of
-// an NTLM or Negotiate handshake on one connection, and it closes a CONNECT
-// connection on a 407. An Upstream therefore writes requests and reads
-// responses itself and runs the authentication loop with an auth.Session per
-// connection. The app side is ferry's own HTTP/1.1 server loop (appconn.go)
-// with net/http's request and ResponseWriter types, so that handlers are
-// plain http.Handlers; tunnels take the connection over.
+// The app side is ferry's own HTTP/1.1 server loop (appconn.go) with
+// net/http's request and ResponseWriter types, so that handlers are plain
+// http.Handlers; tunnels take the connection over.
 package relay

@@ -54,9 +54,12 @@ func (e *staleConnError) Error() string {
 }
 func (e *staleConnError) Unwrap() error { return e.err }
 
-// roundTrip sends o to the parent, authenticating as needed, and returns the
-// parent's final response with the connection it came on. The caller reads
-// the body and hands the connection back with put (or keeps it for a tunnel).
+// Do sends o to the parent, authenticating as needed, and returns the
+// parent's final response with the connection it came on: the relay's
+// RoundTrip, which passes responses on as they come (a CONNECT's refusal,
+// a 101). The caller reads the body and hands the connection back with Put
+// (or closes it, or keeps it for a tunnel). Errors are mostly
+// *failure.Error; with Elsewhere set the request may go to another parent.
 func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, error) {
 	u.requests.Add(1)
 	if err := u.resting(); err != nil {
@@ -83,7 +86,7 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			u.learnDropsIdle()
 		}
 		if stale != nil && attempt < 3 && o.body.replayable() {
-			u.cfg.log.Debug("retrying on a fresh connection", "parent", u.addr, "err", err)
+			u.cfg.Log.Debug("retrying on a fresh connection", "parent", u.addr, "err", err)
 			continue
 		}
 		if stale != nil {
@@ -112,7 +115,7 @@ func (u *Upstream) failed(err error, o *Request) error {
 // run carries the exchange on tr.c (which it may replace when the parent
 // closes the connection between legs).
 func (tr *trip) run(ctx context.Context) (*http.Response, error) {
-	a := tr.u.cfg.auth
+	a := tr.u.cfg.Auth
 	header, carry := "", true
 	if p := tr.c.pending; p != nil {
 		// A spare past NTLM's type 1 leg: this request carries the type 3.
@@ -186,7 +189,7 @@ func (tr *trip) probe(ctx context.Context) (string, bool, error) {
 
 // answer handles a 407: drains it, and computes the next leg.
 func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (string, bool, error) {
-	reusable := drain(tr.c, resp, tr.u.cfg.headerTimeout)
+	reusable := drain(tr.c, resp, tr.u.cfg.ResponseHeaderTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
 	if len(offered) == 0 {
 		if tr.st != nil && tr.st.sent {
@@ -200,7 +203,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	tr.u.noteOffered(offered)
 	tr.challenged, tr.asked = true, offered
 	tr.learnPerRequest(offered)
-	a := tr.u.cfg.auth
+	a := tr.u.cfg.Auth
 	if !a.Enabled() {
 		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, challengeNames(offered)),
@@ -250,7 +253,7 @@ func (tr *trip) open(s auth.Scheme, offered []auth.Challenge) (string, bool, err
 	if err == nil || len(offered) == 0 || rejected(err) {
 		return header, final, err
 	}
-	tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
+	tr.u.cfg.Log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", s.Name(), "err", err)
 	header, final, cerr := tr.choose(offered, s)
 	var ce *failure.Error
 	if errors.As(cerr, &ce) && ce.Cause == failure.SchemeUnsupported {
@@ -271,7 +274,7 @@ func (u *Upstream) fellBack(from, to string, err error) {
 	if u.warnedFallback.Swap(true) {
 		return
 	}
-	u.cfg.log.Warn("cannot use "+from+" with parent proxy "+u.addr+"; using "+to+" instead", "parent", u.addr, "err", err.Error())
+	u.cfg.Log.Warn("cannot use "+from+" with parent proxy "+u.addr+"; using "+to+" instead", "parent", u.addr, "err", err.Error())
 }
 
 // start begins a session of scheme s; ch is the challenge, if one came.
@@ -310,7 +313,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 // choose picks the strongest offered scheme that ferry can answer, skipping
 // skip and any that has no credentials now.
 func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool, error) {
-	a := tr.u.cfg.auth
+	a := tr.u.cfg.Auth
 	var lastErr error
 	skipped := "" // the first scheme that could not answer
 	downgraded := tr.u.downgraded(offered)
@@ -332,7 +335,7 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 		if rejected(err) {
 			return "", false, err
 		}
-		tr.u.cfg.log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
+		tr.u.cfg.Log.Debug("scheme unavailable, trying the next one", "parent", tr.u.addr, "scheme", cand.Scheme.Name(), "err", err)
 		if lastErr == nil {
 			skipped = cand.Scheme.Name()
 		}
@@ -365,7 +368,7 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		if !tr.st.sent {
 			return tr.choose(offered, nil)
 		}
-		if tr.u.cfg.auth.Fixed() != nil {
+		if tr.u.cfg.Auth.Fixed() != nil {
 			return "", false, schemeNotOffered(tr.u, tr.st.scheme.Name(), offered)
 		}
 		// Auto mode: the parent changed its schemes; answer what it offers now.
@@ -382,7 +385,7 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		// when offered, and so does ferry.
 		refused := tr.st
 		if header, final, cerr := tr.choose(offered, refused.scheme); cerr == nil {
-			tr.u.cfg.log.Warn("parent proxy refused ferry's Kerberos ticket; using "+tr.st.scheme.Name()+" instead",
+			tr.u.cfg.Log.Warn("parent proxy refused ferry's Kerberos ticket; using "+tr.st.scheme.Name()+" instead",
 				"parent", tr.u.addr, "err", err.Error())
 			// squid keeps the failed Negotiate state on the connection
 			// and will not start NTLM there.
@@ -487,7 +490,7 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 // readResponse reads the parent's response head, skipping 1xx
 // informational responses other than 101.
 func (u *Upstream) readResponse(ctx context.Context, c *Conn, method string) (*http.Response, error) {
-	c.setReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+	c.setReadDeadline(time.Now().Add(u.cfg.ResponseHeaderTimeout))
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(aLongTimeAgo) })
 	defer stop()
 	req := &http.Request{Method: method}
@@ -544,7 +547,7 @@ func (u *Upstream) readError(ctx context.Context, c *Conn, err error, nothing bo
 			return e
 		}
 		return &failure.Error{Cause: failure.ParentTimeout, Peer: u.addr,
-			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.headerTimeout), Err: err,
+			What: fmt.Sprintf("parent proxy %s did not answer within %s", u.addr, u.cfg.ResponseHeaderTimeout), Err: err,
 			Fix: "try again later; the parent proxy or the site behind it is slow or stuck"}
 	}
 	if nothing || neterr.IsReset(err) || neterr.IsBrokenPipe(err) {

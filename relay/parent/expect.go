@@ -32,7 +32,7 @@ const expectWait = time.Second
 //     without.
 func (tr *trip) guarded(header string) bool {
 	u := tr.u
-	if !u.cfg.auth.Enabled() || u.noExpect.Load() {
+	if !u.cfg.Auth.Enabled() || u.noExpect.Load() {
 		return false
 	}
 	if header == "" {
@@ -59,7 +59,7 @@ func (tr *trip) learnPerRequest(offered []auth.Challenge) {
 		return
 	}
 	if !tr.u.perRequest.Swap(true) {
-		tr.u.cfg.log.Info("parent proxy wants credentials on every request, not once per connection; sending them with each",
+		tr.u.cfg.Log.Info("parent proxy wants credentials on every request, not once per connection; sending them with each",
 			"parent", tr.u.addr, "scheme", s.Name())
 	}
 }
@@ -88,7 +88,7 @@ func (tr *trip) resendWithoutExpect(ctx context.Context, o *Request, header stri
 	resp.Body.Close()
 	tr.c.Close()
 	tr.u.noExpect.Store(true)
-	tr.u.cfg.log.Debug("parent refused Expect: 100-continue; sending the body without it", "parent", tr.u.addr)
+	tr.u.cfg.Log.Debug("parent refused Expect: 100-continue; sending the body without it", "parent", tr.u.addr)
 	c, err := tr.u.dial(ctx)
 	if err != nil {
 		return nil, err
@@ -119,7 +119,7 @@ func (u *Upstream) awaitContinue(ctx context.Context, c *Conn, method string) (*
 		return nil, u.readError(ctx, c, err, true)
 	}
 	u.firstPeek(ctx, c, nil)
-	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+	_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.ResponseHeaderTimeout))
 	req := &http.Request{Method: method}
 	c.lim.Left = maxResponseHead + int64(c.br.Buffered())
 	defer func() { c.lim.Left = -1 }()

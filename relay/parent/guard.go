@@ -45,11 +45,11 @@ func rejected(err error) bool { return errors.Is(err, auth.ErrRejected) }
 // credentials rest at u (or everywhere, after the KDC refused them): a rest
 // must cost the parent nothing, not a connection and a 407 per request.
 func (u *Upstream) resting() error {
-	a := u.cfg.auth
+	a := u.cfg.Auth
 	if !a.Enabled() || u.needsNoAuth() {
 		return nil
 	}
-	if lo := u.cfg.guard.Check(u.addr, a); lo != nil {
+	if lo := u.cfg.Guard.Check(u.addr, a); lo != nil {
 		return lockedError(u, lo)
 	}
 	return nil
@@ -74,7 +74,7 @@ func (tr *trip) lock(ctx context.Context) error {
 			return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
 		}
 	}
-	if lo := u.cfg.guard.Check(u.addr, u.cfg.auth); lo != nil {
+	if lo := u.cfg.Guard.Check(u.addr, u.cfg.Auth); lo != nil {
 		return lockedError(u, lo)
 	}
 	return nil
@@ -92,9 +92,9 @@ func (tr *trip) unlock() {
 // nowhere now, and logons need no turns any more.
 func (tr *trip) loggedOn() {
 	u := tr.u
-	u.cfg.guard.Succeed(u.addr, u.cfg.auth)
+	u.cfg.Guard.Succeed(u.addr, u.cfg.Auth)
 	if !u.verified.Swap(true) {
-		u.cfg.log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", tr.st.scheme.Name())
+		u.cfg.Log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.Auth.Identity(), "scheme", tr.st.scheme.Name())
 	}
 	tr.unlock()
 }
@@ -114,7 +114,7 @@ func (tr *trip) reject(err error) error {
 		// every parent would send the same account to the same domain.
 		parent, cause = auth.AnyParent, failure.KerberosPasswordRejected
 	}
-	lo, fresh := u.cfg.guard.Fail(parent, u.cfg.auth, scheme+": "+err.Error())
+	lo, fresh := u.cfg.Guard.Fail(parent, u.cfg.Auth, scheme+": "+err.Error())
 	if !fresh {
 		// Another request's logon failed first (or the Kerberos source
 		// remembers its refusal): this is the same rest, not a new one.
@@ -126,10 +126,10 @@ func (tr *trip) reject(err error) error {
 	if cause == failure.KerberosPasswordRejected {
 		what = "the Kerberos server refused ferry's password; not trying it again until the cool-down ends"
 	}
-	u.cfg.log.Warn(what, "parent", u.addr, "user", u.cfg.auth.Identity(), "scheme", scheme,
+	u.cfg.Log.Warn(what, "parent", u.addr, "user", u.cfg.Auth.Identity(), "scheme", scheme,
 		"until", lo.Until.Format(time.TimeOnly))
-	if err := u.cfg.guard.SaveError(); err != nil {
-		u.cfg.log.Warn("the rest is not remembered across restarts", "err", err.Error())
+	if err := u.cfg.Guard.SaveError(); err != nil {
+		u.cfg.Log.Warn("the rest is not remembered across restarts", "err", err.Error())
 	}
 	return rejectedError(u, cause, scheme, lo, err)
 }
@@ -141,11 +141,11 @@ func rejectedError(u *Upstream, cause failure.Cause, scheme string, lo *auth.Loc
 	cooldown := lo.Until.Sub(lo.Since).Round(time.Second)
 	if cause == failure.KerberosPasswordRejected {
 		return &failure.Error{Cause: cause, Peer: u.addr, Until: lo.Until, Err: err,
-			What: fmt.Sprintf("the Kerberos server refused the password of %s; nothing was sent to parent proxy %s", u.cfg.auth.Identity(), u.addr),
+			What: fmt.Sprintf("the Kerberos server refused the password of %s; nothing was sent to parent proxy %s", u.cfg.Auth.Identity(), u.addr),
 			Fix:  fmt.Sprintf("set the current password (auth.password or FERRY_PASSWORD), or run kinit and remove the password; "+fixChanged, cooldown)}
 	}
 	return &failure.Error{Cause: cause, Peer: u.addr, Until: lo.Until,
-		What: fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.auth.Identity(), scheme),
+		What: fmt.Sprintf("parent proxy %s rejected the credentials of %s (%s)", u.addr, u.cfg.Auth.Identity(), scheme),
 		Fix:  fmt.Sprintf("fix the password (auth.password, FERRY_PASSWORD, the keyring or password_command); "+fixChanged, cooldown)}
 }
 
@@ -156,7 +156,7 @@ func lockedError(u *Upstream, lo *auth.LockedOut) *failure.Error {
 	}
 	return &failure.Error{Cause: failure.LockedOut, Peer: u.addr, Until: lo.Until,
 		What: fmt.Sprintf("%s rejected the credentials of %s at %s (%s); ferry is not using them until %s",
-			who, u.cfg.auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly)),
+			who, u.cfg.Auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly)),
 		Fix: fmt.Sprintf("fix the password (auth.password, FERRY_PASSWORD, the keyring or password_command); "+fixChanged+
 			"; a reload or restart with the same password does not end the rest", lo.Until.Sub(lo.Since).Round(time.Second))}
 }
@@ -182,14 +182,14 @@ func schemeNotOffered(u *Upstream, used string, offered []auth.Challenge) *failu
 // noteOffered tells the guard what the parent offered in a 407, for
 // downgraded.
 func (u *Upstream) noteOffered(offered []auth.Challenge) {
-	u.cfg.guard.NoteOffered(u.addr, offered)
+	u.cfg.Guard.NoteOffered(u.addr, offered)
 }
 
 // downgraded reports whether, in auto mode, the parent offers only Basic
 // now after offering a stronger scheme before: a misconfigured or spoofed
 // proxy would harvest the password in clear.
 func (u *Upstream) downgraded(offered []auth.Challenge) bool {
-	if u.cfg.auth.Fixed() != nil || !u.cfg.guard.OfferedStronger(u.addr) {
+	if u.cfg.Auth.Fixed() != nil || !u.cfg.Guard.OfferedStronger(u.addr) {
 		return false
 	}
 	return !slices.ContainsFunc(offered, func(c auth.Challenge) bool {
@@ -206,8 +206,8 @@ func downgradeError(u *Upstream) *failure.Error {
 // warnCleartext logs once per parent that Basic sends the password in
 // clear: ferry speaks plain HTTP to parents.
 func (u *Upstream) warnCleartext(s auth.Scheme) {
-	if s.Name() == auth.SchemeBasic && u.cfg.guard.FirstCleartext(u.addr) {
-		u.cfg.log.Warn("sending the password to the parent proxy with Basic over plain HTTP: anyone on the network path can read it",
-			"parent", u.addr, "user", u.cfg.auth.Identity())
+	if s.Name() == auth.SchemeBasic && u.cfg.Guard.FirstCleartext(u.addr) {
+		u.cfg.Log.Warn("sending the password to the parent proxy with Basic over plain HTTP: anyone on the network path can read it",
+			"parent", u.addr, "user", u.cfg.Auth.Identity())
 	}
 }

@@ -47,7 +47,8 @@ type health struct {
 // maxBackoff bounds the wait between probes of a down parent.
 const maxBackoff = time.Minute
 
-// healthy reports whether the parent is not down.
+// Healthy reports whether the parent is not down. The time (of the
+// routing decision) is not used.
 func (u *Upstream) Healthy(time.Time) bool {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -81,7 +82,7 @@ func (u *Upstream) markDown(e *failure.Error) {
 		}
 	}
 	if wasUp {
-		u.cfg.log.Warn("parent proxy is down", "parent", u.addr, "cause", string(e.Cause), "err", e.Error(), "retry_in", h.backoff)
+		u.cfg.Log.Warn("parent proxy is down", "parent", u.addr, "cause", string(e.Cause), "err", e.Error(), "retry_in", h.backoff)
 	}
 }
 
@@ -92,7 +93,7 @@ func (u *Upstream) markUp(served bool) {
 	defer u.mu.Unlock()
 	h := &u.h
 	if h.down {
-		u.cfg.log.Info("parent proxy is up again", "parent", u.addr, "down_for", time.Since(h.since).Round(time.Millisecond))
+		u.cfg.Log.Info("parent proxy is up again", "parent", u.addr, "down_for", time.Since(h.since).Round(time.Millisecond))
 	}
 	if h.recheck != nil {
 		h.recheck.Stop()
@@ -128,7 +129,7 @@ func (u *Upstream) refusedWith(err error, answered bool) {
 	}
 }
 
-// resetBackoff lets a parent that is down be tried at once (the network
+// ResetBackoff lets a parent that is down be tried at once (the network
 // changed: the VPN may be up now). Its last error stays on the status page.
 func (u *Upstream) ResetBackoff() {
 	u.mu.Lock()
@@ -141,8 +142,10 @@ func (u *Upstream) ResetBackoff() {
 	h.since, h.nextTry = time.Time{}, time.Time{}
 }
 
-// retire stops the parent's probes and closes its idle connections: a
-// reload replaced it, or the server stops.
+// Retire ends the Upstream: no more probes of a down parent, idle
+// connections closed now, and those still in use closed when given back.
+// The relay retires the Upstreams a reload replaced, and all of them when
+// it stops; a program calls it when it is done with the parent.
 func (u *Upstream) Retire() {
 	u.retired.Store(true)
 	u.mu.Lock()
@@ -165,7 +168,7 @@ func (u *Upstream) recheckNow() {
 		u.mu.Unlock()
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), u.cfg.dialer.Timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), u.dialer.Timeout)
 	u.h.cancel = cancel
 	u.mu.Unlock()
 	err := u.probe(ctx)
@@ -179,7 +182,7 @@ func (u *Upstream) recheckNow() {
 	case err == nil:
 		u.markUp(false)
 	default:
-		u.cfg.log.Debug("parent proxy still down", "parent", u.addr, "err", err.Error())
+		u.cfg.Log.Debug("parent proxy still down", "parent", u.addr, "err", err.Error())
 		u.markDown(err)
 	}
 }
@@ -188,7 +191,7 @@ func (u *Upstream) recheckNow() {
 // no credentials and no site involved: "OPTIONS *" (RFC 9110 9.3.7). Any
 // HTTP response means the parent is alive.
 func (u *Upstream) probe(ctx context.Context) *failure.Error {
-	nc, err := u.cfg.dialer.DialContext(ctx, "tcp", u.addr)
+	nc, err := u.dialer.DialContext(ctx, "tcp", u.addr)
 	if err != nil {
 		if ctx.Err() != nil && !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the probe was cancelled", Err: ctx.Err()}
@@ -219,7 +222,7 @@ func (u *Upstream) silenceError(err error, what string) *failure.Error {
 	switch {
 	case neterr.IsTimeout(err):
 		return &failure.Error{Cause: failure.ParentTimeout, Peer: u.addr,
-			What: fmt.Sprintf("parent proxy %s accepted the connection but did not answer %s within %s (timeouts.connect)", u.addr, what, u.cfg.dialer.Timeout),
+			What: fmt.Sprintf("parent proxy %s accepted the connection but did not answer %s within %s (timeouts.connect)", u.addr, what, u.dialer.Timeout),
 			Err:  err, Fix: "the proxy is stuck or something between drops the traffic: try again later, or ask the proxy's administrators"}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || neterr.IsReset(err) || neterr.IsBrokenPipe(err):
 		return &failure.Error{Cause: failure.ParentError, Peer: u.addr,
@@ -249,7 +252,7 @@ type answerWatch struct {
 // watchFirstAnswer starts watching c, a connection the parent has not
 // answered on yet.
 func (u *Upstream) watchFirstAnswer(c *Conn) *answerWatch {
-	limit := u.cfg.dialer.Timeout
+	limit := u.dialer.Timeout
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	w := &answerWatch{cancel: cancel}
 	w.timer = time.AfterFunc(limit/2, func() {
@@ -278,7 +281,7 @@ func (u *Upstream) firstPeek(ctx context.Context, c *Conn, err error) {
 	if err == nil && c.silent {
 		c.silent = false
 		_ = c.nc.SetDeadline(time.Time{})
-		_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.headerTimeout))
+		_ = c.nc.SetReadDeadline(time.Now().Add(u.cfg.ResponseHeaderTimeout))
 		if ctx.Err() != nil {
 			_ = c.nc.SetReadDeadline(aLongTimeAgo)
 		}

@@ -32,7 +32,8 @@ type Request struct {
 }
 
 // NewRequest prepares an app's absolute-form request for the parent. The
-// app's header is not copied: writeHead leaves out what must not go on.
+// app's header is not copied, nor changed: what must not go on (hop-by-hop
+// headers, the app's own Proxy-Authorization) is left out as it is written.
 // extra are headers to add (they replace the app's of the same name), via
 // is the relay's own Via entry, if any.
 func NewRequest(r *http.Request, extra http.Header, via string) *Request {

@@ -37,7 +37,7 @@ func (u *Upstream) get(ctx context.Context, resendable bool) (*Conn, error) {
 		u.idle = u.idle[:n-1]
 		u.mu.Unlock()
 		idle := now.Sub(c.idleSince)
-		if idle > u.cfg.idleTimeout || !c.alive(resendable && idle < freshIdle) {
+		if idle > u.cfg.IdleTimeout || !c.alive(resendable && idle < freshIdle) {
 			if idle < freshIdle {
 				u.learnDropsIdle()
 			}
@@ -70,13 +70,13 @@ const freshIdle = time.Second
 // answering (a pooled connection found closed within freshIdle).
 func (u *Upstream) learnDropsIdle() {
 	if !u.dropsIdle.Swap(true) {
-		u.cfg.log.Debug("parent proxy closes its connections after each response: uploads get a connection of their own", "parent", u.addr)
+		u.cfg.Log.Debug("parent proxy closes its connections after each response: uploads get a connection of their own", "parent", u.addr)
 	}
 }
 
 func (u *Upstream) dial(ctx context.Context) (*Conn, error) {
 	u.dials.Add(1)
-	nc, err := u.cfg.dialer.DialContext(ctx, "tcp", u.addr)
+	nc, err := u.dialer.DialContext(ctx, "tcp", u.addr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
@@ -89,7 +89,8 @@ func (u *Upstream) dial(ctx context.Context) (*Conn, error) {
 	return newUpConn(nc), nil
 }
 
-// put returns a connection to the pool, or closes it.
+// Put gives a connection back to the pool once its response was read to
+// the end, or closes it (broken, the pool full, or the Upstream retired).
 func (u *Upstream) Put(c *Conn) {
 	if c.broken || u.retired.Load() {
 		c.Close()
@@ -97,7 +98,7 @@ func (u *Upstream) Put(c *Conn) {
 	}
 	c.idleSince = time.Now()
 	u.mu.Lock()
-	if len(u.idle) >= u.cfg.maxIdle {
+	if len(u.idle) >= u.cfg.MaxIdle {
 		u.mu.Unlock()
 		c.Close()
 		return

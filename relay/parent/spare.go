@@ -31,7 +31,7 @@ import (
 //
 // How many: as many as new connections were wanted (a request found the
 // pool empty) in the last spareWindow, at least one while there was such a
-// request in the last spareIdleStop, at most settings.maxSpares; none for a
+// request in the last spareIdleStop, at most Config.Spares; none for a
 // parent that is down or while the credentials rest. The janitor's sweep
 // (CloseIdle) replaces spares that have aged and drops them all once
 // demand has stopped.
@@ -108,7 +108,7 @@ func (p *pendingLogon) maxAge() time.Duration {
 
 // noteSpareLeg remembers a CONNECT's target for the type 1 legs of spares.
 func (u *Upstream) noteSpareLeg(o *Request) {
-	if u.cfg.maxSpares <= 0 || o.method != http.MethodConnect {
+	if u.cfg.Spares <= 0 || o.method != http.MethodConnect {
 		return
 	}
 	if l := u.spare.leg.Load(); l != nil && l.target == o.target && l.via == o.via {
@@ -120,13 +120,13 @@ func (u *Upstream) noteSpareLeg(o *Request) {
 // noteDemand records that a request found the pool empty and needs a new
 // connection, and has spares made to follow the demand.
 func (u *Upstream) noteDemand(now time.Time) {
-	if u.cfg.maxSpares <= 0 {
+	if u.cfg.Spares <= 0 {
 		return
 	}
 	sp := &u.spare
 	sp.mu.Lock()
 	// Only the latest maxSpares matter: the target is at most that many.
-	if len(sp.demand) >= u.cfg.maxSpares {
+	if len(sp.demand) >= u.cfg.Spares {
 		sp.demand = append(sp.demand[:0], sp.demand[1:]...)
 	}
 	sp.demand = append(sp.demand, now)
@@ -169,7 +169,7 @@ func (u *Upstream) takeSpare(now time.Time) *Conn {
 
 // spareTarget is how many spares u should have now.
 func (u *Upstream) spareTarget(now time.Time) int {
-	limit := u.cfg.maxSpares
+	limit := u.cfg.Spares
 	if limit <= 0 || u.retired.Load() || !u.answeredUp() || u.resting() != nil {
 		return 0
 	}
@@ -228,7 +228,7 @@ func (u *Upstream) makeSpare(ctx context.Context) {
 	}
 	sp.mu.Unlock()
 	if err != nil {
-		u.cfg.log.Debug("no spare connection", "parent", u.addr, "err", err)
+		u.cfg.Log.Debug("no spare connection", "parent", u.addr, "err", err)
 	} else if !keep {
 		c.Close()
 	}
@@ -316,7 +316,7 @@ func (u *Upstream) challengeSpare(ctx context.Context, c *Conn, s auth.Scheme, l
 		resp.Body.Close()
 		return fmt.Errorf("parent answered a spare's type 1 leg with %s", resp.Status)
 	}
-	if !drain(c, resp, u.cfg.headerTimeout) {
+	if !drain(c, resp, u.cfg.ResponseHeaderTimeout) {
 		return errors.New("parent closed the spare connection after its 407")
 	}
 	for _, ch := range auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate")) {

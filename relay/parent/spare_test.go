@@ -42,8 +42,8 @@ func openTunnelParent(t *testing.T, idle time.Duration) string {
 	})
 }
 
-// tunnel opens a CONNECT through u and closes it at once.
-func tunnel(t *testing.T, u *Upstream) {
+// openSpareTunnel opens a CONNECT through u and closes it at once.
+func openSpareTunnel(t *testing.T, u *Upstream) {
 	t.Helper()
 	resp, c, err := u.Do(context.Background(), NewConnect("site.example:443", "", nil, ""))
 	if err != nil {
@@ -67,11 +67,11 @@ func waitSpares(t *testing.T, u *Upstream, n int) {
 
 func TestSpareTakesTheNextTunnel(t *testing.T) {
 	u := spareUpstream(t, openTunnelParent(t, 0), nil)
-	tunnel(t, u) // the parent answers: from now on it gets spares
-	tunnel(t, u)
+	openSpareTunnel(t, u) // the parent answers: from now on it gets spares
+	openSpareTunnel(t, u)
 	waitSpares(t, u, 2) // two new connections wanted within spareWindow
 	dials := u.Stats().Dials
-	tunnel(t, u)
+	openSpareTunnel(t, u)
 	st := u.Stats()
 	if st.SparesUsed != 1 {
 		t.Errorf("spares used = %d, want 1", st.SparesUsed)
@@ -87,11 +87,11 @@ func TestSpareTakesTheNextTunnel(t *testing.T) {
 
 func TestSpareTheParentClosedIsNeverUsed(t *testing.T) {
 	u := spareUpstream(t, openTunnelParent(t, 50*time.Millisecond), nil)
-	tunnel(t, u)
-	tunnel(t, u)
+	openSpareTunnel(t, u)
+	openSpareTunnel(t, u)
 	waitSpares(t, u, 2)
 	time.Sleep(300 * time.Millisecond) // the parent closes both
-	tunnel(t, u)
+	openSpareTunnel(t, u)
 	if st := u.Stats(); st.SparesUsed != 0 {
 		t.Errorf("spares used = %d, want 0: the parent had closed them", st.SparesUsed)
 	}
@@ -149,14 +149,14 @@ func TestSpareTarget(t *testing.T) {
 	t.Run("none while the credentials rest", func(t *testing.T) {
 		u := fresh(t)
 		u.noteDemand(now)
-		u.cfg.guard.Fail(u.addr, a, "test")
+		u.cfg.Guard.Fail(u.addr, a, "test")
 		if got := u.spareTarget(now); got != 0 {
 			t.Errorf("%d spares, want 0", got)
 		}
 	})
 	t.Run("none when turned off", func(t *testing.T) {
 		u := fresh(t)
-		u.cfg.maxSpares = spareLimit(-1)
+		u.cfg.Spares = spareLimit(-1)
 		u.noteDemand(now)
 		if got := u.spareTarget(now); got != 0 {
 			t.Errorf("%d spares, want 0", got)
@@ -166,8 +166,8 @@ func TestSpareTarget(t *testing.T) {
 
 func TestSparesStopAfterIdle(t *testing.T) {
 	u := spareUpstream(t, openTunnelParent(t, 0), nil)
-	tunnel(t, u)
-	tunnel(t, u)
+	openSpareTunnel(t, u)
+	openSpareTunnel(t, u)
 	waitSpares(t, u, 2)
 	// The demand is minutes old now: the janitor's sweep closes them.
 	u.spare.mu.Lock()

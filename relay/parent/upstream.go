@@ -17,7 +17,9 @@ import (
 type Upstream struct {
 	addr string // host:port as configured
 	host string // host alone, for the SPN and auth.Target
-	cfg  *settings
+	cfg  Config // with the defaults filled in
+	// dialer dials the parent, with cfg.ConnectTimeout.
+	dialer net.Dialer
 
 	mu      sync.Mutex
 	idle    []*Conn          // most recently used last
@@ -67,7 +69,7 @@ type Upstream struct {
 
 // Config is what an Upstream needs to know: the parent's address, the
 // credentials and the lockout guard, and its timeouts. Zero timeouts and
-// limits take the defaults below.
+// limits take the Default constants.
 type Config struct {
 	// Addr is the parent proxy, host:port.
 	Addr string
@@ -93,7 +95,8 @@ type Config struct {
 	MaxIdle int
 	// Spares bounds the spare connections, dialed (for NTLM, past the type
 	// 1 leg) before an app asks so that a new tunnel opens in one round
-	// trip (spare.go); negative turns them off (limits.spare_connections).
+	// trip (spare.go); zero takes DefaultSpares, negative turns them off
+	// (limits.spare_connections = 0). New leaves 0 for none.
 	Spares int
 }
 
@@ -108,18 +111,6 @@ const (
 	DefaultSpares = 4
 )
 
-// settings are Config with its defaults filled in.
-type settings struct {
-	auth          *auth.Authenticator
-	guard         *auth.Guard
-	log           *slog.Logger
-	dialer        net.Dialer
-	headerTimeout time.Duration
-	idleTimeout   time.Duration
-	maxIdle       int
-	maxSpares     int // spare connections at most; 0: none
-}
-
 // New returns the client of the parent proxy at cfg.Addr. It dials nothing
 // until a request comes.
 func New(cfg Config) *Upstream {
@@ -127,27 +118,23 @@ func New(cfg Config) *Upstream {
 	if err != nil {
 		host = cfg.Addr
 	}
-	set := &settings{
-		auth:          cfg.Auth,
-		guard:         cfg.Guard,
-		log:           cfg.Log,
-		dialer:        net.Dialer{Timeout: orDefault(cfg.ConnectTimeout, DefaultConnectTimeout), KeepAlive: 30 * time.Second},
-		headerTimeout: orDefault(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout),
-		idleTimeout:   orDefault(cfg.IdleTimeout, DefaultIdleTimeout),
-		maxIdle:       orDefault(cfg.MaxIdle, DefaultMaxIdle),
-		maxSpares:     spareLimit(cfg.Spares),
+	cfg.ConnectTimeout = orDefault(cfg.ConnectTimeout, DefaultConnectTimeout)
+	cfg.ResponseHeaderTimeout = orDefault(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
+	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
+	cfg.MaxIdle = orDefault(cfg.MaxIdle, DefaultMaxIdle)
+	cfg.Spares = spareLimit(cfg.Spares)
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	if set.log == nil {
-		set.log = slog.New(slog.DiscardHandler)
-	}
-	if set.guard == nil {
+	if cfg.Guard == nil {
 		var cooldown time.Duration
 		if cfg.Auth != nil {
 			cooldown = cfg.Auth.Config().LockoutCooldown
 		}
-		set.guard = auth.NewGuard(cooldown, nil)
+		cfg.Guard = auth.NewGuard(cooldown, nil)
 	}
-	return &Upstream{addr: cfg.Addr, host: host, cfg: set, logon: make(chan struct{}, 1)}
+	return &Upstream{addr: cfg.Addr, host: host, cfg: cfg, logon: make(chan struct{}, 1),
+		dialer: net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}}
 }
 
 func orDefault[T comparable](v, def T) T {
@@ -163,6 +150,7 @@ func (u *Upstream) Addr() string { return u.addr }
 
 // Stats is a snapshot of an Upstream for status pages and tests.
 type Stats struct {
+	// Addr is the parent's host:port.
 	Addr string
 	// Up is false while the parent is down: from DownSince, when it
 	// refused, dropped or ignored a connection, until a probe or a request
@@ -175,14 +163,22 @@ type Stats struct {
 	Answered, Served bool
 	// AuthOK: a logon succeeded, or the parent served a request without
 	// asking for credentials.
-	AuthOK       bool
-	LastError    string
-	LastCause    failure.Cause
-	LastVerdict  string // the doctor verdict of the last error
-	Scheme       string
-	Idle         int
-	Spares       int   // spare connections ready (spare.go)
-	SparesUsed   int64 // spare connections handed to a request
+	AuthOK bool
+	// LastError, LastCause and LastVerdict (doctor's word) are the last
+	// failure that is the parent's or the logon's, until one succeeds.
+	LastError   string
+	LastCause   failure.Cause
+	LastVerdict string
+	// Scheme is the scheme that last worked (auto mode), or "".
+	Scheme string
+	// Idle is the number of pooled connections.
+	Idle int
+	// Spares is the number of spare connections ready (spare.go), and
+	// SparesUsed the number a request took.
+	Spares     int
+	SparesUsed int64
+	// Requests sent, per-connection Handshakes completed, Dials made, and
+	// FailedLogons (each one a rest of the credentials).
 	Requests     int64
 	Handshakes   int64
 	Dials        int64
@@ -222,7 +218,7 @@ func (u *Upstream) learn(offered []auth.Challenge) {
 // preferred returns the scheme to open a new connection with, before any
 // challenge: the configured one, or the one that worked last time.
 func (u *Upstream) preferred() (auth.Scheme, []auth.Challenge, bool) {
-	if s := u.cfg.auth.Fixed(); s != nil {
+	if s := u.cfg.Auth.Fixed(); s != nil {
 		return s, nil, false
 	}
 	u.mu.Lock()
