@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -185,13 +186,8 @@ func (r *report) measureSetup(t *testing.T, paths []setupPath, hostport string, 
 			t.Logf("tunnel setup via %s at %s one-way: warm-up: %d errors, e.g. %v", p.name, d, errs, err)
 		}
 	}
-	quiet := 300*time.Millisecond + 10*d
-	hs0 := map[string]int{}
-	for _, p := range paths {
-		if p.parent != nil {
-			hs0[p.name] = quietHandshakes(p.parent, quiet)
-		}
-	}
+	quiet := time.Second + 10*d
+	hs0 := quietHandshakes(paths, quiet)
 	perRound := plan.tunnels / plan.rounds
 	for range plan.rounds {
 		for _, p := range paths {
@@ -209,24 +205,31 @@ func (r *report) measureSetup(t *testing.T, paths []setupPath, hostport string, 
 			}
 		}
 	}
-	for _, p := range paths {
-		if p.parent != nil {
-			got[p.name].logons = quietHandshakes(p.parent, quiet) - hs0[p.name]
-		}
+	for name, n := range quietHandshakes(paths, quiet) {
+		got[name].logons = n - hs0[name]
 	}
 	return got
 }
 
-// quietHandshakes returns sq's logon count (Squid.Logons: the type 1 legs
-// of NTLM spare connections are none) once it has not changed for
-// quiet (at most 10 s): a relay replacing the connections a measurement used
-// has then finished logging them on.
-func quietHandshakes(sq *testenv.Squid, quiet time.Duration) int {
-	n := sq.Logons()
+// quietHandshakes returns each authenticating path's logon count
+// (Squid.Logons: the type 1 legs of NTLM spare connections are none) once
+// none has changed for quiet (at most 10 s): a relay replacing the
+// connections a measurement used has then finished logging them on.
+func quietHandshakes(paths []setupPath, quiet time.Duration) map[string]int {
+	read := func() map[string]int {
+		n := map[string]int{}
+		for _, p := range paths {
+			if p.parent != nil {
+				n[p.name] = p.parent.Logons()
+			}
+		}
+		return n
+	}
+	n := read()
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); {
 		time.Sleep(quiet)
-		m := sq.Logons()
-		if m == n {
+		m := read()
+		if maps.Equal(m, n) {
 			break
 		}
 		n = m
