@@ -26,6 +26,9 @@ type PasswordResult struct {
 	// Next says how the running ferry takes the password (a reload) or
 	// what the user still has to do.
 	Next string
+	// Reloaded is true when the running ferry took the password: the
+	// rests of the old one then end (it is gone).
+	Reloaded bool
 }
 
 // URLCheck is doctor's verdict for one URL fetched through the parents.
@@ -76,11 +79,17 @@ func (s *Pages) servePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	lang := msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 	pw := r.PostFormValue("password")
+	testURL := strings.TrimSpace(r.PostFormValue("test_url"))
+	if testURL != "" && !webURL(testURL) {
+		writeResult(w, resultView{Lang: lang, Back: msg.T(lang, "form.back"), Title: msg.T(lang, "form.password_not_stored"),
+			Detail: msg.T(lang, "form.url_invalid", "url", testURL)})
+		return
+	}
 	// The hook bounds its logon itself (setup: 30 s); this bounds a hook
 	// that does not.
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)
 	defer cancel()
-	res := s.ChangePassword(ctx, pw)
+	res := s.ChangePassword(ctx, pw, testURL)
 	if s.Logger != nil {
 		s.Logger.Info("new password from the status page", "stored", res.Stored, "refused", res.Refused, "detail", res.Detail)
 	}
@@ -106,7 +115,7 @@ func (s *Pages) serveCheckURL(w http.ResponseWriter, r *http.Request) {
 	lang := msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 	raw := strings.TrimSpace(r.PostFormValue("url"))
 	v := resultView{Lang: lang, Back: msg.T(lang, "form.back"), CheckURL: raw, Token: s.RetryToken(), T: checkWords(lang)}
-	if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !webURL(raw) {
 		v.Title = msg.T(lang, "form.url_invalid", "url", raw)
 		writeResult(w, v)
 		return
@@ -127,6 +136,13 @@ func (s *Pages) serveCheckForm(w http.ResponseWriter, r *http.Request) {
 	lang := msg.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 	writeResult(w, resultView{Lang: lang, Title: msg.T(lang, "form.check_title"), Back: msg.T(lang, "form.back"),
 		OK: true, Token: s.RetryToken(), T: checkWords(lang)})
+}
+
+// webURL reports whether raw is an http or https URL with a host: the
+// only kind the checks fetch.
+func webURL(raw string) bool {
+	u, err := url.Parse(raw)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func checkWords(lang string) map[string]string {

@@ -36,7 +36,7 @@ func newFormPages(resting bool) *formPages {
 		Status: func() Status { return st },
 		Addrs:  func() []net.Addr { return []net.Addr{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 3128}} },
 		Retry:  func() {},
-		ChangePassword: func(_ context.Context, pw string) PasswordResult {
+		ChangePassword: func(_ context.Context, pw, _ string) PasswordResult {
 			fp.passwords = append(fp.passwords, pw)
 			return fp.result
 		},

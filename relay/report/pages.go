@@ -39,11 +39,12 @@ type Pages struct {
 	// PAC is the /proxy.pac script for an app that reached ferry at
 	// self.
 	PAC func(self string) string
-	// ChangePassword, when set, checks a new password with one logon and
-	// stores it as `ferry password` does, then has the running ferry take
-	// it. The status page offers its form only while credentials rest;
-	// nil (a library user) offers none.
-	ChangePassword func(ctx context.Context, password string) PasswordResult
+	// ChangePassword, when set, checks a new password with one logon (a
+	// GET of testURL; "" is `ferry password`'s default page) and stores it
+	// as `ferry password` does, then has the running ferry take it. The
+	// status page offers its form only while credentials rest; nil (a
+	// library user) offers none.
+	ChangePassword func(ctx context.Context, password, testURL string) PasswordResult
 	// CheckURL, when set, runs doctor's checks for one http or https URL
 	// with the words in lang (the "test a URL" box at /check); nil offers
 	// no box.
@@ -194,7 +195,7 @@ func (s *Pages) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v.Password = s.ChangePassword != nil && len(rep.Resting) > 0
 	v.Check = s.CheckURL != nil
-	for _, k := range []string{"password_title", "password_label", "password_button", "password_note", "check_link"} {
+	for _, k := range []string{"password_title", "password_label", "password_button", "password_note", "check_link", "test_url_label"} {
 		v.T[k] = msg.T(lang, "form."+k)
 	}
 	v.T["use"] = msg.T(lang, "status.use", "listen", v.Listen)
@@ -261,7 +262,8 @@ code{background:#eee;padding:0 .25em;word-break:break-all}
 <form id="password" method="post" action="/password"><input type="hidden" name="token" value="{{.Token}}">
 <p>{{.T.password_note}}</p>
 <label>{{.T.password_label}} <input type="password" name="password" autocomplete="current-password" required></label>
-<button type="submit">{{.T.password_button}}</button></form>{{end}}
+<button type="submit">{{.T.password_button}}</button>
+<details><summary>{{.T.test_url_label}}</summary><input type="url" name="test_url" placeholder="http://example.com/"></details></form>{{end}}
 {{if .Check}}<p><a id="check" href="/check">{{.T.check_link}}</a></p>{{end}}
 <h2>{{.T.config}}</h2>
 <pre>{{.Config}}</pre>
