@@ -85,6 +85,12 @@ func (s *Pages) servePassword(w http.ResponseWriter, r *http.Request) {
 			Detail: msg.T(lang, "form.url_invalid", "url", testURL)})
 		return
 	}
+	if !s.changing.TryLock() {
+		writeResult(w, resultView{Lang: lang, Back: msg.T(lang, "form.back"), Title: msg.T(lang, "form.password_not_stored"),
+			Detail: msg.T(lang, "form.password_busy")})
+		return
+	}
+	defer s.changing.Unlock()
 	// The hook bounds its logon itself (setup: 30 s); this bounds a hook
 	// that does not.
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Minute)

@@ -234,3 +234,32 @@ func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, n
 
 // escaped is s as html/template writes it in text.
 func escaped(s string) string { return template.HTMLEscapeString(s) }
+
+// TestPasswordFormTriesOnePasswordAtATime: a second submit while the first
+// is being tried (a double click) is answered without a logon, and a bad
+// test page is refused before any.
+func TestPasswordFormTriesOnePasswordAtATime(t *testing.T) {
+	fp := newFormPages(true)
+	entered, release := make(chan struct{}), make(chan struct{})
+	hook := fp.ChangePassword
+	fp.ChangePassword = func(ctx context.Context, pw, testURL string) PasswordResult {
+		close(entered)
+		<-release
+		return hook(ctx, pw, testURL)
+	}
+	form := url.Values{"token": {fp.RetryToken()}, "password": {"New-pw 3!"}}
+	first := make(chan *httptest.ResponseRecorder)
+	go func() { first <- serve(fp.Pages, fp.post("/password", form)) }()
+	<-entered
+	second := serve(fp.Pages, fp.post("/password", form))
+	close(release)
+	<-first
+	if len(fp.passwords) != 1 || !strings.Contains(second.Body.String(), escaped(msg.T("en", "form.password_busy"))) {
+		t.Errorf("a second submit while the first runs: %d tries; answer:\n%s", len(fp.passwords), second.Body)
+	}
+	bad := url.Values{"token": {fp.RetryToken()}, "password": {"New-pw 3!"}, "test_url": {"javascript:alert(1)"}}
+	serve(fp.Pages, fp.post("/password", bad))
+	if len(fp.passwords) != 1 {
+		t.Errorf("a test page that is not an http URL reached the hook")
+	}
+}

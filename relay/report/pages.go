@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferryproxy/ferry/internal/msg"
@@ -51,6 +52,10 @@ type Pages struct {
 	CheckURL func(ctx context.Context, lang, rawURL string) URLCheck
 	// Logger gets a line when a form is sent.
 	Logger *slog.Logger
+
+	// changing is held while a new password is being tried: a second
+	// submit (a double click, a second tab) must not spend a second logon.
+	changing sync.Mutex
 }
 
 // tokenKey signs the per-start "retry now" tokens. It is drawn once when
