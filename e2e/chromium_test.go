@@ -15,6 +15,17 @@ import (
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
+// chromium is headless Chromium on a phone-sized window, with lang as its
+// language (Accept-Language), no proxy, and a profile and HOME of its own.
+func chromium(ctx context.Context, t *testing.T, lang string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "chromium", append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--no-proxy-server",
+		"--no-first-run", "--disable-extensions", "--user-data-dir=" + testenv.TempDir(t), "--window-size=390,844",
+		"--lang=" + lang, "--accept-lang=" + lang}, args...)...)
+	// No session bus here: without this chromium waits ~20 s for D-Bus.
+	cmd.Env = append(cleanCurlEnv(), "HOME="+testenv.TempDir(t), "DBUS_SESSION_BUS_ADDRESS=disabled:")
+	return cmd
+}
+
 // browser drives a real headless Chromium through the DevTools protocol
 // over --remote-debugging-pipe (fd 3 carries commands in, fd 4 answers
 // out, each message JSON ended by a NUL): no websocket client, no
@@ -41,11 +52,7 @@ func startBrowser(t *testing.T, lang, url string) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-proxy-server",
-		"--no-first-run", "--disable-extensions", "--user-data-dir="+testenv.TempDir(t), "--window-size=390,844",
-		"--lang="+lang, "--accept-lang="+lang, "--remote-debugging-pipe", "about:blank")
-	// No session bus here: without this chromium waits ~20 s for D-Bus.
-	cmd.Env = append(cleanCurlEnv(), "HOME="+testenv.TempDir(t), "DBUS_SESSION_BUS_ADDRESS=disabled:")
+	cmd := chromium(ctx, t, lang, "--remote-debugging-pipe", "about:blank")
 	cmd.ExtraFiles = []*os.File{cmdIn, cmdOut}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
