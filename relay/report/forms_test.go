@@ -163,6 +163,12 @@ func TestPasswordFormOnlyWhileCredentialsRest(t *testing.T) {
 	if page := get(newFormPages(false).Pages); strings.Contains(page, `action="/password"`) || !strings.Contains(page, `http-equiv="refresh"`) {
 		t.Errorf("nothing rests: the page shows the form or does not reload itself:\n%s", page)
 	}
+	tr := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:3128/", nil)
+	tr.RemoteAddr = "127.0.0.1:50000"
+	tr.Header.Set("Accept", "text/plain")
+	if text := serve(resting.Pages, tr).Body.String(); !strings.Contains(text, "ferry password") {
+		t.Errorf("the text status does not say where to enter the new password:\n%s", text)
+	}
 	library := newFormPages(true)
 	library.ChangePassword, library.CheckURL = nil, nil
 	if page := get(library.Pages); strings.Contains(page, `action="/password"`) || strings.Contains(page, `href="/check"`) {

@@ -309,4 +309,7 @@ func (s *Pages) serveStatusText(w http.ResponseWriter, r *http.Request) {
 	for _, lo := range rep.Resting {
 		fmt.Fprintf(w, "credentials of %s at %s resting until %s after a rejection\n", lo.Identity, lo.Parent, lo.Until.Format(time.TimeOnly))
 	}
+	if len(rep.Resting) > 0 && s.ChangePassword != nil {
+		fmt.Fprintf(w, "the password changed? run 'ferry password', or open http://%s/ in a browser on this machine and enter it there\n", listen)
+	}
 }
