@@ -11,7 +11,7 @@ import (
 
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/internal/testenv"
-	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // TestStatusPageFormTakesChangedPassword is issue 17's "fill one form":
@@ -92,7 +92,7 @@ func TestStatusPageFormTakesChangedPassword(t *testing.T) {
 	if want := strings.Replace(conf, fmt.Sprintf("%q", old), fmt.Sprintf("%q", p.Auth.Password), 1); string(got) != want {
 		t.Errorf("the file after the form:\n%s\nwant:\n%s", got, want)
 	}
-	var st relay.StatusReport
+	var st report.Status
 	resp, body := fetchWith(t, &http.Client{}, "http://"+f.Addr+"/status.json", nil)
 	if err := json.Unmarshal(body, &st); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("status.json: %d %v", resp.StatusCode, err)

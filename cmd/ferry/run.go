@@ -14,6 +14,7 @@ import (
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/notify"
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 func newLogger(w io.Writer, verbose bool) *slog.Logger {
@@ -39,7 +40,7 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, load fu
 	}
 	desk := startDesktop(ctx, notify.New(), logger, msg.FromEnv(os.Getenv))
 	var srv *relay.Server
-	forms := &statusForms{file: cfg.File, status: func() relay.StatusReport { return srv.Status() }}
+	forms := &statusForms{file: cfg.File, status: func() report.Status { return srv.Status() }}
 	if load != nil {
 		forms.reloadNow = make(chan chan error)
 	}

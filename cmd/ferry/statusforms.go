@@ -25,7 +25,7 @@ type statusForms struct {
 	// reloadNow asks the reload loop to load the config at once and
 	// closes the channel it was given when done.
 	reloadNow chan chan error
-	status    func() relay.StatusReport
+	status    func() report.Status
 }
 
 // withForms sets rc's status-page hooks.
@@ -101,7 +101,7 @@ func (f *statusForms) reload(ctx context.Context) error {
 // lockout safety reads the running ferry's rests directly.
 func (f *statusForms) checkURL(ctx context.Context, rc relay.Config, lang, u string) report.URLCheck {
 	dc := doctor.Config{Relay: rc, URLs: []string{u}, Lang: lang, ConfigFile: f.file,
-		Running: func(context.Context) (*relay.StatusReport, error) {
+		Running: func(context.Context) (*report.Status, error) {
 			st := f.status()
 			return &st, nil
 		}}
