@@ -22,11 +22,8 @@ func TestStatusPageInChromium(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-proxy-server",
-		"--no-first-run", "--disable-extensions", "--user-data-dir="+testenv.TempDir(t), "--window-size=390,844",
-		"--lang=ja", "--accept-lang=ja", "--dump-dom", "http://"+f.Addr+"/")
-	// No session bus here: without this chromium waits ~20 s for D-Bus.
-	cmd.Env = append(cleanCurlEnv(), "HOME="+testenv.TempDir(t), "DBUS_SESSION_BUS_ADDRESS=disabled:")
+	// --accept-lang=ja: Accept-Language: ja
+	cmd := chromium(ctx, t, "ja", "--dump-dom", "http://"+f.Addr+"/")
 	start := time.Now()
 	out, err := cmd.Output()
 	t.Logf("chromium took %v", time.Since(start).Round(time.Millisecond))

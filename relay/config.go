@@ -1,10 +1,12 @@
 package relay
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/report"
 	"github.com/ferryproxy/ferry/relay/route"
 )
 
@@ -106,6 +108,15 @@ type Config struct {
 	// missing Kerberos ticket with no password (once until a request is
 	// served again). It runs on the request's goroutine and must not block.
 	Notify func(Event)
+
+	// ChangePassword, when set, checks a new password typed into the
+	// status page with one logon (a GET of testURL, "" for the default
+	// page) and stores it (ferry wires `ferry password`'s code here); the
+	// page offers the form while credentials rest. nil offers no form.
+	ChangePassword func(ctx context.Context, password, testURL string) report.PasswordResult
+	// CheckURL, when set, runs doctor's checks for one URL with the words
+	// in lang (the status page's "test a URL" box); nil offers no box.
+	CheckURL func(ctx context.Context, lang, rawURL string) report.URLCheck
 
 	// Logger receives the relay's logs; nil means slog.Default().
 	Logger *slog.Logger

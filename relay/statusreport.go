@@ -1,6 +1,7 @@
 package relay
 
 import (
+	"context"
 	"net/url"
 	"time"
 
@@ -69,13 +70,40 @@ func (s *Server) Status() StatusReport {
 // newPages serves ferry's own pages from this server's state; New makes
 // one per Server, whose retry tokens hold for the Server's life.
 func (s *Server) newPages() *report.Pages {
-	return &report.Pages{
+	p := &report.Pages{
 		Status: s.Status,
 		Addrs:  s.Addrs,
 		Retry:  func() { s.Guard().Reset() },
 		PAC:    func(self string) string { return route.ProxyPAC(s.gen.Load().cfg.NoProxy, self) },
 		Logger: s.log,
 	}
+	// Whether the forms exist is New's config's to say; a reload changes
+	// what they call (ferry sets the hooks in every config it loads).
+	cfg := s.gen.Load().cfg
+	if cfg.ChangePassword != nil {
+		p.ChangePassword = func(ctx context.Context, pw, testURL string) report.PasswordResult {
+			if h := s.gen.Load().cfg.ChangePassword; h != nil {
+				res := h(ctx, pw, testURL)
+				if res.Reloaded {
+					// The rests were of the password the user just
+					// replaced: the new one is tried at once anyway, and
+					// the page and doctor should not go on showing them.
+					s.Guard().Reset()
+				}
+				return res
+			}
+			return report.PasswordResult{Detail: "this ferry no longer takes passwords from the status page"}
+		}
+	}
+	if cfg.CheckURL != nil {
+		p.CheckURL = func(ctx context.Context, lang, u string) report.URLCheck {
+			if h := s.gen.Load().cfg.CheckURL; h != nil {
+				return h(ctx, lang, u)
+			}
+			return report.URLCheck{URL: u, Verdict: "config_invalid", Title: "this ferry no longer tests URLs from the status page"}
+		}
+	}
+	return p
 }
 
 // retryToken is the token of the status page's "retry now" form.

@@ -13,9 +13,11 @@ import (
 // checked; polling works the same on every OS and costs one stat.
 const configPollInterval = 2 * time.Second
 
-// watchReload calls reload on SIGHUP and when the config file changes,
-// until ctx is done.
-func watchReload(ctx context.Context, file string, logger *slog.Logger, reload func()) {
+// watchReload calls reload on SIGHUP, when the config file changes, and
+// when asked on now (the status page's password form stored a password:
+// its answer waits for the reload's error on the channel it sent), until
+// ctx is done.
+func watchReload(ctx context.Context, file string, logger *slog.Logger, now <-chan chan error, reload func() error) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
@@ -29,7 +31,13 @@ func watchReload(ctx context.Context, file string, logger *slog.Logger, reload f
 		case <-hup:
 			logger.Info("reloading the configuration (SIGHUP)")
 			last = modTime(file)
-			reload()
+			_ = reload()
+		case done := <-now:
+			logger.Info("reloading the configuration (a new password from the status page)")
+			// The store changed the file (or touched it): the poll need
+			// not load it again.
+			last = modTime(file)
+			done <- reload()
 		case <-tick.C:
 			if file == "" {
 				continue
@@ -37,7 +45,7 @@ func watchReload(ctx context.Context, file string, logger *slog.Logger, reload f
 			if m := modTime(file); !m.Equal(last) {
 				last = m
 				logger.Info("reloading the configuration (file changed)", "file", file)
-				reload()
+				_ = reload()
 			}
 		}
 	}

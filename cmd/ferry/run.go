@@ -14,6 +14,7 @@ import (
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/notify"
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 func newLogger(w io.Writer, verbose bool) *slog.Logger {
@@ -38,9 +39,14 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, load fu
 		return fmt.Errorf("credentials: %w", err)
 	}
 	desk := startDesktop(ctx, notify.New(), logger, msg.FromEnv(os.Getenv))
-	rc := relayConfig(cfg, authn, logger)
+	var srv *relay.Server
+	forms := &statusForms{file: cfg.File, status: func() report.Status { return srv.Status() }}
+	if load != nil {
+		forms.reloadNow = make(chan chan error)
+	}
+	rc := forms.withForms(relayConfig(cfg, authn, logger))
 	rc.Notify = desk.hook(cfg)
-	srv, err := relay.New(rc)
+	srv, err = relay.New(rc)
 	if err != nil {
 		return err
 	}
@@ -56,11 +62,11 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, load fu
 	}
 	logConfig(logger, cfg, authn)
 	if load != nil {
-		go watchReload(ctx, cfg.File, logger, func() {
+		go watchReload(ctx, cfg.File, logger, forms.reloadNow, func() error {
 			next, err := load()
 			if err != nil {
 				logger.Error("configuration not reloaded: the running one stays", "err", err.Error())
-				return
+				return err
 			}
 			for _, w := range next.Warnings {
 				logger.Warn(w)
@@ -68,15 +74,16 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, load fu
 			a, err := auth.New(next.Auth)
 			if err != nil {
 				logger.Error("configuration not reloaded: the running one stays", "err", "credentials: "+err.Error())
-				return
+				return fmt.Errorf("credentials: %w", err)
 			}
-			rc := relayConfig(next, a, logger)
+			rc := forms.withForms(relayConfig(next, a, logger))
 			rc.Notify = desk.hook(next)
 			if err := srv.Reload(rc); err != nil {
 				logger.Error("configuration not reloaded: the running one stays", "err", err.Error())
-				return
+				return err
 			}
 			logConfig(logger, next, a)
+			return nil
 		})
 	}
 	if err := srv.Serve(ctx); err != nil {

@@ -2,10 +2,10 @@ package report
 
 import (
 	"cmp"
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -13,8 +13,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ferryproxy/ferry/internal/msg"
@@ -22,9 +22,10 @@ import (
 )
 
 // Pages answers requests addressed to ferry itself: the status page,
-// /status.json, /metrics, the "retry now" button and /proxy.pac. All but the
-// PAC tell anyone who can read them which parents and user ferry uses, and
-// the button changes state, so they are answered only to loopback clients
+// /status.json, /metrics, the "retry now" button, the new-password form,
+// the "test a URL" box (/check) and /proxy.pac. All but the PAC tell anyone
+// who can read them which parents and user ferry uses, and the forms
+// change state or make requests, so they are answered only to loopback clients
 // and only when the Host header names ferry (a web page in the browser could
 // otherwise reach them through DNS rebinding: its own name, resolved to
 // 127.0.0.1). Set every field before the first request.
@@ -39,8 +40,22 @@ type Pages struct {
 	// PAC is the /proxy.pac script for an app that reached ferry at
 	// self.
 	PAC func(self string) string
-	// Logger gets a line when the button is pressed.
+	// ChangePassword, when set, checks a new password with one logon (a
+	// GET of testURL; "" is `ferry password`'s default page) and stores it
+	// as `ferry password` does, then has the running ferry take it. The
+	// status page offers its form only while credentials rest; nil (a
+	// library user) offers none.
+	ChangePassword func(ctx context.Context, password, testURL string) PasswordResult
+	// CheckURL, when set, runs doctor's checks for one http or https URL
+	// with the words in lang (the "test a URL" box at /check); nil offers
+	// no box.
+	CheckURL func(ctx context.Context, lang, rawURL string) URLCheck
+	// Logger gets a line when a form is sent.
 	Logger *slog.Logger
+
+	// changing is held while a new password is being tried: a second
+	// submit (a double click, a second tab) must not spend a second logon.
+	changing sync.Mutex
 }
 
 // tokenKey signs the per-start "retry now" tokens. It is drawn once when
@@ -51,7 +66,7 @@ var tokenKey = func() []byte {
 	return k
 }()
 
-// RetryToken is the token the status page's form carries. It changes with
+// RetryToken is the token the status page's forms carry. It changes with
 // every start of the server, so a page from an earlier run cannot act.
 func (s *Pages) RetryToken() string { return s.retryToken(s.Status().Started) }
 
@@ -88,6 +103,12 @@ func (s *Pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		serveMetrics(w, s.Status())
 	case r.URL.Path == "/retry" && r.Method == http.MethodPost:
 		s.serveRetry(w, r)
+	case r.URL.Path == "/password" && r.Method == http.MethodPost && s.ChangePassword != nil:
+		s.servePassword(w, r)
+	case r.URL.Path == "/check" && get && s.CheckURL != nil:
+		s.serveCheckForm(w, r)
+	case r.URL.Path == "/check" && r.Method == http.MethodPost && s.CheckURL != nil:
+		s.serveCheckURL(w, r)
 	default:
 		WriteError(w, r, &failure.Error{Cause: failure.BadRequest,
 			What: "this is ferry, a proxy: it got a request for " + r.URL.Path + " addressed to itself",
@@ -133,16 +154,7 @@ func (s *Pages) namesSelf(hostport string) bool {
 // serveRetry ends a credentials cool-down early, when the user knows the
 // password is right now (changed on the server side, or unlocked).
 func (s *Pages) serveRetry(w http.ResponseWriter, r *http.Request) {
-	if o := r.Header.Get("Origin"); o != "" {
-		if u, err := url.Parse(o); err != nil || !s.namesSelf(u.Host) {
-			http.Error(w, "ferry: the request comes from another site", http.StatusForbidden)
-			return
-		}
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	tok := r.PostFormValue("token")
-	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.RetryToken())) != 1 {
-		http.Error(w, "ferry: the page is from an earlier run of ferry: reload it and press the button again", http.StatusForbidden)
+	if s.formRefusal(w, r) {
 		return
 	}
 	s.Retry()
@@ -162,6 +174,12 @@ type statusView struct {
 	Token  string
 	Config string
 	Rows   []parentRow
+	// Password shows the new-password form (credentials rest and the
+	// hook is set); the page then does not reload itself, which would
+	// lose what is being typed.
+	Password bool
+	// Check links to the "test a URL" box.
+	Check bool
 }
 
 type parentRow struct {
@@ -179,6 +197,11 @@ func (s *Pages) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"title", "version", "uptime", "listeners", "parents", "scheme", "auth", "pool",
 		"requests", "handshakes", "failed_logons", "last_error", "config", "retry", "none", "socks5", "tunnels"} {
 		v.T[k] = msg.T(lang, "status."+k)
+	}
+	v.Password = s.ChangePassword != nil && len(rep.Resting) > 0
+	v.Check = s.CheckURL != nil
+	for _, k := range []string{"password_title", "password_label", "password_button", "password_note", "check_link", "test_url_label"} {
+		v.T[k] = msg.T(lang, "form."+k)
 	}
 	v.T["use"] = msg.T(lang, "status.use", "listen", v.Listen)
 	cfg, _ := json.MarshalIndent(rep.Config, "", "  ")
@@ -198,20 +221,14 @@ func (s *Pages) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("Content-Language", lang)
+	pageHeaders(w, lang)
 	_ = statusPage.Execute(w, v)
 }
 
 var statusPage = template.Must(template.New("status").Parse(`<!doctype html>
 <html lang="{{.Lang}}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="5">
+{{if not .Password}}<meta http-equiv="refresh" content="5">{{end}}
 <title>{{.T.title}}</title>
 <style>
 body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:56em;padding:.5em 1em;color:#1d1d1d;background:#fafafa}
@@ -246,6 +263,13 @@ code{background:#eee;padding:0 .25em;word-break:break-all}
 {{if .P.LastError}}<div class="err"><strong>{{$.T.last_error}}</strong>: {{.P.LastError}}{{if .P.LastExplanation}}<p>{{.P.LastExplanation}}</p><ol>{{range .P.LastFix}}<li>{{.}}</li>{{end}}</ol>{{end}}</div>{{end}}
 {{if .Resting}}<form method="post" action="/retry"><input type="hidden" name="token" value="{{$.Token}}"><button type="submit">{{$.T.retry}}</button></form>{{end}}
 </div>{{else}}<p>{{.T.none}}</p>{{end}}
+{{if .Password}}<h2>{{.T.password_title}}</h2>
+<form id="password" method="post" action="/password"><input type="hidden" name="token" value="{{.Token}}">
+<p>{{.T.password_note}}</p>
+<label>{{.T.password_label}} <input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">{{.T.password_button}}</button>
+<details><summary>{{.T.test_url_label}}</summary><input type="url" name="test_url" placeholder="http://example.com/"></details></form>{{end}}
+{{if .Check}}<p><a id="check" href="/check">{{.T.check_link}}</a></p>{{end}}
 <h2>{{.T.config}}</h2>
 <pre>{{.Config}}</pre>
 </body></html>
@@ -284,5 +308,8 @@ func (s *Pages) serveStatusText(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, lo := range rep.Resting {
 		fmt.Fprintf(w, "credentials of %s at %s resting until %s after a rejection\n", lo.Identity, lo.Parent, lo.Until.Format(time.TimeOnly))
+	}
+	if len(rep.Resting) > 0 && s.ChangePassword != nil {
+		fmt.Fprintf(w, "the password changed? run 'ferry password', or open http://%s/ in a browser on this machine and enter it there\n", listen)
 	}
 }
