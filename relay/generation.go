@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/acl"
 	"github.com/ferryproxy/ferry/relay/parent"
 	"github.com/ferryproxy/ferry/relay/route"
 )
@@ -23,7 +24,7 @@ type generation struct {
 	upstreams []*Upstream
 	router    route.Router
 	direct    *http.Transport
-	acl       *ACL
+	acl       *acl.List
 	headers   http.Header
 }
 
@@ -95,11 +96,11 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 	if err != nil {
 		return nil, err
 	}
-	acl, err := ParseACL(cfg.Allow, cfg.Deny)
+	clients, err := acl.Parse(cfg.Allow, cfg.Deny)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGateway(cfg, acl); err != nil {
+	if err := checkGateway(cfg, clients); err != nil {
 		return nil, err
 	}
 	for _, t := range cfg.Tunnels {
@@ -107,7 +108,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 			return nil, fmt.Errorf("tunnel %s: target %q is not host:port", t.Listen, t.Target)
 		}
 	}
-	g := &generation{cfg: cfg, set: set, acl: acl, headers: http.Header{}}
+	g := &generation{cfg: cfg, set: set, acl: clients, headers: http.Header{}}
 	for k, v := range cfg.Headers {
 		g.headers.Set(k, v)
 	}
