@@ -21,7 +21,7 @@ import (
 type generation struct {
 	cfg       Config
 	set       *settings
-	upstreams []*Upstream
+	upstreams []*parent.Upstream
 	router    route.Router
 	direct    *http.Transport
 	acl       *acl.List
@@ -42,15 +42,9 @@ type settings struct {
 	notes         *parent.Notes // Config.Notify's events
 }
 
-// Upstream is one parent proxy and its pool (package parent).
-type Upstream = parent.Upstream
-
-// Stats is a snapshot of an Upstream (package parent).
-type Stats = parent.Stats
-
 // newUpstream is the client of the parent at addr with set's credentials
 // and timeouts.
-func newUpstream(addr string, set *settings) *Upstream {
+func newUpstream(addr string, set *settings) *parent.Upstream {
 	return parent.New(parent.Config{Addr: addr, Auth: set.auth, Guard: set.guard, Log: set.log,
 		ConnectTimeout: set.dialer.Timeout, ResponseHeaderTimeout: set.headerTimeout,
 		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Notes: set.notes})
@@ -133,7 +127,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 		pr, err := route.NewPAC(route.PACConfig{
 			Location: cfg.PAC, Fallback: cfg.PACFallback, Refresh: cfg.PACRefresh, AllowHosts: cfg.AllowHosts,
 			Credentials: cfg.Auth.Enabled(), Log: log,
-			NewUpstream: func(addr string, credentials bool) *Upstream {
+			NewUpstream: func(addr string, credentials bool) *parent.Upstream {
 				if credentials {
 					return newUpstream(addr, set)
 				}
@@ -176,12 +170,12 @@ func (g *generation) retire() {
 
 // allUpstreams is the configured parents and, with a PAC, the proxies it
 // named so far.
-func (g *generation) allUpstreams() []*Upstream {
+func (g *generation) allUpstreams() []*parent.Upstream {
 	pr, ok := g.router.(*route.PAC)
 	if !ok {
 		return g.upstreams
 	}
-	return append(append([]*Upstream(nil), g.upstreams...), pr.Named()...)
+	return append(append([]*parent.Upstream(nil), g.upstreams...), pr.Named()...)
 }
 
 // Event is what Config.Notify receives (package parent).

@@ -2,7 +2,6 @@ package relay
 
 import (
 	"fmt"
-	"github.com/ferryproxy/ferry/relay/parent"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +10,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/relay/parent"
+	"github.com/ferryproxy/ferry/relay/report"
 
 	"github.com/ferryproxy/ferry/relay/failure"
 )
@@ -99,22 +101,22 @@ func TestStatusShowsEachParentState(t *testing.T) {
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("status %d %q", resp.StatusCode, body)
 	}
-	states := map[string]ParentStatus{}
+	states := map[string]report.ParentStatus{}
 	for _, p := range s.Status().Parents {
 		states[p.Addr] = p
 	}
-	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != failure.ParentError.Name || p.DownSince == nil || p.NextTry == nil {
+	if p := states[bad.addr()]; p.State != report.ParentDown || p.Up || p.DownCause != failure.ParentError.Name || p.DownSince == nil || p.NextTry == nil {
 		t.Errorf("closing parent: %+v", p)
 	}
-	if p := states[good.addr()]; p.State != ParentUp || !p.Up || p.Auth != "ok" {
+	if p := states[good.addr()]; p.State != report.ParentUp || !p.Up || p.Auth != "ok" {
 		t.Errorf("serving parent: %+v", p)
 	}
-	if p := states[idle.addr()]; p.State != ParentUntried || p.Up {
+	if p := states[idle.addr()]; p.State != report.ParentUntried || p.Up {
 		t.Errorf("unused parent: %+v", p)
 	}
 	s.Guard().Fail(good.addr(), creds, "test")
 	for _, p := range s.Status().Parents {
-		if p.Addr == good.addr() && (p.State != ParentResting || !p.Up) {
+		if p.Addr == good.addr() && (p.State != report.ParentResting || !p.Up) {
 			t.Errorf("parent with resting credentials: %+v", p)
 		}
 	}

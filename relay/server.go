@@ -89,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 }
 
 // Upstreams returns the current parents in configured order.
-func (s *Server) Upstreams() []*Upstream { return s.gen.Load().allUpstreams() }
+func (s *Server) Upstreams() []*parent.Upstream { return s.gen.Load().allUpstreams() }
 
 // Guard returns the current lockout guard.
 func (s *Server) Guard() *auth.Guard { return s.gen.Load().set.guard }

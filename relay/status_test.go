@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // selfRequest builds a request to ferry's own page as a browser on this
@@ -47,14 +48,14 @@ func TestStatusPageShowsParentsAndHidesPassword(t *testing.T) {
 
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/status.json", nil))
-	var rep StatusReport
+	var rep report.Status
 	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
 		t.Fatalf("/status.json: %v\n%s", err, w.Body.String())
 	}
 	if len(rep.Parents) != 1 || rep.Parents[0].Requests != 1 || rep.Parents[0].Auth != "ok" || rep.Parents[0].Scheme != "Basic" {
 		t.Errorf("/status.json parents: %+v", rep.Parents)
 	}
-	if rep.Config.Password != Redacted || rep.Config.User != "alice" {
+	if rep.Config.Password != report.Redacted || rep.Config.User != "alice" {
 		t.Errorf("/status.json config: %+v", rep.Config)
 	}
 	if strings.Contains(w.Body.String(), `"secret"`) {
@@ -228,12 +229,12 @@ func TestStatusListsEveryListenerAndTheWholeConfig(t *testing.T) {
 	}
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/status.json", nil))
-	var rep StatusReport
+	var rep report.Status
 	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.SOCKS5Listeners) != 1 || len(rep.TunnelListeners) != 1 || rep.TunnelListeners[0].Target != "git.corp.example:22" ||
-		rep.Config.PAC != pacFile || len(rep.Config.SOCKS5) != 1 || len(rep.Config.Tunnels) != 1 || rep.Config.Headers["X-Token"] != Redacted {
+		rep.Config.PAC != pacFile || len(rep.Config.SOCKS5) != 1 || len(rep.Config.Tunnels) != 1 || rep.Config.Headers["X-Token"] != report.Redacted {
 		t.Fatalf("/status.json: %+v", rep)
 	}
 }
@@ -263,7 +264,7 @@ func TestStatusParentThatAskedForCredentialsIsUp(t *testing.T) {
 	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
 	get(t, client(proxy), "http://origin.example/")
 	st := s.Status().Parents[0]
-	if st.State != ParentUp || st.LastVerdict != msg.CredentialsMissing || st.LastError == "" {
+	if st.State != report.ParentUp || st.LastVerdict != msg.CredentialsMissing || st.LastError == "" {
 		t.Fatalf("after a 407 without credentials: state %q verdict %q error %q, want up, credentials_missing", st.State, st.LastVerdict, st.LastError)
 	}
 }
