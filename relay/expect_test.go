@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func digestAuth(t testing.TB) *auth.Authenticator {
@@ -53,9 +54,9 @@ func TestExpectKeepsLargeBodies(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
 			var expects atomic.Int64
-			p := startFakeParent(t, func(p *fakeParent) {
-				p.digest = true
-				p.onHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Digest = true
+				p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
 					if req.Header.Get("Expect") != "100-continue" {
 						return false
 					}
@@ -63,7 +64,7 @@ func TestExpectKeepsLargeBodies(t *testing.T) {
 					return tc.onHead != nil && tc.onHead(n, c, br)
 				}
 			})
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: digestAuth(t)})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: digestAuth(t)})
 			c := closingClient(t, proxy)
 			for i := range 4 {
 				status, b := postUnresendable(t, c)

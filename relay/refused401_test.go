@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // TestParent401RepeatingChallengeIsRejection: tinyproxy answers wrong
@@ -14,8 +16,8 @@ import (
 // keeps ferry from trying the password again.
 func TestParent401RepeatingChallengeIsRejection(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.refuse401 = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong")})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Refuse401 = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong")})
 	c := closingClient(t, proxy)
 	for i := range 5 {
 		resp, body := get(t, c, "http://origin.example/")
@@ -23,7 +25,7 @@ func TestParent401RepeatingChallengeIsRejection(t *testing.T) {
 			t.Fatalf("request %d: status %d, want 502 saying the credentials were rejected:\n%s", i, resp.StatusCode, body)
 		}
 	}
-	if n := p.failedLogons.Load(); n != 1 {
+	if n := p.FailedLogons(); n != 1 {
 		t.Errorf("parent saw %d failed logons, want 1", n)
 	}
 }
@@ -42,8 +44,8 @@ func TestSite401ReachesApp(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			checkLeaks(t)
-			p := startFakeParent(t, func(p *fakeParent) {
-				p.custom = func(c net.Conn, req *http.Request) {
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Custom = func(c net.Conn, req *http.Request) {
 					if req.URL.Path != "/login" {
 						fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
 						return
@@ -51,7 +53,7 @@ func TestSite401ReachesApp(t *testing.T) {
 					fmt.Fprintf(c, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=%q\r\nContent-Length: 5\r\n\r\nlogin", tc.realm)
 				}
 			})
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 			c := closingClient(t, proxy)
 			if tc.warm {
 				if resp, body := get(t, c, "http://origin.example/"); resp.StatusCode != 200 {

@@ -17,8 +17,8 @@ import (
 // after the app's own, on requests and on CONNECT (which SOCKS5 and port
 // tunnels use too).
 func TestViaOnForwardedRequestsAndConnect(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	req, _ := http.NewRequest("GET", "http://origin.example/x", nil)
 	req.Header.Set("Via", "1.0 app-cache")
 	resp, err := client(proxy).Do(req)
@@ -27,7 +27,7 @@ func TestViaOnForwardedRequestsAndConnect(t *testing.T) {
 	}
 	resp.Body.Close()
 	connectTunnel(t, proxy.Host)
-	seen := p.requests()
+	seen := p.Requests()
 	if len(seen) != 2 {
 		t.Fatalf("the parent saw %d requests, want 2", len(seen))
 	}
@@ -46,8 +46,8 @@ func TestViaOnForwardedRequestsAndConnect(t *testing.T) {
 // TestViaOnSOCKS5AndTunnelConnects: SOCKS5 and port tunnels reach the
 // parent through CONNECT, which carries ferry's Via too.
 func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, _ := startRelay(t, Config{Parents: []string{p.addr()}, SOCKS5: []string{"127.0.0.1:0"},
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	s, _ := startRelay(t, Config{Parents: []string{p.Addr}, SOCKS5: []string{"127.0.0.1:0"},
 		Tunnels: []Tunnel{{Listen: "127.0.0.1:0", Target: "git.example:22"}}})
 	sc, err := net.Dial("tcp", s.AddrsOf(kindSOCKS5)[0].String())
 	if err != nil {
@@ -70,10 +70,10 @@ func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
 	}
 	defer tc.Close()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(p.requests()) < 2 && time.Now().Before(deadline) {
+	for len(p.Requests()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	seen := p.requests()
+	seen := p.Requests()
 	if len(seen) != 2 {
 		t.Fatalf("the parent saw %d CONNECTs, want 2", len(seen))
 	}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,10 +21,13 @@ import (
 // startInitFakeParent is a hand-written parent for the refusal path: it
 // wants Basic alice:right pw and counts the attempts that carried
 // credentials.
-func startInitFakeParent(t *testing.T) *testenv.BasicParent {
-	return testenv.StartBasicParent(t, "alice", "right pw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte("origin page"))
-	}))
+func startInitFakeParent(t *testing.T) *testenv.FakeParent {
+	return startParent(t, "right pw")
+}
+
+// startParent is a FakeParent that wants alice and password.
+func startParent(t *testing.T, password string) *testenv.FakeParent {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Password = password })
 }
 
 func TestInitAsksAgainAfterRefusal(t *testing.T) {
@@ -164,7 +169,7 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			if n := p.Requests(); n != tc.requests || p.Attempts() != 0 {
+			if n := len(p.Requests()); n != tc.requests || p.Attempts() != 0 {
 				t.Errorf("%d requests (%d with credentials) at the parent, want %d and no logon", n, p.Attempts(), tc.requests)
 			}
 		})
@@ -175,9 +180,12 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 // then waits for the test page (example.com offline) is reported with the
 // way out (--test-url), after the line saying what init waits for.
 func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
-	p := testenv.StartBasicParent(t, "alice", "pw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done() // the site never answers
-	}))
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Password = "pw"
+		p.Custom = func(c net.Conn, _ *http.Request) {
+			_, _ = io.Copy(io.Discard, c) // the site never answers
+		}
+	})
 
 	var out strings.Builder
 	c := Conversation{

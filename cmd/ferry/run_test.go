@@ -21,10 +21,15 @@ import (
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
+// startParent is a FakeParent that wants alice and s3cret.
+func startParent(t *testing.T) string {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Password = "s3cret" }).Addr
+}
+
 var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
-	parent := testenv.StartBasicParent(t, "alice", "s3cret", nil).Addr
+	parent := startParent(t)
 	dir := testenv.TempDir(t)
 	cfgPath := filepath.Join(dir, "ferry.toml")
 	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + parent + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
@@ -50,7 +55,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 // The README's quick start: no config file, the parent and the user on the
 // command line, the password in FERRY_PASSWORD.
 func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
-	parent := testenv.StartBasicParent(t, `alice`, "s3cret", nil).Addr
+	parent := startParent(t)
 	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "s3cret")
 	all := runAndGet(t, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
@@ -64,7 +69,7 @@ func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
 }
 
 // runAndGet runs ferry with args, GETs a URL through it (which must answer
-// 200 from the BasicParent), stops it and returns its log.
+// 200 from the FakeParent), stops it and returns its log.
 func runAndGet(t *testing.T, args ...string) string {
 	t.Helper()
 	defer slog.SetDefault(slog.Default())
@@ -105,7 +110,7 @@ func runAndGet(t *testing.T, args ...string) string {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != "parent got GET http://origin.test/path" {
+	if resp.StatusCode != 200 || string(body) != "hello GET http://origin.test/path body=0" {
 		t.Errorf("response %d %q", resp.StatusCode, body)
 	}
 

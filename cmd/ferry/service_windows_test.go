@@ -21,7 +21,7 @@ import (
 func TestServiceRunDrainsOnStopEvent(t *testing.T) {
 	defer slog.SetDefault(slog.Default())
 	cfgPath := filepath.Join(testenv.TempDir(t), "ferry.toml")
-	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + testenv.StartBasicParent(t, "alice", "s3cret", nil).Addr + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
+	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + startParent(t) + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
 	if err := os.WriteFile(cfgPath, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}
