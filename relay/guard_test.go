@@ -1,9 +1,6 @@
 package relay
 
 import (
-	"io"
-	"net"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,29 +58,5 @@ func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
 	}
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Errorf("after fixing the password: %d %q", resp.StatusCode, body)
-	}
-}
-
-// TestSite407IsNotARejection: a 407 without a challenge after the
-// credentials were accepted is the site's own, passed on by the parent; it
-// gets its own verdict and rests nothing.
-func TestSite407IsNotARejection(t *testing.T) {
-	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
-		p.Custom = func(c net.Conn, _ *http.Request) {
-			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-		}
-	})
-	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
-	for i := 0; i < 3; i++ {
-		resp, body := get(t, client(proxy), "http://origin.example/")
-		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "verdict=site_proxy_auth") {
-			t.Errorf("request %d: %d %q\n%s", i, resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
-		}
-	}
-	if n := len(s.Guard().Snapshot()); n != 0 {
-		t.Errorf("%d credentials rest after a site's 407, want none", n)
-	}
-	if n := p.FailedLogons(); n != 0 {
-		t.Errorf("the parent saw %d failed logons", n)
 	}
 }

@@ -7,9 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/parent"
@@ -133,45 +131,5 @@ func TestStatusShowsEachParentState(t *testing.T) {
 				t.Errorf("%s lacks %q:\n%s", path, want, w.Body.String())
 			}
 		}
-	}
-}
-
-// TestProbeBringsParentBack: a parent that dropped connections is down;
-// once it answers again, the backoff probe (OPTIONS *, no credentials)
-// brings it back without any request paying for the attempt.
-func TestProbeBringsParentBack(t *testing.T) {
-	var broken atomic.Bool
-	broken.Store(true)
-	flaky := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
-		p.Open = true
-		p.Custom = func(c net.Conn, req *http.Request) {
-			if !broken.Load() {
-				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-			}
-		}
-	})
-	good := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{flaky.Addr, good.Addr}})
-	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	u := s.Upstreams()[0]
-	if u.Stats().Up {
-		t.Fatal("the parent that dropped the request is not down")
-	}
-	broken.Store(false)
-	for deadline := time.Now().Add(5 * time.Second); !u.Stats().Up; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the parent answers again but is still down after 5 s: %+v", u.Stats())
-		}
-	}
-	var probes int
-	for _, r := range flaky.Requests() {
-		if r.Method == http.MethodOptions && r.RequestURI == "*" && r.Header.Get("Proxy-Authorization") == "" {
-			probes++
-		}
-	}
-	if probes == 0 {
-		t.Fatal("no OPTIONS * probe reached the parent")
 	}
 }

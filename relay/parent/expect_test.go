@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"bufio"
@@ -21,6 +21,29 @@ func digestAuth(t testing.TB) *auth.Authenticator {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func basicAuth(t testing.TB, user, password string) *auth.Authenticator {
+	t.Helper()
+	a, err := auth.New(auth.Config{Scheme: "basic", User: user, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// postUnresendable posts a body one byte past what can be sent twice,
+// through c, and returns the status and the body of the answer.
+func postUnresendable(t *testing.T, c *http.Client) (int, string) {
+	t.Helper()
+	body := io.MultiReader(strings.NewReader(strings.Repeat("x", ReplayLimit)), strings.NewReader("tail"))
+	resp, err := c.Post("http://origin.example/up", "text/plain", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(b)
 }
 
 // TestExpectKeepsLargeBodies: a body too large to send twice goes to a
@@ -52,7 +75,7 @@ func TestExpectKeepsLargeBodies(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkLeaks(t)
+			testenv.CheckLeaks(t, nil)
 			var expects atomic.Int64
 			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
 				p.Digest = true
@@ -64,8 +87,9 @@ func TestExpectKeepsLargeBodies(t *testing.T) {
 					return tc.onHead != nil && tc.onHead(n, c, br)
 				}
 			})
-			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: digestAuth(t)})
-			c := closingClient(t, proxy)
+			u := New(Config{Addr: p.Addr, Auth: digestAuth(t)})
+			t.Cleanup(u.Retire)
+			c := &http.Client{Transport: u}
 			for i := range 4 {
 				status, b := postUnresendable(t, c)
 				if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
