@@ -15,6 +15,12 @@ import (
 	"github.com/ferryproxy/ferry/service"
 )
 
+// startParent is a FakeParent that wants alice and s3cret (no squid on
+// Windows).
+func startParent(t *testing.T) string {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Password = "s3cret" }).Addr
+}
+
 // TestServiceRunDrainsOnStopEvent: what the logon task runs stops with a
 // drain and exit status 0 when 'ferry service stop' sets its stop event.
 // Detached from the console it gets no Ctrl-C, and schtasks /End kills it.
