@@ -321,27 +321,13 @@ func TestErrorStatusMapping(t *testing.T) {
 	}
 }
 
-// postUnresendable POSTs a body of unknown length (sent chunked) too big
-// to be kept for a resend, and returns the status and the answer's body.
-func postUnresendable(t *testing.T, c *http.Client) (int, string) {
-	t.Helper()
-	body := io.MultiReader(strings.NewReader(strings.Repeat("x", parent.ReplayLimit)), strings.NewReader("tail"))
-	resp, err := c.Post("http://origin.example/up", "text/plain", body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, string(b)
-}
-
 func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
 	checkLeaks(t)
 	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.IdleClose = 50 * time.Millisecond })
 	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	c := closingClient(t, proxy)
 	for range 3 {
-		status, b := postUnresendable(t, c)
+		status, b := testenv.PostUnresendable(t, c, parent.ReplayLimit)
 		if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
 			t.Fatalf("got %d %q, want 200 ...%s", status, b, want)
 		}
@@ -364,7 +350,7 @@ func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
 		t.Fatalf("GET: %d %q", resp.StatusCode, body)
 	}
 	time.Sleep(freshIdle + 100*time.Millisecond)
-	status, b := postUnresendable(t, c)
+	status, b := testenv.PostUnresendable(t, c, parent.ReplayLimit)
 	if status != 200 || !strings.HasSuffix(b, "body=65540") {
 		t.Fatalf("upload: %d %q", status, b)
 	}
@@ -434,7 +420,7 @@ func TestUploadAfterParentThatClosesAfterEachAnswer(t *testing.T) {
 		get(t, c, "http://origin.example/a")
 		// The connection just pooled is still open: the parent closes it
 		// a moment later, after ferry's next request went out on it.
-		status, b := postUnresendable(t, c)
+		status, b := testenv.PostUnresendable(t, c, parent.ReplayLimit)
 		if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
 			t.Fatalf("upload %d: got %d %q, want 200 ...%s", i, status, b, want)
 		}

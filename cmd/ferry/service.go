@@ -136,16 +136,21 @@ func checkServiceConfig(sc service.Config, stderr io.Writer) (*config.Config, er
 	return cfg, nil
 }
 
-func serviceControl(ctx context.Context, action string, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("service " + action)
-	var (
-		system     bool
-		configPath string
-	)
+// parseWhereFlags parses the flags that say which service is meant
+// (--system, --config), all that uninstall, start, stop, restart and
+// status take.
+func parseWhereFlags(name string, args []string, stdout, stderr io.Writer) (system bool, configPath string, status int, done bool) {
+	fs := newFlagSet(name)
 	fs.BoolVar(&system, "system", false, "")
 	fs.StringVar(&configPath, "config", "", "")
 	fs.StringVar(&configPath, "c", "", "")
-	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
+	status, done = parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr)
+	return system, configPath, status, done
+}
+
+func serviceControl(ctx context.Context, action string, args []string, stdout, stderr io.Writer) int {
+	system, configPath, status, done := parseWhereFlags("service "+action, args, stdout, stderr)
+	if done {
 		return status
 	}
 	m, sc, err := serviceManager(system, configPath, stdout)
@@ -212,15 +217,8 @@ func serviceManager(system bool, configPath string, out io.Writer) (*service.Man
 const exitNotRunning = 3
 
 func serviceStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("service status")
-	var (
-		system     bool
-		configPath string
-	)
-	fs.BoolVar(&system, "system", false, "")
-	fs.StringVar(&configPath, "config", "", "")
-	fs.StringVar(&configPath, "c", "", "")
-	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
+	system, configPath, status, done := parseWhereFlags("service status", args, stdout, stderr)
+	if done {
 		return status
 	}
 	m, sc, err := serviceManager(system, configPath, io.Discard)

@@ -175,3 +175,19 @@ func (p *FakeParent) serve(c net.Conn) {
 		}
 	}
 }
+
+// PostUnresendable POSTs to http://origin.example/up through c a body of
+// unknown length (sent chunked), n bytes of "x" and then "tail", that
+// cannot be read again: with n at relay/parent's ReplayLimit it is too big
+// to be kept for a resend. It returns the status and the answer's body.
+func PostUnresendable(t testing.TB, c *http.Client, n int) (int, string) {
+	t.Helper()
+	body := io.MultiReader(strings.NewReader(strings.Repeat("x", n)), strings.NewReader("tail"))
+	resp, err := c.Post("http://origin.example/up", "text/plain", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(b)
+}

@@ -32,20 +32,6 @@ func basicAuth(t testing.TB, user, password string) *auth.Authenticator {
 	return a
 }
 
-// postUnresendable posts a body one byte past what can be sent twice,
-// through c, and returns the status and the body of the answer.
-func postUnresendable(t *testing.T, c *http.Client) (int, string) {
-	t.Helper()
-	body := io.MultiReader(strings.NewReader(strings.Repeat("x", ReplayLimit)), strings.NewReader("tail"))
-	resp, err := c.Post("http://origin.example/up", "text/plain", body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, string(b)
-}
-
 // TestExpectKeepsLargeBodies: a body too large to send twice goes to a
 // Digest parent (whose nonce may be stale) with Expect: 100-continue, and
 // arrives whole whatever the parent does with the expectation.
@@ -91,7 +77,7 @@ func TestExpectKeepsLargeBodies(t *testing.T) {
 			t.Cleanup(u.Retire)
 			c := &http.Client{Transport: u}
 			for i := range 4 {
-				status, b := postUnresendable(t, c)
+				status, b := testenv.PostUnresendable(t, c, ReplayLimit)
 				if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
 					t.Fatalf("upload %d: got %d %q, want 200 ...%s", i, status, b, want)
 				}
