@@ -52,7 +52,7 @@ func parsePrefixes(what string, list []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// Gateway reports whether the ACL lets any non-loopback client in.
+// Gateway reports whether the List lets any non-loopback client in.
 func (a *List) Gateway() bool { return a != nil && len(a.allow) > 0 }
 
 // Permits reports whether a client at addr may use ferry.
