@@ -211,7 +211,8 @@ func (r *report) measureSetup(t *testing.T, paths []setupPath, hostport string, 
 	return got
 }
 
-// quietHandshakes returns each authenticating path's handshake count once
+// quietHandshakes returns each authenticating path's logon count
+// (Squid.Logons: the type 1 legs of NTLM spare connections are none) once
 // none has changed for quiet (at most 10 s): a relay replacing the
 // connections a measurement used has then finished logging them on.
 func quietHandshakes(paths []setupPath, quiet time.Duration) map[string]int {
@@ -219,7 +220,7 @@ func quietHandshakes(paths []setupPath, quiet time.Duration) map[string]int {
 		n := map[string]int{}
 		for _, p := range paths {
 			if p.parent != nil {
-				n[p.name] = p.parent.Handshakes()
+				n[p.name] = p.parent.Logons()
 			}
 		}
 		return n

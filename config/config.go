@@ -64,6 +64,10 @@ type Timeouts struct {
 type Limits struct {
 	MaxConnections int
 	MaxHeaderBytes int
+	// SpareConnections is limits.spare_connections (0: the default, 4);
+	// NoSpares means the file set it to 0.
+	SpareConnections int
+	NoSpares         bool
 }
 
 const (
@@ -180,6 +184,7 @@ func Parse(name string, data []byte) (*Config, error) {
 			probs = append(probs, p)
 		}
 	}
+	c.Limits.NoSpares = f.Limits.SpareConnections.set && c.Limits.SpareConnections == 0
 	c.Headers = f.Headers
 	for _, t := range f.Tunnel {
 		c.Tunnels = append(c.Tunnels, relay.Tunnel{Listen: t.Listen, Target: t.Target})

@@ -25,6 +25,7 @@ func (c *Config) Relay(authn *auth.Authenticator, logger *slog.Logger) relay.Con
 		TunnelIdleTimeout:     c.Timeouts.TunnelIdle,
 		MaxConns:              c.Limits.MaxConnections,
 		MaxHeaderBytes:        c.Limits.MaxHeaderBytes,
+		SpareConnections:      spareConnections(c.Limits),
 		Logger:                logger,
 		SOCKS5:                c.SOCKS5,
 		Allow:                 c.Allow,
@@ -37,4 +38,13 @@ func (c *Config) Relay(authn *auth.Authenticator, logger *slog.Logger) relay.Con
 		PACRefresh:            c.PACRefresh,
 		AllowHosts:            c.AllowHosts,
 	}
+}
+
+// spareConnections maps limits.spare_connections onto relay.Config, where
+// zero is the default and a negative number turns spares off.
+func spareConnections(l Limits) int {
+	if l.NoSpares {
+		return -1
+	}
+	return l.SpareConnections
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
 // secretKeys are redacted by `ferry config show`.
@@ -150,6 +151,11 @@ func defaultValue(c *Config, path string) string {
 	switch path {
 	case "listen":
 		return "[" + Quote(relay.DefaultListen) + "]"
+	case "limits.spare_connections":
+		if c.Limits.NoSpares {
+			return "0"
+		}
+		return strconv.Itoa(parent.DefaultSpares)
 	case "pac_fallback":
 		if c.PAC == "" {
 			return ""

@@ -52,8 +52,9 @@ type fileConfig struct {
 }
 
 type fileLimits struct {
-	MaxConnections raw `toml:"max_connections"`
-	MaxHeaderBytes raw `toml:"max_header_bytes"`
+	MaxConnections   raw `toml:"max_connections"`
+	MaxHeaderBytes   raw `toml:"max_header_bytes"`
+	SpareConnections raw `toml:"spare_connections"`
 }
 
 type fileAuth struct {
@@ -149,6 +150,7 @@ func settings(f *fileConfig, c *Config) []setting {
 		{path: "timeouts.tunnel_idle", kind: kindDuration, example: `"1h"`, from: &f.Timeout.TunnelIdle, dur: &c.Timeouts.TunnelIdle},
 		{path: "limits.max_connections", kind: kindInt, example: `4096`, min: 1, from: &f.Limits.MaxConnections, num: &c.Limits.MaxConnections},
 		{path: "limits.max_header_bytes", kind: kindInt, example: `65536`, min: 4096, from: &f.Limits.MaxHeaderBytes, num: &c.Limits.MaxHeaderBytes},
+		{path: "limits.spare_connections", kind: kindInt, example: `4`, min: 0, from: &f.Limits.SpareConnections, num: &c.Limits.SpareConnections},
 	}
 }
 

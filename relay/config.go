@@ -91,6 +91,10 @@ type Config struct {
 	// MaxIdlePerParent bounds the idle pool per parent (256): enough for
 	// a build tool's burst of parallel connections to find them again.
 	MaxIdlePerParent int
+	// SpareConnections bounds the spare connections per parent, made
+	// ready before an app asks so that a new tunnel opens in one round
+	// trip (4); negative turns spares off.
+	SpareConnections int
 
 	// NetworkChanges reports network changes; nil polls the interfaces
 	// every 3 s (internal/netwatch). Tests inject their own.

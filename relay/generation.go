@@ -38,6 +38,7 @@ type settings struct {
 	headerTimeout time.Duration
 	idleTimeout   time.Duration
 	maxIdle       int
+	spares        int           // Config.SpareConnections
 	tunnelIdle    time.Duration // zero: tunnels may idle forever
 	notes         *parent.Notes // Config.Notify's events
 }
@@ -47,7 +48,7 @@ type settings struct {
 func newUpstream(addr string, set *settings) *parent.Upstream {
 	return parent.New(parent.Config{Addr: addr, Auth: set.auth, Guard: set.guard, Log: set.log,
 		ConnectTimeout: set.dialer.Timeout, ResponseHeaderTimeout: set.headerTimeout,
-		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Notes: set.notes})
+		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Spares: set.spares, Notes: set.notes})
 }
 
 // newGeneration builds the parts of cfg that a reload swaps in. guard and
@@ -83,6 +84,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 		headerTimeout: orDefault(cfg.ResponseHeaderTimeout, defaultResponseHeaderTimeout),
 		idleTimeout:   orDefault(cfg.PoolIdleTimeout, defaultPoolIdleTimeout),
 		maxIdle:       orDefault(cfg.MaxIdlePerParent, defaultMaxIdlePerParent),
+		spares:        cfg.SpareConnections,
 		tunnelIdle:    cfg.TunnelIdleTimeout,
 		notes:         parent.NewNotes(cfg.Notify, notes),
 	}

@@ -20,7 +20,9 @@ func TestNetworkChangeFlushesPoolAndBackoff(t *testing.T) {
 	deadAddr := dead.Addr().String()
 	dead.Close()
 	changes := make(chanSource)
-	s, proxy := startRelay(t, Config{Parents: []string{deadAddr, p.Addr}, NetworkChanges: changes})
+	// No spares: a spare dialed for the next request would count as a
+	// connection of its own.
+	s, proxy := startRelay(t, Config{Parents: []string{deadAddr, p.Addr}, NetworkChanges: changes, SpareConnections: -1})
 	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}

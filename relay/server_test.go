@@ -344,7 +344,8 @@ func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
 	// connection, and this test fail.
 	const freshIdle = time.Second
 	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
+	// No spares: their dials would blur the count of the pool's.
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, SpareConnections: -1})
 	c := closingClient(t, proxy)
 	if resp, body := get(t, c, "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("GET: %d %q", resp.StatusCode, body)

@@ -271,6 +271,21 @@ func (s *Squid) Handshakes() int {
 	return n
 }
 
+// Logons counts the helper's verdicts on credentials: ntlm_auth's AF and NA,
+// negotiate_kerberos_auth's (and the Basic and Digest helpers') OK and ERR,
+// the logons a domain controller sees. Unlike Handshakes, it leaves out an
+// NTLM type 1 leg, which draws a challenge (TT) and is no logon.
+func (s *Squid) Logons() int {
+	n := 0
+	for _, l := range s.HelperAnswers() {
+		switch strings.Fields(l + " ")[0] {
+		case "AF", "NA", "OK", "ERR":
+			n++
+		}
+	}
+	return n
+}
+
 // FailedLogons counts the helper's refusals: ERR (Basic, Digest unknown user),
 // NA (NTLM, Negotiate) and BH (helper could not decide). A Digest response
 // computed with a wrong password is checked by squid itself and does not show

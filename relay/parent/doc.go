@@ -8,6 +8,8 @@
 //
 //   - upstream.go: Upstream, Config, New, Stats
 //   - pool.go: the pool of idle connections (get, Put, dial, CloseIdle)
+//   - spare.go: spare connections, dialed (for NTLM, past the type 1 leg)
+//     before an app asks, so that a new tunnel opens in one round trip
 //   - exchange.go: one request's way through the logon exchange (407s,
 //     scheme choice, stale connections)
 //   - guard.go: the lockout rule, all of it (auth.Guard only remembers

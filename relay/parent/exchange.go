@@ -40,6 +40,8 @@ type trip struct {
 	// so the next header answers a challenge that is fresh.
 	challenged bool
 	asked      []auth.Challenge // what the parent's last 407 offered
+	// inLogon: this trip counts in Upstream.spare.logons (spare.go).
+	inLogon bool
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -63,8 +65,10 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 	if err := u.resting(); err != nil {
 		return nil, nil, err
 	}
+	u.noteSpareLeg(o)
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
+	defer tr.endLogon()
 	for attempt := 0; ; attempt++ {
 		c, err := u.get(ctx, o.body.fitsReplay())
 		if err != nil {
@@ -113,7 +117,14 @@ func (u *Upstream) failed(err error, o *Request) error {
 func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 	a := tr.u.cfg.Auth
 	header, carry := "", true
-	if a.Enabled() && (!tr.c.authed || tr.u.perRequest.Load()) {
+	if p := tr.c.pending; p != nil {
+		// A spare past NTLM's type 1 leg: this request carries the type 3.
+		tr.c.pending = nil
+		var err error
+		if header, carry, err = tr.resume(p); err != nil {
+			return nil, err
+		}
+	} else if a.Enabled() && (!tr.c.authed || tr.u.perRequest.Load()) {
 		s, offered, noAuth := tr.u.preferred()
 		switch {
 		case s != nil:
@@ -293,6 +304,9 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 		return "", false, tr.authError(s, err)
 	}
 	tr.u.warnCleartext(s)
+	if !st.Final {
+		tr.beginLogon()
+	}
 	return st.Header, st.Final, nil
 }
 

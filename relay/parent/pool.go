@@ -48,6 +48,19 @@ func (u *Upstream) get(ctx context.Context, resendable bool) (*Conn, error) {
 		c.idleAtReuse = idle
 		return c, nil
 	}
+	// A new connection is wanted: a spare made ready before takes its
+	// place, and another is made for the next one. A request that cannot
+	// be sent again takes no spare, for the same reason it takes no
+	// connection long idle.
+	u.noteDemand(now)
+	var spare *Conn
+	if resendable {
+		spare = u.takeSpare(now)
+	}
+	u.fillSpares()
+	if spare != nil {
+		return spare, nil
+	}
 	return u.dial(ctx)
 }
 
@@ -95,8 +108,9 @@ func (u *Upstream) Put(c *Conn) {
 }
 
 // CloseIdle closes pooled connections idle for longer than d (all of them
-// when d is zero).
+// when d is zero), and spares that aged (all of them when d is zero).
 func (u *Upstream) CloseIdle(d time.Duration) {
+	defer u.tendSpares(d == 0)
 	now := time.Now()
 	u.mu.Lock()
 	keep := u.idle[:0]

@@ -38,6 +38,9 @@ type Conn struct {
 	broken    bool // must not go back to the pool
 	// auth is what schemes keep for this connection (Digest's nonce).
 	auth auth.ConnState
+	// pending is the NTLM challenge a spare got ahead of its first
+	// request (spare.go), nil otherwise.
+	pending *pendingLogon
 }
 
 func newUpConn(nc net.Conn) *Conn {

@@ -54,6 +54,9 @@ type Upstream struct {
 	// back from requests under way are closed, not pooled.
 	retired atomic.Bool
 
+	// spare holds connections made ready before an app asks (spare.go).
+	spare spares
+
 	requests     atomic.Int64
 	handshakes   atomic.Int64
 	dials        atomic.Int64
@@ -93,6 +96,11 @@ type Config struct {
 	// Notes receives the events a user must act on (credentials rejected,
 	// no Kerberos ticket); nil sends none.
 	Notes *Notes
+	// Spares bounds the spare connections, dialed (for NTLM, past the type
+	// 1 leg) before an app asks so that a new tunnel opens in one round
+	// trip (spare.go); zero takes DefaultSpares, negative turns them off
+	// (limits.spare_connections = 0). New leaves 0 for none.
+	Spares int
 }
 
 // The defaults for Config's zero values.
@@ -101,6 +109,9 @@ const (
 	DefaultResponseHeaderTimeout = 60 * time.Second
 	DefaultIdleTimeout           = 60 * time.Second
 	DefaultMaxIdle               = 256
+	// DefaultSpares: a build tool's or a page's burst of new tunnels finds
+	// a few ready, and the parent holds at most 4 connections more per ferry.
+	DefaultSpares = 4
 )
 
 // New returns the client of the parent proxy at cfg.Addr. It dials nothing
@@ -114,6 +125,7 @@ func New(cfg Config) *Upstream {
 	cfg.ResponseHeaderTimeout = orDefault(cfg.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
 	cfg.IdleTimeout = orDefault(cfg.IdleTimeout, DefaultIdleTimeout)
 	cfg.MaxIdle = orDefault(cfg.MaxIdle, DefaultMaxIdle)
+	cfg.Spares = spareLimit(cfg.Spares)
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -164,6 +176,10 @@ type Stats struct {
 	Scheme string
 	// Idle is the number of pooled connections.
 	Idle int
+	// Spares is the number of spare connections ready (spare.go), and
+	// SparesUsed the number a request took.
+	Spares     int
+	SparesUsed int64
 	// Requests sent, per-connection Handshakes completed, Dials made, and
 	// FailedLogons (each one a rest of the credentials).
 	Requests     int64
@@ -174,10 +190,12 @@ type Stats struct {
 
 // Stats returns a snapshot of the Upstream's state.
 func (u *Upstream) Stats() Stats {
+	spares := u.spareCount()
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	s := Stats{
 		Addr: u.addr, Up: !u.h.down, DownSince: u.h.since, DownUntil: u.h.nextTry, Idle: len(u.idle),
+		Spares: spares, SparesUsed: u.spare.used.Load(),
 		Answered: u.h.answered, Served: u.h.served, AuthOK: u.verified.Load() || u.noAuth,
 		Requests: u.requests.Load(), Handshakes: u.handshakes.Load(),
 		Dials: u.dials.Load(), FailedLogons: u.failedLogons.Load(),

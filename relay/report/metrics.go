@@ -39,6 +39,8 @@ func writeMetrics(w io.Writer, rep Status) {
 		{"ferry_parent_down", "gauge", "1 while the parent proxy is down: it refused, dropped or ignored a connection and no probe has had an answer since.", func(p ParentStatus) string { return boolMetric(p.State == ParentDown) }},
 		{"ferry_parent_auth_resting", "gauge", "1 while ferry rests the credentials for the parent.", func(p ParentStatus) string { return boolMetric(p.Auth == "resting") }},
 		{"ferry_parent_idle_connections", "gauge", "Idle pooled connections to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.IdleConnections) }},
+		{"ferry_parent_spare_connections", "gauge", "Spare connections to the parent made ready before an app asks.", func(p ParentStatus) string { return fmt.Sprint(p.SpareConnections) }},
+		{"ferry_parent_spares_used_total", "counter", "Spare connections a request took.", func(p ParentStatus) string { return fmt.Sprint(p.SparesUsed) }},
 		{"ferry_parent_requests_total", "counter", "Requests sent to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.Requests) }},
 		{"ferry_parent_handshakes_total", "counter", "Connection-based logons (NTLM, Negotiate) completed.", func(p ParentStatus) string { return fmt.Sprint(p.Handshakes) }},
 		{"ferry_parent_dials_total", "counter", "TCP connections opened to the parent.", func(p ParentStatus) string { return fmt.Sprint(p.Dials) }},

@@ -62,14 +62,18 @@ type ParentStatus struct {
 	RestingUntil    *time.Time `json:"resting_until,omitempty"`
 	RestingSeconds  float64    `json:"resting_seconds,omitempty"`
 	IdleConnections int        `json:"idle_connections"`
-	Requests        int64      `json:"requests"`
-	Handshakes      int64      `json:"handshakes"`
-	Dials           int64      `json:"dials"`
-	FailedLogons    int64      `json:"failed_logons"`
-	LastError       string     `json:"last_error,omitempty"`
-	LastVerdict     string     `json:"last_verdict,omitempty"`
-	LastExplanation string     `json:"last_explanation,omitempty"`
-	LastFix         []string   `json:"last_fix,omitempty"`
+	// SpareConnections are made ready before an app asks (NTLM's past the
+	// type 1 leg); SparesUsed counts those a request took.
+	SpareConnections int      `json:"spare_connections"`
+	SparesUsed       int64    `json:"spares_used"`
+	Requests         int64    `json:"requests"`
+	Handshakes       int64    `json:"handshakes"`
+	Dials            int64    `json:"dials"`
+	FailedLogons     int64    `json:"failed_logons"`
+	LastError        string   `json:"last_error,omitempty"`
+	LastVerdict      string   `json:"last_verdict,omitempty"`
+	LastExplanation  string   `json:"last_explanation,omitempty"`
+	LastFix          []string `json:"last_fix,omitempty"`
 }
 
 // RestingEverywhere is the Parent of a rest that holds at every parent.
@@ -124,7 +128,7 @@ func Parents(stats []parent.Stats, rest []RestingCredentials) []ParentStatus {
 	ps := []ParentStatus{}
 	for _, st := range stats {
 		p := ParentStatus{Addr: st.Addr, State: ParentUntried, Scheme: st.Scheme, Auth: "unknown",
-			IdleConnections: st.Idle, Requests: st.Requests, Handshakes: st.Handshakes,
+			IdleConnections: st.Idle, SpareConnections: st.Spares, SparesUsed: st.SparesUsed, Requests: st.Requests, Handshakes: st.Handshakes,
 			Dials: st.Dials, FailedLogons: st.FailedLogons, LastError: st.LastError}
 		if st.Answered {
 			p.State = ParentUp

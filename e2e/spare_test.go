@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+)
+
+// TestSparesOpenTunnelsWithoutExtraLogons: with spare parent connections
+// (on by default), new tunnels through the Samba-verified NTLM squid and the
+// KDC-backed Negotiate squid go out on spares, and each tunnel still costs
+// exactly one logon at the parent, as without spares: an NTLM spare's type
+// 1 leg is no logon, and spares never used log on nowhere.
+func TestSparesOpenTunnelsWithoutExtraLogons(t *testing.T) {
+	for _, kind := range []parentKind{
+		{"ntlm-verified", startVerifiedNTLMParent},
+		{"negotiate-ccache", startNegotiateCCacheParent},
+	} {
+		t.Run(kind.name, func(t *testing.T) {
+			o := testenv.StartOrigin(t)
+			p := kind.start(t, o, testenv.SquidOptions{})
+			f := testenv.StartFerry(t, ferryConfig([]string{p.Squid.Addr}, p.Auth), p.Env...)
+			const tunnels = 12
+			target := net.JoinHostPort("127.0.0.1", strconv.Itoa(o.TLSPort))
+			for i := range tunnels {
+				if err := openTunnel(f.Addr, target); err != nil {
+					t.Fatalf("tunnel %d: %v", i, err)
+				}
+				time.Sleep(30 * time.Millisecond)
+			}
+			st := parentStatus(t, f, p.Squid.Addr)
+			t.Logf("%d tunnels: %d on spares, %d spares ready, %d handshakes at ferry, %d dials", tunnels, st.SparesUsed, st.SpareConnections, st.Handshakes, st.Dials)
+			if st.SparesUsed < tunnels/2 {
+				t.Errorf("%d of %d tunnels went out on a spare, want at least half", st.SparesUsed, tunnels)
+			}
+			// Spares left ready may still be taking their first leg: wait
+			// for the helper to settle, then count its verdicts.
+			time.Sleep(time.Second)
+			if got := p.Squid.Logons(); got != tunnels {
+				t.Errorf("%d logons at the parent for %d tunnels, want one each as without spares\nhelper answers: %q", got, tunnels, p.Squid.HelperAnswers())
+			}
+			if n := p.Squid.FailedLogons(); n != 0 {
+				t.Errorf("%d failed logons", n)
+			}
+			if m := fetchSelf(t, f, "/metrics"); !strings.Contains(m, fmt.Sprintf("ferry_parent_spares_used_total{parent=%q} %d", p.Squid.Addr, st.SparesUsed)) {
+				t.Errorf("/metrics does not count the spares used (%d):\n%s", st.SparesUsed, m)
+			}
+			checkLogClean(t, f, p)
+		})
+	}
+}
+
+// TestSparesOffWithZero: limits.spare_connections = 0 turns spares off.
+func TestSparesOffWithZero(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	p := startNTLMParent(t, o, testenv.SquidOptions{})
+	f := testenv.StartFerry(t, ferryConfig([]string{p.Squid.Addr}, p.Auth)+"\n[limits]\nspare_connections = 0\n", p.Env...)
+	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(o.TLSPort))
+	for i := range 4 {
+		if err := openTunnel(f.Addr, target); err != nil {
+			t.Fatalf("tunnel %d: %v", i, err)
+		}
+	}
+	time.Sleep(200 * time.Millisecond)
+	if st := parentStatus(t, f, p.Squid.Addr); st.SparesUsed != 0 || st.SpareConnections != 0 || st.Dials != 4 {
+		t.Errorf("spares off: %d used, %d ready, %d dials for 4 tunnels; want 0, 0, 4", st.SparesUsed, st.SpareConnections, st.Dials)
+	}
+}
+
+// openTunnel sends a CONNECT for target to the proxy at addr, reads the
+// 200 and closes the tunnel.
+func openTunnel(addr, target string) error {
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := fmt.Fprintf(c, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", target, target); err != nil {
+		return err
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: http.MethodConnect})
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("CONNECT: %s", resp.Status)
+	}
+	return nil
+}
+
+// spareStatus is what /status.json says of one parent's connections.
+type spareStatus struct {
+	Addr             string `json:"addr"`
+	SpareConnections int    `json:"spare_connections"`
+	SparesUsed       int64  `json:"spares_used"`
+	Handshakes       int64  `json:"handshakes"`
+	Dials            int64  `json:"dials"`
+}
+
+func parentStatus(t *testing.T, f *testenv.Ferry, addr string) spareStatus {
+	t.Helper()
+	var rep struct{ Parents []spareStatus }
+	if err := json.Unmarshal([]byte(fetchSelf(t, f, "/status.json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range rep.Parents {
+		if p.Addr == addr {
+			return p
+		}
+	}
+	t.Fatalf("status.json lists no parent %s", addr)
+	return spareStatus{}
+}

@@ -1,0 +1,206 @@
+package parent
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
+	"github.com/ferryproxy/ferry/relay/failure"
+)
+
+// spareUpstream is an Upstream for addr with spares on (4, the default),
+// retired at cleanup.
+func spareUpstream(t *testing.T, addr string, a *auth.Authenticator) *Upstream {
+	t.Helper()
+	u := New(Config{Addr: addr, Auth: a, Guard: auth.NewGuard(time.Minute, nil), ResponseHeaderTimeout: 5 * time.Second, MaxIdle: 4})
+	t.Cleanup(u.Retire)
+	return u
+}
+
+// openTunnelParent answers every CONNECT with 200 and then holds the
+// tunnel until ferry closes it. With idle > 0 it closes a connection on
+// which no request came for that long, as a parent closing the spare
+// connections it holds.
+func openTunnelParent(t *testing.T, idle time.Duration) string {
+	return testenv.ServeTCP(t, func(c net.Conn) {
+		if idle > 0 {
+			_ = c.SetReadDeadline(time.Now().Add(idle))
+		}
+		br := bufio.NewReader(c)
+		if _, err := http.ReadRequest(br); err != nil {
+			return
+		}
+		_ = c.SetReadDeadline(time.Time{})
+		_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+		_, _ = io.Copy(io.Discard, br)
+	})
+}
+
+// openSpareTunnel opens a CONNECT through u and closes it at once.
+func openSpareTunnel(t *testing.T, u *Upstream) {
+	t.Helper()
+	resp, c, err := u.Do(context.Background(), NewConnect("site.example:443", "", nil, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("CONNECT: %s", resp.Status)
+	}
+	c.Close()
+}
+
+// waitSpares waits until u has n spares ready.
+func waitSpares(t *testing.T, u *Upstream, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); u.Stats().Spares != n; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d spares ready after 5 s, want %d", u.Stats().Spares, n)
+		}
+	}
+}
+
+func TestSpareTakesTheNextTunnel(t *testing.T) {
+	u := spareUpstream(t, openTunnelParent(t, 0), nil)
+	openSpareTunnel(t, u) // the parent answers: from now on it gets spares
+	openSpareTunnel(t, u)
+	waitSpares(t, u, 2) // two new connections wanted within spareWindow
+	dials := u.Stats().Dials
+	openSpareTunnel(t, u)
+	st := u.Stats()
+	if st.SparesUsed != 1 {
+		t.Errorf("spares used = %d, want 1", st.SparesUsed)
+	}
+	// The tunnel dialed nothing itself: the new dials are spares, one to
+	// replace the one it took and one more for the third new connection
+	// within spareWindow.
+	waitSpares(t, u, 3)
+	if got := u.Stats().Dials - dials; got != 2 {
+		t.Errorf("%d dials for a tunnel on a spare, want 2 (spares)", got)
+	}
+}
+
+func TestSpareTheParentClosedIsNeverUsed(t *testing.T) {
+	u := spareUpstream(t, openTunnelParent(t, 50*time.Millisecond), nil)
+	openSpareTunnel(t, u)
+	openSpareTunnel(t, u)
+	waitSpares(t, u, 2)
+	time.Sleep(300 * time.Millisecond) // the parent closes both
+	openSpareTunnel(t, u)
+	if st := u.Stats(); st.SparesUsed != 0 {
+		t.Errorf("spares used = %d, want 0: the parent had closed them", st.SparesUsed)
+	}
+}
+
+func TestSpareTarget(t *testing.T) {
+	now := time.Now()
+	a, err := auth.New(auth.Config{Scheme: "basic", User: "alice", Password: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := func(t *testing.T) *Upstream {
+		u := spareUpstream(t, "127.0.0.1:9", a)
+		u.markUp(true)
+		return u
+	}
+	t.Run("follows recent demand", func(t *testing.T) {
+		u := fresh(t)
+		if got := u.spareTarget(now); got != 0 {
+			t.Errorf("no demand yet: %d spares, want 0", got)
+		}
+		u.noteDemand(now.Add(-time.Minute))
+		if got := u.spareTarget(now); got != 1 {
+			t.Errorf("one new connection a minute ago: %d spares, want 1", got)
+		}
+		for range 6 {
+			u.noteDemand(now)
+		}
+		if got := u.spareTarget(now); got != 4 {
+			t.Errorf("6 new connections just now: %d spares, want 4 (the limit)", got)
+		}
+	})
+	t.Run("none after idle minutes", func(t *testing.T) {
+		u := fresh(t)
+		u.noteDemand(now.Add(-spareIdleStop - time.Second))
+		if got := u.spareTarget(now); got != 0 {
+			t.Errorf("idle for %s: %d spares, want 0", spareIdleStop, got)
+		}
+	})
+	t.Run("none for a parent never heard from", func(t *testing.T) {
+		u := spareUpstream(t, "127.0.0.1:9", a)
+		u.noteDemand(now)
+		if got := u.spareTarget(now); got != 0 {
+			t.Errorf("%d spares, want 0", got)
+		}
+	})
+	t.Run("none for a parent that is down", func(t *testing.T) {
+		u := fresh(t)
+		u.noteDemand(now)
+		u.markDown(&failure.Error{Cause: failure.ParentRefused, Peer: u.addr, What: "refused"})
+		if got := u.spareTarget(now); got != 0 {
+			t.Errorf("%d spares, want 0", got)
+		}
+	})
+	t.Run("none while the credentials rest", func(t *testing.T) {
+		u := fresh(t)
+		u.noteDemand(now)
+		u.cfg.Guard.Fail(u.addr, a, "test")
+		if got := u.spareTarget(now); got != 0 {
+			t.Errorf("%d spares, want 0", got)
+		}
+	})
+	t.Run("none when turned off", func(t *testing.T) {
+		u := fresh(t)
+		u.cfg.Spares = spareLimit(-1)
+		u.noteDemand(now)
+		if got := u.spareTarget(now); got != 0 {
+			t.Errorf("%d spares, want 0", got)
+		}
+	})
+}
+
+func TestSparesStopAfterIdle(t *testing.T) {
+	u := spareUpstream(t, openTunnelParent(t, 0), nil)
+	openSpareTunnel(t, u)
+	openSpareTunnel(t, u)
+	waitSpares(t, u, 2)
+	// The demand is minutes old now: the janitor's sweep closes them.
+	u.spare.mu.Lock()
+	for i := range u.spare.demand {
+		u.spare.demand[i] = u.spare.demand[i].Add(-spareIdleStop - time.Second)
+	}
+	u.spare.mu.Unlock()
+	u.CloseIdle(time.Minute)
+	if n := u.Stats().Spares; n != 0 {
+		t.Errorf("%d spares after idle minutes, want 0", n)
+	}
+}
+
+// An NTLM spare takes its challenge only after the logons under way: each
+// outstanding challenge pins one of squid's helpers, which those logons
+// need.
+func TestSpareChallengeWaitsForLogonsUnderWay(t *testing.T) {
+	u := spareUpstream(t, "127.0.0.1:9", nil)
+	u.spare.logons.Add(1)
+	done := make(chan struct{})
+	go func() {
+		u.awaitLogons(context.Background(), time.Minute)
+		close(done)
+	}()
+	select {
+	case <-done:
+		t.Fatal("the spare went on while a logon was under way")
+	case <-time.After(100 * time.Millisecond):
+	}
+	u.spare.logons.Add(-1)
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the spare still waits 5 s after the logon ended")
+	}
+}
