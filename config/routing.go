@@ -9,6 +9,7 @@ import (
 
 	"github.com/ferryproxy/ferry/discover"
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/acl"
 )
 
 // Routing holds the config keys for the ways in besides the HTTP proxy and
@@ -58,7 +59,7 @@ func (c *Config) checkRouting() []*problem {
 	default:
 		probs = append(probs, c.problemAt("pac_fallback", fmt.Sprintf("pac_fallback %q: write \"parents\", \"direct\" or \"fail\"", c.PACFallback)))
 	}
-	if _, err := relay.ParseACL(c.Allow, c.Deny); err != nil {
+	if _, err := acl.Parse(c.Allow, c.Deny); err != nil {
 		probs = append(probs, c.problemAt("allow", err.Error()))
 	}
 	probs = append(probs, c.checkGateway(c.problemAt)...)

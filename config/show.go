@@ -123,8 +123,9 @@ func settingValue(s setting) (value string, set bool) {
 
 // keyDefaults are the values ferry uses for keys the config leaves unset,
 // in TOML, so that `config show` prints what ferry runs with. A key with
-// no default (a user, a PAC) is absent. They mirror the unexported
-// defaults in relay/server.go, relay/pacrouter.go and auth/config.go.
+// no default (a user, a PAC) is absent. They mirror the defaults in
+// relay/server.go, relay/parent/upstream.go, relay/route/pac.go and
+// auth/config.go.
 var keyDefaults = map[string]string{
 	"direct_fallback":          "false",
 	"pac_refresh":              `"5m0s"`,

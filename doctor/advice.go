@@ -8,12 +8,13 @@ import (
 
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // advice looks at the local side: whether apps are pointed at ferry, what
 // holds ferry's port, and the service. None of it is a failure: doctor's
 // verdict is about the way out, these are about the way in.
-func advice(cfg Config, st *relay.StatusReport, lang string) []string {
+func advice(cfg Config, st *report.Status, lang string) []string {
 	var out []string
 	listen := cfg.Relay.Listen
 	if len(listen) == 0 {

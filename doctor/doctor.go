@@ -12,6 +12,7 @@ import (
 	"github.com/ferryproxy/ferry/relay"
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/parent"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // DefaultURLs are fetched when Config.URLs is empty: one plain http and one
@@ -36,7 +37,7 @@ type Config struct {
 	Lang string
 	// Running reads the running ferry's status; nil or an error means none
 	// is running (then nothing limits the logon attempt but doctor's own).
-	Running func(ctx context.Context) (*relay.StatusReport, error)
+	Running func(ctx context.Context) (*report.Status, error)
 	// Getenv reads the environment for the advice; nil skips those.
 	Getenv func(string) string
 	// Service reports whether a ferry service is installed and running, for
@@ -75,7 +76,7 @@ type Result struct {
 	// reading, never a failure.
 	Advice []string `json:"advice"`
 	// Status is the running ferry's, when one answered.
-	Status *relay.StatusReport `json:"status,omitempty"`
+	Status *report.Status `json:"status,omitempty"`
 }
 
 // fault ends the checks with a verdict.
@@ -97,7 +98,7 @@ type runner struct {
 	lang     string
 	res      *Result
 	progress func(Check)
-	status   *relay.StatusReport
+	status   *report.Status
 }
 
 // Run runs the checks for every parent in order and stops at the first
@@ -291,7 +292,7 @@ func (r *runner) lockedOut(p string) *fault {
 		return nil
 	}
 	for _, lo := range r.status.Resting {
-		if (lo.Parent == p || lo.Parent == relay.RestingEverywhere) && time.Until(lo.Until) > 0 {
+		if (lo.Parent == p || lo.Parent == report.RestingEverywhere) && time.Until(lo.Until) > 0 {
 			return &fault{verdict: msg.LockedOut, until: lo.Until,
 				evidence: fmt.Sprintf("the running ferry rests the credentials of %s at %s until %s: %s", lo.Identity, p, lo.Until.Format(time.TimeOnly), lo.Reason)}
 		}

@@ -133,7 +133,7 @@ func TestBrokenParentFailsOver(t *testing.T) {
 // show the parent at addr down with cause.
 func checkParentDown(t *testing.T, f *testenv.Ferry, addr, cause string) {
 	t.Helper()
-	// Read as JSON, not relay.StatusReport: what scripts see.
+	// Read as JSON, not report.Status: what scripts see.
 	var rep struct {
 		Parents []struct {
 			Addr      string     `json:"addr"`

@@ -18,7 +18,7 @@ import (
 
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/internal/testenv"
-	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // These tests produce verdicts for real, against squid and the MIT KDC, and
@@ -62,7 +62,7 @@ func TestKerberosTicketExpiredWhileRunning(t *testing.T) {
 	if log := f.Stderr(); !strings.Contains(log, `level=INFO msg="request failed"`) || !strings.Contains(log, "expired at") {
 		t.Fatalf("the log at the default level does not give the cause:\n%s", log)
 	}
-	checkStatusEntry(t, f, sq.Addr, relay.ParentUp, "kerberos_no_ticket", "")
+	checkStatusEntry(t, f, sq.Addr, report.ParentUp, "kerberos_no_ticket", "")
 	res, status := runDoctor(t, cfg, []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + ccache}, o.URL+"/echo")
 	wantVerdict(t, res, status, "kerberos_no_ticket")
 }
@@ -141,7 +141,7 @@ func TestKerberosClockSkewVerdict(t *testing.T) {
 	}
 	f.AssertLogHasNo(t, pw)
 	// Nothing reached the parent: untried, with the cause.
-	checkStatusEntry(t, f, sq.Addr, relay.ParentUntried, "kerberos_clock_skew", "")
+	checkStatusEntry(t, f, sq.Addr, report.ParentUntried, "kerberos_clock_skew", "")
 	res, status := runDoctor(t, cfg, []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + filepath.Join(testenv.TempDir(t), "none"), "FERRY_PASSWORD=" + pw}, o.URL+"/echo")
 	wantVerdict(t, res, status, "kerberos_clock_skew")
 }
@@ -166,7 +166,7 @@ func TestKerberosUnknownSPNVerdict(t *testing.T) {
 			t.Fatalf("%s: %d %s, want 502 kerberos_unknown_spn\n%s", lang, status, v, body)
 		}
 	}
-	checkStatusEntry(t, f, sq.Addr, relay.ParentUntried, "kerberos_unknown_spn", "")
+	checkStatusEntry(t, f, sq.Addr, report.ParentUntried, "kerberos_unknown_spn", "")
 	res, status := runDoctor(t, cfg, []string{"KRB5_CONFIG=" + kdc.Krb5Conf, "KRB5CCNAME=FILE:" + ccache}, o.URL+"/echo")
 	wantVerdict(t, res, status, "kerberos_unknown_spn")
 }
@@ -302,48 +302,48 @@ func TestEveryVerdictForReal(t *testing.T) {
 	}
 	cases := []verdictCase{
 		{verdict: "parent_refused", status: 502, config: basic(dead, "alice", pw), req: get(o.URL + "/echo"),
-			parent: dead, state: relay.ParentDown, cause: "parent_refused", doctor: "parent_refused"},
+			parent: dead, state: report.ParentDown, cause: "parent_refused", doctor: "parent_refused"},
 		{verdict: "parent_timeout", status: 504, config: basic(silent, "alice", pw) + timeouts, req: get(o.URL + "/echo"),
-			parent: silent, state: relay.ParentDown, cause: "parent_timeout", doctor: "parent_timeout"},
+			parent: silent, state: report.ParentDown, cause: "parent_timeout", doctor: "parent_timeout"},
 		{verdict: "parent_not_proxy", status: 502, config: basic(ssh, "alice", pw) + timeouts, req: get(o.URL + "/echo"),
-			parent: ssh, state: relay.ParentDown, cause: "parent_not_proxy", doctor: "parent_not_proxy"},
+			parent: ssh, state: report.ParentDown, cause: "parent_not_proxy", doctor: "parent_not_proxy"},
 		{name: "hangs up", verdict: "parent_error", status: 502, config: basic(hangUp, "alice", pw) + timeouts, req: get(o.URL + "/echo"),
-			parent: hangUp, state: relay.ParentDown, cause: "parent_error", doctor: "parent_error"},
+			parent: hangUp, state: report.ParentDown, cause: "parent_error", doctor: "parent_error"},
 		{name: "closes", verdict: "parent_error", status: 502, config: basic(closes, "alice", pw) + timeouts, req: get(o.URL + "/echo"),
-			parent: closes, state: relay.ParentDown, cause: "parent_error", doctor: "parent_error"},
+			parent: closes, state: report.ParentDown, cause: "parent_error", doctor: "parent_error"},
 		{verdict: "credentials_missing", status: 502, config: fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n", sq.Addr), req: get(o.URL + "/echo"),
-			parent: sq.Addr, state: relay.ParentUp, cause: "credentials_missing", doctor: "credentials_missing"},
+			parent: sq.Addr, state: report.ParentUp, cause: "credentials_missing", doctor: "credentials_missing"},
 		{name: "squid", verdict: "credentials_rejected", status: 502, config: basic(sq.Addr, "alice", "wrong"), req: get(o.URL + "/echo"), fresh: true,
-			parent: sq.Addr, state: relay.ParentResting, cause: "credentials_rejected", doctor: "credentials_rejected"},
+			parent: sq.Addr, state: report.ParentResting, cause: "credentials_rejected", doctor: "credentials_rejected"},
 		{name: "tinyproxy 401", verdict: "credentials_rejected", status: 502, config: basic(tiny.Addr, "alice", "Wrong-pw 9!"), req: get(o.URL + "/echo"), fresh: true,
-			parent: tiny.Addr, state: relay.ParentResting, cause: "credentials_rejected", doctor: "credentials_rejected"},
+			parent: tiny.Addr, state: report.ParentResting, cause: "credentials_rejected", doctor: "credentials_rejected"},
 		{verdict: "locked_out", status: 502, config: basic(sq.Addr, "alice", "wrong"), before: get(o.URL+"/echo") + "\r\n", req: get(o.URL + "/echo"),
-			parent: sq.Addr, state: relay.ParentResting, cause: "credentials_rejected", doctor: "locked_out", running: true},
+			parent: sq.Addr, state: report.ParentResting, cause: "credentials_rejected", doctor: "locked_out", running: true},
 		{verdict: "kerberos_password_rejected", status: 502, config: ferryConfig([]string{kerb.Squid.Addr}, kerbAuth), env: kerb.Env, req: get(o.URL + "/echo"), fresh: true,
-			parent: kerb.Squid.Addr, state: relay.ParentResting, cause: "kerberos_password_rejected", doctor: "kerberos_password_rejected"},
+			parent: kerb.Squid.Addr, state: report.ParentResting, cause: "kerberos_password_rejected", doctor: "kerberos_password_rejected"},
 		{verdict: "auth_scheme_unsupported", status: 502, config: ferryConfig([]string{sq.Addr}, ferryAuth{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: pw}), req: get(o.URL + "/echo"),
-			parent: sq.Addr, state: relay.ParentUp, cause: "auth_scheme_unsupported", doctor: "auth_scheme_unsupported"},
+			parent: sq.Addr, state: report.ParentUp, cause: "auth_scheme_unsupported", doctor: "auth_scheme_unsupported"},
 		{verdict: "auth_downgrade", status: 502, config: ferryConfig([]string{sq.Addr}, ferryAuth{User: "alice", Password: pw}), env: []string{"XDG_STATE_HOME=" + downgradeState}, req: get(o.URL + "/echo"),
-			parent: sq.Addr, state: relay.ParentUp, cause: "auth_downgrade", doctor: "auth_downgrade"},
+			parent: sq.Addr, state: report.ParentUp, cause: "auth_downgrade", doctor: "auth_downgrade"},
 		{verdict: "", status: 403, config: basic(sq.Addr, "alice", pw), req: get("http://blocked.example/"),
-			parent: sq.Addr, state: relay.ParentUp, doctor: "site_blocked"},
+			parent: sq.Addr, state: report.ParentUp, doctor: "site_blocked"},
 		{verdict: "site_proxy_auth", status: 502, config: basic(sq.Addr, "alice", pw), req: get(site407.URL + "/login"),
-			parent: sq.Addr, state: relay.ParentUp, doctor: "site_proxy_auth"},
+			parent: sq.Addr, state: report.ParentUp, doctor: "site_proxy_auth"},
 		// The parent serves a request first; then a no_proxy site fails:
 		// the page names the site, and the parent stays up. Doctor sends
 		// the URL through the parent, which cannot reach it either.
 		{verdict: "origin_unreachable", words: "origin_direct", status: 502, config: strings.Replace(basic(sq.Addr, "alice", pw), "no_proxy = []", "no_proxy = [\"127.0.0.1\"]", 1),
 			before: get(byName + "/echo"), req: get("http://" + dead + "/"),
-			parent: sq.Addr, state: relay.ParentUp, doctor: "origin_unreachable"},
+			parent: sq.Addr, state: report.ParentUp, doctor: "origin_unreachable"},
 		{verdict: "proxy_loop", status: 508, config: loopConfig(loopA, loopB), req: get(o.URL + "/echo"),
-			parent: loopB, state: relay.ParentUp, doctor: "proxy_loop"},
+			parent: loopB, state: report.ParentUp, doctor: "proxy_loop"},
 		{verdict: "pac_failed", status: 502, config: fmt.Sprintf("listen = [\"127.0.0.1:0\"]\npac = %q\n", pacFile), req: get(o.URL + "/echo"),
 			doctor: "config_invalid"},
 		{verdict: "bad_request", status: 400, config: basic(sq.Addr, "alice", pw), req: "GET ftp://" + host + "/ HTTP/1.1\r\nHost: " + host + "\r\n", noLog: true,
-			parent: sq.Addr, state: relay.ParentUntried, doctor: "ok", url: o.URL + "/echo"},
+			parent: sq.Addr, state: report.ParentUntried, doctor: "ok", url: o.URL + "/echo"},
 		{verdict: "app_request_broken", status: 400, config: basic(sq.Addr, "alice", pw),
 			req: "POST " + o.URL + "/echo HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n", body: "3\r\nabc\r\nzz-not-a-size\r\n\r\n",
-			parent: sq.Addr, state: relay.ParentUp, auth: "unknown", doctor: "ok", url: o.URL + "/echo"},
+			parent: sq.Addr, state: report.ParentUp, auth: "unknown", doctor: "ok", url: o.URL + "/echo"},
 	}
 	for _, c := range cases {
 		name := orDash(c.verdict) + "/" + strconv.Itoa(c.status)
@@ -423,7 +423,7 @@ func requestURL(req string) string {
 // its auth wantAuth and no last error; parent "" wants no parent at all.
 func checkStatusEntry(t *testing.T, f *testenv.Ferry, parent, state, cause, wantAuth string) {
 	t.Helper()
-	var st relay.StatusReport
+	var st report.Status
 	if err := json.Unmarshal([]byte(fetchSelf(t, f, "/status.json")), &st); err != nil {
 		t.Fatal(err)
 	}
@@ -438,13 +438,13 @@ func checkStatusEntry(t *testing.T, f *testenv.Ferry, parent, state, cause, want
 	}
 	p := st.Parents[0]
 	got := p.LastVerdict
-	if p.State == relay.ParentDown {
+	if p.State == report.ParentDown {
 		got = p.DownCause
 	}
 	if p.State != state || got != cause {
 		t.Errorf("/status.json: parent %s is %s (cause %q, last error %q), want %s with cause %q", parent, p.State, got, p.LastError, state, orDash(cause))
 	}
-	if state == relay.ParentUp && cause == "" && (p.Auth != wantAuth || p.LastError != "") {
+	if state == report.ParentUp && cause == "" && (p.Auth != wantAuth || p.LastError != "") {
 		t.Errorf("/status.json: parent %s is up but shown with auth %q and last error %q, want auth %q and no error: the site's or the app's fault is not the parent's", parent, p.Auth, p.LastError, wantAuth)
 	}
 }

@@ -26,11 +26,11 @@ import (
 // pathParent is an open fake parent that answers "<method> <path>" with a
 // Content-Length, after delay for paths that contain "slow". It closes every
 // connection after its answer, so ferry's pool plays no part.
-func pathParent(t *testing.T, delay time.Duration) *fakeParent {
+func pathParent(t *testing.T, delay time.Duration) *testenv.FakeParent {
 	t.Helper()
-	return startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, req *http.Request) {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, req *http.Request) {
 			if strings.Contains(req.URL.Path, "slow") {
 				time.Sleep(delay)
 			}
@@ -81,7 +81,7 @@ func stoppableRelay(t *testing.T, cfg Config) (addr string, stop func() error) {
 
 func TestAppKeepAliveServesRequestsInTurn(t *testing.T) {
 	p := pathParent(t, 0)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	c, br := rawProxy(t, proxy.Host, "")
 	defer c.Close()
 	for i := range 3 {
@@ -111,7 +111,7 @@ func TestAppPipelinedRequestsAnsweredInOrder(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := pathParent(t, time.Second)
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 			first, second := appGet("HTTP/1.1", "/slow-first", ""), appGet("HTTP/1.1", "/second", "")
 			var c net.Conn
 			var br *bufio.Reader
@@ -148,7 +148,7 @@ func TestAppHTTP10ClosesUnlessKeepAlive(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := pathParent(t, 0)
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 			c, br := rawProxy(t, proxy.Host, appGet("HTTP/1.0", "/one", tt.extra))
 			defer c.Close()
 			resp, body := appRead(t, br, http.MethodGet)
@@ -176,7 +176,7 @@ func TestAppConnectionCloseEndsConnection(t *testing.T) {
 	for _, h := range []string{"Connection", "Proxy-Connection"} {
 		t.Run(h, func(t *testing.T) {
 			p := pathParent(t, 0)
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 			c, br := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/x", h+": close\r\n"))
 			defer c.Close()
 			resp, body := appRead(t, br, http.MethodGet)
@@ -215,8 +215,8 @@ func TestAppUnreadableRequestsRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, MaxHeaderBytes: tt.maxHead})
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, MaxHeaderBytes: tt.maxHead})
 			c, br := rawProxy(t, proxy.Host, tt.req)
 			defer c.Close()
 			resp, body := appRead(t, br, http.MethodGet)
@@ -227,7 +227,7 @@ func TestAppUnreadableRequestsRefused(t *testing.T) {
 				t.Fatalf("body %q does not say what went wrong", body)
 			}
 			appExpectEOF(t, c, br)
-			if n := len(p.requests()); n != 0 {
+			if n := len(p.Requests()); n != 0 {
 				t.Fatalf("the parent got %d requests", n)
 			}
 		})
@@ -235,8 +235,8 @@ func TestAppUnreadableRequestsRefused(t *testing.T) {
 }
 
 func TestAppExpectContinueWaitsForTheBody(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	const payload = "payload-123"
 	c, br := rawProxy(t, proxy.Host, "POST http://origin.example/up HTTP/1.1\r\nHost: origin.example\r\n"+
 		"Content-Type: text/plain\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n")
@@ -257,9 +257,7 @@ func TestAppExpectContinueWaitsForTheBody(t *testing.T) {
 	if resp.StatusCode != 200 || body != "hello POST http://origin.example/up body=11" {
 		t.Fatalf("final answer: %d %q", resp.StatusCode, body)
 	}
-	p.mu.Lock()
-	bodies := append([]string(nil), p.bodies...)
-	p.mu.Unlock()
+	bodies := p.Bodies()
 	if len(bodies) != 1 || bodies[0] != payload {
 		t.Fatalf("the parent got bodies %q, want [%q]", bodies, payload)
 	}
@@ -276,16 +274,16 @@ func TestAppLeavingCancelsPendingRequest(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			checkLeaks(t)
 			arrived, freed := make(chan struct{}), make(chan struct{})
-			p := startFakeParent(t, func(p *fakeParent) {
-				p.open = true
-				p.custom = func(c net.Conn, _ *http.Request) {
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Open = true
+				p.Custom = func(c net.Conn, _ *http.Request) {
 					close(arrived)
 					_, _ = c.Read(make([]byte, 1)) // never answers; returns when ferry closes
 					close(freed)
 				}
 			})
 			logs := &testenv.SyncBuffer{}
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 			c, _ := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 			<-arrived
 			if tt.reset {
@@ -308,7 +306,7 @@ func TestAppIdleConnectionTimesOut(t *testing.T) {
 	for _, afterRequest := range []bool{false, true} {
 		t.Run(fmt.Sprintf("after a request %v", afterRequest), func(t *testing.T) {
 			p := pathParent(t, 0)
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ClientIdleTimeout: 200 * time.Millisecond})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, ClientIdleTimeout: 200 * time.Millisecond})
 			c, br := rawProxy(t, proxy.Host, "")
 			defer c.Close()
 			if afterRequest {
@@ -330,7 +328,7 @@ func TestAppSlowHeadTimesOut(t *testing.T) {
 	for _, part := range []string{"GET http://origin.example/ HTTP/1.1\r\nHost: orig", "GET http://origin.example/ HT", "G"} {
 		t.Run(part, func(t *testing.T) {
 			p := pathParent(t, 0)
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ReadHeaderTimeout: 300 * time.Millisecond})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, ReadHeaderTimeout: 300 * time.Millisecond})
 			c, br := rawProxy(t, proxy.Host, part)
 			defer c.Close()
 			resp, body := appRead(t, br, http.MethodGet)
@@ -338,7 +336,7 @@ func TestAppSlowHeadTimesOut(t *testing.T) {
 				t.Fatalf("got %d close=%v %q, want 408 naming timeouts.read_header", resp.StatusCode, resp.Close, body)
 			}
 			appExpectEOF(t, c, br)
-			if n := len(p.requests()); n != 0 {
+			if n := len(p.Requests()); n != 0 {
 				t.Fatalf("the parent got %d requests", n)
 			}
 		})
@@ -353,7 +351,7 @@ func TestAppContentLengthWithChunkedClosesAfterAnswer(t *testing.T) {
 	for _, name := range []string{"Content-Length", "content-length"} {
 		t.Run(name, func(t *testing.T) {
 			p := pathParent(t, 0)
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 			c, br := rawProxy(t, proxy.Host, "POST http://origin.example/first HTTP/1.1\r\nHost: origin.example\r\n"+
 				name+": 40\r\nTransfer-Encoding: chunked\r\n\r\n"+
 				"3\r\nabc\r\n0\r\n\r\nGET http://origin.example/smuggled HTTP/1.1\r\nHost: origin.example\r\n\r\n")
@@ -363,7 +361,7 @@ func TestAppContentLengthWithChunkedClosesAfterAnswer(t *testing.T) {
 				t.Fatalf("got %d close=%v %q, want 200 for /first with Connection: close", resp.StatusCode, resp.Close, body)
 			}
 			appExpectEOF(t, c, br)
-			reqs := p.requests()
+			reqs := p.Requests()
 			if len(reqs) != 1 {
 				t.Fatalf("the parent got %d requests, want 1", len(reqs))
 			}
@@ -378,9 +376,9 @@ func TestAppContentLengthWithChunkedClosesAfterAnswer(t *testing.T) {
 // under way finish with its whole answer.
 func TestAppGracefulStop(t *testing.T) {
 	arrived, release := make(chan struct{}), make(chan struct{})
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, req *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, req *http.Request) {
 			msg := "path=" + req.URL.Path
 			if req.URL.Path == "/slow" {
 				close(arrived)
@@ -390,7 +388,7 @@ func TestAppGracefulStop(t *testing.T) {
 			fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", len(msg), msg)
 		}
 	})
-	addr, stop := stoppableRelay(t, Config{Parents: []string{p.addr()}, ShutdownTimeout: 30 * time.Second})
+	addr, stop := stoppableRelay(t, Config{Parents: []string{p.Addr}, ShutdownTimeout: 30 * time.Second})
 	var once sync.Once
 	releaseParent := func() { once.Do(func() { close(release) }) }
 	t.Cleanup(releaseParent) // on failure, before the relay waits for the request
@@ -489,11 +487,11 @@ func TestAppUnknownLengthFraming(t *testing.T) {
 	for pname, answer := range parents {
 		for _, proto := range []string{"HTTP/1.1", "HTTP/1.0"} {
 			t.Run(pname+"/app "+proto, func(t *testing.T) {
-				p := startFakeParent(t, func(p *fakeParent) {
-					p.open = true
-					p.custom = func(c net.Conn, _ *http.Request) { answer(c) }
+				p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+					p.Open = true
+					p.Custom = func(c net.Conn, _ *http.Request) { answer(c) }
 				})
-				_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+				_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 				// The HTTP/1.0 app asks for keep-alive, which a body of
 				// unknown length rules out.
 				extra := ""
@@ -531,16 +529,16 @@ func TestAppConnectKeepsPipelinedBytes(t *testing.T) {
 	for _, delay := range []time.Duration{0, 300 * time.Millisecond} {
 		t.Run(fmt.Sprint("parent answers after ", delay), func(t *testing.T) {
 			checkLeaks(t)
-			p := startFakeParent(t, func(p *fakeParent) {
-				p.open = true
-				p.custom = func(c net.Conn, _ *http.Request) {
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Open = true
+				p.Custom = func(c net.Conn, _ *http.Request) {
 					time.Sleep(delay)
 					_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
 					// Echo through a buffer, as fakeParent does.
 					_, _ = io.Copy(struct{ io.Writer }{c}, struct{ io.Reader }{c})
 				}
 			})
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 			var b strings.Builder
 			for i := range 1600 {
 				fmt.Fprintf(&b, "tunnel %03d\n", i%1000)
@@ -630,14 +628,14 @@ func TestAppUnreadBody(t *testing.T) {
 // truncated body, not a complete-looking one, and no panic is logged.
 func TestAppAbortedAnswerEndsConnection(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, _ *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
 		}
 	})
 	logs := &testenv.SyncBuffer{}
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	c, br := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 	defer c.Close()
 	resp, err := http.ReadResponse(br, nil)
@@ -656,8 +654,8 @@ func TestAppAbortedAnswerEndsConnection(t *testing.T) {
 // A connection that became a tunnel no longer counts against MaxConns (the
 // open-file limit bounds tunnels); one waiting between requests does.
 func TestAppTunnelFreesConnectionSlot(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, MaxConns: 1})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, MaxConns: 1})
 	tunnel, tbr := connectTunnel(t, proxy.Host)
 	c, br := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 	defer c.Close()
@@ -687,7 +685,7 @@ func TestAppTimeoutsSpareRequestUnderWay(t *testing.T) {
 	t.Run("slow answer", func(t *testing.T) {
 		p := pathParent(t, time.Second)
 		cfg := cfg
-		cfg.Parents = []string{p.addr()}
+		cfg.Parents = []string{p.Addr}
 		_, proxy := startRelay(t, cfg)
 		c, br := rawProxy(t, proxy.Host, appGet("HTTP/1.1", "/slow", ""))
 		defer c.Close()
@@ -696,9 +694,9 @@ func TestAppTimeoutsSpareRequestUnderWay(t *testing.T) {
 		}
 	})
 	t.Run("slow body", func(t *testing.T) {
-		p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+		p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 		cfg := cfg
-		cfg.Parents = []string{p.addr()}
+		cfg.Parents = []string{p.Addr}
 		_, proxy := startRelay(t, cfg)
 		c, br := rawProxy(t, proxy.Host, "POST http://origin.example/up HTTP/1.1\r\nHost: origin.example\r\nContent-Length: 10\r\n\r\n")
 		defer c.Close()

@@ -4,13 +4,15 @@ import (
 	"io"
 	"net/http"
 	"testing"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // BenchmarkForward measures one keep-alive GET through the relay to a
 // parent that needs no credentials (go test -bench Forward -cpuprofile).
 func BenchmarkForward(b *testing.B) {
-	p := startFakeParent(b, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(b, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(b, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(b, Config{Parents: []string{p.Addr}})
 	c := client(proxy)
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {

@@ -99,7 +99,7 @@ type Config struct {
 	SpareConnections int
 
 	// NetworkChanges reports network changes; nil polls the interfaces
-	// (PollInterfaces). Tests inject their own.
+	// every 3 s (internal/netwatch). Tests inject their own.
 	NetworkChanges ChangeSource
 
 	// Notify, when set, hears of what the user must act on though no app

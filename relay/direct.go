@@ -22,7 +22,7 @@ func (s *Server) forwardDirect(w http.ResponseWriter, r *http.Request) {
 		out.Header.Set("Connection", "Upgrade")
 		out.Header.Set("Upgrade", upgrade)
 	}
-	out.Header["Via"] = append(out.Header["Via"], s.via.value)
+	out.Header["Via"] = append(out.Header["Via"], s.via.Value)
 	if _, ok := out.Header["User-Agent"]; !ok {
 		out.Header["User-Agent"] = []string{""} // not Go's default
 	}

@@ -14,7 +14,12 @@
 //   - relay/splice: moving bytes between two connections (tunnels, SOCKS5);
 //   - relay/report: what ferry says to people: the status page, its JSON,
 //     metrics and the error page of a failed request;
-//   - relay/failure: the one vocabulary of what went wrong.
+//   - relay/failure: the one vocabulary of what went wrong;
+//   - relay/acl: which clients may use ferry (allow and deny lists).
+//
+// Smaller helpers live in internal/: internal/hop (hop-by-hop headers and
+// ferry's Via entry with its loop check), internal/netwatch (noticing a
+// network change by polling the interfaces), internal/rawio.
 //
 // net/http's Transport is not used towards parents: it cannot keep the legs
 // of an NTLM or Negotiate handshake on one connection, and it closes a

@@ -62,14 +62,14 @@ func rawProxy(t *testing.T, addr, req string) (net.Conn, *bufio.Reader) {
 
 func TestFaultParentStallsMidBody(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, _ *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\npartial")
 			time.Sleep(2 * time.Second) // then goes silent
 		}
 	})
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ResponseHeaderTimeout: 200 * time.Millisecond})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, ResponseHeaderTimeout: 200 * time.Millisecond})
 	c, br := rawProxy(t, proxy.Host, "GET http://origin.example/ HTTP/1.1\r\nHost: origin.example\r\n\r\n")
 	defer c.Close()
 	resp, err := http.ReadResponse(br, nil)
@@ -88,15 +88,15 @@ func TestFaultParentStallsMidBody(t *testing.T) {
 
 func TestFaultParentResetsMidBody(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, _ *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\n")
 			time.Sleep(50 * time.Millisecond)
 			_ = c.(*net.TCPConn).SetLinger(0) // RST
 		}
 	})
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	resp, err := client(proxy).Get("http://origin.example/")
 	if err != nil {
 		t.Fatal(err)
@@ -110,9 +110,9 @@ func TestFaultParentResetsMidBody(t *testing.T) {
 
 func TestFaultParentOversizedHead(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, _ *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\n")
 			line := "X-Junk: " + strings.Repeat("j", 1000) + "\r\n"
 			for range 3000 { // 3 MB of headers
@@ -122,7 +122,7 @@ func TestFaultParentOversizedHead(t *testing.T) {
 			}
 		}
 	})
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	resp, body := get(t, client(proxy), "http://origin.example/")
 	if resp.StatusCode != 502 || !strings.Contains(body, "larger than 1 MiB") {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
@@ -131,8 +131,8 @@ func TestFaultParentOversizedHead(t *testing.T) {
 
 func TestFaultEndless407CostsOneLogon(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.alwaysDeny = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.AlwaysDeny = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	c := client(proxy)
 	for range 5 {
 		resp, body := get(t, c, "http://origin.example/")
@@ -140,7 +140,7 @@ func TestFaultEndless407CostsOneLogon(t *testing.T) {
 			t.Fatalf("status %d %q", resp.StatusCode, body)
 		}
 	}
-	if n := p.failedLogons.Load(); n != 1 {
+	if n := p.FailedLogons(); n != 1 {
 		t.Fatalf("parent saw %d failed logons, want 1", n)
 	}
 	c.CloseIdleConnections()
@@ -148,19 +148,19 @@ func TestFaultEndless407CostsOneLogon(t *testing.T) {
 
 func TestFaultClientVanishesMidUpload(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(fp *fakeParent) { fp.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(fp *testenv.FakeParent) { fp.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	c, _ := rawProxy(t, proxy.Host, "POST http://origin.example/up HTTP/1.1\r\nHost: origin.example\r\nContent-Length: 1000000\r\n\r\n")
 	_, _ = c.Write(make([]byte, 100_000))
 	c.Close()
 	// ferry must cut the parent's connection, so the parent sees a body
 	// that ended early instead of waiting for the rest or taking it as whole.
-	for deadline := time.Now().Add(3 * time.Second); p.bodyErrors.Load() == 0; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Second); p.BodyErrors() == 0; time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatalf("the parent's connection was not cut; requests seen complete: %d", len(p.requests()))
+			t.Fatalf("the parent's connection was not cut; requests seen complete: %d", len(p.Requests()))
 		}
 	}
-	if n := len(p.requests()); n != 0 {
+	if n := len(p.Requests()); n != 0 {
 		t.Fatalf("the parent took %d requests as complete", n)
 	}
 }
@@ -168,9 +168,9 @@ func TestFaultClientVanishesMidUpload(t *testing.T) {
 func TestFaultClientVanishesMidDownload(t *testing.T) {
 	checkLeaks(t)
 	done := make(chan error, 1)
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, _ *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 1000000000\r\n\r\n")
 			chunk := make([]byte, 32<<10)
 			for {
@@ -181,7 +181,7 @@ func TestFaultClientVanishesMidDownload(t *testing.T) {
 			}
 		}
 	})
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	c, br := rawProxy(t, proxy.Host, "GET http://origin.example/big HTTP/1.1\r\nHost: origin.example\r\n\r\n")
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
@@ -201,11 +201,11 @@ func TestFaultGarbageStatusLines(t *testing.T) {
 	for i, junk := range []string{"HTTP/1.1 abc OK\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", "\x16\x03\x01\x02\x00", "HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n"} {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			checkLeaks(t)
-			p := startFakeParent(t, func(p *fakeParent) {
-				p.open = true
-				p.custom = func(c net.Conn, _ *http.Request) { _, _ = io.WriteString(c, junk) }
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Open = true
+				p.Custom = func(c net.Conn, _ *http.Request) { _, _ = io.WriteString(c, junk) }
 			})
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 			c := client(proxy)
 			resp, body := get(t, c, "http://origin.example/")
 			if resp.StatusCode != 502 || resp.Header.Get("Proxy-Status") == "" {
@@ -220,8 +220,8 @@ func TestFaultGarbageStatusLines(t *testing.T) {
 // takes the parent side down with it: nothing is left behind.
 func TestFaultClientVanishesMidTunnel(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	c, br := connectTunnel(t, proxy.Host)
 	chunk := strings.Repeat("z", 64<<10)
 	for range 16 { // the echo keeps both directions busy

@@ -37,7 +37,7 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 		s.forwardDirect(w, r)
 		return
 	}
-	o := parent.NewRequest(r, s.gen.Load().headers, s.via.value)
+	o := parent.NewRequest(r, s.gen.Load().headers, s.via.Value)
 	try, skipped := dec.TryList()
 	var last *failure.Error
 	for _, u := range try {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // TestTrickledResponseReachesAppPieceByPiece: a parent sends a response
@@ -20,9 +22,9 @@ func TestTrickledResponseReachesAppPieceByPiece(t *testing.T) {
 	for _, framing := range []string{"length", "chunked"} {
 		t.Run(framing, func(t *testing.T) {
 			got := make(chan struct{})
-			p := startFakeParent(t, func(p *fakeParent) {
-				p.open = true
-				p.custom = func(c net.Conn, _ *http.Request) {
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Open = true
+				p.Custom = func(c net.Conn, _ *http.Request) {
 					head := "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
 					if framing == "length" {
 						head += fmt.Sprintf("Content-Length: %d\r\n\r\n", pieces*size)
@@ -49,7 +51,7 @@ func TestTrickledResponseReachesAppPieceByPiece(t *testing.T) {
 					}
 				}
 			})
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+			_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 			conn, br := rawProxy(t, proxy.Host, "GET http://origin.example/slow HTTP/1.1\r\nHost: origin.example\r\n\r\n")
 			defer conn.Close()
 			_ = conn.SetDeadline(time.Now().Add(30 * time.Second))

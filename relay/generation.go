@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/acl"
 	"github.com/ferryproxy/ferry/relay/parent"
 	"github.com/ferryproxy/ferry/relay/route"
 )
@@ -20,10 +21,10 @@ import (
 type generation struct {
 	cfg       Config
 	set       *settings
-	upstreams []*Upstream
+	upstreams []*parent.Upstream
 	router    route.Router
 	direct    *http.Transport
-	acl       *ACL
+	acl       *acl.List
 	headers   http.Header
 }
 
@@ -42,15 +43,9 @@ type settings struct {
 	notes         *parent.Notes // Config.Notify's events
 }
 
-// Upstream is one parent proxy and its pool (package parent).
-type Upstream = parent.Upstream
-
-// Stats is a snapshot of an Upstream (package parent).
-type Stats = parent.Stats
-
 // newUpstream is the client of the parent at addr with set's credentials
 // and timeouts.
-func newUpstream(addr string, set *settings) *Upstream {
+func newUpstream(addr string, set *settings) *parent.Upstream {
 	return parent.New(parent.Config{Addr: addr, Auth: set.auth, Guard: set.guard, Log: set.log,
 		ConnectTimeout: set.dialer.Timeout, ResponseHeaderTimeout: set.headerTimeout,
 		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Spares: set.spares, Notes: set.notes})
@@ -97,11 +92,11 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 	if err != nil {
 		return nil, err
 	}
-	acl, err := ParseACL(cfg.Allow, cfg.Deny)
+	clients, err := acl.Parse(cfg.Allow, cfg.Deny)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkGateway(cfg, acl); err != nil {
+	if err := checkGateway(cfg, clients); err != nil {
 		return nil, err
 	}
 	for _, t := range cfg.Tunnels {
@@ -109,7 +104,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 			return nil, fmt.Errorf("tunnel %s: target %q is not host:port", t.Listen, t.Target)
 		}
 	}
-	g := &generation{cfg: cfg, set: set, acl: acl, headers: http.Header{}}
+	g := &generation{cfg: cfg, set: set, acl: clients, headers: http.Header{}}
 	for k, v := range cfg.Headers {
 		g.headers.Set(k, v)
 	}
@@ -134,7 +129,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 		pr, err := route.NewPAC(route.PACConfig{
 			Location: cfg.PAC, Fallback: cfg.PACFallback, Refresh: cfg.PACRefresh, AllowHosts: cfg.AllowHosts,
 			Credentials: cfg.Auth.Enabled(), Log: log,
-			NewUpstream: func(addr string, credentials bool) *Upstream {
+			NewUpstream: func(addr string, credentials bool) *parent.Upstream {
 				if credentials {
 					return newUpstream(addr, set)
 				}
@@ -177,12 +172,12 @@ func (g *generation) retire() {
 
 // allUpstreams is the configured parents and, with a PAC, the proxies it
 // named so far.
-func (g *generation) allUpstreams() []*Upstream {
+func (g *generation) allUpstreams() []*parent.Upstream {
 	pr, ok := g.router.(*route.PAC)
 	if !ok {
 		return g.upstreams
 	}
-	return append(append([]*Upstream(nil), g.upstreams...), pr.Named()...)
+	return append(append([]*parent.Upstream(nil), g.upstreams...), pr.Named()...)
 }
 
 // Event is what Config.Notify receives (package parent).

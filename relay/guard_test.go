@@ -1,9 +1,6 @@
 package relay
 
 import (
-	"io"
-	"net"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,16 +12,16 @@ import (
 // same wrong password keeps the rest (no further logon, no connection to
 // the parent); a changed password is tried at once.
 func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
-	p := startFakeParent(t, nil)
+	p := testenv.StartFakeParent(t, nil)
 	state := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
 	cfg := func(pw string) Config {
-		return Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", pw), LockoutState: state}
+		return Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", pw), LockoutState: state}
 	}
 	s, proxy := startRelay(t, cfg("wrong"))
 	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 502 {
 		t.Fatalf("wrong password: status %d", resp.StatusCode)
 	}
-	conns := p.conns.Load()
+	conns := p.Conns()
 	next := cfg("wrong")
 	next.Listen = []string{s.Addrs()[0].String()}
 	if err := s.Reload(next); err != nil {
@@ -47,10 +44,10 @@ func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
 		t.Errorf("after a restart with the same password: %d %q", resp.StatusCode, resp.Header.Get("Proxy-Status"))
 	}
-	if n := p.failedLogons.Load(); n != 1 {
+	if n := p.FailedLogons(); n != 1 {
 		t.Errorf("the parent saw %d failed logons, want 1", n)
 	}
-	if n := p.conns.Load() - conns; n != 0 {
+	if n := p.Conns() - conns; n != 0 {
 		t.Errorf("ferry connected to the parent %d times while the credentials rested, want 0", n)
 	}
 
@@ -61,29 +58,5 @@ func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
 	}
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Errorf("after fixing the password: %d %q", resp.StatusCode, body)
-	}
-}
-
-// TestSite407IsNotARejection: a 407 without a challenge after the
-// credentials were accepted is the site's own, passed on by the parent; it
-// gets its own verdict and rests nothing.
-func TestSite407IsNotARejection(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.custom = func(c net.Conn, _ *http.Request) {
-			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
-		}
-	})
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
-	for i := 0; i < 3; i++ {
-		resp, body := get(t, client(proxy), "http://origin.example/")
-		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "verdict=site_proxy_auth") {
-			t.Errorf("request %d: %d %q\n%s", i, resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
-		}
-	}
-	if n := len(s.Guard().Snapshot()); n != 0 {
-		t.Errorf("%d credentials rest after a site's 407, want none", n)
-	}
-	if n := p.failedLogons.Load(); n != 0 {
-		t.Errorf("the parent saw %d failed logons", n)
 	}
 }

@@ -2,25 +2,26 @@ package relay
 
 import (
 	"fmt"
-	"github.com/ferryproxy/ferry/relay/parent"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
-	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+	"github.com/ferryproxy/ferry/relay/parent"
+	"github.com/ferryproxy/ferry/relay/report"
 
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // closingParent reads a whole request and closes the connection without
 // answering: a parent that died while handling it.
-func closingParent(t *testing.T) *fakeParent {
-	return startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(net.Conn, *http.Request) {}
+func closingParent(t *testing.T) *testenv.FakeParent {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(net.Conn, *http.Request) {}
 	})
 }
 
@@ -38,14 +39,14 @@ func post(t *testing.T, c *http.Client, url string, n int) (int, string) {
 // TestDeadParentBodyGoesOnWhenKept: a small body the dead parent took is
 // kept, so the next parent gets it whole.
 func TestDeadParentBodyGoesOnWhenKept(t *testing.T) {
-	bad, good := closingParent(t), startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr()}})
+	bad, good := closingParent(t), testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{bad.Addr, good.Addr}})
 	status, body := post(t, client(proxy), "http://origin.example/up", 1000)
 	if status != 200 || body != "hello POST http://origin.example/up body=1000" {
 		t.Fatalf("POST past a dead parent: %d %q", status, body)
 	}
-	if len(bad.requests()) != 1 {
-		t.Fatalf("the dead parent saw %d requests, want 1", len(bad.requests()))
+	if len(bad.Requests()) != 1 {
+		t.Fatalf("the dead parent saw %d requests, want 1", len(bad.Requests()))
 	}
 	if st := s.Upstreams()[0].Stats(); st.Up || st.LastCause != failure.ParentError {
 		t.Fatalf("dead parent: up %v cause %q", st.Up, st.LastCause)
@@ -56,13 +57,13 @@ func TestDeadParentBodyGoesOnWhenKept(t *testing.T) {
 // buffer that the dead parent took cannot be sent again, so the app gets the
 // error and the next parent nothing (half a body would be worse).
 func TestDeadParentBodyTooLargeIsNotSentTwice(t *testing.T) {
-	bad, good := closingParent(t), startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr()}})
+	bad, good := closingParent(t), testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{bad.Addr, good.Addr}})
 	status, body := post(t, client(proxy), "http://origin.example/up", 3*parent.ReplayLimit)
 	if status != http.StatusBadGateway || !strings.Contains(body, "closed the connection without answering") {
 		t.Fatalf("large POST to a dead parent: %d %q", status, body)
 	}
-	if n := len(good.requests()); n != 0 {
+	if n := len(good.Requests()); n != 0 {
 		t.Fatalf("the next parent got %d requests with a body already consumed", n)
 	}
 }
@@ -76,14 +77,14 @@ func TestDirectFallbackGetsTheWholeBody(t *testing.T) {
 	}))
 	defer origin.Close()
 	bad := closingParent(t)
-	_, proxy := startRelay(t, Config{Parents: []string{bad.addr()}, DirectFallback: true})
+	_, proxy := startRelay(t, Config{Parents: []string{bad.Addr}, DirectFallback: true})
 	c := client(proxy)
 	for range 2 { // first past the dead parent, then straight
 		if status, body := post(t, c, origin.URL+"/up", 5000); status != 200 || body != "got 5000" {
 			t.Fatalf("POST with direct_fallback: %d %q", status, body)
 		}
 	}
-	if n := len(bad.requests()); n != 1 {
+	if n := len(bad.Requests()); n != 1 {
 		t.Fatalf("the dead parent saw %d requests; once down it should be skipped", n)
 	}
 }
@@ -92,35 +93,35 @@ func TestDirectFallbackGetsTheWholeBody(t *testing.T) {
 // try) and resting, in /status.json, the page, the text and /metrics.
 func TestStatusShowsEachParentState(t *testing.T) {
 	bad := closingParent(t)
-	good := startFakeParent(t, nil)
-	idle := startFakeParent(t, nil)
+	good := testenv.StartFakeParent(t, nil)
+	idle := testenv.StartFakeParent(t, nil)
 	creds := basicAuth(t, "alice", "secret")
-	s, proxy := startRelay(t, Config{Parents: []string{bad.addr(), good.addr(), idle.addr()}, Auth: creds})
+	s, proxy := startRelay(t, Config{Parents: []string{bad.Addr, good.Addr, idle.Addr}, Auth: creds})
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("status %d %q", resp.StatusCode, body)
 	}
-	states := map[string]ParentStatus{}
+	states := map[string]report.ParentStatus{}
 	for _, p := range s.Status().Parents {
 		states[p.Addr] = p
 	}
-	if p := states[bad.addr()]; p.State != ParentDown || p.Up || p.DownCause != failure.ParentError.Name || p.DownSince == nil || p.NextTry == nil {
+	if p := states[bad.Addr]; p.State != report.ParentDown || p.Up || p.DownCause != failure.ParentError.Name || p.DownSince == nil || p.NextTry == nil {
 		t.Errorf("closing parent: %+v", p)
 	}
-	if p := states[good.addr()]; p.State != ParentUp || !p.Up || p.Auth != "ok" {
+	if p := states[good.Addr]; p.State != report.ParentUp || !p.Up || p.Auth != "ok" {
 		t.Errorf("serving parent: %+v", p)
 	}
-	if p := states[idle.addr()]; p.State != ParentUntried || p.Up {
+	if p := states[idle.Addr]; p.State != report.ParentUntried || p.Up {
 		t.Errorf("unused parent: %+v", p)
 	}
-	s.Guard().Fail(good.addr(), creds, "test")
+	s.Guard().Fail(good.Addr, creds, "test")
 	for _, p := range s.Status().Parents {
-		if p.Addr == good.addr() && (p.State != ParentResting || !p.Up) {
+		if p.Addr == good.Addr && (p.State != report.ParentResting || !p.Up) {
 			t.Errorf("parent with resting credentials: %+v", p)
 		}
 	}
 	for path, wants := range map[string][]string{
-		"/metrics": {`ferry_parent_up{parent="` + bad.addr() + `"} 0`, `ferry_parent_down{parent="` + bad.addr() + `"} 1`,
-			`ferry_parent_up{parent="` + idle.addr() + `"} 0`, `ferry_parent_down{parent="` + idle.addr() + `"} 0`},
+		"/metrics": {`ferry_parent_up{parent="` + bad.Addr + `"} 0`, `ferry_parent_down{parent="` + bad.Addr + `"} 1`,
+			`ferry_parent_up{parent="` + idle.Addr + `"} 0`, `ferry_parent_down{parent="` + idle.Addr + `"} 0`},
 		"/": {`data-state="down"`, `data-state="resting"`, `data-state="untried"`, "down since ", "(parent_error); next try at ", "not tried yet"},
 	} {
 		w := httptest.NewRecorder()
@@ -130,45 +131,5 @@ func TestStatusShowsEachParentState(t *testing.T) {
 				t.Errorf("%s lacks %q:\n%s", path, want, w.Body.String())
 			}
 		}
-	}
-}
-
-// TestProbeBringsParentBack: a parent that dropped connections is down;
-// once it answers again, the backoff probe (OPTIONS *, no credentials)
-// brings it back without any request paying for the attempt.
-func TestProbeBringsParentBack(t *testing.T) {
-	var broken atomic.Bool
-	broken.Store(true)
-	flaky := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, req *http.Request) {
-			if !broken.Load() {
-				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
-			}
-		}
-	})
-	good := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{flaky.addr(), good.addr()}})
-	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	u := s.Upstreams()[0]
-	if u.Stats().Up {
-		t.Fatal("the parent that dropped the request is not down")
-	}
-	broken.Store(false)
-	for deadline := time.Now().Add(5 * time.Second); !u.Stats().Up; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the parent answers again but is still down after 5 s: %+v", u.Stats())
-		}
-	}
-	var probes int
-	for _, r := range flaky.requests() {
-		if r.Method == http.MethodOptions && r.RequestURI == "*" && r.Header.Get("Proxy-Authorization") == "" {
-			probes++
-		}
-	}
-	if probes == 0 {
-		t.Fatal("no OPTIONS * probe reached the parent")
 	}
 }

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestConnectionLimitAnswers503(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, MaxConns: 2})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, MaxConns: 2})
 	var held []net.Conn
 	for range 2 {
 		c, err := net.Dial("tcp", proxy.Host)
@@ -48,8 +50,8 @@ func TestConnectionLimitAnswers503(t *testing.T) {
 }
 
 func TestOversizedHeaderGets431(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, MaxHeaderBytes: 4 << 10})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, MaxHeaderBytes: 4 << 10})
 	c, err := net.Dial("tcp", proxy.Host)
 	if err != nil {
 		t.Fatal(err)
@@ -64,14 +66,14 @@ func TestOversizedHeaderGets431(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Fatalf("status %d, want 431", resp.StatusCode)
 	}
-	if len(p.requests()) != 0 {
+	if len(p.Requests()) != 0 {
 		t.Fatal("oversized request reached the parent")
 	}
 }
 
 func TestTunnelIdleTimeoutClosesQuietTunnel(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, TunnelIdleTimeout: 200 * time.Millisecond})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, TunnelIdleTimeout: 200 * time.Millisecond})
 	c, br := connectTunnel(t, proxy.Host)
 	// Traffic keeps it open past the timeout...
 	for range 4 {

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+
+	"github.com/ferryproxy/ferry/relay/acl"
 )
 
 // The kinds of listener.
@@ -69,7 +71,7 @@ func loopbacks(sp listenSpec) []listenSpec {
 
 // checkGateway refuses a listener that other machines can reach unless an
 // allow list says who may use it: ferry must never be an open proxy.
-func checkGateway(cfg Config, acl *ACL) error {
+func checkGateway(cfg Config, clients *acl.List) error {
 	for _, sp := range specs(cfg) {
 		host, _, err := net.SplitHostPort(sp.addr)
 		if err != nil {
@@ -82,7 +84,7 @@ func checkGateway(cfg Config, acl *ACL) error {
 		if err == nil && ip.IsLoopback() {
 			continue
 		}
-		if !acl.Gateway() {
+		if !clients.Gateway() {
 			return fmt.Errorf("listening on %s would serve other machines, and no allow list says which: "+
 				"set allow = [\"172.17.0.0/16\"] (the addresses that may use ferry), or listen on 127.0.0.1", sp.addr)
 		}
@@ -161,7 +163,7 @@ func (s *Server) syncListeners(want []listenSpec) error {
 			}
 			return fmt.Errorf("listen on %s: %w (is another proxy, or ferry itself, already running there?)", sp.addr, err)
 		}
-		opened[sp] = &listener{Listener: &aclListener{Listener: ln, acl: s.acl, http: sp.kind == kindHTTP, log: s.log.Warn}, spec: sp}
+		opened[sp] = &listener{Listener: &acl.Listener{Listener: ln, List: s.acl, HTTP: sp.kind == kindHTTP, Log: s.log.Warn}, spec: sp}
 	}
 	for sp, l := range s.lns {
 		if !slices.Contains(want, sp) {
@@ -187,7 +189,7 @@ func (s *Server) syncListeners(want []listenSpec) error {
 	return nil
 }
 
-func (s *Server) acl() *ACL { return s.gen.Load().acl }
+func (s *Server) acl() *acl.List { return s.gen.Load().acl }
 
 func (s *Server) logListening(l *listener) {
 	switch l.spec.kind {

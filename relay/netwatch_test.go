@@ -5,6 +5,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 // chanSource is a ChangeSource a test drives.
@@ -13,14 +15,14 @@ type chanSource chan struct{}
 func (c chanSource) Changes(context.Context) <-chan struct{} { return c }
 
 func TestNetworkChangeFlushesPoolAndBackoff(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	dead, _ := net.Listen("tcp", "127.0.0.1:0")
 	deadAddr := dead.Addr().String()
 	dead.Close()
 	changes := make(chanSource)
 	// No spares: a spare dialed for the next request would count as a
 	// connection of its own.
-	s, proxy := startRelay(t, Config{Parents: []string{deadAddr, p.addr()}, NetworkChanges: changes, SpareConnections: -1})
+	s, proxy := startRelay(t, Config{Parents: []string{deadAddr, p.Addr}, NetworkChanges: changes, SpareConnections: -1})
 	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}
@@ -37,11 +39,11 @@ func TestNetworkChangeFlushesPoolAndBackoff(t *testing.T) {
 			t.Fatalf("after a change: live idle %d (want 0), dead parent up %v (want true: backoff reset)", live.Stats().Idle, down.Stats().Up)
 		}
 	}
-	conns := p.conns.Load()
+	conns := p.Conns()
 	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("after change: status %d", resp.StatusCode)
 	}
-	if p.conns.Load() != conns+1 {
+	if p.Conns() != conns+1 {
 		t.Fatal("the request after a network change did not use a fresh connection")
 	}
 }

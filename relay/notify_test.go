@@ -36,10 +36,10 @@ func (l *eventLog) all() []Event {
 // requests meet the rest at once and after, and across a reload with the
 // same password; a different wrong password is a new rest, reported again.
 func TestNotifyOncePerRest(t *testing.T) {
-	p := startFakeParent(t, nil)
+	p := testenv.StartFakeParent(t, nil)
 	var log eventLog
 	cfg := func(pw string) Config {
-		return Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", pw), Notify: log.add}
+		return Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", pw), Notify: log.add}
 	}
 	s, proxy := startRelay(t, cfg("wrong"))
 	var wg sync.WaitGroup
@@ -68,7 +68,7 @@ func TestNotifyOncePerRest(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d events for one rest, want 1: %+v", len(got), got)
 	}
-	if e := got[0]; e.Kind != EventCredentialsRejected || e.Parent != p.addr() || e.User != "alice" || e.Until.IsZero() {
+	if e := got[0]; e.Kind != EventCredentialsRejected || e.Parent != p.Addr || e.User != "alice" || e.Until.IsZero() {
 		t.Errorf("event %+v", e)
 	}
 
@@ -87,8 +87,8 @@ func TestNotifyOncePerRest(t *testing.T) {
 // TestNotifyKerberosNoTicketOnce: a parent that wants Negotiate, no ticket
 // cache and no password: reported once, not per request nor per reload.
 func TestNotifyKerberosNoTicketOnce(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.onHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
 			_, _ = io.Copy(io.Discard, req.Body)
 			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Negotiate\r\nContent-Length: 0\r\n\r\n")
 			return false
@@ -105,7 +105,7 @@ func TestNotifyKerberosNoTicketOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log eventLog
-	cfg := Config{Parents: []string{p.addr()}, Auth: a, Notify: log.add}
+	cfg := Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}
 	s, proxy := startRelay(t, cfg)
 	for i := 0; i < 3; i++ {
 		if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 502 {
@@ -121,7 +121,7 @@ func TestNotifyKerberosNoTicketOnce(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d events, want 1: %+v", len(got), got)
 	}
-	if e := got[0]; e.Kind != EventKerberosNoTicket || e.Parent != p.addr() || !e.Until.IsZero() {
+	if e := got[0]; e.Kind != EventKerberosNoTicket || e.Parent != p.Addr || !e.Until.IsZero() {
 		t.Errorf("event %+v", e)
 	}
 }

@@ -25,16 +25,16 @@ func writePAC(t *testing.T, body string) string {
 }
 
 func TestPACChoosesParentsAndDirect(t *testing.T) {
-	a := startFakeParent(t, nil) // wants alice:secret
-	b := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	a := testenv.StartFakeParent(t, nil) // wants alice:secret
+	b := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "direct ok") }))
 	defer origin.Close()
 	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) {
 		if (shExpMatch(host, "*.a.example")) return "PROXY %s";
 		if (dnsDomainIs(host, ".b.example")) return "PROXY %s; DIRECT";
 		return "DIRECT";
-	}`, a.addr(), b.addr()))
-	_, proxy := startRelay(t, Config{Parents: []string{a.addr()}, PAC: pacFile, Auth: basicAuth(t, "alice", "secret")})
+	}`, a.Addr, b.Addr))
+	_, proxy := startRelay(t, Config{Parents: []string{a.Addr}, PAC: pacFile, Auth: basicAuth(t, "alice", "secret")})
 	c := client(proxy)
 	if resp, body := get(t, c, "http://www.a.example/x"); resp.StatusCode != 200 || !strings.Contains(body, "www.a.example") {
 		t.Fatalf("a: %d %q", resp.StatusCode, body)
@@ -45,11 +45,11 @@ func TestPACChoosesParentsAndDirect(t *testing.T) {
 	if resp, body := get(t, c, origin.URL+"/"); resp.StatusCode != 200 || body != "direct ok" {
 		t.Fatalf("Direct: %d %q", resp.StatusCode, body)
 	}
-	if len(a.requests()) == 0 || len(b.requests()) == 0 {
-		t.Fatalf("a saw %d, b saw %d requests", len(a.requests()), len(b.requests()))
+	if len(a.Requests()) == 0 || len(b.Requests()) == 0 {
+		t.Fatalf("a saw %d, b saw %d requests", len(a.Requests()), len(b.Requests()))
 	}
 	// b is named only by the PAC, not in parents: it must never see the password.
-	for _, r := range b.requests() {
+	for _, r := range b.Requests() {
 		if r.Header.Get("Proxy-Authorization") != "" {
 			t.Fatal("credentials sent to a proxy the PAC named that is not in parents or allow_hosts")
 		}
@@ -57,8 +57,8 @@ func TestPACChoosesParentsAndDirect(t *testing.T) {
 }
 
 func TestPACAllowHostsGetsCredentials(t *testing.T) {
-	b := startFakeParent(t, nil) // wants credentials
-	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s"; }`, b.addr()))
+	b := testenv.StartFakeParent(t, nil) // wants credentials
+	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s"; }`, b.Addr))
 	_, proxy := startRelay(t, Config{PAC: pacFile, AllowHosts: []string{"127.0.0.0/8"}, Auth: basicAuth(t, "alice", "secret")})
 	if resp, body := get(t, client(proxy), "http://x.example/"); resp.StatusCode != 200 {
 		t.Fatalf("%d %q", resp.StatusCode, body)
@@ -69,8 +69,8 @@ func TestPACFailoverWhenFirstProxyDies(t *testing.T) {
 	dead, _ := net.Listen("tcp", "127.0.0.1:0")
 	deadAddr := dead.Addr().String()
 	dead.Close()
-	b := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s; PROXY %s"; }`, deadAddr, b.addr()))
+	b := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s; PROXY %s"; }`, deadAddr, b.Addr))
 	_, proxy := startRelay(t, Config{PAC: pacFile})
 	for range 3 {
 		if resp, body := get(t, client(proxy), "http://x.example/"); resp.StatusCode != 200 {
@@ -80,21 +80,21 @@ func TestPACFailoverWhenFirstProxyDies(t *testing.T) {
 }
 
 func TestPACServedOverHTTPChangesWhileRunning(t *testing.T) {
-	a := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	b := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	a := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	b := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	var current atomic.Pointer[string]
 	pick := func(addr string) {
 		s := fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s"; }`, addr)
 		current.Store(&s)
 	}
-	pick(a.addr())
+	pick(a.Addr)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, *current.Load()) }))
 	defer srv.Close()
 	_, proxy := startRelay(t, Config{PAC: srv.URL + "/wpad.dat", PACRefresh: 50 * time.Millisecond})
 	get(t, client(proxy), "http://x.example/1")
-	pick(b.addr())
+	pick(b.Addr)
 	deadline := time.Now().Add(5 * time.Second)
-	for len(b.requests()) == 0 {
+	for len(b.Requests()) == 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("the changed PAC was not followed")
 		}
@@ -104,9 +104,9 @@ func TestPACServedOverHTTPChangesWhileRunning(t *testing.T) {
 }
 
 func TestPACUnavailableFallback(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	missing := filepath.Join(testenv.TempDir(t), "nope.pac")
-	_, withParents := startRelay(t, Config{Parents: []string{p.addr()}, PAC: missing})
+	_, withParents := startRelay(t, Config{Parents: []string{p.Addr}, PAC: missing})
 	if resp, body := get(t, client(withParents), "http://x.example/"); resp.StatusCode != 200 {
 		t.Fatalf("fallback to parents: %d %q", resp.StatusCode, body)
 	}

@@ -7,18 +7,20 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func TestReloadSwapsParentsAndKeepsTunnels(t *testing.T) {
-	p1 := startFakeParent(t, nil)
-	p2 := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{p1.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p1 := testenv.StartFakeParent(t, nil)
+	p2 := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{p1.Addr}, Auth: basicAuth(t, "alice", "secret")})
 
 	// A tunnel opened before the reload must keep working after it.
 	tc, br := connectTunnel(t, proxy.Host)
 
 	addrs := s.Addrs()
-	err := s.Reload(Config{Listen: []string{addrs[0].String(), "127.0.0.1:0"}, Parents: []string{p2.addr()}})
+	err := s.Reload(Config{Listen: []string{addrs[0].String(), "127.0.0.1:0"}, Parents: []string{p2.Addr}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +34,7 @@ func TestReloadSwapsParentsAndKeepsTunnels(t *testing.T) {
 			t.Fatalf("via %s after reload: %d %q", a, resp.StatusCode, body)
 		}
 	}
-	if n := len(p2.requests()); n != 2 {
+	if n := len(p2.Requests()); n != 2 {
 		t.Fatalf("new parent saw %d requests, want 2", n)
 	}
 	_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
@@ -44,7 +46,7 @@ func TestReloadSwapsParentsAndKeepsTunnels(t *testing.T) {
 
 	// A listener dropped from the config closes; an invalid config changes nothing.
 	second := s.Addrs()[1].String()
-	if err := s.Reload(Config{Listen: []string{addrs[0].String()}, Parents: []string{p2.addr()}}); err != nil {
+	if err := s.Reload(Config{Listen: []string{addrs[0].String()}, Parents: []string{p2.Addr}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := net.DialTimeout("tcp", second, time.Second); err == nil {
@@ -60,12 +62,12 @@ func TestReloadSwapsParentsAndKeepsTunnels(t *testing.T) {
 }
 
 func TestReloadClearsLockout(t *testing.T) {
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong")})
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong")})
 	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 502 {
 		t.Fatalf("wrong password: status %d", resp.StatusCode)
 	}
-	if err := s.Reload(Config{Listen: []string{s.Addrs()[0].String()}, Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")}); err != nil {
+	if err := s.Reload(Config{Listen: []string{s.Addrs()[0].String()}, Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")}); err != nil {
 		t.Fatal(err)
 	}
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {

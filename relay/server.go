@@ -3,7 +3,6 @@ package relay
 import (
 	"context"
 	"errors"
-	"github.com/ferryproxy/ferry/relay/parent"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -15,6 +14,8 @@ import (
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/hop"
 	"github.com/ferryproxy/ferry/internal/httpserve"
+	"github.com/ferryproxy/ferry/internal/netwatch"
+	"github.com/ferryproxy/ferry/relay/parent"
 	"github.com/ferryproxy/ferry/relay/report"
 	"github.com/ferryproxy/ferry/relay/splice"
 )
@@ -29,7 +30,7 @@ type Server struct {
 	tunnels splice.Set
 	started time.Time
 	conns   connLimit
-	via     *via // this process's Via entry and loop check
+	via     *hop.Via // this process's Via entry and loop check
 
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
@@ -74,7 +75,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1), via: newVia()}
+	s := &Server{log: log, version: cfg.Version, lns: map[listenSpec]*listener{}, errc: make(chan error, 1), via: hop.NewVia()}
 	s.gen.Store(g)
 	s.pages = s.newPages()
 	s.conns.max = orDefault(cfg.MaxConns, defaultMaxConns)
@@ -88,7 +89,7 @@ func New(cfg Config) (*Server, error) {
 }
 
 // Upstreams returns the current parents in configured order.
-func (s *Server) Upstreams() []*Upstream { return s.gen.Load().allUpstreams() }
+func (s *Server) Upstreams() []*parent.Upstream { return s.gen.Load().allUpstreams() }
 
 // Guard returns the current lockout guard.
 func (s *Server) Guard() *auth.Guard { return s.gen.Load().set.guard }
@@ -156,7 +157,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	}()
 	src := s.gen.Load().cfg.NetworkChanges
 	if src == nil {
-		src = PollInterfaces{}
+		src = netwatch.Poll{}
 	}
 	netDone := make(chan struct{})
 	go func() {
@@ -220,7 +221,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Ends here, whatever its Via says: ferry's own status page,
 		// also when ferry reached itself directly (no_proxy localhost).
 		s.serveLocal(w, r)
-	case s.via.seenIn(r.Header):
+	case s.via.SeenIn(r.Header):
 		s.refuseLoop(w, r)
 	case r.Method == http.MethodConnect:
 		s.serveConnect(w, r)

@@ -3,7 +3,6 @@ package relay
 import (
 	"context"
 	"errors"
-	"github.com/ferryproxy/ferry/relay/parent"
 	"io"
 	"log/slog"
 	"net"
@@ -13,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+	"github.com/ferryproxy/ferry/relay/parent"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/relay/failure"
@@ -94,8 +96,8 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 }
 
 func TestForwardAuthenticatesAndStripsClientProxyHeaders(t *testing.T) {
-	p := startFakeParent(t, nil)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	req, _ := http.NewRequest("GET", "http://origin.example/x?y=1", nil)
 	req.Header.Set("Proxy-Authorization", "Basic YXBwOmFwcA==") // the app's own, for ferry
 	req.Header.Set("Connection", "X-Secret")
@@ -110,7 +112,7 @@ func TestForwardAuthenticatesAndStripsClientProxyHeaders(t *testing.T) {
 	if resp.StatusCode != 200 || string(b) != "hello GET http://origin.example/x?y=1 body=0" {
 		t.Fatalf("got %d %q", resp.StatusCode, b)
 	}
-	for _, r := range p.requests() {
+	for _, r := range p.Requests() {
 		if r.Header.Get("Proxy-Authorization") == "Basic YXBwOmFwcA==" {
 			t.Error("the app's Proxy-Authorization reached the parent")
 		}
@@ -123,12 +125,12 @@ func TestForwardAuthenticatesAndStripsClientProxyHeaders(t *testing.T) {
 }
 
 func TestPostBodySurvivesA407(t *testing.T) {
-	p := startFakeParent(t, nil)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	// auto mode: the first contact learns the scheme from a 407, the small
 	// body is sent again on the authenticated leg.
 	a, _ := auth.New(auth.Config{User: "alice", Password: "secret"})
-	_, proxy2 := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	_, proxy2 := startRelay(t, Config{Parents: []string{p.Addr}, Auth: a})
 	for _, px := range []*url.URL{proxy, proxy2} {
 		resp, err := client(px).Post("http://origin.example/up", "text/plain", strings.NewReader("payload-123"))
 		if err != nil {
@@ -143,8 +145,8 @@ func TestPostBodySurvivesA407(t *testing.T) {
 }
 
 func TestLockoutGuardAllowsOneFailedLogon(t *testing.T) {
-	p := startFakeParent(t, nil)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "Zq7-not-this")})
+	p := testenv.StartFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "Zq7-not-this")})
 	c := client(proxy)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -168,10 +170,10 @@ func TestLockoutGuardAllowsOneFailedLogon(t *testing.T) {
 	if statuses[http.StatusBadGateway] != 20 {
 		t.Fatalf("statuses %v, want 20 x 502", statuses)
 	}
-	if n := p.failedLogons.Load(); n != 1 {
+	if n := p.FailedLogons(); n != 1 {
 		t.Fatalf("parent saw %d failed logons, want 1", n)
 	}
-	for _, want := range []string{p.addr(), "alice", "Basic", "password"} {
+	for _, want := range []string{p.Addr, "alice", "Basic", "password"} {
 		if !strings.Contains(lastBody, want) {
 			t.Errorf("error body does not mention %q:\n%s", want, lastBody)
 		}
@@ -187,8 +189,8 @@ func TestFailoverPastDeadParent(t *testing.T) {
 	dead, _ := net.Listen("tcp", "127.0.0.1:0")
 	deadAddr := dead.Addr().String()
 	dead.Close()
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{deadAddr, p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{deadAddr, p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	for range 3 {
 		resp, _ := get(t, client(proxy), "http://origin.example/")
 		if resp.StatusCode != 200 {
@@ -215,8 +217,8 @@ func TestAllParentsDownGives502WithCause(t *testing.T) {
 
 func TestParentClosingIdlePooledConnectionIsRetried(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.idleClose = 50 * time.Millisecond })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.IdleClose = 50 * time.Millisecond })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	c := closingClient(t, proxy)
 	for range 3 {
 		resp, body := get(t, c, "http://origin.example/")
@@ -241,9 +243,9 @@ func TestParentClosingIdlePooledConnectionIsRetried(t *testing.T) {
 
 func TestConnectionCloseOn407(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.closeOn407 = true })
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.CloseOn407 = true })
 	a, _ := auth.New(auth.Config{User: "alice", Password: "secret"}) // auto: learns Basic
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: a})
 	resp, body := get(t, closingClient(t, proxy), "http://origin.example/")
 	if resp.StatusCode != 200 {
 		t.Fatalf("status %d %q", resp.StatusCode, body)
@@ -252,8 +254,8 @@ func TestConnectionCloseOn407(t *testing.T) {
 
 func TestGarbageParentIsNotAProxy(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.garbage = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Garbage = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	resp, body := get(t, closingClient(t, proxy), "http://origin.example/")
 	if resp.StatusCode != 502 || !strings.Contains(body, "parent_not_proxy") {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
@@ -262,8 +264,8 @@ func TestGarbageParentIsNotAProxy(t *testing.T) {
 
 func TestStalledParentTimesOut(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.stall = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, ResponseHeaderTimeout: 200 * time.Millisecond})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Stall = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, ResponseHeaderTimeout: 200 * time.Millisecond})
 	resp, body := get(t, closingClient(t, proxy), "http://origin.example/")
 	if resp.StatusCode != 504 || !strings.Contains(resp.Header.Get("Proxy-Status"), "connection_timeout") {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
@@ -272,8 +274,8 @@ func TestStalledParentTimesOut(t *testing.T) {
 
 func TestConnectTunnelThroughParent(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, nil)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	c, err := net.Dial("tcp", proxy.Host)
 	if err != nil {
 		t.Fatal(err)
@@ -302,8 +304,8 @@ func TestConnectTunnelThroughParent(t *testing.T) {
 }
 
 func TestNeverAnswers407(t *testing.T) {
-	p := startFakeParent(t, nil)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}}) // no credentials
+	p := testenv.StartFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}}) // no credentials
 	resp, body := get(t, client(proxy), "http://origin.example/")
 	if resp.StatusCode != 502 || !strings.Contains(body, "credentials_missing") {
 		t.Fatalf("got %d %q", resp.StatusCode, body)
@@ -321,27 +323,13 @@ func TestErrorStatusMapping(t *testing.T) {
 	}
 }
 
-// postUnresendable POSTs a body of unknown length (sent chunked) too big
-// to be kept for a resend, and returns the status and the answer's body.
-func postUnresendable(t *testing.T, c *http.Client) (int, string) {
-	t.Helper()
-	body := io.MultiReader(strings.NewReader(strings.Repeat("x", parent.ReplayLimit)), strings.NewReader("tail"))
-	resp, err := c.Post("http://origin.example/up", "text/plain", body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, string(b)
-}
-
 func TestChunkedUploadAfterParentClosedIdleConnection(t *testing.T) {
 	checkLeaks(t)
-	p := startFakeParent(t, func(p *fakeParent) { p.idleClose = 50 * time.Millisecond })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.IdleClose = 50 * time.Millisecond })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	c := closingClient(t, proxy)
 	for range 3 {
-		status, b := postUnresendable(t, c)
+		status, b := testenv.PostUnresendable(t, c, parent.ReplayLimit)
 		if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
 			t.Fatalf("got %d %q, want 200 ...%s", status, b, want)
 		}
@@ -357,15 +345,15 @@ func TestUnresendableUploadAvoidsLongIdleConnection(t *testing.T) {
 	// parent's freshIdle: a longer one there makes the upload reuse the
 	// connection, and this test fail.
 	const freshIdle = time.Second
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	// No spares: their dials would blur the count of the pool's.
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, SpareConnections: -1})
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, SpareConnections: -1})
 	c := closingClient(t, proxy)
 	if resp, body := get(t, c, "http://origin.example/"); resp.StatusCode != 200 {
 		t.Fatalf("GET: %d %q", resp.StatusCode, body)
 	}
 	time.Sleep(freshIdle + 100*time.Millisecond)
-	status, b := postUnresendable(t, c)
+	status, b := testenv.PostUnresendable(t, c, parent.ReplayLimit)
 	if status != 200 || !strings.HasSuffix(b, "body=65540") {
 		t.Fatalf("upload: %d %q", status, b)
 	}
@@ -421,8 +409,8 @@ func TestLocalhostListensOnBothLoopbacks(t *testing.T) {
 // tinyproxy failed about 1 in 60 before). The first upload before any such
 // sign still takes the pooled connection's chance.
 func TestUploadAfterParentThatClosesAfterEachAnswer(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true; p.closeAfter = 300 * time.Millisecond })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true; p.CloseAfter = 300 * time.Millisecond })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	c := closingClient(t, proxy)
 	// The second GET meets the first one's connection closed: it is sent
 	// again, and ferry learns how this parent closes.
@@ -435,7 +423,7 @@ func TestUploadAfterParentThatClosesAfterEachAnswer(t *testing.T) {
 		get(t, c, "http://origin.example/a")
 		// The connection just pooled is still open: the parent closes it
 		// a moment later, after ferry's next request went out on it.
-		status, b := postUnresendable(t, c)
+		status, b := testenv.PostUnresendable(t, c, parent.ReplayLimit)
 		if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
 			t.Fatalf("upload %d: got %d %q, want 200 ...%s", i, status, b, want)
 		}

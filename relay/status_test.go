@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/ferryproxy/ferry/internal/msg"
+	"github.com/ferryproxy/ferry/internal/testenv"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // selfRequest builds a request to ferry's own page as a browser on this
@@ -26,8 +28,8 @@ func selfRequest(method, host, path string, body io.Reader) *http.Request {
 // TestStatusPageShowsParentsAndHidesPassword: the page and /status.json
 // show each parent's state and the effective config, never the password.
 func TestStatusPageShowsParentsAndHidesPassword(t *testing.T) {
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	resp, _ := get(t, client(proxy), "http://origin.example/")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("request through the relay: %d", resp.StatusCode)
@@ -35,7 +37,7 @@ func TestStatusPageShowsParentsAndHidesPassword(t *testing.T) {
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/", nil))
 	page := w.Body.String()
-	if w.Code != http.StatusOK || !strings.Contains(page, p.addr()) || !strings.Contains(page, `data-auth="ok"`) {
+	if w.Code != http.StatusOK || !strings.Contains(page, p.Addr) || !strings.Contains(page, `data-auth="ok"`) {
 		t.Fatalf("status page %d:\n%s", w.Code, page)
 	}
 	if strings.Contains(page, "&#34;secret&#34;") || strings.Contains(page, `"secret"`) {
@@ -47,14 +49,14 @@ func TestStatusPageShowsParentsAndHidesPassword(t *testing.T) {
 
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/status.json", nil))
-	var rep StatusReport
+	var rep report.Status
 	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
 		t.Fatalf("/status.json: %v\n%s", err, w.Body.String())
 	}
 	if len(rep.Parents) != 1 || rep.Parents[0].Requests != 1 || rep.Parents[0].Auth != "ok" || rep.Parents[0].Scheme != "Basic" {
 		t.Errorf("/status.json parents: %+v", rep.Parents)
 	}
-	if rep.Config.Password != Redacted || rep.Config.User != "alice" {
+	if rep.Config.Password != report.Redacted || rep.Config.User != "alice" {
 		t.Errorf("/status.json config: %+v", rep.Config)
 	}
 	if strings.Contains(w.Body.String(), `"secret"`) {
@@ -96,8 +98,8 @@ func TestSelfPagesRefuseForeignHostAndRemoteClients(t *testing.T) {
 // TestRetryNowNeedsPOSTWithToken: ending a cool-down changes state, so a
 // GET (a link, an <img>) or a POST without this run's token must not.
 func TestRetryNowNeedsPOSTWithToken(t *testing.T) {
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong")})
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong")})
 	if resp, _ := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != http.StatusBadGateway {
 		t.Fatalf("wrong password: %d", resp.StatusCode)
 	}
@@ -135,15 +137,15 @@ func TestRetryNowNeedsPOSTWithToken(t *testing.T) {
 }
 
 func TestMetricsArePrometheusText(t *testing.T) {
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "secret")})
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret")})
 	get(t, client(proxy), "http://origin.example/")
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/metrics", nil))
 	body := w.Body.String()
 	for _, want := range []string{
-		`ferry_parent_requests_total{parent="` + p.addr() + `"} 1`,
-		`ferry_parent_up{parent="` + p.addr() + `"} 1`,
+		`ferry_parent_requests_total{parent="` + p.Addr + `"} 1`,
+		`ferry_parent_up{parent="` + p.Addr + `"} 1`,
 		"# TYPE ferry_parent_failed_logons_total counter",
 		"ferry_uptime_seconds ",
 	} {
@@ -161,13 +163,13 @@ func TestMetricsArePrometheusText(t *testing.T) {
 // An app configured with ferry as its proxy that opens ferry's own address
 // gets the status, not a request looped to the parent.
 func TestProxyFormRequestToFerryItselfIsAnsweredLocally(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	resp, body := get(t, client(proxy), "http://"+proxy.Host+"/status.json")
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"parents"`) {
 		t.Fatalf("got %d %q, want ferry's status", resp.StatusCode, body)
 	}
-	if n := len(p.requests()); n != 0 {
+	if n := len(p.Requests()); n != 0 {
 		t.Fatalf("%d requests reached the parent", n)
 	}
 }
@@ -175,8 +177,8 @@ func TestProxyFormRequestToFerryItselfIsAnsweredLocally(t *testing.T) {
 // TestStatusPageHeadingMatchesTheCard: a parent whose logon was rejected,
 // or whose last request failed, is not headed "up" above an error in red.
 func TestStatusPageHeadingMatchesTheCard(t *testing.T) {
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong")})
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong")})
 	get(t, client(proxy), "http://origin.example/")
 	for _, lang := range []string{"en", "ja"} {
 		r := selfRequest(http.MethodGet, proxy.Host, "/", nil)
@@ -205,9 +207,9 @@ func TestStatusPageHeadingMatchesTheCard(t *testing.T) {
 // listeners appear beside the HTTP ones, and the config shown includes the
 // PAC, SOCKS5, tunnels and headers (their values redacted).
 func TestStatusListsEveryListenerAndTheWholeConfig(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return "DIRECT"; }`)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, PAC: pacFile, SOCKS5: []string{"127.0.0.1:0"},
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, PAC: pacFile, SOCKS5: []string{"127.0.0.1:0"},
 		Tunnels: []Tunnel{{Listen: "127.0.0.1:0", Target: "git.corp.example:22"}}, Headers: map[string]string{"X-Token": "tok-123"}})
 	socks, tunnels := s.AddrsOf(kindSOCKS5), s.AddrsOf(kindTunnel)
 	if len(socks) != 1 || len(tunnels) != 1 {
@@ -228,12 +230,12 @@ func TestStatusListsEveryListenerAndTheWholeConfig(t *testing.T) {
 	}
 	w = httptest.NewRecorder()
 	s.ServeHTTP(w, selfRequest(http.MethodGet, proxy.Host, "/status.json", nil))
-	var rep StatusReport
+	var rep report.Status
 	if err := json.Unmarshal(w.Body.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.SOCKS5Listeners) != 1 || len(rep.TunnelListeners) != 1 || rep.TunnelListeners[0].Target != "git.corp.example:22" ||
-		rep.Config.PAC != pacFile || len(rep.Config.SOCKS5) != 1 || len(rep.Config.Tunnels) != 1 || rep.Config.Headers["X-Token"] != Redacted {
+		rep.Config.PAC != pacFile || len(rep.Config.SOCKS5) != 1 || len(rep.Config.Tunnels) != 1 || rep.Config.Headers["X-Token"] != report.Redacted {
 		t.Fatalf("/status.json: %+v", rep)
 	}
 }
@@ -241,12 +243,12 @@ func TestStatusListsEveryListenerAndTheWholeConfig(t *testing.T) {
 // TestStatusAuthOKOnlyAfterAnAnswer: a parent that never answered (it
 // speaks no HTTP) is not shown with its logon "ok".
 func TestStatusAuthOKOnlyAfterAnAnswer(t *testing.T) {
-	garbage := startFakeParent(t, func(p *fakeParent) { p.garbage = true })
-	open := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	garbage := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Garbage = true })
+	open := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	for _, c := range []struct {
 		parent string
 		want   string
-	}{{garbage.addr(), "unknown"}, {open.addr(), "ok"}} {
+	}{{garbage.Addr, "unknown"}, {open.Addr, "ok"}} {
 		s, proxy := startRelay(t, Config{Parents: []string{c.parent}})
 		get(t, client(proxy), "http://origin.example/")
 		if got := s.Status().Parents[0].Auth; got != c.want {
@@ -259,11 +261,11 @@ func TestStatusAuthOKOnlyAfterAnAnswer(t *testing.T) {
 // 407 ferry has no credentials for was tried: it is up, with the verdict
 // of that failure, not "untried" with nothing to say.
 func TestStatusParentThatAskedForCredentialsIsUp(t *testing.T) {
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	get(t, client(proxy), "http://origin.example/")
 	st := s.Status().Parents[0]
-	if st.State != ParentUp || st.LastVerdict != msg.CredentialsMissing || st.LastError == "" {
+	if st.State != report.ParentUp || st.LastVerdict != msg.CredentialsMissing || st.LastError == "" {
 		t.Fatalf("after a 407 without credentials: state %q verdict %q error %q, want up, credentials_missing", st.State, st.LastVerdict, st.LastError)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/report"
 )
 
@@ -19,8 +20,8 @@ import (
 func TestPasswordFormEndsRestsOnlyWhenTheRunningFerryTookIt(t *testing.T) {
 	var got []string
 	result := report.PasswordResult{Stored: true, Detail: "stored"}
-	p := startFakeParent(t, nil)
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong"),
+	p := testenv.StartFakeParent(t, nil)
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong"),
 		ChangePassword: func(_ context.Context, pw, testURL string) report.PasswordResult {
 			got = append(got, pw, testURL)
 			return result

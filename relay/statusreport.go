@@ -11,42 +11,12 @@ import (
 	"github.com/ferryproxy/ferry/relay/route"
 )
 
-// The report's types, under the names ferry's commands, doctor and the e2e
-// tests know them by; relay/report defines and renders them.
-type (
-	// StatusReport is report.Status: what ferry shows about itself.
-	StatusReport = report.Status
-	// ParentStatus is report.ParentStatus: one parent's health, logon
-	// state and counters.
-	ParentStatus = report.ParentStatus
-	// RestingCredentials is report.RestingCredentials: one entry of the
-	// lockout guard.
-	RestingCredentials = report.RestingCredentials
-	// ConfigSummary is report.ConfigSummary: the configuration without
-	// its secrets.
-	ConfigSummary = report.ConfigSummary
-	// TunnelListener is report.TunnelListener: a [[tunnel]] listener and
-	// where it leads.
-	TunnelListener = report.TunnelListener
-)
-
-// The states of a parent and the marks of the report, as relay/report
-// names them.
-const (
-	ParentUp          = report.ParentUp
-	ParentDown        = report.ParentDown
-	ParentResting     = report.ParentResting
-	ParentUntried     = report.ParentUntried
-	RestingEverywhere = report.RestingEverywhere
-	Redacted          = report.Redacted
-)
-
 // Status returns the server's current report.
-func (s *Server) Status() StatusReport {
+func (s *Server) Status() report.Status {
 	now := time.Now()
 	g := s.gen.Load()
 	started := s.startedAt()
-	rep := StatusReport{
+	rep := report.Status{
 		Version: orDefault(s.version, "dev"), Started: started,
 		Tunnels: s.tunnels.Count(), Config: SummarizeConfig(g.cfg),
 		Listeners: []string{},
@@ -119,8 +89,8 @@ func (s *Server) startedAt() time.Time {
 }
 
 // SummarizeConfig returns cfg without its secrets.
-func SummarizeConfig(cfg Config) ConfigSummary {
-	cs := ConfigSummary{
+func SummarizeConfig(cfg Config) report.ConfigSummary {
+	cs := report.ConfigSummary{
 		Listen: cfg.Listen, Parents: cfg.Parents, NoProxy: cfg.NoProxy, AuthScheme: "none",
 		Timeouts: map[string]string{
 			"connect":         orDefault(cfg.ConnectTimeout, defaultConnectTimeout).String(),

@@ -72,7 +72,7 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 		nc, e := s.dialDirect(ctx, g, hostport)
 		return nc, nil, nil, e
 	}
-	o := parent.NewConnect(hostport, userAgent, g.headers, s.via.value)
+	o := parent.NewConnect(hostport, userAgent, g.headers, s.via.Value)
 	try, skipped := dec.TryList()
 	var last *failure.Error
 	for _, u := range try {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/splice"
 )
 
@@ -14,8 +15,8 @@ import (
 // io.Copy's splice held a pipe per direction while waiting, six
 // descriptors per tunnel, which ran a 20,000 limit out at 3,300 tunnels.
 func TestIdleTunnelsHoldNoPipes(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	const n = 100
 	before := openFiles() - splice.PooledDescriptors()
 	for range n {

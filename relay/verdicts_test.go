@@ -38,13 +38,13 @@ func rawVerdict(t *testing.T, addr, req string) (status int, verdict, proxyStatu
 // A parent that answers a request without an upgrade with 101 would leave
 // the app's connection speaking an unknown protocol: ferry refuses it.
 func TestUnrequestedSwitchingProtocolsRefused(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, _ *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) {
 			_, _ = io.WriteString(c, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: smuggled\r\n\r\nGET /inside HTTP/1.1\r\n\r\n")
 		}
 	})
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	status, verdict, details, body := rawVerdict(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 	if status != http.StatusBadGateway || verdict != msg.ParentError || !strings.Contains(details, `details="parent_response_broken`) {
 		t.Fatalf("got %d %s %q, want 502 parent_response_broken\n%s", status, verdict, details, body)
@@ -80,16 +80,16 @@ func TestUnrequestedSwitchingProtocolsFromSiteRefused(t *testing.T) {
 // A chunk size that overflows, at the very start of a parent's body, gets
 // a 502 that names the parent's answer, not an empty reply.
 func TestParentBodyBrokenFromStartGets502(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) {
-		p.open = true
-		p.custom = func(c net.Conn, _ *http.Request) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) {
 			_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffffff\r\nabc\r\n")
 		}
 	})
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	status, verdict, details, body := rawVerdict(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 	if status != http.StatusBadGateway || verdict != msg.ParentError || !strings.Contains(details, `details="parent_response_broken`) ||
-		!strings.Contains(details, p.addr()) {
+		!strings.Contains(details, p.Addr) {
 		t.Fatalf("got %d %s %q, want 502 parent_response_broken naming the parent\n%s", status, verdict, details, body)
 	}
 }
@@ -99,8 +99,8 @@ func TestParentBodyBrokenFromStartGets502(t *testing.T) {
 func TestMalformedAppBodyBlamesTheApp(t *testing.T) {
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.Copy(io.Discard, r.Body) }))
 	defer origin.Close()
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, NoProxy: []string{"127.0.0.1"}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, NoProxy: []string{"127.0.0.1"}})
 	for _, target := range []string{"http://origin.example/up", origin.URL + "/up"} {
 		host := strings.TrimPrefix(strings.TrimSuffix(target, "/up"), "http://")
 		req := "POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\nzz-not-a-size\r\n\r\n"
@@ -122,15 +122,15 @@ func TestUserinfoIsNotForwarded(t *testing.T) {
 		got <- r.Header.Get("Authorization")
 	}))
 	defer origin.Close()
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, NoProxy: []string{"127.0.0.1"}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, NoProxy: []string{"127.0.0.1"}})
 
 	c, br := rawProxy(t, proxy.Host, "GET http://user:pass@origin.example/x HTTP/1.1\r\nHost: origin.example\r\n\r\n")
 	defer c.Close()
 	if resp, _ := appRead(t, br, http.MethodGet); resp.StatusCode != 200 {
 		t.Fatalf("via the parent: %d", resp.StatusCode)
 	}
-	if reqs := p.requests(); len(reqs) != 1 || reqs[0].RequestURI != "http://origin.example/x" {
+	if reqs := p.Requests(); len(reqs) != 1 || reqs[0].RequestURI != "http://origin.example/x" {
 		t.Fatalf("the parent got %v, want http://origin.example/x without userinfo", reqs)
 	}
 
@@ -154,8 +154,8 @@ func TestDirectFailureNamesTheSite(t *testing.T) {
 	}
 	addr := dead.Addr().String()
 	dead.Close()
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, NoProxy: []string{"127.0.0.1"}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, NoProxy: []string{"127.0.0.1"}})
 	for _, lang := range []string{"en", "ja"} {
 		req := "GET http://" + addr + "/ HTTP/1.1\r\nHost: " + addr + "\r\nAccept-Language: " + lang + "\r\n\r\n"
 		status, verdict, _, body := rawVerdict(t, proxy.Host, req)
@@ -207,8 +207,8 @@ func TestErrorPageStepsAreTheCatalogues(t *testing.T) {
 // The locked-out page says until when, in every language, as Proxy-Status
 // does.
 func TestLockedOutPageSaysUntilWhen(t *testing.T) {
-	p := startFakeParent(t, nil)
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: basicAuth(t, "alice", "wrong")})
+	p := testenv.StartFakeParent(t, nil)
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong")})
 	get(t, client(proxy), "http://origin.example/") // the one failed logon
 	for _, lang := range []string{"en", "ja"} {
 		for _, accept := range []string{"*/*", "text/html"} {
@@ -225,7 +225,7 @@ func TestLockedOutPageSaysUntilWhen(t *testing.T) {
 			if _, err := time.Parse(time.TimeOnly, until); err != nil {
 				t.Fatalf("Proxy-Status time %q: %v", until, err)
 			}
-			if !strings.Contains(body, msg.Cause(lang, msg.LockedOut, "parent", p.addr(), "until", until)) {
+			if !strings.Contains(body, msg.Cause(lang, msg.LockedOut, "parent", p.Addr, "until", until)) {
 				t.Fatalf("%s %s: the page does not say until %s:\n%s", lang, accept, until, body)
 			}
 		}
@@ -285,12 +285,12 @@ func TestProxyPACIgnoresHostHeader(t *testing.T) {
 // Basic-only parent) is auth_scheme_unsupported: NTLM's first leg proves no
 // credentials, so its 407 is no rejection and rests nothing.
 func TestFixedSchemeNotOfferedIsUnsupported(t *testing.T) {
-	p := startFakeParent(t, nil) // offers Basic only
+	p := testenv.StartFakeParent(t, nil) // offers Basic only
 	a, err := auth.New(auth.Config{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: "secret"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: a})
 	for range 2 {
 		status, verdict, ps, body := rawVerdict(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 		if status != http.StatusBadGateway || verdict != msg.AuthSchemeUnsupported {
@@ -306,9 +306,9 @@ func TestFixedSchemeNotOfferedIsUnsupported(t *testing.T) {
 // followed silently by the fallback.
 func TestPACUnusableAnswerLogged(t *testing.T) {
 	pacFile := writePAC(t, `function FindProxyForURL(url, host) { return "SOCKS 127.0.0.1:1"; }`)
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	var logs testenv.SyncBuffer
-	_, proxy := startRelay(t, Config{PAC: pacFile, Parents: []string{p.addr()},
+	_, proxy := startRelay(t, Config{PAC: pacFile, Parents: []string{p.Addr},
 		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))})
 	for range 2 {
 		if resp, body := get(t, client(proxy), "http://x.example/"); resp.StatusCode != 200 {
@@ -324,7 +324,7 @@ func TestPACUnusableAnswerLogged(t *testing.T) {
 // that takes only Basic is told as credentials_missing, not as "ferry has
 // credentials only for Negotiate".
 func TestNoUserAtBasicParentIsCredentialsMissing(t *testing.T) {
-	p := startFakeParent(t, nil) // offers Basic only
+	p := testenv.StartFakeParent(t, nil) // offers Basic only
 	a, err := auth.New(auth.Config{})
 	if err != nil {
 		t.Fatal(err)
@@ -332,7 +332,7 @@ func TestNoUserAtBasicParentIsCredentialsMissing(t *testing.T) {
 	if !a.Enabled() {
 		t.Skip("no Negotiate without a user here: nothing to show")
 	}
-	_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: a})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: a})
 	status, verdict, ps, body := rawVerdict(t, proxy.Host, appGet("HTTP/1.1", "/", ""))
 	if status != http.StatusBadGateway || verdict != msg.CredentialsMissing || strings.Contains(ps, "only for Negotiate") {
 		t.Fatalf("got %d %s (%s), want 502 credentials_missing\n%s", status, verdict, ps, body)

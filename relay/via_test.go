@@ -17,8 +17,8 @@ import (
 // after the app's own, on requests and on CONNECT (which SOCKS5 and port
 // tunnels use too).
 func TestViaOnForwardedRequestsAndConnect(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, proxy := startRelay(t, Config{Parents: []string{p.addr()}})
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}})
 	req, _ := http.NewRequest("GET", "http://origin.example/x", nil)
 	req.Header.Set("Via", "1.0 app-cache")
 	resp, err := client(proxy).Do(req)
@@ -27,27 +27,27 @@ func TestViaOnForwardedRequestsAndConnect(t *testing.T) {
 	}
 	resp.Body.Close()
 	connectTunnel(t, proxy.Host)
-	seen := p.requests()
+	seen := p.Requests()
 	if len(seen) != 2 {
 		t.Fatalf("the parent saw %d requests, want 2", len(seen))
 	}
-	want := "1.1 " + s.via.name
+	want := "1.1 " + s.via.Name
 	if got := seen[0].Header["Via"]; len(got) != 2 || got[0] != "1.0 app-cache" || got[1] != want {
 		t.Errorf("GET: Via %q, want the app's then %q", got, want)
 	}
 	if got := seen[1].Header["Via"]; len(got) != 1 || got[0] != want {
 		t.Errorf("CONNECT: Via %q, want %q", got, want)
 	}
-	if !strings.HasPrefix(s.via.name, "ferry-") || len(s.via.name) != len("ferry-")+8 {
-		t.Errorf("instance name %q, want ferry- and 8 hex digits", s.via.name)
+	if !strings.HasPrefix(s.via.Name, "ferry-") || len(s.via.Name) != len("ferry-")+8 {
+		t.Errorf("instance name %q, want ferry- and 8 hex digits", s.via.Name)
 	}
 }
 
 // TestViaOnSOCKS5AndTunnelConnects: SOCKS5 and port tunnels reach the
 // parent through CONNECT, which carries ferry's Via too.
 func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
-	p := startFakeParent(t, func(p *fakeParent) { p.open = true })
-	s, _ := startRelay(t, Config{Parents: []string{p.addr()}, SOCKS5: []string{"127.0.0.1:0"},
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	s, _ := startRelay(t, Config{Parents: []string{p.Addr}, SOCKS5: []string{"127.0.0.1:0"},
 		Tunnels: []Tunnel{{Listen: "127.0.0.1:0", Target: "git.example:22"}}})
 	sc, err := net.Dial("tcp", s.AddrsOf(kindSOCKS5)[0].String())
 	if err != nil {
@@ -70,16 +70,16 @@ func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
 	}
 	defer tc.Close()
 	deadline := time.Now().Add(10 * time.Second)
-	for len(p.requests()) < 2 && time.Now().Before(deadline) {
+	for len(p.Requests()) < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	seen := p.requests()
+	seen := p.Requests()
 	if len(seen) != 2 {
 		t.Fatalf("the parent saw %d CONNECTs, want 2", len(seen))
 	}
 	for _, r := range seen {
-		if got := r.Header["Via"]; r.Method != http.MethodConnect || len(got) != 1 || got[0] != "1.1 "+s.via.name {
-			t.Errorf("%s %s: Via %q, want %q", r.Method, r.Host, got, "1.1 "+s.via.name)
+		if got := r.Header["Via"]; r.Method != http.MethodConnect || len(got) != 1 || got[0] != "1.1 "+s.via.Name {
+			t.Errorf("%s %s: Via %q, want %q", r.Method, r.Host, got, "1.1 "+s.via.Name)
 		}
 	}
 }
@@ -91,13 +91,13 @@ func TestOwnParentGets508(t *testing.T) {
 	var logs testenv.SyncBuffer
 	s, proxy := startRelay(t, Config{Parents: []string{"127.0.0.1:9"},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
-	id := s.via.name
+	id := s.via.Name
 	if err := s.Reload(Config{Listen: []string{proxy.Host}, Parents: []string{proxy.Host},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))}); err != nil {
 		t.Fatal(err)
 	}
-	if s.via.name != id {
-		t.Errorf("the instance id changed on reload: %s, then %s", id, s.via.name)
+	if s.via.Name != id {
+		t.Errorf("the instance id changed on reload: %s, then %s", id, s.via.Name)
 	}
 	c := client(proxy)
 	for range 5 {
@@ -142,8 +142,8 @@ func TestTwoRelaysPointingAtEachOther(t *testing.T) {
 			t.Errorf("through %s: got %d %q, want 508", proxy.Host, resp.StatusCode, body)
 		}
 	}
-	if a.via.name == b.via.name {
-		t.Errorf("two relays share the instance id %s", a.via.name)
+	if a.via.Name == b.via.Name {
+		t.Errorf("two relays share the instance id %s", a.via.Name)
 	}
 }
 
@@ -157,24 +157,5 @@ func TestStatusPageThroughItselfIsNoLoop(t *testing.T) {
 	resp, body := get(t, client(proxy), "http://localhost:"+port+"/status.json")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("got %d %q, want ferry's status", resp.StatusCode, body)
-	}
-}
-
-func TestViaSeenIn(t *testing.T) {
-	v := &via{name: "ferry-0a1b2c3d"}
-	for _, tc := range []struct {
-		via  []string
-		want bool
-	}{
-		{nil, false},
-		{[]string{"1.1 squid"}, false},
-		{[]string{"1.1 squid, 1.1 ferry-0a1b2c3d"}, true},
-		{[]string{"1.0 app", "1.1 FERRY-0A1B2C3D (ferry)"}, true},
-		{[]string{"1.1 ferry-0a1b2c3e"}, false},
-		{[]string{"ferry-0a1b2c3d"}, false}, // a pseudonym alone is not an entry
-	} {
-		if got := v.seenIn(http.Header{"Via": tc.via}); got != tc.want {
-			t.Errorf("Via %q: seenIn %v, want %v", tc.via, got, tc.want)
-		}
 	}
 }

@@ -21,6 +21,10 @@
 // per-user services (user units that never start at login, legacy launchctl
 // load, no per-user Windows autostart), so those are generated here.
 //
+// It also tells whether the service's ferry runs, by its relay's own answer
+// (WaitRelay, RelaySummary in relay.go), and reads the environment file a
+// systemd unit loads (ReadEnvFile).
+//
 // The package does not read ferry's TOML config: the caller (cmd/ferry)
-// validates it and passes typed values in Config.
+// validates it and passes typed values in Config (ConfigFor builds one).
 package service

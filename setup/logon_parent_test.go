@@ -19,17 +19,13 @@ import (
 // turned the relay's error page for the CONNECT into a bare error).
 func TestProbeParentHTTPSThroughCONNECT(t *testing.T) {
 	methods := make(chan string, 4)
-	addr := testenv.ServeTCP(t, func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
+	addr := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.OnHead = func(c net.Conn, _ *bufio.Reader, req *http.Request) bool {
 			methods <- req.Method
 			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nProxy-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n")
+			return true
 		}
-	})
+	}).Addr
 	offered, err := probeParent(context.Background(), addr, "https://intranet.example/", 10*time.Second)
 	if err != nil || !slices.Equal(offered, []string{"Basic", "NTLM"}) {
 		t.Fatalf("offered %q, err %v; want Basic, NTLM", offered, err)

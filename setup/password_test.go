@@ -43,7 +43,7 @@ connect = "5s"
 `
 
 func TestPasswordKeepsFileCommentsOrderAndMode(t *testing.T) {
-	p := testenv.StartBasicParent(t, "alice", `new "pw"`, nil)
+	p := startParent(t, `new "pw"`)
 	path, cfg := passwordConfig(t, passwordFile, p.Addr)
 	var out strings.Builder
 	ch := PasswordChange{Config: cfg, TestURL: "http://origin.invalid/", Out: &out}
@@ -73,7 +73,7 @@ func TestPasswordKeepsFileCommentsOrderAndMode(t *testing.T) {
 }
 
 func TestPasswordRefusedStoresNothingAfterOneLogon(t *testing.T) {
-	p := testenv.StartBasicParent(t, "alice", "right pw", nil)
+	p := startParent(t, "right pw")
 	path, cfg := passwordConfig(t, passwordFile, p.Addr)
 	before, _ := os.ReadFile(path)
 	var out strings.Builder
@@ -91,7 +91,7 @@ func TestPasswordRefusedStoresNothingAfterOneLogon(t *testing.T) {
 }
 
 func TestPasswordRegeneratesHashes(t *testing.T) {
-	p := testenv.StartBasicParent(t, "alice", "new pw", nil)
+	p := startParent(t, "new pw")
 	old := credentials.HashPassword("alice", "CORP", "old pw")
 	src := "parents = [\"PARENT\"]\n[auth]\nuser = \"alice\"\ndomain = \"CORP\"\n" +
 		"pass_nt = \"" + old.NT + "\"\n# keep this comment\npass_ntlmv2 = '" + old.NTLMv2 + "'  # ferry hash\n"
@@ -114,7 +114,7 @@ func TestPasswordRegeneratesHashes(t *testing.T) {
 }
 
 func TestPasswordKeyringAndEnvFile(t *testing.T) {
-	p := testenv.StartBasicParent(t, "alice", "new pw", nil)
+	p := startParent(t, "new pw")
 	t.Run("keyring", func(t *testing.T) {
 		_, cfg := passwordConfig(t, "parents = [\"PARENT\"]\n[auth]\nuser = \"alice\"\nkeyring = true\n", p.Addr)
 		store := &testenv.Keyring{M: map[string]string{"ferry|alice": "old pw"}}
@@ -176,7 +176,7 @@ func TestPasswordKeyringAndEnvFile(t *testing.T) {
 // password_command and the shell's FERRY_PASSWORD are explained before a
 // password is asked for, and cost no logon.
 func TestPasswordNotWritable(t *testing.T) {
-	p := testenv.StartBasicParent(t, "alice", "new pw", nil)
+	p := startParent(t, "new pw")
 	_, cfg := passwordConfig(t, "parents = [\"PARENT\"]\n[auth]\nuser = \"alice\"\npassword_command = \"pass show corp\"\n", p.Addr)
 	ch := PasswordChange{Config: cfg, Out: &strings.Builder{}}
 	if _, err := ch.Where(); !errors.Is(err, ErrNotWritable) || !strings.Contains(err.Error(), "pass show corp") {
@@ -190,7 +190,7 @@ func TestPasswordNotWritable(t *testing.T) {
 	if _, err := ch.Where(); !errors.Is(err, ErrNotWritable) || !strings.Contains(err.Error(), "FERRY_PASSWORD") {
 		t.Errorf("shell: %v", err)
 	}
-	if n := p.Requests(); n != 0 {
+	if n := len(p.Requests()); n != 0 {
 		t.Errorf("%d requests at the parent, want none", n)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -19,14 +21,20 @@ import (
 // startInitFakeParent is a hand-written parent for the refusal path: it
 // wants Basic alice:right pw and counts the attempts that carried
 // credentials.
-func startInitFakeParent(t *testing.T) *testenv.BasicParent {
-	return testenv.StartBasicParent(t, "alice", "right pw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte("origin page"))
-	}))
+func startInitFakeParent(t *testing.T) *testenv.FakeParent {
+	return startParent(t, "right pw")
 }
 
+// startParent is a FakeParent that wants alice and password.
+func startParent(t *testing.T, password string) *testenv.FakeParent {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Password = password })
+}
+
+// TestInitAsksAgainAfterRefusal runs against a real squid: a refused
+// password, then the right one and a logon that fetches a real page.
 func TestInitAsksAgainAfterRefusal(t *testing.T) {
-	p := startInitFakeParent(t)
+	site := testenv.StartOrigin(t).URL + "/echo"
+	p := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthBasic, Users: map[string]string{"alice": "right pw"}})
 	dir := testenv.TempDir(t)
 	conf := filepath.Join(dir, "ferry.toml")
 	// The parent (a loopback one is never detected: it would be ferry
@@ -47,15 +55,17 @@ func TestInitAsksAgainAfterRefusal(t *testing.T) {
 			return pw, nil
 		},
 	}
-	o := Options{File: conf, TestURL: "http://origin.invalid/"}
+	o := Options{File: conf, TestURL: site}
 	if err := Run(context.Background(), o, c); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
-	if n := p.Attempts(); n != 2 {
-		t.Errorf("%d logons at the parent, want 2 (one per password typed)", n)
+	// squid's Basic helper checks each password once (its answers are
+	// cached): one refusal and one acceptance.
+	if n, refused := len(p.HelperAnswers()), p.FailedLogons(); n != 2 || refused != 1 {
+		t.Errorf("%d logons at the parent (%d refused), want 2 (one per password typed), 1 refused", n, refused)
 	}
-	for _, want := range []string{"Asking " + p.Addr + " for http://origin.invalid/ without credentials (at most 20s)...",
-		"Logging on to " + p.Addr + " as alice with one request for http://origin.invalid/ (at most 20s)...",
+	for _, want := range []string{"Asking " + p.Addr + " for " + site + " without credentials (at most 20s)...",
+		"Logging on to " + p.Addr + " as alice with one request for " + site + " (at most 20s)...",
 		"refused the password for alice", "Type the password again?", "Logged on to"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
@@ -164,7 +174,7 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
-			if n := p.Requests(); n != tc.requests || p.Attempts() != 0 {
+			if n := len(p.Requests()); n != tc.requests || p.Attempts() != 0 {
 				t.Errorf("%d requests (%d with credentials) at the parent, want %d and no logon", n, p.Attempts(), tc.requests)
 			}
 		})
@@ -175,9 +185,12 @@ func TestInitChecksLocallyBeforeAnyLogon(t *testing.T) {
 // then waits for the test page (example.com offline) is reported with the
 // way out (--test-url), after the line saying what init waits for.
 func TestInitSaysWhatItWaitsForAndStops(t *testing.T) {
-	p := testenv.StartBasicParent(t, "alice", "pw", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		<-r.Context().Done() // the site never answers
-	}))
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Password = "pw"
+		p.Custom = func(c net.Conn, _ *http.Request) {
+			_, _ = io.Copy(io.Discard, c) // the site never answers
+		}
+	})
 
 	var out strings.Builder
 	c := Conversation{

@@ -14,7 +14,7 @@ import (
 	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/doctor"
 	"github.com/ferryproxy/ferry/internal/msg"
-	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 const doctorUsage = `Usage: ferry doctor [--config FILE] [--parent HOST:PORT]... [--user USER] [--prompt] [--url URL]... [--json] [--report FILE]
@@ -136,7 +136,7 @@ func doctorConfig(path string, urls []string, over config.Overrides) (doctor.Con
 	dc.Relay = relayConfig(cfg, authn, slog.New(slog.DiscardHandler))
 	if len(cfg.Listen) > 0 {
 		listen := cfg.Listen[0]
-		dc.Running = func(ctx context.Context) (*relay.StatusReport, error) { return fetchStatus(ctx, listen) }
+		dc.Running = func(ctx context.Context) (*report.Status, error) { return fetchStatus(ctx, listen) }
 	}
 	return dc, cfg
 }

@@ -1,6 +1,6 @@
 package main
 
-// The cntlm -H values for User, Domain and "Password" (auth/hash_test.go),
+// The cntlm -H values for User, Domain and "Password" (credentials/cntlm_hash_test.go),
 // as config's tests use them.
 const (
 	testPassNT     = "5B0B63BF9AEF4235497DB1183CF027AD"

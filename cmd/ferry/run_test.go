@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net"
@@ -21,10 +22,19 @@ import (
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
+// startSquid starts a real squid that wants Basic alice and s3cret, and
+// an origin behind it; it returns squid's address and a URL of the origin
+// (its /echo).
+func startSquid(t *testing.T) (parent, site string) {
+	o := testenv.StartOrigin(t)
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthBasic, Users: map[string]string{"alice": "s3cret"}})
+	return sq.Addr, o.URL + "/echo?path"
+}
+
 var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
-	parent := testenv.StartBasicParent(t, "alice", "s3cret", nil).Addr
+	parent, site := startSquid(t)
 	dir := testenv.TempDir(t)
 	cfgPath := filepath.Join(dir, "ferry.toml")
 	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + parent + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
@@ -32,7 +42,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("FERRY_PASSWORD", "s3cret")
-	all := runAndGet(t, "run", "--config", cfgPath, "-v")
+	all := runAndGet(t, site, "run", "--config", cfgPath, "-v")
 	for _, want := range []string{
 		`msg="ferry parents" parents=` + parent,
 		`msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=basic usable=Basic`,
@@ -50,10 +60,10 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 // The README's quick start: no config file, the parent and the user on the
 // command line, the password in FERRY_PASSWORD.
 func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
-	parent := testenv.StartBasicParent(t, `alice`, "s3cret", nil).Addr
+	parent, site := startSquid(t)
 	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "s3cret")
-	all := runAndGet(t, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
+	all := runAndGet(t, site, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
 	want := `msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=auto`
 	if !strings.Contains(all, want) {
 		t.Errorf("logs lack %q:\n%s", want, all)
@@ -63,9 +73,9 @@ func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
 	}
 }
 
-// runAndGet runs ferry with args, GETs a URL through it (which must answer
-// 200 from the BasicParent), stops it and returns its log.
-func runAndGet(t *testing.T, args ...string) string {
+// runAndGet runs ferry with args, GETs site through it (which must answer
+// 200 with the origin's echo of the request), stops it and returns its log.
+func runAndGet(t *testing.T, site string, args ...string) string {
 	t.Helper()
 	defer slog.SetDefault(slog.Default())
 	ctx, cancel := context.WithCancel(context.Background())
@@ -99,13 +109,14 @@ func runAndGet(t *testing.T, args ...string) string {
 
 	proxy, _ := url.Parse("http://" + addr)
 	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy)}, Timeout: 10 * time.Second}
-	resp, err := client.Get("http://origin.test/path")
+	resp, err := client.Get(site)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != "parent got GET http://origin.test/path" {
+	var echo testenv.EchoReply
+	if resp.StatusCode != 200 || json.Unmarshal(body, &echo) != nil || echo.Method != "GET" || echo.URL != "/echo?path" {
 		t.Errorf("response %d %q", resp.StatusCode, body)
 	}
 

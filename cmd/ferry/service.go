@@ -1,21 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/relay"
 	"github.com/ferryproxy/ferry/service"
+	"github.com/ferryproxy/ferry/setup"
 )
 
 // cmdService is `ferry service ...`: install ferry as a service of the OS's
@@ -43,25 +41,7 @@ func cmdService(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // serviceConfig builds service.Config for this machine, with the config
 // file given by --config or the default for the mode.
 func serviceConfig(system bool, configPath, executable string) (service.Config, error) {
-	c, err := service.Defaults(system)
-	if err != nil {
-		return c, err
-	}
-	if executable != "" {
-		c.Executable = executable
-	}
-	if c.Executable, err = filepath.Abs(c.Executable); err != nil {
-		return c, err
-	}
-	if configPath == "" {
-		if system {
-			configPath = service.SystemConfigFile()
-		} else if configPath, err = config.DefaultPath(); err != nil {
-			return c, fmt.Errorf("find the default config file: %w: pass --config FILE", err)
-		}
-	}
-	c.ConfigFile, err = filepath.Abs(configPath)
-	return c, err
+	return service.ConfigFor(system, configPath, executable, config.DefaultPath)
 }
 
 func serviceInstall(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -127,7 +107,7 @@ func checkServiceConfig(sc service.Config, stderr io.Writer) (*config.Config, er
 	envFile := ""
 	if runtime.GOOS == "linux" {
 		envFile = service.EnvFile(sc)
-		env = readEnvFile(envFile)
+		env = service.ReadEnvFile(envFile)
 	}
 	cfg, err := config.Load(sc.ConfigFile, config.Overrides{
 		Getenv:    func(k string) string { return env[k] },
@@ -146,7 +126,7 @@ func checkServiceConfig(sc service.Config, stderr io.Writer) (*config.Config, er
 		fmt.Fprintln(stderr, "fix it, then run ferry service install again")
 		return nil, err
 	}
-	if err := shellOnlyPassword(cfg, env, envFile); err != nil {
+	if err := setup.ShellOnlyPassword(cfg, env, envFile, os.Getenv); err != nil {
 		fmt.Fprintf(stderr, "ferry service install: %v\nfix it, then run ferry service install again\n", err)
 		return nil, err
 	}
@@ -156,45 +136,21 @@ func checkServiceConfig(sc service.Config, stderr io.Writer) (*config.Config, er
 	return cfg, nil
 }
 
-// readEnvFile reads KEY=VALUE lines the way systemd's EnvironmentFile does
-// for simple values (comments, blank lines, optional quotes). A missing
-// file is empty: the unit marks it optional.
-func readEnvFile(path string) map[string]string {
-	env := map[string]string{}
-	f, err := os.Open(path)
-	if err != nil {
-		return env
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || line[0] == '#' || line[0] == ';' {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			continue
-		}
-		v = strings.TrimSpace(v)
-		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
-			v = v[1 : len(v)-1]
-		}
-		env[strings.TrimSpace(k)] = v
-	}
-	return env
-}
-
-func serviceControl(ctx context.Context, action string, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("service " + action)
-	var (
-		system     bool
-		configPath string
-	)
+// parseWhereFlags parses the flags that say which service is meant
+// (--system, --config), all that uninstall, start, stop, restart and
+// status take.
+func parseWhereFlags(name string, args []string, stdout, stderr io.Writer) (system bool, configPath string, status int, done bool) {
+	fs := newFlagSet(name)
 	fs.BoolVar(&system, "system", false, "")
 	fs.StringVar(&configPath, "config", "", "")
 	fs.StringVar(&configPath, "c", "", "")
-	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
+	status, done = parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr)
+	return system, configPath, status, done
+}
+
+func serviceControl(ctx context.Context, action string, args []string, stdout, stderr io.Writer) int {
+	system, configPath, status, done := parseWhereFlags("service "+action, args, stdout, stderr)
+	if done {
 		return status
 	}
 	m, sc, err := serviceManager(system, configPath, stdout)
@@ -221,9 +177,9 @@ func serviceControl(ctx context.Context, action string, args []string, stdout, s
 		// The service manager's yes means it launched ferry, not that ferry
 		// serves: a bad config or a taken port ends it a moment later.
 		listen := serviceListen(sc.ConfigFile)
-		if err := waitRelay(ctx, listen, relayStartWait); err != nil {
+		if err := service.WaitRelay(ctx, listen, service.RelayStartWait); err != nil {
 			fmt.Fprintf(stderr, "ferry: the service manager %s ferry, but the relay at %s does not answer after %s (%v): see 'ferry service status' and the service's log\n",
-				past, listen, relayStartWait, err)
+				past, listen, service.RelayStartWait, err)
 			return exitError
 		}
 		fmt.Fprintf(stdout, "ferry service %s; the relay at %s answers\n", past, listen)
@@ -231,29 +187,6 @@ func serviceControl(ctx context.Context, action string, args []string, stdout, s
 	}
 	fmt.Fprintf(stdout, "ferry service %s\n", past)
 	return exitOK
-}
-
-// relayStartWait is how long start waits for the relay to answer: it
-// listens within a second of starting; a Kerberos or PAC setup at start
-// can take a few more.
-const relayStartWait = 15 * time.Second
-
-// waitRelay polls the relay's status page on listen until it answers or
-// wait has passed.
-func waitRelay(ctx context.Context, listen string, wait time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
-	for {
-		_, err := fetchSummary(ctx, listen)
-		if err == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return err
-		case <-time.After(250 * time.Millisecond):
-		}
-	}
 }
 
 // serviceListen is the first listen address of the service's config, where
@@ -284,15 +217,8 @@ func serviceManager(system bool, configPath string, out io.Writer) (*service.Man
 const exitNotRunning = 3
 
 func serviceStatus(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("service status")
-	var (
-		system     bool
-		configPath string
-	)
-	fs.BoolVar(&system, "system", false, "")
-	fs.StringVar(&configPath, "config", "", "")
-	fs.StringVar(&configPath, "c", "", "")
-	if status, done := parseNoArgs(fs, args, serviceUsage, "service", stdout, stderr); done {
+	system, configPath, status, done := parseWhereFlags("service status", args, stdout, stderr)
+	if done {
 		return status
 	}
 	m, sc, err := serviceManager(system, configPath, io.Discard)
@@ -323,7 +249,7 @@ func serviceStatus(ctx context.Context, args []string, stdout, stderr io.Writer)
 	// The relay itself is the last word on whether ferry runs: it answers
 	// on its listen address whoever started it.
 	listen := serviceListen(sc.ConfigFile)
-	summary, err := fetchSummary(ctx, listen)
+	summary, err := service.RelaySummary(ctx, listen)
 	if err != nil {
 		fmt.Fprintf(stdout, "relay at %s: not answering (%v)\n", listen, err)
 	} else {
@@ -337,37 +263,6 @@ func serviceStatus(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return exitNotRunning
 	}
 	return exitOK
-}
-
-// fetchSummary gets the status page the relay serves at / on its listen
-// address.
-func fetchSummary(ctx context.Context, listen string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+listen+"/", nil)
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Accept", "text/plain")
-	// No proxy: http_proxy in this shell may well point at ferry itself.
-	client := &http.Client{Transport: &http.Transport{Proxy: nil}}
-	resp, err := client.Do(req)
-	if err != nil {
-		var ue interface{ Unwrap() error }
-		if errors.As(err, &ue) && ue.Unwrap() != nil {
-			err = ue.Unwrap()
-		}
-		return "", err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 16<<10))
-	if err != nil {
-		return "", err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("status page answered %s", resp.Status)
-	}
-	return string(body), nil
 }
 
 // serviceRun is what the Windows service and the Windows logon task run:

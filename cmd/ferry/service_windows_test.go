@@ -15,13 +15,19 @@ import (
 	"github.com/ferryproxy/ferry/service"
 )
 
+// startParent is a FakeParent that wants alice and s3cret (no squid on
+// Windows).
+func startParent(t *testing.T) string {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Password = "s3cret" }).Addr
+}
+
 // TestServiceRunDrainsOnStopEvent: what the logon task runs stops with a
 // drain and exit status 0 when 'ferry service stop' sets its stop event.
 // Detached from the console it gets no Ctrl-C, and schtasks /End kills it.
 func TestServiceRunDrainsOnStopEvent(t *testing.T) {
 	defer slog.SetDefault(slog.Default())
 	cfgPath := filepath.Join(testenv.TempDir(t), "ferry.toml")
-	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + testenv.StartBasicParent(t, "alice", "s3cret", nil).Addr + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
+	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + startParent(t) + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
 	if err := os.WriteFile(cfgPath, []byte(src), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ferryproxy/ferry/config"
 	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 const statusUsage = `Usage: ferry status [--config FILE] [--listen ADDR] [--json]
@@ -75,7 +76,7 @@ func listenAddr(configPath string) string {
 }
 
 // fetchStatus reads /status.json from the ferry listening on addr.
-func fetchStatus(ctx context.Context, addr string) (*relay.StatusReport, error) {
+func fetchStatus(ctx context.Context, addr string) (*report.Status, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/status.json", nil)
@@ -92,14 +93,14 @@ func fetchStatus(ctx context.Context, addr string) (*relay.StatusReport, error) 
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("the program at %s answered /status.json with %s: it is not ferry, or an older one", addr, resp.Status)
 	}
-	var st relay.StatusReport
+	var st report.Status
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&st); err != nil {
 		return nil, fmt.Errorf("the program at %s sent a status ferry cannot read (%v): it is not ferry", addr, err)
 	}
 	return &st, nil
 }
 
-func printStatus(w io.Writer, st *relay.StatusReport) {
+func printStatus(w io.Writer, st *report.Status) {
 	fmt.Fprintf(w, "ferry %s, up %s, listening on %s, %d open tunnels\n",
 		st.Version, (time.Duration(st.UptimeSeconds) * time.Second).String(), strings.Join(st.Listeners, " "), st.Tunnels)
 	for _, p := range st.Parents {
@@ -129,15 +130,15 @@ func orDash(s string) string {
 // parentHealth says a parent's state: up, down (since, cause, next try),
 // resting or not tried yet. A ferry older than the state field reports
 // only up and down_until.
-func parentHealth(p relay.ParentStatus) string {
+func parentHealth(p report.ParentStatus) string {
 	switch {
-	case p.State == relay.ParentDown && p.DownSince != nil && p.NextTry != nil:
+	case p.State == report.ParentDown && p.DownSince != nil && p.NextTry != nil:
 		return fmt.Sprintf("down since %s (%s); next try at %s", p.DownSince.Format(time.TimeOnly), p.DownCause, p.NextTry.Format(time.TimeOnly))
 	case p.State == "" && !p.Up && p.DownUntil != nil:
 		return "down until " + p.DownUntil.Format(time.TimeOnly)
-	case p.State == relay.ParentResting:
+	case p.State == report.ParentResting:
 		return "up, credentials resting"
-	case p.State == relay.ParentUntried:
+	case p.State == report.ParentUntried:
 		return "not tried yet"
 	}
 	return "up"

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ferryproxy/ferry/relay"
+	"github.com/ferryproxy/ferry/relay/report"
 )
 
 // TestPrintStatusSaysEachParentState: 'ferry status' says up, down (since,
@@ -15,11 +15,11 @@ import (
 func TestPrintStatusSaysEachParentState(t *testing.T) {
 	since := time.Date(2026, 1, 2, 9, 0, 0, 0, time.Local)
 	next := since.Add(4 * time.Second)
-	st := &relay.StatusReport{Parents: []relay.ParentStatus{
-		{Addr: "a:1", State: relay.ParentUp, Up: true, Auth: "ok"},
-		{Addr: "b:2", State: relay.ParentDown, DownSince: &since, NextTry: &next, DownUntil: &next, DownCause: "parent_timeout", LastError: "silent"},
-		{Addr: "c:3", State: relay.ParentResting, Up: true, Auth: "resting"},
-		{Addr: "d:4", State: relay.ParentUntried},
+	st := &report.Status{Parents: []report.ParentStatus{
+		{Addr: "a:1", State: report.ParentUp, Up: true, Auth: "ok"},
+		{Addr: "b:2", State: report.ParentDown, DownSince: &since, NextTry: &next, DownUntil: &next, DownCause: "parent_timeout", LastError: "silent"},
+		{Addr: "c:3", State: report.ParentResting, Up: true, Auth: "resting"},
+		{Addr: "d:4", State: report.ParentUntried},
 		{Addr: "e:5", DownUntil: &next},
 	}}
 	var b bytes.Buffer

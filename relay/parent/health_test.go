@@ -1,9 +1,15 @@
 package parent
 
 import (
+	"fmt"
+	"net"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/ferryproxy/ferry/internal/testenv"
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
@@ -45,5 +51,45 @@ func TestTryListOrder(t *testing.T) {
 		if got != tc.want || why != tc.skipped {
 			t.Errorf("%s (fallback %v): try %q skipped %q; want %q and %q", names(tc.parents), tc.fallbackDirect, got, why, tc.want, tc.skipped)
 		}
+	}
+}
+
+// TestProbeBringsParentBack: a parent that dropped connections is down;
+// once it answers again, the backoff probe (OPTIONS *, no credentials)
+// brings it back without any request paying for the attempt.
+func TestProbeBringsParentBack(t *testing.T) {
+	var broken atomic.Bool
+	broken.Store(true)
+	flaky := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, req *http.Request) {
+			if !broken.Load() {
+				fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+			}
+		}
+	})
+	u := New(Config{Addr: flaky.Addr})
+	t.Cleanup(u.Retire)
+	if resp, err := (&http.Client{Transport: u}).Get("http://origin.example/"); err == nil {
+		resp.Body.Close()
+		t.Fatalf("status %d from a parent that drops every request, want an error", resp.StatusCode)
+	}
+	if u.Stats().Up {
+		t.Fatal("the parent that dropped the request is not down")
+	}
+	broken.Store(false)
+	for deadline := time.Now().Add(5 * time.Second); !u.Stats().Up; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the parent answers again but is still down after 5 s: %+v", u.Stats())
+		}
+	}
+	var probes int
+	for _, r := range flaky.Requests() {
+		if r.Method == http.MethodOptions && r.RequestURI == "*" && r.Header.Get("Proxy-Authorization") == "" {
+			probes++
+		}
+	}
+	if probes == 0 {
+		t.Fatal("no OPTIONS * probe reached the parent")
 	}
 }

@@ -78,7 +78,7 @@ func (o *Request) Body() (io.Reader, error) {
 // skip reports whether the app's header name stays behind: hop-by-hop
 // headers, headers the configuration replaces, and the framing that
 // writeHead does itself. ferry answers 100-continue to the app itself
-// (appConn does when the body is first read), so the parent must not
+// (internal/httpserve does when the body is first read), so the parent must not
 // wait for one; ferry asks the parent for one itself when the body must
 // not be lost (Request.expect).
 func (o *Request) skip(name string) bool {

@@ -15,31 +15,20 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
-// answering is a parent without credentials that answers each request on a
-// connection with answer(request).
-func answering(t *testing.T, answer func(req *http.Request) string) string {
-	return testenv.ServeTCP(t, func(c net.Conn) {
-		br := bufio.NewReader(c)
-		for {
-			req, err := http.ReadRequest(br)
-			if err != nil {
-				return
-			}
-			_, _ = io.Copy(io.Discard, req.Body)
-			if _, err := io.WriteString(c, answer(req)); err != nil {
-				return
-			}
-		}
-	})
+// answering is a parent without credentials that answers one request on
+// each connection with answer and then closes it.
+func answering(t *testing.T, answer string) string {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) { _, _ = io.WriteString(c, answer) }
+	}).Addr
 }
 
 // TestDialContextKeepsBytesAfter200: what the parent sent right after its
 // 200 (a server that speaks first, in the same segment) is the tunnel's
 // first bytes, not lost in the client's buffer.
 func TestDialContextKeepsBytesAfter200(t *testing.T) {
-	addr := answering(t, func(*http.Request) string {
-		return "HTTP/1.1 200 Connection established\r\n\r\nSSH-2.0-OpenSSH_9.2\r\n"
-	})
+	addr := answering(t, "HTTP/1.1 200 Connection established\r\n\r\nSSH-2.0-OpenSSH_9.2\r\n")
 	u := New(Config{Addr: addr})
 	c, err := u.DialContext(context.Background(), "tcp", "git.example:22")
 	if err != nil {
@@ -63,9 +52,7 @@ func TestDialContextRefusalIsTyped(t *testing.T) {
 		{"403 Forbidden", failure.ParentError},
 		{"502 Bad Gateway", failure.OriginUnreachable},
 	} {
-		addr := answering(t, func(*http.Request) string {
-			return "HTTP/1.1 " + tc.status + "\r\nContent-Length: 4\r\n\r\nnope"
-		})
+		addr := answering(t, "HTTP/1.1 "+tc.status+"\r\nContent-Length: 4\r\n\r\nnope")
 		_, err := New(Config{Addr: addr}).DialContext(context.Background(), "tcp", "blocked.example:443")
 		var e *failure.Error
 		if !errors.As(err, &e) || e.Cause != tc.cause || !strings.Contains(e.What, tc.status) {
@@ -84,17 +71,16 @@ func TestDialContextRefusalIsTyped(t *testing.T) {
 // never read); an https:// URL is refused with a typed error, and the
 // request's body is closed all the same.
 func TestRoundTripPoolsOnlyReadBodies(t *testing.T) {
-	addr := answering(t, func(req *http.Request) string {
-		return "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world"
-	})
-	u := New(Config{Addr: addr})
+	// An open FakeParent answers "hello GET URL body=0" and keeps the
+	// connection.
+	u := New(Config{Addr: testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true }).Addr})
 	defer u.Retire()
 	c := &http.Client{Transport: u}
 	resp, err := c.Get("http://o.example/")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := io.ReadAll(resp.Body); string(b) != "hello world" {
+	if b, _ := io.ReadAll(resp.Body); string(b) != "hello GET http://o.example/ body=0" {
 		t.Fatalf("body %q", b)
 	}
 	resp.Body.Close()

@@ -1,4 +1,4 @@
-package relay
+package acl
 
 import (
 	"fmt"
@@ -10,16 +10,17 @@ import (
 	"github.com/ferryproxy/ferry/internal/httpserve"
 )
 
-// ACL decides which clients may use ferry. Deny is checked first; then
-// loopback clients may, and others only when their address is in Allow. Without an Allow list ferry is never reachable from other
-// machines: it must never become an open proxy.
-type ACL struct {
+// List decides which clients may use ferry. Deny is checked first; then
+// loopback clients may, and others only when their address is in Allow.
+// Without an Allow list ferry is never reachable from other machines: it
+// must never become an open proxy. A nil *List admits loopback only.
+type List struct {
 	allow, deny []netip.Prefix
 }
 
-// ParseACL compiles allow and deny lists of CIDRs or single addresses.
-func ParseACL(allow, deny []string) (*ACL, error) {
-	a := &ACL{}
+// Parse compiles allow and deny lists of CIDRs or single addresses.
+func Parse(allow, deny []string) (*List, error) {
+	a := &List{}
 	var err error
 	if a.allow, err = parsePrefixes("allow", allow); err != nil {
 		return nil, err
@@ -51,11 +52,11 @@ func parsePrefixes(what string, list []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// Gateway reports whether the ACL lets any non-loopback client in.
-func (a *ACL) Gateway() bool { return a != nil && len(a.allow) > 0 }
+// Gateway reports whether the List lets any non-loopback client in.
+func (a *List) Gateway() bool { return a != nil && len(a.allow) > 0 }
 
 // Permits reports whether a client at addr may use ferry.
-func (a *ACL) Permits(addr net.Addr) bool {
+func (a *List) Permits(addr net.Addr) bool {
 	ap, err := netip.ParseAddrPort(addr.String())
 	if err != nil {
 		return false
@@ -82,26 +83,30 @@ func (a *ACL) Permits(addr net.Addr) bool {
 	return false
 }
 
-// aclListener refuses clients the ACL does not permit; on an HTTP listener
-// they get a 403 that says why, Elsewhere the connection just closes.
-type aclListener struct {
+// Listener refuses clients the List does not permit; on an HTTP listener
+// they get a 403 that says why, elsewhere the connection just closes.
+type Listener struct {
 	net.Listener
-	acl  func() *ACL
-	http bool
-	log  func(msg string, args ...any)
+	// List returns the List in force (a reload may change it).
+	List func() *List
+	// HTTP says the listener speaks HTTP, so a refused client gets a 403.
+	HTTP bool
+	// Log receives one line per refused client.
+	Log func(msg string, args ...any)
 }
 
-func (l *aclListener) Accept() (net.Conn, error) {
+// Accept returns the next client the List permits.
+func (l *Listener) Accept() (net.Conn, error) {
 	for {
 		c, err := l.Listener.Accept()
 		if err != nil {
 			return nil, err
 		}
-		if l.acl().Permits(c.RemoteAddr()) {
+		if l.List().Permits(c.RemoteAddr()) {
 			return c, nil
 		}
-		l.log("client refused by the allow/deny lists", "client", c.RemoteAddr().String(), "listener", l.Addr().String())
-		go refuseClient(c, l.http)
+		l.Log("client refused by the allow/deny lists", "client", c.RemoteAddr().String(), "listener", l.Addr().String())
+		go refuseClient(c, l.HTTP)
 	}
 }
 

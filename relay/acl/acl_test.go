@@ -1,12 +1,12 @@
-package relay
+package acl
 
 import (
 	"net"
 	"testing"
 )
 
-func TestACL(t *testing.T) {
-	a, err := ParseACL([]string{"172.17.0.0/16", "192.168.5.7", "fd00::/8"}, []string{"172.17.0.66", "127.0.0.2"})
+func TestList(t *testing.T) {
+	a, err := Parse([]string{"172.17.0.0/16", "192.168.5.7", "fd00::/8"}, []string{"172.17.0.66", "127.0.0.2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,11 +30,11 @@ func TestACL(t *testing.T) {
 			t.Errorf("Permits(%s) = %v, want %v", addr, got, want)
 		}
 	}
-	var none *ACL
+	var none *List
 	if none.Permits(&net.TCPAddr{IP: net.ParseIP("10.1.1.1")}) || !none.Permits(&net.TCPAddr{IP: net.ParseIP("127.0.0.1")}) {
 		t.Fatal("a nil ACL must admit loopback only")
 	}
-	if _, err := ParseACL([]string{"172.17.0.0/33"}, nil); err == nil {
+	if _, err := Parse([]string{"172.17.0.0/33"}, nil); err == nil {
 		t.Fatal("bad CIDR accepted")
 	}
 }

@@ -1,19 +1,19 @@
-package main
+package setup
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/ferryproxy/ferry/config"
 )
 
-// shellOnlyPassword explains why an install must stop when the password
+// ShellOnlyPassword explains why ferry service install must stop when the password
 // exists only in this shell's FERRY_PASSWORD: the service starts without
 // it, and in auto mode the config still loads (Kerberos only), so the
 // check of the config alone lets it through. envFile is the file the unit
-// loads ("" where there is none). docs/service.md promises this refusal.
-func shellOnlyPassword(cfg *config.Config, serviceEnv map[string]string, envFile string) error {
-	if os.Getenv("FERRY_PASSWORD") == "" || serviceEnv["FERRY_PASSWORD"] != "" {
+// loads ("" where there is none); getenv reads this shell's environment.
+// docs/service.md promises this refusal.
+func ShellOnlyPassword(cfg *config.Config, serviceEnv map[string]string, envFile string, getenv func(string) string) error {
+	if getenv("FERRY_PASSWORD") == "" || serviceEnv["FERRY_PASSWORD"] != "" {
 		return nil
 	}
 	a, cr := cfg.Auth, cfg.Creds

@@ -1,4 +1,4 @@
-package relay
+package parent
 
 import (
 	"bufio"
@@ -11,11 +11,21 @@ import (
 	"testing"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
 func digestAuth(t testing.TB) *auth.Authenticator {
 	t.Helper()
 	a, err := auth.New(auth.Config{Scheme: "digest", User: "alice", Password: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func basicAuth(t testing.TB, user, password string) *auth.Authenticator {
+	t.Helper()
+	a, err := auth.New(auth.Config{Scheme: "basic", User: user, Password: password})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,11 +61,11 @@ func TestExpectKeepsLargeBodies(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			checkLeaks(t)
+			testenv.CheckLeaks(t, nil)
 			var expects atomic.Int64
-			p := startFakeParent(t, func(p *fakeParent) {
-				p.digest = true
-				p.onHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Digest = true
+				p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
 					if req.Header.Get("Expect") != "100-continue" {
 						return false
 					}
@@ -63,10 +73,11 @@ func TestExpectKeepsLargeBodies(t *testing.T) {
 					return tc.onHead != nil && tc.onHead(n, c, br)
 				}
 			})
-			_, proxy := startRelay(t, Config{Parents: []string{p.addr()}, Auth: digestAuth(t)})
-			c := closingClient(t, proxy)
+			u := New(Config{Addr: p.Addr, Auth: digestAuth(t)})
+			t.Cleanup(u.Retire)
+			c := &http.Client{Transport: u}
 			for i := range 4 {
-				status, b := postUnresendable(t, c)
+				status, b := testenv.PostUnresendable(t, c, ReplayLimit)
 				if want := "body=65540"; status != 200 || !strings.HasSuffix(b, want) {
 					t.Fatalf("upload %d: got %d %q, want 200 ...%s", i, status, b, want)
 				}
