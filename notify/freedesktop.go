@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 
 	"github.com/godbus/dbus/v5"
 )
@@ -33,15 +34,18 @@ const (
 	fdUrgencyNormal = byte(1)
 )
 
-// Notify sends n to the notification server. DBUS_SESSION_BUS_ADDRESS
-// must name the bus: without it ferry does not autolaunch a bus (godbus
-// would run dbus-launch, which starts a bus no desktop listens to).
+// Notify sends n to the notification server on the session bus that
+// DBUS_SESSION_BUS_ADDRESS names or, without it, on systemd's per-user bus
+// $XDG_RUNTIME_DIR/bus (what sd-bus and GLib use: a user service started
+// by systemd --user before the desktop exported the variable has only
+// this). ferry never autolaunches a bus (godbus would run dbus-launch,
+// which starts a bus no desktop listens to).
 func (f freedesktop) Notify(ctx context.Context, n Note) error {
 	getenv := f.getenv
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	addr := getenv("DBUS_SESSION_BUS_ADDRESS")
+	addr := sessionBus(getenv)
 	if addr == "" {
 		return &NoSessionError{Why: "DBUS_SESSION_BUS_ADDRESS is not set"}
 	}
@@ -68,6 +72,22 @@ func (f freedesktop) Notify(ctx context.Context, n Note) error {
 		return call.Err
 	}
 	return nil
+}
+
+// sessionBus is the session bus's address, "" when there is none.
+func sessionBus(getenv func(string) string) string {
+	if addr := getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" {
+		return addr
+	}
+	rt := getenv("XDG_RUNTIME_DIR")
+	if rt == "" {
+		return ""
+	}
+	p := filepath.Join(rt, "bus")
+	if fi, err := os.Stat(p); err != nil || fi.Mode()&os.ModeSocket == 0 {
+		return ""
+	}
+	return "unix:path=" + p
 }
 
 // fdBody escapes the characters the specification's body markup gives a

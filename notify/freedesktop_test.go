@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,5 +71,28 @@ func TestFreedesktopWithoutSession(t *testing.T) {
 				t.Fatalf("err %v, want a NoSessionError saying %q", err, tc.why)
 			}
 		})
+	}
+}
+
+// TestFreedesktopFindsTheUserBusWithoutTheVariable: a user service that
+// systemd started before the desktop exported DBUS_SESSION_BUS_ADDRESS
+// still reaches the desktop through $XDG_RUNTIME_DIR/bus; a runtime dir
+// without a bus socket is no session.
+func TestFreedesktopFindsTheUserBusWithoutTheVariable(t *testing.T) {
+	bus := testenv.StartSessionBus(t)
+	srv := bus.ServeNotifications(t)
+	runtimeDir := strings.TrimSuffix(strings.TrimPrefix(bus.Address, "unix:path="), "/bus")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	f := freedesktop{getenv: envOf("XDG_RUNTIME_DIR", runtimeDir)}
+	if err := f.Notify(ctx, Note{Title: "t", Body: "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.WaitNotes(t, 1, 5*time.Second); len(got) != 1 {
+		t.Fatalf("%d notes, want 1", len(got))
+	}
+	f = freedesktop{getenv: envOf("XDG_RUNTIME_DIR", testenv.TempDir(t))}
+	if err := f.Notify(ctx, Note{Title: "t", Body: "b"}); !errors.Is(err, ErrNoSession) {
+		t.Fatalf("runtime dir without a bus: %v, want no session", err)
 	}
 }

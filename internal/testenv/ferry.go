@@ -254,7 +254,7 @@ func cleanEnv() []string {
 		k, _, _ := strings.Cut(kv, "=")
 		switch lk := strings.ToLower(k); {
 		case strings.HasSuffix(lk, "_proxy"), strings.HasPrefix(k, "KRB5"), strings.HasPrefix(k, "FERRY_"), k == "HOME", k == "XDG_STATE_HOME",
-			k == "DBUS_SESSION_BUS_ADDRESS":
+			k == "DBUS_SESSION_BUS_ADDRESS", k == "XDG_RUNTIME_DIR":
 			continue
 		}
 		out = append(out, kv)
