@@ -66,9 +66,10 @@ func TestPACAllowHostsGetsCredentials(t *testing.T) {
 }
 
 func TestPACFailoverWhenFirstProxyDies(t *testing.T) {
-	dead, _ := net.Listen("tcp", "127.0.0.1:0")
-	deadAddr := dead.Addr().String()
-	dead.Close()
+	// The first proxy closes every connection before answering: a port
+	// closed for good could be taken by another test's listener meanwhile
+	// (seen once in a full run: a silent peer, and a 10 s wait).
+	deadAddr := testenv.ServeTCP(t, func(net.Conn) {})
 	b := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	pacFile := writePAC(t, fmt.Sprintf(`function FindProxyForURL(url, host) { return "PROXY %s; PROXY %s"; }`, deadAddr, b.Addr))
 	_, proxy := startRelay(t, Config{PAC: pacFile})
