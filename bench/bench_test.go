@@ -57,7 +57,8 @@ func TestBench(t *testing.T) {
 	}
 	relays = withBaseline(t, relays, ferryConfig(ntlmSquid.Addr, user, v.Domain, limits), "FERRY_PASSWORD="+pw)
 	var rep report
-	// FERRY_BENCH_ONLY=rates,downloads,setup,tunnels runs a part of it.
+	// FERRY_BENCH_ONLY=rates,downloads,goparent,setup,tunnels runs a part of
+	// it (downloads include goparent).
 	only := os.Getenv("FERRY_BENCH_ONLY")
 	part := func(name string) bool { return only == "" || strings.Contains(only, name) }
 	if part("rates") {
@@ -65,6 +66,9 @@ func TestBench(t *testing.T) {
 	}
 	if part("downloads") {
 		rep.downloads(t, relays, originHostport, downloadMB<<20)
+	}
+	if part("downloads") || part("goparent") {
+		rep.goParentDownloads(t, originHostport, downloadMB<<20)
 	}
 	// FERRY_BENCH_ONLY=setup: tunnel setup with the parents at a distance
 	// (issue 16), through relays of its own behind latency forwarders.
