@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/internal/testenv"
-	"golang.org/x/sys/unix"
 )
 
 // Body stops at its count even when more is there (the next response on a
@@ -32,13 +31,7 @@ func TestBodyStopsAtCount(t *testing.T) {
 			if pipes {
 				run()
 			} else {
-				pipePool.mu.Lock()
-				for _, p := range pipePool.free {
-					unix.Close(p.r)
-					unix.Close(p.w)
-				}
-				pipePool.free = nil
-				pipePool.mu.Unlock()
+				closePooledPipes()
 				testenv.WithoutNewDescriptors(t, run)
 			}
 			if err != nil || n != int64(len(data)) {
