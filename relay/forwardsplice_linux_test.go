@@ -273,3 +273,59 @@ func TestSplicedDownloadKeepsBothConnections(t *testing.T) {
 		t.Fatalf("splice(2) moved %d bytes of 3 bodies of %d", moved, len(body))
 	}
 }
+
+// A body that ends with the parent's connection is spliced to an HTTP/1.0
+// app, whose answer ends with its connection too; an HTTP/1.1 app gets it
+// chunked, copied as before, and whole.
+func TestCloseDelimitedDownloadByAppVersion(t *testing.T) {
+	body := randomBytes(1<<20 + 11)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+					return
+				}
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n")
+				for off := 0; off < len(body); off += 128 << 10 {
+					if _, err := c.Write(body[off:min(off+128<<10, len(body))]); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	_, proxy := startRelay(t, Config{Parents: []string{ln.Addr().String()}})
+	for _, c := range []struct {
+		proto   string
+		spliced bool
+		chunked bool
+	}{{"HTTP/1.0", true, false}, {"HTTP/1.1", false, true}} {
+		before := splicedBytes.Load()
+		conn, br := rawProxy(t, proxy.Host, "GET http://origin.example/stream "+c.proto+"\r\nHost: origin.example\r\n\r\n")
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.proto, err)
+		}
+		got, err := io.ReadAll(resp.Body)
+		conn.Close()
+		if err != nil || !bytes.Equal(got, body) {
+			t.Fatalf("%s: %d bytes, err %v; want the %d of the body", c.proto, len(got), err, len(body))
+		}
+		if chunked := len(resp.TransferEncoding) > 0; chunked != c.chunked {
+			t.Fatalf("%s: chunked %v, want %v", c.proto, chunked, c.chunked)
+		}
+		if moved := splicedBytes.Load() - before; (moved > 0) != c.spliced {
+			t.Fatalf("%s: splice(2) moved %d bytes, want spliced %v", c.proto, moved, c.spliced)
+		}
+	}
+}
