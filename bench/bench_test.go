@@ -46,7 +46,8 @@ func TestBench(t *testing.T) {
 	ntlmSquid := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 	openSquid := testenv.StartSquid(t, testenv.SquidOptions{SSLPorts: []int{o.TLSPort, httpPort, tunnelPort}, Extra: big})
 
-	f := startNTLMFerry(t, ntlmSquid.Addr, user, v.Domain, pw, "[limits]\nmax_connections = 100000\n")
+	const limits = "[limits]\nmax_connections = 100000\n"
+	f := startNTLMFerry(t, ntlmSquid.Addr, user, v.Domain, pw, limits)
 	cntlm := testenv.StartCntlm(t, ntlmSquid.Addr, user, v.Domain, pw)
 
 	relays := []relayUnderTest{
@@ -54,8 +55,10 @@ func TestBench(t *testing.T) {
 		{"ferry", f.Addr, f.Pid(), squidPid(ntlmSquid)},
 		{"cntlm", cntlm.Addr, cntlm.Pid(), squidPid(ntlmSquid)},
 	}
+	relays = withBaseline(t, relays, ferryConfig(ntlmSquid.Addr, user, v.Domain, limits), "FERRY_PASSWORD="+pw)
 	var rep report
-	// FERRY_BENCH_ONLY=rates,downloads,setup,tunnels runs a part of it.
+	// FERRY_BENCH_ONLY=rates,downloads,goparent,setup,tunnels runs a part of
+	// it (downloads include goparent).
 	only := os.Getenv("FERRY_BENCH_ONLY")
 	part := func(name string) bool { return only == "" || strings.Contains(only, name) }
 	if part("rates") {
@@ -63,6 +66,9 @@ func TestBench(t *testing.T) {
 	}
 	if part("downloads") {
 		rep.downloads(t, relays, originHostport, downloadMB<<20)
+	}
+	if part("downloads") || part("goparent") {
+		rep.goParentDownloads(t, originHostport, downloadMB<<20)
 	}
 	// FERRY_BENCH_ONLY=setup: tunnel setup with the parents at a distance
 	// (issue 16), through relays of its own behind latency forwarders.
@@ -89,13 +95,7 @@ func TestBench(t *testing.T) {
 // appended to its configuration.
 func startNTLMFerry(t *testing.T, parent, user, domain, pw, extra string) *testenv.Ferry {
 	t.Helper()
-	return testenv.StartFerry(t, fmt.Sprintf(`listen = ["127.0.0.1:0"]
-parents = [%q]
-[auth]
-scheme = "ntlm"
-user = %q
-domain = %q
-`, parent, user, domain)+extra, "FERRY_PASSWORD="+pw)
+	return testenv.StartFerry(t, ferryConfig(parent, user, domain, extra), "FERRY_PASSWORD="+pw)
 }
 
 type relayUnderTest struct {

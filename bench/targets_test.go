@@ -22,6 +22,7 @@ func TestTargetsNotMeasuredAreNotMet(t *testing.T) {
 		"req/s at 50 connections >= 0.8x direct: met (0.90x)",
 		"req/s at 50 connections >= 5x cntlm: met (9.00x)",
 		"CONNECT throughput >= 0.9x direct: not measured",
+		"plain-HTTP download <= 0.8 ferry CPU-s per GB: not measured",
 		"<= 40 MB resident with 1,000 idle tunnels: not measured",
 		"new tunnel via ferry to the NTLM parent at 20 ms one-way, median <= 0.75x direct: not measured",
 		"NTLM logons per new tunnel via ferry <= 1.00 (today's), at every delay and mode: not measured",
@@ -75,5 +76,19 @@ func TestPercentileNearestRank(t *testing.T) {
 	}
 	if got := percentile(nil, 50); got != 0 {
 		t.Errorf("median of nothing = %d, want 0", got)
+	}
+}
+
+// The plain-HTTP download goal (issue 16) reads ferry's median CPU per GB.
+func TestTargetsPlainHTTPCPUPerGB(t *testing.T) {
+	for _, c := range []struct {
+		cpu  float64
+		want string
+	}{{0.45, "met (0.45)"}, {2.63, "NOT met (2.63)"}} {
+		r := &report{cpuPerGB: map[string]float64{"plain HTTP/ferry": c.cpu, "plain HTTP/ferry B": 0.1}}
+		r.targets()
+		if got, want := strings.Join(r.verdicts, "\n"), "plain-HTTP download <= 0.8 ferry CPU-s per GB: "+c.want; !strings.Contains(got, want) {
+			t.Errorf("verdicts lack %q:\n%s", want, got)
+		}
 	}
 }

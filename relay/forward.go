@@ -65,18 +65,20 @@ func (s *Server) serveForward(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		nc := c.NetConn()
+		src := &bodySource{nc: nc, br: c.Reader()}
 		if resp.ContentLength >= 0 && int64(c.Reader().Buffered()) >= resp.ContentLength {
 			// The whole body came with the head: reading it cannot stall,
-			// so it needs no watch on the app or the parent.
-			nc = nil
+			// so it needs no watch on the app or the parent, and there is
+			// nothing to splice.
+			nc, src = nil, nil
 		}
-		s.relayFrom(w, r, resp, func(ok bool) {
+		s.relayFromParent(w, r, resp, func(ok bool) {
 			if ok {
 				u.Put(c)
 			} else {
 				c.Close()
 			}
-		}, nc, u.Addr(), true)
+		}, nc, src, u.Addr())
 		return
 	}
 	if dec.FallbackDirect {
@@ -137,6 +139,17 @@ func (s *Server) relayResponse(w http.ResponseWriter, r *http.Request, resp *htt
 // (parent false) a site reached directly, named when its body is broken
 // from the start.
 func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Response, done func(ok bool), nc net.Conn, peer string, parent bool) {
+	s.relayBody(w, r, resp, done, nc, nil, peer, parent)
+}
+
+// relayFromParent is relayFrom for a response from parent proxy peer
+// that came on src, whose body may be spliced to the app
+// (forwardsplice.go).
+func (s *Server) relayFromParent(w http.ResponseWriter, r *http.Request, resp *http.Response, done func(ok bool), nc net.Conn, src *bodySource, peer string) {
+	s.relayBody(w, r, resp, done, nc, src, peer, true)
+}
+
+func (s *Server) relayBody(w http.ResponseWriter, r *http.Request, resp *http.Response, done func(ok bool), nc net.Conn, src *bodySource, peer string, parent bool) {
 	var stop func() bool
 	if nc != nil {
 		stop = context.AfterFunc(r.Context(), func() { _ = nc.SetReadDeadline(aLongTimeAgo) })
@@ -165,7 +178,10 @@ func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Re
 	}
 	hop.CopyEndToEnd(w.Header(), resp.Header)
 	w.WriteHeader(resp.StatusCode)
-	_, err := copyFlush(w, &first, streaming(resp))
+	spliced, err := spliceBody(w, r, resp, src, &first, s.gen.Load().set.headerTimeout)
+	if !spliced {
+		_, err = copyFlush(w, &first, streaming(resp))
+	}
 	if stop != nil && !stop() {
 		err = errors.Join(err, r.Context().Err())
 	}
@@ -173,7 +189,11 @@ func (s *Server) relayFrom(w http.ResponseWriter, r *http.Request, resp *http.Re
 	// the body be closed, since closing an unfinished body reads it to the
 	// end (a gigabyte download the app abandoned).
 	done(err == nil)
-	resp.Body.Close()
+	if !spliced {
+		// A spliced body is past net/http's reader, which would take
+		// the next response's bytes for the rest of this one.
+		resp.Body.Close()
+	}
 	if err != nil {
 		s.log.Debug("response cut short", "url", redactURL(r), "err", err)
 		// Abort the app's connection: finishing normally would make a

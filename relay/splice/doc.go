@@ -10,6 +10,11 @@
 // when a socket cannot be spliced, through a buffer that stays small while
 // the tunnel is quiet.
 //
+// Body moves one way only, a counted number of bytes (or up to the end of
+// the source): a plain-HTTP response body from a parent's socket to an
+// app's, spliced on Linux like a tunnel, stopping exactly at the body's
+// end so that the parent connection can carry the next response.
+//
 // It does not dial, route or speak any protocol: callers hand it two
 // connections that are ready to carry bytes.
 package splice

@@ -83,6 +83,9 @@ type splicer struct {
 	p   *kpipe
 	n   int
 	err error
+	// limit, when above zero, caps what one fill takes: a response body
+	// must not take the bytes of the next response from the socket.
+	limit int
 	// Bound once: a closure handed to RawConn escapes, and one per burst
 	// was an allocation per burst.
 	fillFn, drainFn func(uintptr) bool
@@ -122,7 +125,11 @@ func (sp *splicer) fill(fd uintptr) bool {
 			return true // out of descriptors: copy this burst through a buffer
 		}
 	}
-	sp.n, sp.err = rawSplice(int(fd), sp.p.w, sp.p.size)
+	want := sp.p.size
+	if sp.limit > 0 && sp.limit < want {
+		want = sp.limit
+	}
+	sp.n, sp.err = rawSplice(int(fd), sp.p.w, want)
 	if sp.err == unix.EAGAIN {
 		// Nothing to read: wait holding nothing but the socket.
 		sp.p.release()

@@ -64,13 +64,7 @@ func TestSpliceConnsIdleTimeout(t *testing.T) {
 func TestSpliceConnsWithoutDescriptorsFallsBack(t *testing.T) {
 	in, src := testenv.TCPPair(t)
 	dst, out := testenv.TCPPair(t)
-	pipePool.mu.Lock()
-	for _, p := range pipePool.free {
-		unix.Close(p.r)
-		unix.Close(p.w)
-	}
-	pipePool.free = nil
-	pipePool.mu.Unlock()
+	closePooledPipes()
 	data := bytes.Repeat([]byte("0123456789"), 10000)
 	got := make([]byte, len(data))
 	var rerr, err error
@@ -88,4 +82,16 @@ func TestSpliceConnsWithoutDescriptorsFallsBack(t *testing.T) {
 	if rerr != nil || err != nil || !bytes.Equal(got, data) {
 		t.Fatalf("copy without pipes: read %v, splice %v", rerr, err)
 	}
+}
+
+// closePooledPipes empties the pipe pool, so that the next splice needs a
+// new pipe (which a test may make impossible).
+func closePooledPipes() {
+	pipePool.mu.Lock()
+	defer pipePool.mu.Unlock()
+	for _, p := range pipePool.free {
+		unix.Close(p.r)
+		unix.Close(p.w)
+	}
+	pipePool.free = nil
 }
