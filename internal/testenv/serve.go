@@ -20,7 +20,9 @@ func ServeTCP(t testing.TB, serve func(c net.Conn)) string {
 	var mu sync.Mutex
 	conns := map[net.Conn]bool{}
 	var wg sync.WaitGroup
+	accepting := make(chan struct{})
 	go func() {
+		defer close(accepting)
 		for {
 			c, err := ln.Accept()
 			if err != nil {
@@ -43,7 +45,11 @@ func ServeTCP(t testing.TB, serve func(c net.Conn)) string {
 		}
 	}()
 	t.Cleanup(func() {
+		// The accept loop ends first: a connection it took meanwhile is
+		// then in conns to be closed, and its wg.Add cannot race Wait
+		// (the race detector caught that once).
 		ln.Close()
+		<-accepting
 		mu.Lock()
 		for c := range conns {
 			c.Close()
