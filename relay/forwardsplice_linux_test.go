@@ -211,37 +211,23 @@ func TestSpliceBodyParentSilenceTimesOut(t *testing.T) {
 // pool, the app's kept alive).
 func TestSplicedDownloadKeepsBothConnections(t *testing.T) {
 	body := randomBytes(2<<20 + 3)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
 	var accepted atomic.Int64
-	go func() {
+	parent := testenv.ServeTCP(t, func(c net.Conn) {
+		accepted.Add(1)
+		br := bufio.NewReader(c)
 		for {
-			c, err := ln.Accept()
-			if err != nil {
+			if _, err := http.ReadRequest(br); err != nil {
 				return
 			}
-			accepted.Add(1)
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					if _, err := http.ReadRequest(br); err != nil {
-						return
-					}
-					_, _ = fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n", len(body))
-					for off := 0; off < len(body); off += 256 << 10 {
-						if _, err := c.Write(body[off:min(off+256<<10, len(body))]); err != nil {
-							return
-						}
-					}
+			_, _ = fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n", len(body))
+			for off := 0; off < len(body); off += 256 << 10 {
+				if _, err := c.Write(body[off:min(off+256<<10, len(body))]); err != nil {
+					return
 				}
-			}()
+			}
 		}
-	}()
-	_, proxy := startRelay(t, Config{Parents: []string{ln.Addr().String()}})
+	})
+	_, proxy := startRelay(t, Config{Parents: []string{parent}})
 	before := splicedBytes.Load()
 	c, err := net.Dial("tcp", proxy.Host)
 	if err != nil {
@@ -279,32 +265,18 @@ func TestSplicedDownloadKeepsBothConnections(t *testing.T) {
 // chunked, copied as before, and whole.
 func TestCloseDelimitedDownloadByAppVersion(t *testing.T) {
 	body := randomBytes(1<<20 + 11)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
+	parent := testenv.ServeTCP(t, func(c net.Conn) {
+		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+			return
+		}
+		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n")
+		for off := 0; off < len(body); off += 128 << 10 {
+			if _, err := c.Write(body[off:min(off+128<<10, len(body))]); err != nil {
 				return
 			}
-			go func() {
-				defer c.Close()
-				if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
-					return
-				}
-				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n")
-				for off := 0; off < len(body); off += 128 << 10 {
-					if _, err := c.Write(body[off:min(off+128<<10, len(body))]); err != nil {
-						return
-					}
-				}
-			}()
 		}
-	}()
-	_, proxy := startRelay(t, Config{Parents: []string{ln.Addr().String()}})
+	})
+	_, proxy := startRelay(t, Config{Parents: []string{parent}})
 	for _, c := range []struct {
 		proto   string
 		spliced bool
