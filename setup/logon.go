@@ -7,8 +7,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -36,10 +34,8 @@ func probeParent(ctx context.Context, parent, testURL string, limit time.Duratio
 	case e == nil:
 		return nil, nil
 	case e.Verdict() == msg.CredentialsMissing:
-		// The relay's error names the offered schemes only in its message:
-		// "... asks for credentials (Negotiate, NTLM) and ferry has none".
-		if m := offeredRE.FindStringSubmatch(e.What); m != nil {
-			return strings.Split(m[1], ", "), nil
+		if len(e.Offered) > 0 {
+			return e.Offered, nil
 		}
 		return []string{"unknown"}, nil
 	}
@@ -55,8 +51,6 @@ func requestError(parent, testURL string, e *failure.Error) error {
 	}
 	return fmt.Errorf("test request for %s through %s: %s", testURL, parent, e)
 }
-
-var offeredRE = regexp.MustCompile(`asks for credentials \(([^)]*)\)`)
 
 // testLogon makes one request to parent with ferry's own client of it and
 // the credentials of cfg.

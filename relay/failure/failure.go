@@ -116,6 +116,10 @@ type Error struct {
 	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent, and
 	// the verdict is origin_unreachable whatever broke.
 	Direct bool
+	// Offered lists the schemes the parent's 407 offered, in its order, on
+	// an error that says ferry cannot answer them (credentials_missing,
+	// auth_scheme_unsupported): ferry init reports them.
+	Offered []string
 	// verdict, when set (by Auth), is finer than Cause.Verdict.
 	verdict string
 }

@@ -205,7 +205,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	tr.learnPerRequest(offered)
 	a := tr.u.cfg.Auth
 	if !a.Enabled() {
-		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
+		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr, Offered: schemeNames(offered),
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has none", tr.u.addr, ChallengeNames(offered)),
 			Fix:  "set auth.user and auth.password (or FERRY_PASSWORD) in ferry's config, or " + auth.OSSingleSignOn.Fix}
 	}
@@ -348,11 +348,11 @@ func (tr *trip) choose(offered []auth.Challenge, skip auth.Scheme) (string, bool
 		// No user at all, only the chance of a Kerberos ticket, and the
 		// parent does not take Kerberos: ferry has no credentials for it,
 		// which is what to tell, not which schemes ferry could speak.
-		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr,
+		return "", false, &failure.Error{Cause: failure.CredentialsMissing, Peer: tr.u.addr, Offered: schemeNames(offered),
 			What: fmt.Sprintf("parent proxy %s asks for credentials (%s) and ferry has no user configured", tr.u.addr, ChallengeNames(offered)),
 			Fix:  "set auth.user (and auth.domain for NTLM) and the password (FERRY_PASSWORD), or run 'ferry init'"}
 	}
-	return "", false, &failure.Error{Cause: failure.SchemeUnsupported, Peer: tr.u.addr,
+	return "", false, &failure.Error{Cause: failure.SchemeUnsupported, Peer: tr.u.addr, Offered: schemeNames(offered),
 		What: fmt.Sprintf("parent proxy %s offers %s, and ferry has credentials only for %s", tr.u.addr, ChallengeNames(offered), namesOr(a.Names())),
 		Fix:  "configure credentials for one of the offered schemes (auth.user and auth.password cover NTLM, Digest and Basic; Negotiate needs a Kerberos ticket or auth.realm)"}
 }
@@ -594,13 +594,18 @@ func ChallengeNames(cs []auth.Challenge) string {
 	if len(cs) == 0 {
 		return "no scheme"
 	}
+	return joinNames(schemeNames(cs))
+}
+
+// schemeNames lists the schemes of cs once each, in their order.
+func schemeNames(cs []auth.Challenge) []string {
 	var names []string
 	for _, c := range cs {
 		if !slices.Contains(names, c.Scheme) {
 			names = append(names, c.Scheme)
 		}
 	}
-	return joinNames(names)
+	return names
 }
 
 func namesOr(names []string) string {
