@@ -172,7 +172,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, decodeError(name, string(data), err)
 	}
-	c.lines = keyLines(string(data))
+	c.lines = KeyLines(string(data))
 
 	var probs []*problem
 	probs = append(probs, c.unknownKeys(md)...)

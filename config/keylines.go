@@ -2,13 +2,14 @@ package config
 
 import "strings"
 
-// keyLines maps each key path ("auth.user") to the line that first defines
-// it, so that errors can point at the line to fix. BurntSushi/toml records
+// KeyLines maps each key path ("auth.user") and table ("auth") to the
+// line, counted from 1, that first defines it, so that errors can point at
+// the line to fix and ferry password can edit one in place. BurntSushi/toml records
 // these positions but does not export them (MetaData.keyInfo).
 //
 // The scan is deliberately rough: it only runs on files the TOML parser has
 // already accepted, and a key it misses falls back to its table's line.
-func keyLines(src string) map[string]int {
+func KeyLines(src string) map[string]int {
 	sc := lineScanner{s: src, line: 1, lines: map[string]int{}}
 	sc.scan()
 	return sc.lines

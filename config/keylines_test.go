@@ -36,7 +36,7 @@ listen = 2
 		"timeouts": 17, "timeouts.connect": 18, "timeouts.inline": 19,
 		"list": 21, "list.k": 22, "list.listen": 23,
 	}
-	if got := keyLines(src); !maps.Equal(got, want) {
+	if got := KeyLines(src); !maps.Equal(got, want) {
 		t.Errorf("got  %v\nwant %v", got, want)
 	}
 }

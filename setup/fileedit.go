@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/ferryproxy/ferry/config"
 )
 
 // editFile rewrites path with edit's result through a temporary file in
@@ -50,10 +52,8 @@ func editFile(path string, edit func(string) (string, error)) error {
 	return nil
 }
 
-var (
-	tableRE = regexp.MustCompile(`^\s*(\[\[?)\s*([^\[\]]+?)\s*\]\]?\s*(#.*)?$`)
-	keyRE   = regexp.MustCompile(`^(\s*)([A-Za-z0-9_.-]+|"[^"]*")(\s*=\s*)(.*)$`)
-)
+// keyRE splits a `key = value` line: indentation, key, " = ", the rest.
+var keyRE = regexp.MustCompile(`^(\s*)([A-Za-z0-9_.-]+|"[^"]*")(\s*=\s*)(.*)$`)
 
 // setKeys replaces the values of keys (name to TOML value) in table of the
 // TOML text src, in place: `password = "old"  # note` under [auth] (or
@@ -61,73 +61,47 @@ var (
 // must be there once, with a one-line string value.
 func setKeys(src, table string, keys map[string]string) (string, error) {
 	lines := strings.SplitAfter(src, "\n")
-	done := map[string]bool{}
-	for _, k := range keyLines(lines) {
-		name, ok := k.in(table)
+	at := config.KeyLines(src)
+	for name, value := range keys {
+		k, ok := keyAt(lines, at, table, name)
 		if !ok {
-			continue
-		}
-		value, ok := keys[name]
-		if !ok {
-			continue
+			return "", fmt.Errorf("no one-line %s under [%s] to replace", name, table)
 		}
 		rest, err := afterString(k.value)
 		if err != nil {
 			return "", fmt.Errorf("line %d: %s: %w", k.i+1, name, err)
 		}
 		lines[k.i] = k.lead + value + rest + k.eol
-		done[name] = true
-	}
-	for k := range keys {
-		if !done[k] {
-			return "", fmt.Errorf("no one-line %s under [%s] to replace", k, table)
-		}
 	}
 	return strings.Join(lines, ""), nil
 }
 
 // keyLine is one `key = value` line of a TOML text.
 type keyLine struct {
-	i      int    // its index in the lines
-	table  string // the [table] it is under, "" at the top, "[[name" in an array
-	key    string // unquoted, dotted as written
+	i      int  // its index in the lines
+	dotted bool // written table.name at the top, not under [table]
 	indent string
 	lead   string // the line up to the value: indentation, key, " = "
 	value  string // the value and what follows it
 	eol    string
 }
 
-// in is the key's name inside table, and whether it is in table at all
-// (under [table], or written table.name at the top).
-func (k keyLine) in(table string) (string, bool) {
-	if k.table == "" {
-		t, name, ok := strings.Cut(k.key, ".")
-		return name, ok && t == table
+// keyAt is the line of lines that sets table.name, found with config's
+// scan of the file (at, from config.KeyLines), which follows multi-line
+// values and quoted keys.
+func keyAt(lines []string, at map[string]int, table, name string) (keyLine, bool) {
+	n, ok := at[table+"."+name]
+	if !ok || n < 1 || n > len(lines) {
+		return keyLine{}, false
 	}
-	return k.key, k.table == table
-}
-
-// keyLines finds the key lines of a TOML text split after its newlines.
-// Multi-line values are not followed: a line inside one that looks like a
-// key is taken for one, which the keys ferry edits never are.
-func keyLines(lines []string) []keyLine {
-	var out []keyLine
-	current := ""
-	for i, l := range lines {
-		body := strings.TrimRight(l, "\r\n")
-		if m := tableRE.FindStringSubmatch(body); m != nil {
-			current = m[2]
-			if m[1] == "[[" {
-				current = "[[" + current
-			}
-			continue
-		}
-		if m := keyRE.FindStringSubmatch(body); m != nil {
-			out = append(out, keyLine{i: i, table: current, key: strings.Trim(m[2], `"`), indent: m[1],
-				lead: m[1] + m[2] + m[3], value: m[4], eol: l[len(body):]})
-		}
+	l := lines[n-1]
+	body := strings.TrimRight(l, "\r\n")
+	m := keyRE.FindStringSubmatch(body)
+	if m == nil {
+		return keyLine{}, false
 	}
-	return out
+	return keyLine{i: n - 1, dotted: strings.Contains(strings.Trim(m[2], `"`), "."), indent: m[1],
+		lead: m[1] + m[2] + m[3], value: m[4], eol: l[len(body):]}, true
 }
 
 // addKeyAfter inserts line into table of src right after the line that
@@ -135,22 +109,20 @@ func keyLines(lines []string) []keyLine {
 // line gets the table's prefix), with its indentation.
 func addKeyAfter(src, table, after, line string) (string, error) {
 	lines := strings.SplitAfter(src, "\n")
-	for _, k := range keyLines(lines) {
-		if name, ok := k.in(table); !ok || name != after {
-			continue
-		}
-		if k.table == "" {
-			line = table + "." + line
-		}
-		eol := k.eol
-		if eol == "" {
-			eol = "\n"
-			lines[k.i] += eol
-		}
-		rest := append([]string{k.indent + line + eol}, lines[k.i+1:]...)
-		return strings.Join(append(lines[:k.i+1], rest...), ""), nil
+	k, ok := keyAt(lines, config.KeyLines(src), table, after)
+	if !ok {
+		return "", fmt.Errorf("no %s under [%s] to add %q after", after, table, line)
 	}
-	return "", fmt.Errorf("no %s under [%s] to add %q after", after, table, line)
+	if k.dotted {
+		line = table + "." + line
+	}
+	eol := k.eol
+	if eol == "" {
+		eol = "\n"
+		lines[k.i] += eol
+	}
+	rest := append([]string{k.indent + line + eol}, lines[k.i+1:]...)
+	return strings.Join(append(lines[:k.i+1], rest...), ""), nil
 }
 
 // afterString is what follows the one-line TOML string at the start of v

@@ -202,6 +202,8 @@ func TestSetKeys(t *testing.T) {
 		{name: "escaped quote", src: "[auth]\npassword = \"a\\\"b\"  # c\n", want: "[auth]\npassword = \"N\"  # c\n"},
 		{name: "multi-line string", src: "[auth]\npassword = \"\"\"x\"\"\"\n", err: "multi-line"},
 		{name: "missing", src: "[auth]\nuser = \"a\"\n", err: "no one-line password under [auth]"},
+		{name: "a key-like line inside a multi-line value", src: "[auth]\nuser = \"\"\"\npassword = \"x\"\n\"\"\"\npassword = \"y\"\n",
+			want: "[auth]\nuser = \"\"\"\npassword = \"x\"\n\"\"\"\npassword = \"N\"\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := setKeys(tc.src, "auth", map[string]string{"password": `"N"`})
