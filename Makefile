@@ -28,12 +28,14 @@ lint:
 	go vet ./...
 	staticcheck ./...
 
-# Each fuzz target for FUZZTIME (default 30s).
+# Each fuzz target for FUZZTIME (default 30s), on Go 1.27.3 whose fuzz
+# coordinator no longer fails a run that ends by time (see .ci/run).
 FUZZTIME ?= 30s
+FUZZGO ?= go1.27.3
 fuzz:
 	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -h -o '^func Fuzz[A-Za-z0-9_]*' | sort -u | sed 's/func //'); do \
 		pkg=$$(dirname $$(grep -rl --include='*_test.go' "^func $$spec(" . | head -1)); \
-		echo "== $$spec in $$pkg"; go test -run XXX -fuzz "^$$spec$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		echo "== $$spec in $$pkg"; GOTOOLCHAIN=$(FUZZGO) go test -run XXX -fuzz "^$$spec$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	done
 
 # Side by side with Debian's cntlm and a direct connection (needs squid, cntlm,
