@@ -2,13 +2,16 @@ package relay
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -127,5 +130,73 @@ func TestNotifyKerberosNoTicketOnce(t *testing.T) {
 	}
 	if e := got[0]; e.Kind != EventKerberosNoTicket || e.Parent != p.Addr || !e.Until.IsZero() {
 		t.Errorf("event %+v", e)
+	}
+}
+
+// ssoScheme stands in for Windows single sign-on (auth/sspi_windows.go) on
+// any OS: while fail is set, its first leg fails as SSPI does when Windows
+// has no credentials for the logged-on user; otherwise it sends a token.
+type ssoScheme struct{ fail *atomic.Bool }
+
+func (s ssoScheme) Name() string                            { return auth.SchemeNegotiate }
+func (s ssoScheme) PerConnection() bool                     { return true }
+func (s ssoScheme) NewSession(string) (auth.Session, error) { return s, nil }
+func (s ssoScheme) Step(auth.Target, *auth.Challenge) (auth.Step, error) {
+	if s.fail.Load() {
+		return auth.Step{}, fmt.Errorf("Negotiate as the logged-on Windows user: SSPI: 0x8009030e (SEC_E_NO_CREDENTIALS): %w", auth.ErrSSOUnavailable)
+	}
+	return auth.Step{Header: "Negotiate dG9rZW4=", Final: true}, nil
+}
+
+// TestNotifySSOUnavailableOncePerEpisode: a parent that wants Negotiate and
+// Windows single sign-on that gets no credentials: reported once, not per
+// request nor per reload, and again only after a request got through in
+// between (a new episode), like a missing Kerberos ticket.
+func TestNotifySSOUnavailableOncePerEpisode(t *testing.T) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+			_, _ = io.Copy(io.Discard, req.Body)
+			if strings.HasPrefix(req.Header.Get("Proxy-Authorization"), "Negotiate ") {
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello")
+				return true
+			}
+			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Negotiate\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+			return true
+		}
+	})
+	fail := new(atomic.Bool)
+	fail.Store(true)
+	a := auth.NewWithSchemes(auth.Config{}, ssoScheme{fail})
+	var log eventLog
+	cfg := Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}
+	s, proxy := startRelay(t, cfg)
+	for i := 0; i < 3; i++ {
+		resp, body := get(t, client(proxy), "http://origin.example/")
+		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "sso_unavailable") {
+			t.Fatalf("request %d: %d %q %s", i, resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
+		}
+	}
+	cfg.Listen = []string{s.Addrs()[0].String()}
+	if err := s.Reload(cfg); err != nil {
+		t.Fatal(err)
+	}
+	get(t, client(proxy), "http://origin.example/")
+	got := log.all()
+	if len(got) != 1 {
+		t.Fatalf("%d events, want 1: %+v", len(got), got)
+	}
+	if e := got[0]; e.Kind != EventSSOUnavailable || e.Parent != p.Addr || !e.Until.IsZero() {
+		t.Errorf("event %+v", e)
+	}
+
+	fail.Store(false)
+	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
+		t.Fatalf("with single sign-on working: %d %s", resp.StatusCode, body)
+	}
+	fail.Store(true)
+	get(t, client(proxy), "http://origin.example/")
+	get(t, client(proxy), "http://origin.example/")
+	if got := log.all(); len(got) != 2 || got[1].Kind != EventSSOUnavailable {
+		t.Errorf("after a served request and a new failure: %d events, want 2 (a new episode): %+v", len(got), got)
 	}
 }
