@@ -12,6 +12,7 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/parent"
 	"github.com/ferryproxy/ferry/relay/report"
+	"github.com/ferryproxy/ferry/relay/route"
 )
 
 // serveConnect opens a tunnel: through a parent's CONNECT, or directly for
@@ -64,7 +65,7 @@ type refusal struct {
 // error. CONNECT requests, SOCKS5 and port tunnels all come through here.
 func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (net.Conn, []byte, *refusal, *failure.Error) {
 	g := s.gen.Load()
-	dec, err := g.router.Route(ctx, hostport, tunnelURL(hostport))
+	dec, err := g.router.Route(ctx, hostport, route.TunnelURL(hostport))
 	if err != nil {
 		return nil, nil, nil, failure.As(err, hostport)
 	}
@@ -145,14 +146,4 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Resp
 	}
 	s.log.Debug("upgraded", "url", redactURL(r), "protocol", proto)
 	s.tunnels.Conns(cc, buffered(brw.Reader), up, buffered(upBuf), s.gen.Load().set.tunnelIdle)
-}
-
-// tunnelURL is what a PAC sees for a tunnel, as browsers pass it: https and
-// the host, with the port only when it is not 443.
-func tunnelURL(hostport string) string {
-	host, port, err := net.SplitHostPort(hostport)
-	if err != nil || port == "443" {
-		return "https://" + hostport + "/"
-	}
-	return "https://" + net.JoinHostPort(host, port) + "/"
 }
