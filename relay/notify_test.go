@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -112,11 +113,20 @@ func TestNotifyKerberosNoTicketOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log eventLog
-	cfg := Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}
+	oneNoteAcrossReload(t, Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}, &log, EventKerberosNoTicket)
+}
+
+// oneNoteAcrossReload starts a relay with cfg (one parent, whose requests
+// fail for want of the OS's credentials), sends three requests, reloads,
+// sends one more, and wants one event of kind for the parent, with no
+// rest's end. It returns the relay's address.
+func oneNoteAcrossReload(t *testing.T, cfg Config, log *eventLog, kind EventKind) *url.URL {
+	t.Helper()
 	s, proxy := startRelay(t, cfg)
 	for i := 0; i < 3; i++ {
-		if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 502 {
-			t.Fatalf("request %d: %d %s", i, resp.StatusCode, body)
+		resp, body := get(t, client(proxy), "http://origin.example/")
+		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "verdict="+string(kind)) {
+			t.Fatalf("request %d: %d %q %s", i, resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
 		}
 	}
 	cfg.Listen = []string{s.Addrs()[0].String()}
@@ -128,9 +138,10 @@ func TestNotifyKerberosNoTicketOnce(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d events, want 1: %+v", len(got), got)
 	}
-	if e := got[0]; e.Kind != EventKerberosNoTicket || e.Parent != p.Addr || !e.Until.IsZero() {
+	if e := got[0]; e.Kind != kind || e.Parent != cfg.Parents[0] || !e.Until.IsZero() {
 		t.Errorf("event %+v", e)
 	}
+	return proxy
 }
 
 // ssoScheme stands in for Windows single sign-on (auth/sspi_windows.go) on
@@ -168,26 +179,7 @@ func TestNotifySSOUnavailableOncePerEpisode(t *testing.T) {
 	fail.Store(true)
 	a := auth.NewWithSchemes(auth.Config{}, ssoScheme{fail})
 	var log eventLog
-	cfg := Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}
-	s, proxy := startRelay(t, cfg)
-	for i := 0; i < 3; i++ {
-		resp, body := get(t, client(proxy), "http://origin.example/")
-		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "sso_unavailable") {
-			t.Fatalf("request %d: %d %q %s", i, resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
-		}
-	}
-	cfg.Listen = []string{s.Addrs()[0].String()}
-	if err := s.Reload(cfg); err != nil {
-		t.Fatal(err)
-	}
-	get(t, client(proxy), "http://origin.example/")
-	got := log.all()
-	if len(got) != 1 {
-		t.Fatalf("%d events, want 1: %+v", len(got), got)
-	}
-	if e := got[0]; e.Kind != EventSSOUnavailable || e.Parent != p.Addr || !e.Until.IsZero() {
-		t.Errorf("event %+v", e)
-	}
+	proxy := oneNoteAcrossReload(t, Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}, &log, EventSSOUnavailable)
 
 	fail.Store(false)
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
