@@ -186,6 +186,8 @@ func (s *Server) syncListeners(want []listenSpec) error {
 		}
 	}
 	s.self.Store(&self)
+	own := s.ownAddrs()
+	s.own.Store(&own)
 	return nil
 }
 
@@ -242,7 +244,7 @@ func (s *Server) acceptLoop(l *listener) error {
 // target through the routed parents.
 func (s *Server) serveTunnel(c net.Conn, target string) {
 	ctx, cancel := context.WithTimeout(context.Background(), s.gen.Load().set.dialer.Timeout+s.gen.Load().set.headerTimeout)
-	up, pending, ref, e := s.dialTunnel(ctx, target, "")
+	up, pending, ref, e := s.dialTunnel(ctx, target, "", kindTunnel)
 	cancel()
 	if ref != nil {
 		ref.done(false)
@@ -252,7 +254,7 @@ func (s *Server) serveTunnel(c net.Conn, target string) {
 		return
 	}
 	if e != nil {
-		s.log.Warn("tunnel failed", "target", target, "cause", e.Cause.Name, "err", e.Error())
+		s.log.Warn("tunnel failed", "target", target, "cause", e.Cause.Name, "err", e.Error(), "fix", e.Fix)
 		c.Close()
 		return
 	}
