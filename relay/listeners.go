@@ -242,7 +242,24 @@ func (s *Server) acceptLoop(l *listener) error {
 
 // serveTunnel forwards one connection of a port tunnel (cntlm's -L) to its
 // target through the routed parents.
+//
+// The connection counts against max_connections for as long as it is open.
+// A tunnel whose target leads back to it through something ferry cannot
+// see (another ferry's tunnel pointing back at this one, a port forward on
+// another machine) opens connections in a loop, each as fast as the last
+// one's connect, until something bounds it: without this count it was the
+// open-file limit (4,081 descriptors in 0.4 s with a limit of 4,096), and
+// every app with it. A port forward carries a few long connections (ssh,
+// a database), far fewer than the default 4,096.
 func (s *Server) serveTunnel(c net.Conn, target string) {
+	if !s.conns.take() {
+		c.Close() // raw TCP: no 503 an app could read
+		s.log.Warn("tunnel connection refused: ferry is serving limits.max_connections connections at once",
+			"target", target, "max_connections", s.conns.max,
+			"fix", "if this tunnel's connections never end, its target leads back to it in a loop (another ferry's [[tunnel]] pointing at this one, or a port forward to it): check the target; otherwise raise limits.max_connections")
+		return
+	}
+	defer s.conns.release()
 	ctx, cancel := context.WithTimeout(context.Background(), s.gen.Load().set.dialer.Timeout+s.gen.Load().set.headerTimeout)
 	up, pending, ref, e := s.dialTunnel(ctx, target, "", kindTunnel)
 	cancel()

@@ -169,3 +169,46 @@ func TestConnectToOwnTunnelListenerWorks(t *testing.T) {
 		t.Fatalf("through the tunnel: %q %v, want the target's banner", line, err)
 	}
 }
+
+// TestTwoFerriesTunnelingToEachOther: A's [[tunnel]] targets B's and B's
+// targets A's, both reached directly. Neither can tell by address (each
+// dials the other's listener), so limits.max_connections bounds the loop:
+// a port tunnel's connections count against it while they are open, the
+// ferry that reaches it refuses the next one with a warning that names
+// the loop as a likely cause, and the chain closes back to the app.
+func TestTwoFerriesTunnelingToEachOther(t *testing.T) {
+	var logsA, logsB testenv.SyncBuffer
+	pa, pb := freeLoopback(t), freeLoopback(t)
+	_, _, stopA := serveRelay(t, Config{Listen: []string{"127.0.0.1:0"}, Parents: []string{"127.0.0.1:9"}, NoProxy: []string{"127.0.0.1"},
+		MaxConns: 64, Tunnels: []Tunnel{{Listen: pa, Target: pb}}, Logger: slog.New(slog.NewTextHandler(&logsA, nil))})
+	t.Cleanup(func() { _ = stopA() })
+	_, _, stopB := serveRelay(t, Config{Listen: []string{"127.0.0.1:0"}, Parents: []string{"127.0.0.1:9"}, NoProxy: []string{"127.0.0.1"},
+		MaxConns: 64, Tunnels: []Tunnel{{Listen: pb, Target: pa}}, Logger: slog.New(slog.NewTextHandler(&logsB, nil))})
+	t.Cleanup(func() { _ = stopB() })
+	before, peak := testenv.OpenFiles(), 0
+	done := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			peak = max(peak, testenv.OpenFiles())
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	expectClosedPromptly(t, pa)
+	close(done)
+	<-sampled
+	// Two ferries of 64 connections each: a few hundred descriptors
+	// (an app connection and a dial per level), not the open-file limit.
+	t.Logf("descriptors: %d before, %d at the peak", before, peak)
+	if peak-before > 1000 {
+		t.Errorf("the loop took %d descriptors, want it bounded by max_connections (64 each)", peak-before)
+	}
+	if logs := logsA.String() + logsB.String(); !strings.Contains(logs, "max_connections") || !strings.Contains(logs, "in a loop") {
+		t.Errorf("neither ferry logged that it reached max_connections, with a loop as the likely cause:\n%s", logs)
+	}
+}
