@@ -14,20 +14,6 @@ import (
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
-// freeLoopback returns a loopback address no one listens on now, for a
-// listener whose address must be known before the config is written (a
-// tunnel whose target is itself).
-func freeLoopback(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 // expectClosedPromptly reads from a tunnel listener's connection: ferry
 // must close it (EOF, or a reset) within 5 s. Before the fix, a tunnel to
 // itself kept the app's connection open while each level dialed the next.
@@ -75,7 +61,7 @@ func TestTunnelToItselfIsRefused(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var logs testenv.SyncBuffer
-			self, other, httpAddr, socks := freeLoopback(t), freeLoopback(t), freeLoopback(t), freeLoopback(t)
+			self, other, httpAddr, socks := testenv.FreeAddr(t), testenv.FreeAddr(t), testenv.FreeAddr(t), testenv.FreeAddr(t)
 			cfg := Config{Listen: []string{httpAddr}, SOCKS5: []string{socks}, Parents: []string{"127.0.0.1:9"},
 				NoProxy: []string{"localhost", "127.0.0.1"}, Tunnels: tc.tunnels(self, other, httpAddr, socks),
 				Logger: slog.New(slog.NewTextHandler(&logs, nil))}
@@ -178,7 +164,7 @@ func TestConnectToOwnTunnelListenerWorks(t *testing.T) {
 // the loop as a likely cause, and the chain closes back to the app.
 func TestTwoFerriesTunnelingToEachOther(t *testing.T) {
 	var logsA, logsB testenv.SyncBuffer
-	pa, pb := freeLoopback(t), freeLoopback(t)
+	pa, pb := testenv.FreeAddr(t), testenv.FreeAddr(t)
 	_, _, stopA := serveRelay(t, Config{Listen: []string{"127.0.0.1:0"}, Parents: []string{"127.0.0.1:9"}, NoProxy: []string{"127.0.0.1"},
 		MaxConns: 64, Tunnels: []Tunnel{{Listen: pa, Target: pb}}, Logger: slog.New(slog.NewTextHandler(&logsA, nil))})
 	t.Cleanup(func() { _ = stopA() })
