@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/ferryproxy/ferry/relay/acl"
@@ -32,6 +33,9 @@ type listenSpec struct {
 type listener struct {
 	net.Listener
 	spec listenSpec
+	// target is a tunnel's target now: a reload may change it while the
+	// listener stays open (retarget).
+	target atomic.Pointer[string]
 }
 
 // specs lists cfg's listeners.
@@ -128,14 +132,24 @@ func (s *Server) addrsLocked(kind string) []net.Addr {
 // the open ones not in want. Nothing changes if one fails to open.
 func (s *Server) syncListeners(want []listenSpec) error {
 	// A listener opened as 127.0.0.1:0 stays when the new config names the
-	// address it got. Only its key changes: its accept loop reads l.spec
-	// without the lock, and kind and target are the same under both keys.
+	// address it got, and a tunnel's listener when the new config gives it
+	// another target (opening a second listener on its address failed with
+	// "address already in use", so the fix for a looping tunnel needed a
+	// restart). Only its key and l.target change: its accept loop reads
+	// l.spec without the lock, and kind is the same under both keys.
 	for sp, l := range s.lns {
 		got := sp
 		got.addr = l.Addr().String()
+		if w, ok := retarget(sp, got.addr, want, s.lns); ok {
+			got = w
+		}
 		if got != sp && slices.Contains(want, got) {
 			delete(s.lns, sp)
 			s.lns[got] = l
+			if got.target != sp.target {
+				l.target.Store(&got.target)
+				s.log.Info("tunnel target changed", "addr", got.addr, "target", got.target, "was", sp.target)
+			}
 		}
 	}
 	var lc net.ListenConfig
@@ -163,7 +177,9 @@ func (s *Server) syncListeners(want []listenSpec) error {
 			}
 			return fmt.Errorf("listen on %s: %w (is another proxy, or ferry itself, already running there?)", sp.addr, err)
 		}
-		opened[sp] = &listener{Listener: &acl.Listener{Listener: ln, List: s.acl, HTTP: sp.kind == kindHTTP, Log: s.log.Warn}, spec: sp}
+		l := &listener{Listener: &acl.Listener{Listener: ln, List: s.acl, HTTP: sp.kind == kindHTTP, Log: s.log.Warn}, spec: sp}
+		l.target.Store(&sp.target)
+		opened[sp] = l
 	}
 	for sp, l := range s.lns {
 		if !slices.Contains(want, sp) {
@@ -191,6 +207,21 @@ func (s *Server) syncListeners(want []listenSpec) error {
 	return nil
 }
 
+// retarget finds the spec in want for open tunnel listener sp (at addr, the
+// address it got) with only its target changed, when want has no sp and
+// the changed one is not open.
+func retarget(sp listenSpec, addr string, want []listenSpec, open map[listenSpec]*listener) (listenSpec, bool) {
+	if sp.kind != kindTunnel || slices.Contains(want, sp) {
+		return listenSpec{}, false
+	}
+	for _, w := range want {
+		if _, ok := open[w]; !ok && w.kind == kindTunnel && (w.addr == sp.addr || w.addr == addr) && w.optional == sp.optional {
+			return w, true
+		}
+	}
+	return listenSpec{}, false
+}
+
 func (s *Server) acl() *acl.List { return s.gen.Load().acl }
 
 func (s *Server) logListening(l *listener) {
@@ -200,7 +231,7 @@ func (s *Server) logListening(l *listener) {
 	case kindSOCKS5:
 		s.log.Info("ferry listening", "kind", "socks5", "addr", l.Addr().String())
 	case kindTunnel:
-		s.log.Info("ferry listening", "kind", "tunnel", "addr", l.Addr().String(), "target", l.spec.target)
+		s.log.Info("ferry listening", "kind", "tunnel", "addr", l.Addr().String(), "target", *l.target.Load())
 	}
 }
 
@@ -234,7 +265,7 @@ func (s *Server) acceptLoop(l *listener) error {
 			case kindSOCKS5:
 				s.serveSOCKS5(c)
 			case kindTunnel:
-				s.serveTunnel(c, l.spec.target)
+				s.serveTunnel(c, *l.target.Load())
 			}
 		}()
 	}

@@ -198,3 +198,32 @@ func TestTwoFerriesTunnelingToEachOther(t *testing.T) {
 		t.Errorf("neither ferry logged that it reached max_connections, with a loop as the likely cause:\n%s", logs)
 	}
 }
+
+// TestReloadFixesATunnelsTarget: the fix for a tunnel that loops is a new
+// target in the file; a reload applies it on the same listen address (the
+// listener stays open) and the next connection reaches the new target.
+func TestReloadFixesATunnelsTarget(t *testing.T) {
+	var logs testenv.SyncBuffer
+	target := testenv.ServeTCP(t, func(c net.Conn) { _, _ = io.WriteString(c, "SSH-2.0-test\r\n") })
+	tunnel := testenv.FreeAddr(t)
+	cfg := Config{Listen: []string{"127.0.0.1:0"}, Parents: []string{"127.0.0.1:9"}, NoProxy: []string{"localhost", "127.0.0.1"},
+		Tunnels: []Tunnel{{Listen: tunnel, Target: "localhost:" + portOf(tunnel)}}, Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	s, addrs, stop := serveRelay(t, cfg)
+	t.Cleanup(func() { _ = stop() })
+	expectClosedPromptly(t, tunnel)
+	cfg.Listen = []string{addrs[0].String()}
+	cfg.Tunnels = []Tunnel{{Listen: tunnel, Target: target}}
+	if err := s.Reload(cfg); err != nil {
+		t.Fatalf("reload with the tunnel's target fixed: %v", err)
+	}
+	c, err := net.Dial("tcp", tunnel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	b := make([]byte, 14)
+	if _, err := io.ReadFull(c, b); err != nil || string(b) != "SSH-2.0-test\r\n" {
+		t.Fatalf("after the reload the tunnel gave %q, %v; want the new target's banner", b, err)
+	}
+}
