@@ -290,3 +290,49 @@ func TestTunnelToItselfByHostName(t *testing.T) {
 	}
 	checkLogClean(t, f, p)
 }
+
+// TestTunnelLoopThroughSquidStopsAtMaxConnections: a [[tunnel]] to ferry
+// itself by a name the check cannot know, sent through a real squid (no
+// no_proxy): squid's CONNECT reaches ferry's tunnel listener as raw TCP,
+// which sends another CONNECT, and no Via tells it. A tunnel's
+// connections count against limits.max_connections, so ferry stops there,
+// says so once, and the app's connection closes.
+func TestTunnelLoopThroughSquidStopsAtMaxConnections(t *testing.T) {
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	if addrs, err := net.LookupHost(host); err != nil || !slices.Contains(addrs, "127.0.0.1") {
+		t.Skipf("host name %q resolves to %v (%v), not 127.0.0.1", host, addrs, err)
+	}
+	o := testenv.StartOrigin(t)
+	tunnelAddr := testenv.FreeAddr(t)
+	p := startBasicParent(t, o, testenv.SquidOptions{SSLPorts: []int{portOf("http://" + tunnelAddr)}})
+	cfg := tunnelConfig(ferryConfig([]string{p.Squid.Addr}, p.Auth)+"[limits]\nmax_connections = 32\n",
+		tunnelAddr, net.JoinHostPort(host, strings.Split(tunnelAddr, ":")[1]))
+	f := testenv.StartFerry(t, cfg, p.Env...)
+
+	c, err := net.DialTimeout("tcp", tunnelAddr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	n, err := c.Read(make([]byte, 1))
+	c.Close()
+	if ne, ok := err.(net.Error); (ok && ne.Timeout()) || n != 0 {
+		t.Fatalf("the tunnel's connection: %d bytes, %v; want it closed once ferry reached max_connections", n, err)
+	}
+	waitLog(t, f, "tunnel connection refused: ferry is serving limits.max_connections")
+	tunnels := squidRequests(p.Squid, "CONNECT", 200)
+	t.Logf("squid tunnelled %d CONNECTs before ferry stopped the loop", tunnels)
+	if tunnels > 40 {
+		t.Errorf("squid saw %d tunnels, want about max_connections (32)", tunnels)
+	}
+	// The chain closes back: ferry is left with a few sockets.
+	for deadline := time.Now().Add(10 * time.Second); openConns(t, f.Pid()) > 20 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := openConns(t, f.Pid()); n > 20 {
+		t.Errorf("ferry holds %d sockets after the loop, want a few", n)
+	}
+}
