@@ -25,7 +25,7 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}
-	up, upBuf, ref, e := s.dialTunnel(r.Context(), hostport, r.Header.Get("User-Agent"))
+	up, upBuf, ref, e := s.dialTunnel(r.Context(), hostport, r.Header.Get("User-Agent"), kindHTTP)
 	if e != nil {
 		s.fail(w, r, e)
 		return
@@ -62,15 +62,16 @@ type refusal struct {
 // dialTunnel opens a byte stream to hostport the way routing says: through
 // the parents' CONNECT in order, or directly. It returns the connection and
 // the bytes that already arrived on it, or the parent's refusal, or an
-// error. CONNECT requests, SOCKS5 and port tunnels all come through here.
-func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (net.Conn, []byte, *refusal, *failure.Error) {
+// error. CONNECT requests, SOCKS5 and port tunnels all come through here;
+// from is the kind of listener the request came in on.
+func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent, from string) (net.Conn, []byte, *refusal, *failure.Error) {
 	g := s.gen.Load()
 	dec, err := g.router.Route(ctx, hostport, route.TunnelURL(hostport))
 	if err != nil {
 		return nil, nil, nil, failure.As(err, hostport)
 	}
 	if dec.Direct {
-		nc, e := s.dialDirect(ctx, g, hostport)
+		nc, e := s.dialDirect(ctx, g, hostport, from)
 		return nc, nil, nil, e
 	}
 	o := parent.NewConnect(hostport, userAgent, g.headers, s.via.Value)
@@ -99,7 +100,7 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 	}
 	if dec.FallbackDirect {
 		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", errText(last, errText(skipped, "every parent is down")))
-		nc, de := s.dialDirect(ctx, g, hostport)
+		nc, de := s.dialDirect(ctx, g, hostport, from)
 		return nc, nil, nil, de
 	}
 	if last == nil {
