@@ -446,7 +446,8 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 		tr.st.sent = true
 	}
 	c := tr.c
-	if !c.reused && !c.answered && c.watch == nil {
+	if c.watch == nil && (!c.reused && !c.answered || c.spareFirst) {
+		c.spareFirst = false
 		c.watch = tr.u.watchFirstAnswer(c)
 	}
 	o.expect = carry && o.body != nil && !o.body.fitsReplay() && tr.guarded(header)

@@ -163,6 +163,11 @@ func (u *Upstream) takeSpare(now time.Time) *Conn {
 		// nothing about closes right after a response (learnDropsIdle).
 		c.reused = true
 		c.idleAtReuse = max(idle, freshIdle)
+		// The parent never answered a request on it (an NTLM spare's
+		// 407 was answered ahead of any): a parent that went silent
+		// since is found so after timeouts.connect, as on a fresh
+		// connection, not after timeouts.response_header.
+		c.spareFirst = true
 		return c
 	}
 }

@@ -3,9 +3,12 @@ package parent
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -202,5 +205,64 @@ func TestSpareChallengeWaitsForLogonsUnderWay(t *testing.T) {
 	case <-done:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the spare still waits 5 s after the logon ended")
+	}
+}
+
+// A parent that took a spare (and, for NTLM, answered its type 1 leg) and
+// then never answers the request on it is found silent after
+// timeouts.connect, as on any fresh connection, not after
+// timeouts.response_header: the spare is the request's first exchange with
+// that parent connection.
+func TestSpareFirstRequestIsWatched(t *testing.T) {
+	ntlm, err := auth.New(auth.Config{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		a    *auth.Authenticator
+	}{
+		{"dialed spare, open parent", nil},
+		{"NTLM spare past its type 1 leg", ntlm},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stall atomic.Bool
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Open = tc.a == nil
+				p.NTLM = true
+				p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+					if !stall.Load() || strings.HasPrefix(req.Header.Get("Proxy-Authorization"), "NTLM TlRMTVNTUAAB") {
+						return false // type 1 legs are still answered
+					}
+					_, _ = io.Copy(io.Discard, br)
+					return true
+				}
+			})
+			u := New(Config{Addr: p.Addr, Auth: tc.a, Guard: auth.NewGuard(time.Minute, nil), MaxIdle: 4,
+				ConnectTimeout: 500 * time.Millisecond, ResponseHeaderTimeout: 20 * time.Second})
+			t.Cleanup(u.Retire)
+			openSpareTunnel(t, u)
+			openSpareTunnel(t, u)
+			waitSpares(t, u, 2)
+			u.spare.mu.Lock()
+			pending := u.spare.ready[len(u.spare.ready)-1].pending != nil
+			u.spare.mu.Unlock()
+			if pending != (tc.a != nil) {
+				t.Fatalf("the spare holds a challenge: %v, want %v", pending, tc.a != nil)
+			}
+			stall.Store(true)
+			used := u.Stats().SparesUsed
+			_, _, err := u.Do(context.Background(), NewConnect("site.example:443", "", nil, ""))
+			if u.Stats().SparesUsed != used+1 {
+				t.Fatal("the CONNECT did not go out on a spare")
+			}
+			var e *failure.Error
+			if !errors.As(err, &e) || e.Cause != failure.ParentTimeout || !strings.Contains(e.What, "timeouts.connect") {
+				t.Fatalf("err = %v; want the parent found silent after timeouts.connect", err)
+			}
+			if u.Stats().Up {
+				t.Error("the silent parent is not down")
+			}
+		})
 	}
 }
