@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // Spare parent connections (issue 16). A CONNECT takes its parent
@@ -75,6 +76,7 @@ type spares struct {
 	// before the logon on those, as squid's SSL_ports rule does).
 	leg  atomic.Pointer[spareLeg]
 	used atomic.Int64 // spares handed to a request
+	lost atomic.Int64 // spares whose challenge the parent forgot (challengeLost)
 	// logons counts the trips in a multi-leg logon (NTLM from its type 1)
 	// now: an NTLM spare waits for them before its own type 1.
 	logons atomic.Int32
@@ -423,6 +425,7 @@ func (tr *trip) resume(p *pendingLogon) (string, bool, error) {
 	tr.st = p.st
 	tr.t.Conn = &tr.c.auth
 	tr.challenged = true
+	tr.spareLeg = true
 	st, err := p.st.session.Step(tr.t, &p.ch)
 	if err != nil {
 		return "", false, tr.authError(p.st.scheme, err)
@@ -436,4 +439,79 @@ func spareLimit(n int) int {
 		return DefaultSpares
 	}
 	return max(n, 0)
+}
+
+// A parent may forget the challenge a spare holds before ferry answers it.
+// squid does when it restarts its NTLM helpers (squid -k reconfigure, a
+// helper that crashed) and, where reservation-timeout works, when another
+// client takes the helper reserved for it. Measured with squid 5.7 and
+// Samba's ntlm_auth (e2e TestSpareChallengeForgotten, docs/performance.md):
+//
+//   - challenge forgotten: squid hands the type 3 to a fresh helper as a
+//     new handshake ("Unexpected change of authentication scheme" in its
+//     cache.log), which refuses it before any password check ("got NTLMSSP
+//     command 3, expected 1": NA NT_STATUS_INVALID_PARAMETER, nothing asked
+//     of winbindd); squid answers 407 with a bare "NTLM" and closes the
+//     connection.
+//   - wrong password, challenge kept: NA NT_STATUS_LOGON_FAILURE, a failed
+//     logon at the domain; 407 with a bare "NTLM", connection kept.
+//
+// So the close tells them apart. A spare exists only where the parent kept
+// the connection after its 407 to the type 1 (challengeSpare drains it), so
+// a parent that closes on every 407 has no NTLM spares for this to
+// misjudge. The trip logs on again once, on a connection that holds no
+// challenge from before; if the password is wrong, that logon is the one
+// failed logon, and it rests the credentials as any other.
+
+// lostChallengeError: the parent answered a spare's type 3 as having
+// forgotten the challenge the spare held; no logon took place.
+type lostChallengeError struct{ parent string }
+
+func (e *lostChallengeError) Error() string {
+	return "parent proxy " + e.parent + " forgot the NTLM challenge of a spare connection"
+}
+
+// failure is the app's error when ferry could not log on again: no
+// password was refused.
+func (e *lostChallengeError) failure() *failure.Error {
+	return &failure.Error{Cause: failure.ParentError, Peer: e.parent, Err: e,
+		What: "parent proxy " + e.parent + " forgot the NTLM challenge of the connection ferry had made ready, and the request could not be sent again",
+		Fix:  "try again; the parent did not refuse ferry's credentials, and they are not rested"}
+}
+
+// forgotChallenge reports whether the 407 to a spare's type 3 (offering
+// offered, closing the connection when closed) says that the parent forgot
+// the spare's challenge rather than refused the password.
+func (tr *trip) forgotChallenge(closed bool, offered []auth.Challenge) bool {
+	return tr.spareLeg && closed && tr.st != nil && tr.st.scheme.Name() == auth.SchemeNTLM &&
+		slices.ContainsFunc(offered, func(c auth.Challenge) bool { return c.Scheme == auth.SchemeNTLM })
+}
+
+// challengeLost drops the NTLM spares ready now, which hold challenges
+// from before the parent forgot one (a restart of its helpers forgets them
+// all), and has logons take turns again until one succeeds (lock): N apps
+// whose spares all failed so log on once first, not N times at once.
+func (u *Upstream) challengeLost() {
+	u.spare.lost.Add(1)
+	u.verified.Store(false)
+	u.cfg.Log.Info("parent proxy forgot the NTLM challenge of a spare connection (it closed the connection on the logon without checking it); logging on again on a new connection",
+		"parent", u.addr)
+	sp := &u.spare
+	sp.mu.Lock()
+	var drop []*Conn
+	keep := sp.ready[:0]
+	for _, c := range sp.ready {
+		if c.pending != nil {
+			drop = append(drop, c)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	clear(sp.ready[len(keep):])
+	sp.ready = keep
+	sp.mu.Unlock()
+	for _, c := range drop {
+		c.pending.expiry.Stop()
+		c.Close()
+	}
 }
