@@ -51,7 +51,8 @@ const (
 	// squid 5.7, see docs/performance.md: with its 5 helpers reserved so, a
 	// sixth client's type 1 waited 2 minutes, until squid's
 	// client_idle_pconn_timeout closed two of the connections; squid's
-	// reservation-timeout is off by default). squid itself took the type 3
+	// reservation-timeout is off by default, and squid 5.7 ignores it in
+	// auth_param: see forgotChallenge). squid itself took the type 3
 	// for a challenge 60 and 110 s old and closed the idle connection at
 	// 120 s: the hold is far inside that, not what bounds it.
 	challengeHold = 5 * time.Second
@@ -493,9 +494,10 @@ func (tr *trip) forgotChallenge(closed bool, offered []auth.Challenge) bool {
 // whose spares all failed so log on once first, not N times at once.
 func (u *Upstream) challengeLost() {
 	u.spare.lost.Add(1)
-	u.verified.Store(false)
-	u.cfg.Log.Info("parent proxy forgot the NTLM challenge of a spare connection (it closed the connection on the logon without checking it); logging on again on a new connection",
-		"parent", u.addr)
+	if u.verified.Swap(false) {
+		u.cfg.Log.Info("parent proxy forgot the NTLM challenge of a spare connection (it closed the connection on the logon without checking it); logging on again on a new connection",
+			"parent", u.addr)
+	}
 	sp := &u.spare
 	sp.mu.Lock()
 	var drop []*Conn
