@@ -346,17 +346,7 @@ func (u *Upstream) tendSpares(all bool) {
 	}
 	sp := &u.spare
 	sp.mu.Lock()
-	var drop []*Conn
-	keep := sp.ready[:0]
-	for _, c := range sp.ready {
-		if want == 0 || now.Sub(c.idleSince) > c.pending.maxAge() {
-			drop = append(drop, c)
-		} else {
-			keep = append(keep, c)
-		}
-	}
-	clear(sp.ready[len(keep):])
-	sp.ready = keep
+	drop := sp.removeLocked(func(c *Conn) bool { return want == 0 || now.Sub(c.idleSince) > c.pending.maxAge() })
 	if u.retired.Load() && !sp.stopped {
 		sp.stopped = true
 		if sp.cancel != nil {
@@ -364,12 +354,7 @@ func (u *Upstream) tendSpares(all bool) {
 		}
 	}
 	sp.mu.Unlock()
-	for _, c := range drop {
-		if c.pending != nil {
-			c.pending.expiry.Stop()
-		}
-		c.Close()
-	}
+	closeSpares(drop)
 	if want > 0 {
 		u.fillSpares()
 	}
@@ -500,20 +485,34 @@ func (u *Upstream) challengeLost() {
 	}
 	sp := &u.spare
 	sp.mu.Lock()
-	var drop []*Conn
+	drop := sp.removeLocked(func(c *Conn) bool { return c.pending != nil })
+	sp.mu.Unlock()
+	closeSpares(drop)
+}
+
+// removeLocked takes the ready spares for which drop is true out of the
+// ready ones (sp.mu held) and returns them, for closeSpares.
+func (sp *spares) removeLocked(drop func(*Conn) bool) []*Conn {
+	var out []*Conn
 	keep := sp.ready[:0]
 	for _, c := range sp.ready {
-		if c.pending != nil {
-			drop = append(drop, c)
+		if drop(c) {
+			out = append(out, c)
 		} else {
 			keep = append(keep, c)
 		}
 	}
 	clear(sp.ready[len(keep):])
 	sp.ready = keep
-	sp.mu.Unlock()
-	for _, c := range drop {
-		c.pending.expiry.Stop()
+	return out
+}
+
+// closeSpares closes spares taken out of the ready ones.
+func closeSpares(cs []*Conn) {
+	for _, c := range cs {
+		if c.pending != nil {
+			c.pending.expiry.Stop()
+		}
 		c.Close()
 	}
 }
