@@ -447,7 +447,10 @@ func spareLimit(n int) int {
 // a parent that closes on every 407 has no NTLM spares for this to
 // misjudge. The trip logs on again once, on a connection that holds no
 // challenge from before; if the password is wrong, that logon is the one
-// failed logon, and it rests the credentials as any other.
+// failed logon, and it rests the credentials as any other. (A parent, not
+// squid, that closed the connection on a real refusal of a spare's type 3
+// would be misjudged: one more failed logon, once, since after the rest no
+// NTLM spare is made until a logon succeeds.)
 
 // lostChallengeError: the parent answered a spare's type 3 as having
 // forgotten the challenge the spare held; no logon took place.
