@@ -207,7 +207,7 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	closed := resp.Close
 	reusable := drain(tr.c, resp, tr.u.cfg.ResponseHeaderTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
-	if tr.forgotChallenge(closed, offered) {
+	if tr.forgotChallenge(closed, resp.Header.Get("X-Squid-Error") != "", offered) {
 		return "", false, &lostChallengeError{parent: tr.u.addr}
 	}
 	tr.spareLeg = false

@@ -442,15 +442,18 @@ func spareLimit(n int) int {
 //   - wrong password, challenge kept: NA NT_STATUS_LOGON_FAILURE, a failed
 //     logon at the domain; 407 with a bare "NTLM", connection kept.
 //
-// So the close tells them apart. A spare exists only where the parent kept
-// the connection after its 407 to the type 1 (challengeSpare drains it), so
-// a parent that closes on every 407 has no NTLM spares for this to
-// misjudge. The trip logs on again once, on a connection that holds no
-// challenge from before; if the password is wrong, that logon is the one
-// failed logon, and it rests the credentials as any other. (A parent, not
-// squid, that closed the connection on a real refusal of a spare's type 3
-// would be misjudged: one more failed logon, once, since after the rest no
-// NTLM spare is made until a logon succeeds.)
+// So, from squid (its X-Squid-Error header on the 407), the close tells
+// them apart. A spare exists only where the parent kept the connection
+// after its 407 to the type 1 (challengeSpare drains it), so a parent that
+// closes on every 407 has no NTLM spares for this to misjudge. The trip
+// logs on again once, on a connection that holds no challenge from before;
+// if the password is wrong, that logon is the one failed logon, and it
+// rests the credentials as any other. Only squid's answers were measured:
+// another parent might close the connection on a real refusal too, and
+// taking that for a forgotten challenge would cost a second failed logon,
+// so a 407 without squid's header is a refusal, as before spares: at worst
+// a good password rests after that parent forgot a challenge, which costs
+// no failed logon (TestSpareForgottenChallenges).
 
 // lostChallengeError: the parent answered a spare's type 3 as having
 // forgotten the challenge the spare held; no logon took place.
@@ -469,10 +472,11 @@ func (e *lostChallengeError) failure() *failure.Error {
 }
 
 // forgotChallenge reports whether the 407 to a spare's type 3 (offering
-// offered, closing the connection when closed) says that the parent forgot
-// the spare's challenge rather than refused the password.
-func (tr *trip) forgotChallenge(closed bool, offered []auth.Challenge) bool {
-	return tr.spareLeg && closed && tr.st != nil && tr.st.scheme.Name() == auth.SchemeNTLM &&
+// offered, closing the connection when closed, from squid when squid) says
+// that the parent forgot the spare's challenge rather than refused the
+// password.
+func (tr *trip) forgotChallenge(closed, squid bool, offered []auth.Challenge) bool {
+	return tr.spareLeg && closed && squid && tr.st != nil && tr.st.scheme.Name() == auth.SchemeNTLM &&
 		slices.ContainsFunc(offered, func(c auth.Challenge) bool { return c.Scheme == auth.SchemeNTLM })
 }
 

@@ -272,17 +272,26 @@ func TestSpareFirstRequestIsWatched(t *testing.T) {
 // challenges it has handed out, as squid does when it restarts its
 // helpers: a type 3 for one gets a 407 with a bare "NTLM" and the
 // connection closed. With deny() it refuses every other type 3 (a 407, the
-// connection kept: a wrong password), counting them in refused.
+// connection kept: a wrong password), counting them in refused. Its 407s
+// carry squid's X-Squid-Error header, unless notSquid, which also closes
+// the connection on a refusal.
 type forgetfulNTLMParent struct {
 	*testenv.FakeParent
+	notSquid        bool
 	issued          sync.Map // net.Conn: time its challenge was sent
 	forgetAt        atomic.Int64
 	denying         atomic.Bool
 	refused, forgot atomic.Int64
 }
 
-func startForgetfulNTLMParent(t *testing.T) *forgetfulNTLMParent {
-	f := &forgetfulNTLMParent{}
+func startForgetfulNTLMParent(t *testing.T, notSquid bool) *forgetfulNTLMParent {
+	f := &forgetfulNTLMParent{notSquid: notSquid}
+	squid := "X-Squid-Error: ERR_CACHE_ACCESS_DENIED 0\r\n"
+	refusal := "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\n"
+	if notSquid {
+		squid = ""
+		refusal += "Connection: close\r\n"
+	}
 	f.FakeParent = testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
 		p.NTLM = true
 		p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
@@ -297,12 +306,15 @@ func startForgetfulNTLMParent(t *testing.T) *forgetfulNTLMParent {
 			at, _ := f.issued.Load(c)
 			if at, ok := at.(int64); ok && at < f.forgetAt.Load() {
 				f.forgot.Add(1)
-				_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+				_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\n"+squid+"Connection: close\r\nContent-Length: 0\r\n\r\n")
 				return true
 			}
 			if f.denying.Load() {
 				f.refused.Add(1)
-				_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nContent-Length: 0\r\n\r\n")
+				_, _ = io.WriteString(c, refusal+squid+"Content-Length: 0\r\n\r\n")
+				if f.notSquid {
+					return true
+				}
 				_, _ = io.Copy(io.Discard, br)
 				return true
 			}
@@ -318,14 +330,26 @@ func (f *forgetfulNTLMParent) forget() { f.forgetAt.Store(time.Now().UnixNano())
 // each logs on again, nothing rests. With a password the parent refuses,
 // the four cost one failed logon: the logons after a forgotten challenge
 // take turns, and the first refusal rests the credentials for the others.
+// A parent that is not squid and closes the connection on a real refusal
+// is not taken for one that forgot: one app, one failed logon, not a
+// second one to log on again.
 func TestSpareForgottenChallenges(t *testing.T) {
-	for _, deny := range []bool{false, true} {
-		t.Run(map[bool]string{false: "right password", true: "refused password"}[deny], func(t *testing.T) {
+	for _, tc := range []struct {
+		name                   string
+		forget, deny, notSquid bool
+		apps                   int
+	}{
+		{name: "right password", forget: true, apps: 4},
+		{name: "refused password", forget: true, deny: true, apps: 4},
+		{name: "not squid, refused password, closed", deny: true, notSquid: true, apps: 1},
+	} {
+		deny := tc.deny
+		t.Run(tc.name, func(t *testing.T) {
 			a, err := auth.New(auth.Config{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: "secret"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := startForgetfulNTLMParent(t)
+			p := startForgetfulNTLMParent(t, tc.notSquid)
 			u := spareUpstream(t, p.Addr, a)
 			for range 4 {
 				openSpareTunnel(t, u)
@@ -338,11 +362,13 @@ func TestSpareForgottenChallenges(t *testing.T) {
 				}
 			}
 			u.spare.mu.Unlock()
-			p.forget()
+			if tc.forget {
+				p.forget()
+			}
 			p.denying.Store(deny)
 			var wg sync.WaitGroup
-			errs := make(chan error, 4)
-			for range 4 {
+			errs := make(chan error, tc.apps)
+			for range tc.apps {
 				wg.Go(func() {
 					resp, c, err := u.Do(context.Background(), NewConnect("site.example:443", "", nil, ""))
 					if err == nil {
@@ -356,7 +382,7 @@ func TestSpareForgottenChallenges(t *testing.T) {
 			}
 			wg.Wait()
 			close(errs)
-			if p.forgot.Load() == 0 {
+			if p.forgot.Load() == 0 && tc.forget {
 				t.Fatal("no request met a forgotten challenge")
 			}
 			for err := range errs {
