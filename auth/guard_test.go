@@ -131,17 +131,3 @@ func TestGuardFileKeepsRestsAcrossRestarts(t *testing.T) {
 		t.Errorf("the rest survived Reset: %v", lo)
 	}
 }
-
-func TestGuardFileDamagedStartsEmpty(t *testing.T) {
-	path := filepath.Join(testenv.TempDir(t), "lockout.json")
-	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	g, err := OpenGuard(path, time.Minute, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if lo := g.Check("proxy:3128", basicAuthenticator(t, "alice", "x")); lo != nil {
-		t.Errorf("a damaged file made a rest: %v", lo)
-	}
-}

@@ -102,7 +102,9 @@ func openGuard(rc relay.Config, p string) *auth.Guard {
 	}
 	g := auth.NewGuard(cooldown, nil)
 	if rc.LockoutState != "" {
-		if fg, err := auth.OpenGuard(rc.LockoutState, cooldown, nil); err == nil {
+		// A file that cannot be read still gives a Guard: it rests the
+		// credentials (the file may hold a rejection), and doctor says so.
+		if fg, _ := auth.OpenGuard(rc.LockoutState, cooldown, nil); fg != nil {
 			g = fg
 		}
 	}
