@@ -83,15 +83,12 @@ func (e *StateFileError) Unwrap() error { return e.Err }
 // with every other ferry process of the user. A missing file is an empty
 // state. A file that cannot be read or parsed returns the Guard with a
 // *StateFileError to log: the Guard then rests every credentials for what
-// is left of a cool-down since the file's last change (unreadableRest). Only
-// a lock file that cannot be created returns no Guard.
+// is left of a cool-down since the file's last change (unreadableRest). Even
+// a lock file that cannot be created does not stop it: the Guard reads the
+// file once and works unlocked, and SaveError says why.
 func OpenGuard(path string, cooldown time.Duration, now func() time.Time) (*Guard, error) {
 	g := NewGuard(cooldown, now)
-	lk, err := openStateLock(path)
-	if err != nil {
-		return nil, fmt.Errorf("lockout state: %w", err)
-	}
-	g.path, g.lk = path, lk
+	g.path, g.lk = path, newStateLock(path)
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if err := g.reload(); err != nil {
@@ -102,6 +99,18 @@ func OpenGuard(path string, cooldown time.Duration, now func() time.Time) (*Guar
 		return g, se
 	}
 	return g, nil
+}
+
+// Close releases the state file's lock file, which the Guard keeps open
+// to read its change counter cheaply; a later use opens it again. Close
+// is a no-op for a Guard in memory only.
+func (g *Guard) Close() error {
+	if g.lk == nil {
+		return nil
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.lk.close()
 }
 
 // Path is the state file, "" for a Guard in memory only.
@@ -316,6 +325,11 @@ func (g *Guard) merge(f guardFile, present bool, err error) {
 	}
 }
 
+// UnreadableStateFix is what to do about a rest that stands for a state
+// file ferry could not read.
+const UnreadableStateFix = "if the password is right, \"retry now\" on the status page ends the wait and ferry rewrites the file; " +
+	"a file that ferry may not read or replace (made by sudo ferry ...) must be removed, or given back to the user"
+
 // takes reports whether r, new to this Guard, is a live rest it did not
 // end itself. The caller holds mu.
 func (g *Guard) takes(r storedRest, now time.Time) bool {
@@ -350,7 +364,7 @@ func (g *Guard) unreadableRest(err error) {
 	if g.log != nil {
 		g.log.Warn("ferry cannot read its lockout state file and does not log on until a cool-down since its last change has passed: it may hold a rejection",
 			"err", err.Error(), "until", until.Format(time.TimeOnly),
-			"fix", "\"retry now\" on the status page ends this rest; ferry rewrites the file")
+			"fix", UnreadableStateFix)
 	}
 }
 

@@ -35,6 +35,7 @@ func recordRests(path, who string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
+	defer g.Close()
 	pauseBeforeWrite(g, func() { time.Sleep(20 * time.Millisecond) })
 	for i := range restsPerProcess {
 		a, err := New(Config{Scheme: "basic", User: fmt.Sprintf("%s-%d", who, i), Password: "wrong"})
@@ -104,6 +105,7 @@ func TestGuardFileTwoProcessesKeepEachOthersRests(t *testing.T) {
 func TestGuardSeesRestAnotherProcessRecorded(t *testing.T) {
 	path := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
 	relay, err := OpenGuard(path, 10*time.Minute, nil)
+	closeAtEnd(t, relay)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +116,7 @@ func TestGuardSeesRestAnotherProcessRecorded(t *testing.T) {
 		t.Fatalf("resting before any rejection: %v", lo)
 	}
 	doctor, err := OpenGuard(path, 10*time.Minute, nil)
+	closeAtEnd(t, doctor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +163,7 @@ func TestGuardFileUnreadableRestsEveryone(t *testing.T) {
 				t.Fatal(err)
 			}
 			g, err := OpenGuard(path, 10*time.Minute, nil)
+			closeAtEnd(t, g)
 			if g == nil {
 				t.Fatalf("no Guard: %v", err)
 			}
@@ -185,6 +189,7 @@ func TestGuardFileUnreadableRestsEveryone(t *testing.T) {
 			// The file is readable again and carries the rest to the other
 			// processes.
 			other, err := OpenGuard(path, 10*time.Minute, nil)
+			closeAtEnd(t, other)
 			if err != nil {
 				t.Fatalf("the file was not rewritten: %v", err)
 			}
@@ -207,20 +212,20 @@ func TestGuardFileUnreadableRestsEveryone(t *testing.T) {
 func TestGuardLockHeldTooLong(t *testing.T) {
 	path := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
 	g, err := OpenGuard(path, 10*time.Minute, nil)
+	closeAtEnd(t, g)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g.lk.wait = 50 * time.Millisecond
 	other, err := OpenGuard(path, 10*time.Minute, nil)
+	closeAtEnd(t, other)
 	if err != nil {
 		t.Fatal(err)
 	}
 	other.Fail("proxy:3128", basicAuthenticator(t, "bob", "wrong"), "basic: rejected")
 
-	stuck, err := openStateLock(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	stuck := newStateLock(path)
+	t.Cleanup(func() { stuck.close() })
 	if err := stuck.lock(true); err != nil {
 		t.Fatal(err)
 	}
@@ -244,5 +249,36 @@ func TestGuardLockHeldTooLong(t *testing.T) {
 	got := restedIdentities(t, path)
 	if !got["alice"] || !got["bob"] {
 		t.Errorf("rests in the file after the lock was freed: %v, want alice and bob", got)
+	}
+}
+
+// TestGuardWithoutLockFileStillReadsRests: a lock file that cannot be
+// created (here a directory in its place) does not lose the rests in the
+// state file: they are read, unlocked, and SaveError says why.
+func TestGuardWithoutLockFileStillReadsRests(t *testing.T) {
+	path := filepath.Join(testenv.TempDir(t), "lockout.json")
+	g, err := OpenGuard(path, 10*time.Minute, nil)
+	closeAtEnd(t, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Fail("proxy:3128", basicAuthenticator(t, "alice", "wrong"), "basic: rejected")
+	g.Close()
+	if err := os.Remove(path + ".lock"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	g2, err := OpenGuard(path, 10*time.Minute, nil)
+	closeAtEnd(t, g2)
+	if g2 == nil || err != nil {
+		t.Fatalf("OpenGuard: %v, %v", g2, err)
+	}
+	if g2.Check("proxy:3128", basicAuthenticator(t, "alice", "wrong")) == nil {
+		t.Error("the rest in the state file was lost for want of a lock file")
+	}
+	if err := g2.SaveError(); err == nil || !strings.Contains(err.Error(), ".lock") {
+		t.Errorf("SaveError %v, want the lock file's error", err)
 	}
 }

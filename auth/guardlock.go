@@ -39,49 +39,84 @@ const lockWait = 2 * time.Second
 // errWouldBlock is lockFile's answer when another process holds the lock.
 var errWouldBlock = errors.New("held by another process")
 
-// stateLock is the open lock file of one Guard.
+// stateLock is the lock file of one Guard, opened when first needed and
+// kept open (the change counter is read before every logon) until the
+// Guard's Close. Its methods run under the Guard's mu.
 type stateLock struct {
+	path string
 	f    *os.File
+	err  error // why it could not be opened: the Guard works unlocked
 	wait time.Duration
 }
 
-func openStateLock(path string) (*stateLock, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, err
+func newStateLock(statePath string) *stateLock {
+	return &stateLock{path: statePath + ".lock", wait: lockWait}
+}
+
+// file opens the lock file. One that cannot be opened (a directory ferry
+// may not write, a file another user created with sudo) is not tried
+// again until Close: the state file is then still read, so that the rests
+// in it hold, but not re-read.
+func (l *stateLock) file() *os.File {
+	if l.f == nil && l.err == nil {
+		if l.err = os.MkdirAll(filepath.Dir(l.path), 0o700); l.err == nil {
+			l.f, l.err = os.OpenFile(l.path, os.O_RDWR|os.O_CREATE, 0o600)
+		}
+		if l.err != nil {
+			l.err = fmt.Errorf("lockout state lock: %w", l.err)
+		}
 	}
-	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, err
+	return l.f
+}
+
+// close releases the lock file (Windows cannot remove a file held open).
+func (l *stateLock) close() error {
+	f := l.f
+	l.f, l.err = nil, nil
+	if f == nil {
+		return nil
 	}
-	return &stateLock{f: f, wait: lockWait}, nil
+	return f.Close()
 }
 
 // lock takes the lock, exclusive or shared, waiting at most l.wait.
 func (l *stateLock) lock(exclusive bool) error {
+	f := l.file()
+	if f == nil {
+		return l.err
+	}
 	deadline := time.Now().Add(l.wait)
 	pause := time.Millisecond
 	for {
-		err := lockFile(l.f, exclusive)
+		err := lockFile(f, exclusive)
 		if !errors.Is(err, errWouldBlock) {
 			if err != nil {
-				return fmt.Errorf("lock %s: %w", l.f.Name(), err)
+				return fmt.Errorf("lock %s: %w", l.path, err)
 			}
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return &LockTimeoutError{Path: l.f.Name(), Wait: l.wait}
+			return &LockTimeoutError{Path: l.path, Wait: l.wait}
 		}
 		time.Sleep(pause)
 		pause = min(2*pause, 50*time.Millisecond)
 	}
 }
 
-func (l *stateLock) unlock() { _ = unlockFile(l.f) }
+func (l *stateLock) unlock() {
+	if l.f != nil {
+		_ = unlockFile(l.f)
+	}
+}
 
 // counter reads the change counter; a short or unreadable file reads 0.
 func (l *stateLock) counter() uint64 {
 	var b [8]byte
-	if _, err := l.f.ReadAt(b[:], 0); err != nil {
+	f := l.file()
+	if f == nil {
+		return 0
+	}
+	if _, err := f.ReadAt(b[:], 0); err != nil {
 		return 0
 	}
 	return binary.LittleEndian.Uint64(b[:])
@@ -89,6 +124,9 @@ func (l *stateLock) counter() uint64 {
 
 // bump advances the change counter; the caller holds the lock exclusive.
 func (l *stateLock) bump() (uint64, error) {
+	if l.f == nil {
+		return 0, nil
+	}
 	n := l.counter() + 1
 	var b [8]byte
 	binary.LittleEndian.PutUint64(b[:], n)

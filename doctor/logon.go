@@ -25,7 +25,9 @@ import (
 func (r *runner) throughParent(ctx context.Context, p, httpURL, httpsURL string, needsAuth bool) *fault {
 	connectTO, headerTO := r.timeouts()
 	rc := r.cfg.Relay
-	up := parent.New(parent.Config{Addr: p, Auth: rc.Auth, Guard: openGuard(rc, p),
+	guard := openGuard(rc, p)
+	defer guard.Close()
+	up := parent.New(parent.Config{Addr: p, Auth: rc.Auth, Guard: guard,
 		ConnectTimeout: connectTO, ResponseHeaderTimeout: headerTO})
 	defer up.Retire()
 	extra := http.Header{}

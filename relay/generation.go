@@ -206,7 +206,7 @@ func logUnreadableState(log *slog.Logger, g *auth.Guard, err error) {
 		if lo.State != nil {
 			log.Warn("ferry cannot read its lockout state file and does not log on before the time below: the file may hold a rejection of the credentials",
 				"err", err.Error(), "until", lo.Until.Format(time.TimeOnly),
-				"fix", "if the password is right, \"retry now\" on the status page ends the wait; ferry rewrites the file")
+				"fix", auth.UnreadableStateFix)
 			return
 		}
 	}

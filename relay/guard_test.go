@@ -79,6 +79,7 @@ func TestRestRecordedByDoctorHoldsInRunningRelay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer doctor.Close()
 	doctor.Fail(p.Addr, basicAuth(t, "alice", "wrong"), "basic: rejected")
 	if err := doctor.SaveError(); err != nil {
 		t.Fatal(err)

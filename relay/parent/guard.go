@@ -171,7 +171,7 @@ func lockedError(u *Upstream, lo *auth.LockedOut) *failure.Error {
 // unreadableRest) or its lock was held too long. Trying anyway could be the
 // second failed logon of a cool-down.
 func unknownRestError(u *Upstream, lo *auth.LockedOut) *failure.Error {
-	fix := "if you know the password is right, \"retry now\" on the status page ends the wait and ferry rewrites the file; otherwise fix the password (changed credentials are not tried before then either)"
+	fix := auth.UnreadableStateFix + "; changed credentials wait too"
 	var te *auth.LockTimeoutError
 	if errors.As(lo.State, &te) {
 		fix = "another ferry process (ferry doctor, ferry password, a second ferry run) holds the file's lock; ferry reads the file again at the next request: stop the stuck process if this persists"
