@@ -282,3 +282,29 @@ func TestGuardWithoutLockFileStillReadsRests(t *testing.T) {
 		t.Errorf("SaveError %v, want the lock file's error", err)
 	}
 }
+
+// BenchmarkGuardCheck is the cost of the check made before every request
+// and every logon while nothing rests: in memory, and with a state file
+// (one read of the change counter).
+func BenchmarkGuardCheck(b *testing.B) {
+	a, err := New(Config{Scheme: "basic", User: "alice", Password: "pw"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("memory", func(b *testing.B) {
+		g := NewGuard(0, nil)
+		for b.Loop() {
+			g.Check("proxy:3128", a)
+		}
+	})
+	b.Run("state file", func(b *testing.B) {
+		g, err := OpenGuard(filepath.Join(testenv.TempDir(b), "lockout.json"), 0, nil)
+		closeAtEnd(b, g)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			g.Check("proxy:3128", a)
+		}
+	})
+}
