@@ -87,6 +87,9 @@ type LockedOut struct {
 }
 
 func (e *LockedOut) Error() string {
+	if e.State != nil {
+		return fmt.Sprintf("ferry does not log on before %s: %s", e.Until.Format(time.TimeOnly), e.Reason)
+	}
 	return fmt.Sprintf("credentials were rejected at %s; ferry will not try them again before %s (%s)",
 		e.Since.Format(time.TimeOnly), e.Until.Format(time.TimeOnly), e.Reason)
 }

@@ -356,8 +356,11 @@ func (g *Guard) unreadableRest(err error) {
 		since = se.ModTime
 	}
 	until := since.Add(g.cooldown)
-	if !g.now().Before(until) || (g.blanket != nil && !until.After(g.blanket.Until)) {
+	switch {
+	case !g.now().Before(until), g.blanket != nil && !until.After(g.blanket.Until):
 		return
+	case !g.resetAt.IsZero() && !since.After(g.resetAt):
+		return // "retry now" came after the file's last change
 	}
 	g.blanket = &LockedOut{Parent: AnyParent, Since: since, Until: until, State: err, Reason: err.Error()}
 	g.dirty = true

@@ -184,6 +184,12 @@ func TestGuardFileUnreadableRestsEveryone(t *testing.T) {
 				t.Errorf("rest until %v, want a cool-down after the file's last change (%v)", lo.Until, want)
 			}
 			if !tc.resets {
+				// The file cannot be rewritten: "retry now" here still ends
+				// the rest.
+				g.Reset()
+				if lo := g.Check("other:8080", basicAuthenticator(t, "bob", "any")); lo != nil {
+					t.Errorf("\"retry now\" did not end the rest of a file that cannot be rewritten: %v", lo)
+				}
 				return
 			}
 			// The file is readable again and carries the rest to the other
