@@ -91,6 +91,9 @@ func OpenGuard(path string, cooldown time.Duration, now func() time.Time) (*Guar
 	g.path, g.lk = path, newStateLock(path)
 	g.mu.Lock()
 	defer g.mu.Unlock()
+	// The lock file opens again at the first use: a Guard built and never
+	// used (a start that fails to listen) holds nothing open.
+	defer g.lk.close()
 	if err := g.reload(); err != nil {
 		return g, err
 	}
