@@ -22,8 +22,9 @@ import (
 // parent, identity and a fingerprint of the secret, so a reload or restart
 // with the same password keeps it, and a changed password (config, keyring,
 // FERRY_PASSWORD, password_command, hashes, keytab) is tried at once. With a
-// state file (OpenGuard) rests survive restarts; the file holds only a
-// salted scrypt of the secret, never the secret.
+// state file (OpenGuard) rests survive restarts and are shared with the
+// user's other ferry processes (guardfile.go, guardlock.go); the file holds
+// only a salted scrypt of the secret, never the secret.
 //
 // The Guard also remembers, per parent, whether the parent ever offered a
 // scheme stronger than Basic, so that ferry in auto mode does not send a
