@@ -26,7 +26,9 @@ func (r *runner) throughParent(ctx context.Context, p string, t tests, needsAuth
 	connectTO, headerTO := r.timeouts()
 	rc := r.cfg.Relay
 	httpURL, httpsURL := t.httpURL, t.httpsURL
-	up := parent.New(parent.Config{Addr: p, Auth: t.auth, Guard: openGuard(rc, t.auth, p),
+	guard := openGuard(rc, t.auth, p)
+	defer guard.Close()
+	up := parent.New(parent.Config{Addr: p, Auth: t.auth, Guard: guard,
 		ConnectTimeout: connectTO, ResponseHeaderTimeout: headerTO})
 	defer up.Retire()
 	extra := http.Header{}
@@ -103,7 +105,9 @@ func openGuard(rc relay.Config, a *auth.Authenticator, p string) *auth.Guard {
 	}
 	g := auth.NewGuard(cooldown, nil)
 	if rc.LockoutState != "" {
-		if fg, err := auth.OpenGuard(rc.LockoutState, cooldown, nil); err == nil {
+		// A file that cannot be read still gives a Guard: it rests the
+		// credentials (the file may hold a rejection), and doctor says so.
+		if fg, _ := auth.OpenGuard(rc.LockoutState, cooldown, nil); fg != nil {
 			g = fg
 		}
 	}

@@ -193,6 +193,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	<-janitorDone
 	<-netDone
 	g.retire()
+	// The lockout state's lock file: Windows cannot remove a file held
+	// open, and a later use of the Guard opens it again.
+	_ = g.set.guard.Close()
 	return serveErr
 }
 
