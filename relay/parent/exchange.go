@@ -199,6 +199,18 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 		}
 		return "", false, siteProxyAuthError(tr.u)
 	}
+	if tr.parentsOwn407() {
+		tr.u.noteOwn407(resp.Header)
+	} else if tr.siteAsked(ctx, resp.Header, offered) {
+		// A site's 407 with a challenge the parent passed on: the
+		// parent took ferry's credentials (if this trip sent any) and
+		// forwarded the request. Its challenge is the site's, not what
+		// the parent offers.
+		if tr.st != nil && tr.st.sent {
+			tr.succeeded()
+		}
+		return "", false, siteProxyAuthError(tr.u)
+	}
 	tr.u.learn(offered)
 	tr.u.noteOffered(offered)
 	tr.challenged, tr.asked = true, offered
@@ -443,7 +455,7 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 		if err := tr.lock(ctx); err != nil {
 			return nil, err
 		}
-		tr.st.sent = true
+		tr.st.sent, tr.st.final = true, carry
 	}
 	c := tr.c
 	if !c.reused && !c.answered && c.watch == nil {

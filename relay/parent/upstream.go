@@ -27,6 +27,7 @@ type Upstream struct {
 	offered []auth.Challenge // what the parent offered in its last 407
 	chosen  auth.Scheme      // the scheme that last worked (auto mode)
 	noAuth  bool             // the parent answered without asking for credentials
+	own407  []string         // the marks of the parent's own 407s (site407.go)
 
 	// logon serialises logons (a one-slot semaphore) until one has
 	// succeeded with the current credentials, so N apps starting at once

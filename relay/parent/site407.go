@@ -1,0 +1,150 @@
+package parent
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/ferryproxy/ferry/auth"
+)
+
+// A 407 is not always the parent refusing ferry's credentials: it may be a
+// site's own, passed on. squid 5.7, Apache 2.4 and tinyproxy 1.11 strip the
+// site's Proxy-Authenticate (siteProxyAuthError covers that), but squid
+// keeps it when it forwards to a cache_peer with login=PASS or PASSTHRU (a
+// chain of proxies that passes credentials on, RFC 9110 11.7.1), and
+// Apache's mod_auth_gssapi adds its own "Negotiate <token>" to a site's 407.
+// Taken for a refusal, such a 407 rests good credentials: one plain http://
+// link on any web page would lock every app out (docs/doctor.md has the
+// measurements).
+//
+// Two things tell the site's 407 from the parent's after ferry's
+// credentials went out:
+//
+//   - a Negotiate token that says the parent accepted ferry's ticket
+//     (auth.NegotiateAccepted);
+//   - the headers a parent puts on its own 407 page (squid's Server,
+//     Mime-Version, X-Squid-Error, its error page's Content-Type; Apache's
+//     Content-Type): ferry learns them from the 407s that answer a leg
+//     without complete credentials, which only the parent can send, and a
+//     407 whose marks match none of them was not written by the parent.
+//
+// When ferry has not seen one of the parent's own 407s yet (it sent a
+// Kerberos ticket or a configured scheme's header at once), it asks for one:
+// the same request head without credentials on a new connection, which
+// costs no logon. When the marks match, or the parent's own 407 cannot be
+// had, a 407 after ferry's credentials stays a refusal: resting a good
+// password for a while costs less than sending a wrong one again.
+
+// ownMarkHeaders are the response headers whose values make up a 407's
+// marks. Content-Length, Date and Content-Language vary between a parent's
+// own pages; these do not (measured: squid's 407 to no credentials and to a
+// wrong password, Apache's likewise).
+var ownMarkHeaders = []string{"Server", "Content-Type", "Mime-Version", "X-Squid-Error", "Via"}
+
+// maxOwnMarks bounds the marks kept per parent: a name that leads to
+// several proxies (a load balancer) may show a few.
+const maxOwnMarks = 8
+
+// marks is the fingerprint of a response's head, for ownMarkHeaders.
+func marks(h http.Header) string {
+	var b strings.Builder
+	for _, k := range ownMarkHeaders {
+		b.WriteString(strings.Join(h.Values(k), ","))
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// noteOwn407 remembers the marks of a 407 the parent wrote itself.
+func (u *Upstream) noteOwn407(h http.Header) {
+	m := marks(h)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if slices.Contains(u.own407, m) {
+		return
+	}
+	if len(u.own407) >= maxOwnMarks {
+		u.own407 = u.own407[1:]
+	}
+	u.own407 = append(u.own407, m)
+}
+
+// unlikeOwn407 reports whether ferry has seen the parent's own 407s and h
+// matches none of them; known is false when it has seen none.
+func (u *Upstream) unlikeOwn407(h http.Header) (unlike, known bool) {
+	m := marks(h)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return len(u.own407) > 0 && !slices.Contains(u.own407, m), len(u.own407) > 0
+}
+
+// askOwn407 sends the trip's request head without credentials (as a HEAD,
+// without a body) on a new connection, and notes the parent's 407 to it.
+// It sends no credentials, so it costs no logon.
+func (tr *trip) askOwn407(ctx context.Context) {
+	u := tr.u
+	c, err := u.dial(ctx)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	p := &Request{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
+	if err := p.writeHead(c.bw, "", false); err != nil {
+		return
+	}
+	if err := c.bw.Flush(); err != nil {
+		return
+	}
+	resp, err := u.readResponse(ctx, c, http.MethodHead)
+	if err != nil {
+		return
+	}
+	resp.Body.Close()
+	if resp.StatusCode == http.StatusProxyAuthRequired && len(resp.Header.Values("Proxy-Authenticate")) > 0 {
+		u.noteOwn407(resp.Header)
+	}
+}
+
+// credentialsComplete reports whether the request that drew the 407 was
+// already logged on: it carried a final leg (Basic, Digest, NTLM's type 3,
+// a Kerberos ticket), or went without a header on a connection NTLM or
+// Negotiate logged on.
+func (tr *trip) credentialsComplete() bool {
+	if tr.st != nil && tr.st.sent {
+		return tr.st.final
+	}
+	return tr.c.authed
+}
+
+// parentsOwn407 reports whether the 407 just read can only be the parent's:
+// it answers a leg without credentials on a connection not logged on, or
+// NTLM's type 1. A parent that wants credentials sends no such request on.
+func (tr *trip) parentsOwn407() bool {
+	if tr.st != nil && tr.st.sent {
+		return !tr.st.final
+	}
+	return !tr.c.authed
+}
+
+// siteAsked reports whether a 407 that offers a scheme (offered) is a
+// site's own, passed on after the parent took ferry's credentials.
+func (tr *trip) siteAsked(ctx context.Context, h http.Header, offered []auth.Challenge) bool {
+	if !tr.credentialsComplete() {
+		return false
+	}
+	if tr.st != nil && tr.st.sent && tr.st.scheme.Name() == auth.SchemeNegotiate {
+		for _, c := range offered {
+			if c.Scheme == auth.SchemeNegotiate && auth.NegotiateAccepted(c.Token) {
+				return true
+			}
+		}
+	}
+	unlike, known := tr.u.unlikeOwn407(h)
+	if !known {
+		tr.askOwn407(ctx)
+		unlike, _ = tr.u.unlikeOwn407(h)
+	}
+	return unlike
+}
