@@ -120,3 +120,30 @@ func TestSite407BeyondSquid(t *testing.T) {
 		})
 	}
 }
+
+// TestWrongPasswordWhereSitesAsk407: telling a site's 407 from the parent's
+// leaves a real refusal a refusal. Through a squid that passes site
+// challenges on, a wrong password costs one failed logon, whether the first
+// request goes to the site that asks or to a normal one, and then rests.
+func TestWrongPasswordWhereSitesAsk407(t *testing.T) {
+	kinds := []parentKind{{"basic", startBasicParent}, {"ntlm-verified", startVerifiedNTLMParent}}
+	for _, kind := range kinds {
+		t.Run(kind.name, func(t *testing.T) {
+			site, port := siteWith407(t, siteChallenges[kind.name])
+			o := testenv.StartOrigin(t)
+			p := kind.start(t, o, testenv.SquidOptions{Extra: passOnThrough(port)})
+			a := p.Auth
+			a.Password = "Wrong-pw 9!"
+			f := testenv.StartFerry(t, ferryConfig([]string{p.Squid.Addr}, a), p.Env...)
+			c := proxyClient(t, o, f)
+			want502(t, c, site.URL+"/x", "credentials_rejected")
+			for i := 0; i < 3; i++ {
+				want502(t, c, site.URL+"/x", "locked_out")
+				want502(t, c, o.URL+"/echo", "locked_out")
+			}
+			if n := p.Squid.FailedLogons(); n != 1 {
+				t.Errorf("the parent saw %d failed logons for 7 requests, want 1\nhelper: %q", n, p.Squid.HelperAnswers())
+			}
+		})
+	}
+}
