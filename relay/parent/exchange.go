@@ -171,11 +171,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 
 // probe sends a HEAD for the same URL without credentials.
 func (tr *trip) probe(ctx context.Context) (string, bool, error) {
-	p := &Request{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
-	if ua := tr.o.header.Get("User-Agent"); ua != "" {
-		p.header.Set("User-Agent", ua)
-	}
-	resp, err := tr.send(ctx, p, "", false)
+	resp, err := tr.send(ctx, tr.o.head(), "", false)
 	if err != nil {
 		return "", false, err
 	}

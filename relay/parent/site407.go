@@ -90,8 +90,7 @@ func (tr *trip) askOwn407(ctx context.Context) {
 		return
 	}
 	defer c.Close()
-	p := &Request{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
-	if err := p.writeHead(c.bw, "", false); err != nil {
+	if err := tr.o.head().writeHead(c.bw, "", false); err != nil {
 		return
 	}
 	if err := c.bw.Flush(); err != nil {
