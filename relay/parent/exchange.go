@@ -80,6 +80,13 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			u.markUp(true)
 			return resp, tr.c, nil
 		}
+		var fe *failure.Error
+		if errors.As(err, &fe) && fe.Cause == failure.SiteProxyAuth && !tr.c.broken {
+			// The site's 407 was read whole and the parent keeps the
+			// connection, logged on: the next request needs no new logon.
+			u.Put(tr.c)
+			return nil, nil, err
+		}
 		tr.c.Close()
 		var stale *staleConnError
 		if errors.As(err, &stale) && tr.c.idleAtReuse < freshIdle {
