@@ -84,8 +84,10 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 		if errors.As(err, &fe) && fe.Cause == failure.SiteProxyAuth && !tr.c.broken {
 			// The site's 407 was read whole and the parent keeps the
 			// connection, logged on: the next request needs no new logon.
+			answered := tr.c.answered
 			u.Put(tr.c)
-			return nil, nil, err
+			u.refusedWith(err, answered)
+			return nil, nil, u.failed(err, o)
 		}
 		tr.c.Close()
 		var stale *staleConnError
