@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -149,6 +150,42 @@ func TestWrongPasswordWhereSitesAsk407(t *testing.T) {
 			}
 			if n := p.Squid.FailedLogons(); n != 1 {
 				t.Errorf("the parent saw %d failed logons for 7 requests, want 1\nhelper: %q", n, p.Squid.HelperAnswers())
+			}
+		})
+	}
+}
+
+// TestSite407CopyingSquidsOwn: a site whose 407 copies every header of
+// squid's own 407 (fetched first, without credentials) is still told from
+// it: squid appends its own X-Cache-Lookup ("MISS from host:port") to what
+// it forwards, while its own 407 says "NONE".
+func TestSite407CopyingSquidsOwn(t *testing.T) {
+	for _, kind := range []parentKind{{"basic", startBasicParent}, {"ntlm-verified", startVerifiedNTLMParent}} {
+		t.Run(kind.name, func(t *testing.T) {
+			var own http.Header
+			site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range own {
+					if k != "Content-Length" && k != "Date" && k != "Connection" {
+						w.Header()[k] = v
+					}
+				}
+				w.Header().Set("Proxy-Authenticate", siteChallenges[kind.name])
+				w.WriteHeader(http.StatusProxyAuthRequired)
+				_, _ = io.WriteString(w, "a copy of the parent's page\n")
+			}))
+			t.Cleanup(site.Close)
+			o := testenv.StartOrigin(t)
+			p := kind.start(t, o, testenv.SquidOptions{Extra: passOnThrough(site.Listener.Addr().(*net.TCPAddr).Port)})
+			squidURL, _ := url.Parse(p.Squid.ProxyURL())
+			resp, body := fetchWith(t, o.Client(squidURL), site.URL+"/x", nil)
+			if resp.StatusCode != http.StatusProxyAuthRequired || resp.Header.Get("X-Squid-Error") == "" {
+				t.Fatalf("squid's own answer: %d %v\n%s", resp.StatusCode, resp.Header, body)
+			}
+			own = resp.Header
+			f := testenv.StartFerry(t, ferryConfig([]string{p.Squid.Addr}, p.Auth), p.Env...)
+			checkSite407(t, proxyClient(t, o, f), f, site.URL, o.URL)
+			if n := p.Squid.FailedLogons() + deniedLogons(p.Squid); n != 0 {
+				t.Errorf("the parent saw %d failed logons, want 0", n)
 			}
 		})
 	}

@@ -25,8 +25,8 @@ import (
 //   - a Negotiate token that says the parent accepted ferry's ticket
 //     (auth.NegotiateAccepted);
 //   - the headers a parent puts on its own 407 page (squid's Server,
-//     Mime-Version, X-Squid-Error, its error page's Content-Type; Apache's
-//     Content-Type): ferry learns them from the 407s that answer a leg
+//     Mime-Version, X-Squid-Error, X-Cache-Lookup, its error page's
+//     Content-Type; Apache's Content-Type): ferry learns them from the 407s that answer a leg
 //     without complete credentials, which only the parent can send, and a
 //     407 whose marks match none of them was not written by the parent.
 //
@@ -40,8 +40,11 @@ import (
 // ownMarkHeaders are the response headers whose values make up a 407's
 // marks. Content-Length, Date and Content-Language vary between a parent's
 // own pages; these do not (measured: squid's 407 to no credentials and to a
-// wrong password, Apache's likewise).
-var ownMarkHeaders = []string{"Server", "Content-Type", "Mime-Version", "X-Squid-Error", "Via"}
+// wrong password, Apache's likewise). squid appends its own X-Cache and
+// X-Cache-Lookup to what it forwards ("MISS from host:port"; its own 407
+// says "NONE"), so a site that copies every header of squid's 407 still
+// differs from it.
+var ownMarkHeaders = []string{"Server", "Content-Type", "Mime-Version", "X-Squid-Error", "Via", "X-Cache", "X-Cache-Lookup"}
 
 // maxOwnMarks bounds the marks kept per parent: a name that leads to
 // several proxies (a load balancer) may show a few.
