@@ -26,9 +26,10 @@ import (
 //     (auth.NegotiateAccepted);
 //   - the headers a parent puts on its own 407 page (squid's Server,
 //     Mime-Version, X-Squid-Error, X-Cache-Lookup, its error page's
-//     Content-Type; Apache's Content-Type): ferry learns them from the 407s that answer a leg
-//     without complete credentials, which only the parent can send, and a
-//     407 whose marks match none of them was not written by the parent.
+//     Content-Type; Apache's Content-Type): ferry learns them from the
+//     407s that answer a leg without complete credentials, which only the
+//     parent can send, and a 407 whose marks match none of them was not
+//     written by the parent.
 //
 // When ferry has not seen one of the parent's own 407s yet (it sent a
 // Kerberos ticket or a configured scheme's header at once), it asks for one:
@@ -123,12 +124,7 @@ func (tr *trip) credentialsComplete() bool {
 // parentsOwn407 reports whether the 407 just read can only be the parent's:
 // it answers a leg without credentials on a connection not logged on, or
 // NTLM's type 1. A parent that wants credentials sends no such request on.
-func (tr *trip) parentsOwn407() bool {
-	if tr.st != nil && tr.st.sent {
-		return !tr.st.final
-	}
-	return !tr.c.authed
-}
+func (tr *trip) parentsOwn407() bool { return !tr.credentialsComplete() }
 
 // siteAsked reports whether a 407 that offers a scheme (offered) is a
 // site's own, passed on after the parent took ferry's credentials.
