@@ -191,4 +191,5 @@ const (
 	EventCredentialsRejected      = parent.EventCredentialsRejected
 	EventKerberosPasswordRejected = parent.EventKerberosPasswordRejected
 	EventKerberosNoTicket         = parent.EventKerberosNoTicket
+	EventSSOUnavailable           = parent.EventSSOUnavailable
 )

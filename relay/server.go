@@ -34,8 +34,9 @@ type Server struct {
 
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
-	self    atomic.Pointer[[]string] // the HTTP listeners' addresses, for isSelf
-	pages   *report.Pages            // ferry's own pages (relay/report)
+	self    atomic.Pointer[[]string]  // the HTTP listeners' addresses, for isSelf
+	own     atomic.Pointer[[]ownAddr] // every open listener, for refuseOwn
+	pages   *report.Pages             // ferry's own pages (relay/report)
 	serving bool
 	errc    chan error // a listener that failed while serving
 }

@@ -42,6 +42,9 @@ type trip struct {
 	asked      []auth.Challenge // what the parent's last 407 offered
 	// inLogon: this trip counts in Upstream.spare.logons (spare.go).
 	inLogon bool
+	// spareLeg: the leg under way answers the challenge a spare held
+	// (resume); its 407 may say the parent forgot it (forgotChallenge).
+	spareLeg bool
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -69,6 +72,7 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
 	defer tr.endLogon()
+	relogged := false
 	for attempt := 0; ; attempt++ {
 		c, err := u.get(ctx, o.body.fitsReplay())
 		if err != nil {
@@ -90,6 +94,17 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			return nil, nil, u.failed(err, o)
 		}
 		tr.c.Close()
+		var lost *lostChallengeError
+		if errors.As(err, &lost) {
+			if !relogged && o.body.replayable() {
+				// No logon took place: log on again, once, on a connection
+				// that holds no challenge from before.
+				relogged = true
+				u.challengeLost()
+				continue
+			}
+			err = lost.failure()
+		}
 		var stale *staleConnError
 		if errors.As(err, &stale) && tr.c.idleAtReuse < freshIdle {
 			u.learnDropsIdle()
@@ -194,8 +209,13 @@ func (tr *trip) probe(ctx context.Context) (string, bool, error) {
 
 // answer handles a 407: drains it, and computes the next leg.
 func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (string, bool, error) {
+	closed := resp.Close
 	reusable := drain(tr.c, resp, tr.u.cfg.ResponseHeaderTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
+	if tr.forgotChallenge(closed, resp.Header.Get("X-Squid-Error") != "", offered) {
+		return "", false, &lostChallengeError{parent: tr.u.addr}
+	}
+	tr.spareLeg = false
 	if len(offered) == 0 {
 		if tr.st != nil && tr.st.sent {
 			// The parent let the request through to the site with ferry's
@@ -463,7 +483,8 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 		tr.st.sent, tr.st.final = true, carry
 	}
 	c := tr.c
-	if !c.reused && !c.answered && c.watch == nil {
+	if c.watch == nil && (!c.reused && !c.answered || c.spareFirst) {
+		c.spareFirst = false
 		c.watch = tr.u.watchFirstAnswer(c)
 	}
 	o.expect = carry && o.body != nil && !o.body.fitsReplay() && tr.guarded(header)
