@@ -28,14 +28,15 @@ import (
 //     Mime-Version, X-Squid-Error, X-Cache-Lookup, its error page's
 //     Content-Type; Apache's Content-Type): ferry learns them from the
 //     407s that answer a leg without complete credentials, which only the
-//     parent can send, and a 407 whose marks match none of them was not
-//     written by the parent.
+//     parent can send, and a 407 that lacks one of them, or has another
+//     value, was not written by the parent.
 //
 // When ferry has not seen one of the parent's own 407s yet (it sent a
-// Kerberos ticket or a configured scheme's header at once), it asks for one:
-// the same request head without credentials on a new connection, which
-// costs no logon. When the marks match, or the parent's own 407 cannot be
-// had, a 407 after ferry's credentials stays a refusal: resting a good
+// Kerberos ticket or a configured scheme's header at once), it asks for one,
+// once per parent: the same request head without credentials on a new
+// connection, which costs no logon. When the marks match, or the parent's
+// own 407s carry none of these headers, a 407 after ferry's credentials
+// stays a refusal: resting a good
 // password for a while costs less than sending a wrong one again.
 
 // ownMarkHeaders are the response headers whose values make up a 407's
@@ -51,22 +52,39 @@ var ownMarkHeaders = []string{"Server", "Content-Type", "Mime-Version", "X-Squid
 // several proxies (a load balancer) may show a few.
 const maxOwnMarks = 8
 
-// marks is the fingerprint of a response's head, for ownMarkHeaders.
-func marks(h http.Header) string {
-	var b strings.Builder
-	for _, k := range ownMarkHeaders {
-		b.WriteString(strings.Join(h.Values(k), ","))
-		b.WriteByte(0)
+// marks are the values of ownMarkHeaders in a response's head, "" for
+// those it lacks.
+func marks(h http.Header) []string {
+	m := make([]string, len(ownMarkHeaders))
+	for i, k := range ownMarkHeaders {
+		m[i] = strings.Join(h.Values(k), ",")
 	}
-	return b.String()
+	return m
 }
 
-// noteOwn407 remembers the marks of a 407 the parent wrote itself.
+// like reports whether m has every mark own has, with the same value. A
+// header own lacks says nothing: a parent may add headers to its refusal
+// that its 407 to no credentials lacks, and that must not make a refusal
+// look like a site's 407.
+func like(own, m []string) bool {
+	for i, v := range own {
+		if v != "" && m[i] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// noteOwn407 remembers the marks of a 407 the parent wrote itself, if it
+// carries any.
 func (u *Upstream) noteOwn407(h http.Header) {
 	m := marks(h)
+	if !slices.ContainsFunc(m, func(v string) bool { return v != "" }) {
+		return
+	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if slices.Contains(u.own407, m) {
+	if slices.ContainsFunc(u.own407, func(o []string) bool { return slices.Equal(o, m) }) {
 		return
 	}
 	if len(u.own407) >= maxOwnMarks {
@@ -75,13 +93,16 @@ func (u *Upstream) noteOwn407(h http.Header) {
 	u.own407 = append(u.own407, m)
 }
 
-// unlikeOwn407 reports whether ferry has seen the parent's own 407s and h
-// matches none of them; known is false when it has seen none.
+// unlikeOwn407 reports whether ferry knows marks of the parent's own 407s
+// and h is like none of them; known is false when it knows none.
 func (u *Upstream) unlikeOwn407(h http.Header) (unlike, known bool) {
 	m := marks(h)
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	return len(u.own407) > 0 && !slices.Contains(u.own407, m), len(u.own407) > 0
+	if len(u.own407) == 0 {
+		return false, false
+	}
+	return !slices.ContainsFunc(u.own407, func(o []string) bool { return like(o, m) }), true
 }
 
 // askOwn407 sends the trip's request head without credentials (as a HEAD,
@@ -140,7 +161,7 @@ func (tr *trip) siteAsked(ctx context.Context, h http.Header, offered []auth.Cha
 		}
 	}
 	unlike, known := tr.u.unlikeOwn407(h)
-	if !known {
+	if !known && !tr.u.askedOwn407.Swap(true) {
 		tr.askOwn407(ctx)
 		unlike, _ = tr.u.unlikeOwn407(h)
 	}

@@ -1,10 +1,13 @@
 package parent
 
 import (
+	"bufio"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -12,12 +15,27 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
-// site407Parent is a parent that passes a site's 407 on with the site's
-// Proxy-Authenticate, as squid does toward a cache_peer with
-// login=PASSTHRU: every request it lets through gets head, the site's 407.
-func site407Parent(t *testing.T, head string) *testenv.FakeParent {
+// site407Parent is a Basic parent whose own 407 says "Server: fakeproxy"
+// and that passes a site's 407 on with the site's Proxy-Authenticate, as
+// squid does toward a cache_peer with login=PASSTHRU: every request with
+// the right credentials gets site, the site's 407. creds counts the
+// requests that carried credentials.
+func site407Parent(t *testing.T, site string, creds *atomic.Int64) *testenv.FakeParent {
+	good := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:secret"))
 	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
-		p.Custom = func(c net.Conn, _ *http.Request) { _, _ = io.WriteString(c, head) }
+		p.OnHead = func(c net.Conn, _ *bufio.Reader, req *http.Request) bool {
+			got := req.Header.Get("Proxy-Authorization")
+			if got != "" {
+				creds.Add(1)
+			}
+			if got != good {
+				_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
+					"Server: fakeproxy\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+				return true
+			}
+			_, _ = io.WriteString(c, site)
+			return true
+		}
 	})
 }
 
@@ -37,11 +55,13 @@ func causeOf(t *testing.T, u *Upstream) failure.Cause {
 }
 
 // TestSite407WithFerrysSchemeRestsNothing: the site's 407 offers Basic
-// with the parent's realm, but its head is not the parent's own 407 (which
-// ferry saw when it logged on): site_proxy_auth, and nothing rests.
+// with the parent's realm, but it lacks the Server header of the parent's
+// own 407 (which ferry saw when it logged on): site_proxy_auth, and nothing
+// rests.
 func TestSite407WithFerrysSchemeRestsNothing(t *testing.T) {
+	var creds atomic.Int64
 	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\nServer: a-site\r\nContent-Length: 0\r\n\r\n")
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 0\r\n\r\n", &creds)
 	guard := auth.NewGuard(0, nil)
 	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
 	t.Cleanup(u.Retire)
@@ -53,17 +73,17 @@ func TestSite407WithFerrysSchemeRestsNothing(t *testing.T) {
 	if n := len(guard.Snapshot()); n != 0 {
 		t.Errorf("%d credentials rest after a site's 407, want none", n)
 	}
-	if n := p.FailedLogons(); n != 0 {
-		t.Errorf("the parent saw %d failed logons", n)
-	}
 }
 
-// TestSite407LikeTheParentsOwnRests: a 407 after ferry's credentials whose
-// head matches the parent's own 407 is taken for a refusal, whoever wrote
-// it: resting good credentials is the safe side of the lockout rule. It
-// costs one refused logon at the parent's word, and no more.
+// TestSite407LikeTheParentsOwnRests: a 407 after ferry's credentials that
+// has every header of the parent's own 407 is taken for a refusal, whoever
+// wrote it, also when it carries more (a parent may add headers to its
+// refusal): resting good credentials is the safe side of the lockout rule.
+// The credentials go out once, and rest.
 func TestSite407LikeTheParentsOwnRests(t *testing.T) {
-	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\nContent-Length: 0\r\n\r\n")
+	var creds atomic.Int64
+	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
+		"Server: fakeproxy\r\nX-Squid-Error: ERR_CACHE_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n", &creds)
 	guard := auth.NewGuard(0, nil)
 	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
 	t.Cleanup(u.Retire)
@@ -73,21 +93,21 @@ func TestSite407LikeTheParentsOwnRests(t *testing.T) {
 	if c := causeOf(t, u); c != failure.LockedOut {
 		t.Errorf("second request: cause %s, want locked_out", c)
 	}
-	if n := p.Attempts(); n != 1 {
+	if n := creds.Load(); n != 1 {
 		t.Errorf("the parent got credentials %d times, want 1", n)
 	}
 }
 
-// TestSite407AsksTheParentsOwnFirst: with the scheme configured, Basic goes
-// out with the first request, before ferry has seen the parent's own 407.
-// ferry then asks for one without credentials (no logon) and tells the
-// site's 407 from it.
+// TestSite407AsksTheParentsOwnFirst: once a logon has succeeded, Basic goes
+// out with the first request on a new Upstream's connection before ferry
+// has seen the parent's own 407. ferry then asks for one without
+// credentials (no logon) and tells the site's 407 from it.
 func TestSite407AsksTheParentsOwnFirst(t *testing.T) {
+	var creds atomic.Int64
 	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
-		"Content-Type: text/html\r\nContent-Length: 0\r\n\r\n")
+		"Content-Type: text/html\r\nContent-Length: 0\r\n\r\n", &creds)
 	guard := auth.NewGuard(0, nil)
-	a := basicAuth(t, "alice", "secret")
-	u := New(Config{Addr: p.Addr, Auth: a, Guard: guard})
+	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
 	t.Cleanup(u.Retire)
 	u.verified.Store(true) // a logon succeeded before: Basic goes out at once
 	if c := causeOf(t, u); c != failure.SiteProxyAuth {
@@ -96,7 +116,28 @@ func TestSite407AsksTheParentsOwnFirst(t *testing.T) {
 	if n := len(guard.Snapshot()); n != 0 {
 		t.Errorf("%d credentials rest after a site's 407, want none", n)
 	}
-	if n := p.Attempts(); n != 1 {
+	if n := creds.Load(); n != 1 {
 		t.Errorf("the parent got credentials %d times, want 1 (the question for its own 407 carries none)", n)
+	}
+}
+
+// TestSite407FromMarklessParentRests: a parent whose own 407 carries none
+// of the headers ferry compares gives nothing to tell a site's 407 by: a
+// 407 with ferry's scheme after its credentials stays a refusal.
+func TestSite407FromMarklessParentRests(t *testing.T) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Custom = func(c net.Conn, _ *http.Request) {
+			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
+				"Content-Type: text/plain\r\nContent-Length: 0\r\n\r\n")
+		}
+	})
+	guard := auth.NewGuard(0, nil)
+	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
+	t.Cleanup(u.Retire)
+	if c := causeOf(t, u); c != failure.CredentialsRejected {
+		t.Errorf("cause %s, want credentials_rejected", c)
+	}
+	if n := p.Attempts(); n != 1 {
+		t.Errorf("the parent got credentials %d times, want 1", n)
 	}
 }
