@@ -226,12 +226,11 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 	}
 	if tr.parentsOwn407() {
 		tr.u.noteOwn407(resp.Header)
-	} else if tr.siteAsked(ctx, resp.Header, offered) {
+	} else if site, accepted := tr.siteAsked(ctx, resp.Header, offered); site {
 		// A site's 407 with a challenge the parent passed on: the
-		// parent took ferry's credentials (if this trip sent any) and
-		// forwarded the request. Its challenge is the site's, not what
-		// the parent offers.
-		if tr.st != nil && tr.st.sent {
+		// parent forwarded the request. Its challenge is the site's,
+		// not what the parent offers.
+		if accepted {
 			tr.succeeded()
 		}
 		return "", false, siteProxyAuthError(tr.u)

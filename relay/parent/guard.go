@@ -96,6 +96,7 @@ func (tr *trip) unlock() {
 func (tr *trip) loggedOn() {
 	u := tr.u
 	u.cfg.Guard.Succeed(u.addr, u.cfg.Auth)
+	u.doubted.Store(false)
 	if !u.verified.Swap(true) {
 		u.cfg.Log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.Auth.Identity(), "scheme", tr.st.scheme.Name())
 	}

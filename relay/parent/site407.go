@@ -148,15 +148,25 @@ func (tr *trip) credentialsComplete() bool {
 func (tr *trip) parentsOwn407() bool { return !tr.credentialsComplete() }
 
 // siteAsked reports whether a 407 that offers a scheme (offered) is a
-// site's own, passed on after the parent took ferry's credentials.
-func (tr *trip) siteAsked(ctx context.Context, h http.Header, offered []auth.Challenge) bool {
+// site's own, passed on after the parent took ferry's credentials, and
+// whether the parent said it accepted them (a Negotiate token).
+//
+// After NTLM's type 3 or a Kerberos ticket, a 407 unlike the parent's own
+// is the site's when the connection turns out logged on (loggedOnHere).
+// After Basic or Digest, which have no such proof, its head decides; while
+// the credentials have not succeeded at this parent, only once: until a
+// logon succeeds, the next such 407 is a refusal. A parent whose refusal
+// page differed from its 407 to no credentials (none measured does) then
+// costs a wrong password two failed logons, not one for every request.
+func (tr *trip) siteAsked(ctx context.Context, h http.Header, offered []auth.Challenge) (site, accepted bool) {
 	if !tr.credentialsComplete() {
-		return false
+		return false, false
 	}
-	if tr.st != nil && tr.st.sent && tr.st.scheme.Name() == auth.SchemeNegotiate {
+	sent := tr.st != nil && tr.st.sent
+	if sent && tr.st.scheme.Name() == auth.SchemeNegotiate {
 		for _, c := range offered {
 			if c.Scheme == auth.SchemeNegotiate && auth.NegotiateAccepted(c.Token) {
-				return true
+				return true, true
 			}
 		}
 	}
@@ -165,5 +175,45 @@ func (tr *trip) siteAsked(ctx context.Context, h http.Header, offered []auth.Cha
 		tr.askOwn407(ctx)
 		unlike, _ = tr.u.unlikeOwn407(h)
 	}
+	if unlike && sent && tr.st.scheme.PerConnection() {
+		// NTLM and Negotiate log a connection on: whether the parent
+		// took ferry's credentials shows on the same connection, without
+		// sending them again.
+		ok := tr.loggedOnHere(ctx)
+		return ok, ok
+	}
+	if unlike && sent && !tr.u.verified.Load() && tr.u.doubted.Swap(true) {
+		return false, false
+	}
+	return unlike, false
+}
+
+// loggedOnHere asks, after a 407 unlike the parent's own answered NTLM's
+// type 3 or a Kerberos ticket, whether the parent logged the connection on:
+// the same request head as a HEAD, without credentials, on the same
+// connection. A parent that refused the logon answers it with its own 407
+// (to no credentials, whose marks ferry knows); one that took it forwards
+// the request. No credentials go out, so the question costs no logon.
+func (tr *trip) loggedOnHere(ctx context.Context) bool {
+	c := tr.c
+	if c.broken {
+		return false
+	}
+	if err := tr.o.head().writeHead(c.bw, "", false); err != nil {
+		return false
+	}
+	if err := c.bw.Flush(); err != nil {
+		c.broken = true
+		return false
+	}
+	resp, err := tr.u.readResponse(ctx, c, http.MethodHead)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusProxyAuthRequired {
+		return true
+	}
+	unlike, _ := tr.u.unlikeOwn407(resp.Header)
 	return unlike
 }

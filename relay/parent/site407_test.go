@@ -18,8 +18,8 @@ import (
 // site407Parent is a Basic parent whose own 407 says "Server: fakeproxy"
 // and that passes a site's 407 on with the site's Proxy-Authenticate, as
 // squid does toward a cache_peer with login=PASSTHRU: every request with
-// the right credentials gets site, the site's 407. creds counts the
-// requests that carried credentials.
+// the right credentials for site.example gets site, the site's 407; for
+// other hosts, 200. creds counts the requests that carried credentials.
 func site407Parent(t *testing.T, site string, creds *atomic.Int64) *testenv.FakeParent {
 	good := "Basic " + base64.StdEncoding.EncodeToString([]byte("alice:secret"))
 	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
@@ -33,16 +33,21 @@ func site407Parent(t *testing.T, site string, creds *atomic.Int64) *testenv.Fake
 					"Server: fakeproxy\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
 				return true
 			}
-			_, _ = io.WriteString(c, site)
+			if req.URL.Host == "site.example" {
+				_, _ = io.WriteString(c, site)
+			} else {
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			}
 			return true
 		}
 	})
 }
 
-// causeOf fetches a plain http:// URL through u and returns the cause of its failure.
+// causeOf fetches http://site.example/ through u and returns the cause of
+// its failure.
 func causeOf(t *testing.T, u *Upstream) failure.Cause {
 	t.Helper()
-	resp, err := (&http.Client{Transport: u}).Get("http://origin.example/")
+	resp, err := (&http.Client{Transport: u}).Get("http://site.example/")
 	if err == nil {
 		resp.Body.Close()
 		t.Fatalf("status %d, want an error", resp.StatusCode)
@@ -69,9 +74,37 @@ func TestSite407WithFerrysSchemeRestsNothing(t *testing.T) {
 		if c := causeOf(t, u); c != failure.SiteProxyAuth {
 			t.Errorf("request %d: cause %s, want site_proxy_auth", i, c)
 		}
+		resp, err := (&http.Client{Transport: u}).Get("http://origin.example/")
+		if err != nil {
+			t.Fatalf("request %d to another site: %v", i, err)
+		}
+		resp.Body.Close()
 	}
 	if n := len(guard.Snapshot()); n != 0 {
 		t.Errorf("%d credentials rest after a site's 407, want none", n)
+	}
+}
+
+// TestSite407TwiceBeforeALogonRests: before ferry's credentials have
+// succeeded at the parent, a 407 told from the parent's by its head alone
+// is the site's once; the second is a refusal. A parent whose refusal page
+// differed from its 407 to no credentials would so cost a wrong password
+// two failed logons, not one per request.
+func TestSite407TwiceBeforeALogonRests(t *testing.T) {
+	var creds atomic.Int64
+	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 0\r\n\r\n", &creds)
+	guard := auth.NewGuard(0, nil)
+	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
+	t.Cleanup(u.Retire)
+	if c := causeOf(t, u); c != failure.SiteProxyAuth {
+		t.Errorf("first: cause %s, want site_proxy_auth", c)
+	}
+	if c := causeOf(t, u); c != failure.CredentialsRejected {
+		t.Errorf("second: cause %s, want credentials_rejected", c)
+	}
+	if n := creds.Load(); n != 2 {
+		t.Errorf("the parent got credentials %d times, want 2", n)
 	}
 }
 
