@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -172,5 +173,85 @@ func TestSite407FromMarklessParentRests(t *testing.T) {
 	}
 	if n := p.Attempts(); n != 1 {
 		t.Errorf("the parent got credentials %d times, want 1", n)
+	}
+}
+
+// ntlmSite407Parent is an NTLM parent whose own 407s say "Server:
+// fakeproxy" and close the connection, and that answers the type 3 with
+// afterLogon; a request without credentials that follows on the same
+// connection gets forwarded, the site's 407 again, when logged is set, or
+// the parent's own 407 when not. type3s counts the type 3 messages.
+func ntlmSite407Parent(t *testing.T, afterLogon string, logged bool, type3s *atomic.Int64) *testenv.FakeParent {
+	const own = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nServer: fakeproxy\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+	const site = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n"
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.NTLM = true
+		p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+			h := req.Header.Get("Proxy-Authorization")
+			switch {
+			case strings.HasPrefix(h, "NTLM TlRMTVNTUAAB"): // type 1: the challenge
+				return false
+			case !strings.HasPrefix(h, "NTLM TlRMTVNTUAAD"):
+				_, _ = io.WriteString(c, own)
+				return true
+			}
+			type3s.Add(1)
+			_, _ = io.WriteString(c, afterLogon)
+			next, err := http.ReadRequest(br)
+			if err != nil {
+				return true
+			}
+			if next.Header.Get("Proxy-Authorization") == "" && logged {
+				_, _ = io.WriteString(c, site)
+			} else {
+				_, _ = io.WriteString(c, own)
+			}
+			return true
+		}
+	})
+}
+
+// TestSite407AfterNTLMAsksTheConnection: after NTLM's type 3, a 407 unlike
+// the parent's own is the site's only when the connection turns out logged
+// on, asked without credentials. A parent whose refusal differs from its
+// own 407 (here "Server: otherproxy") is found out so, and the wrong
+// password costs one failed logon.
+func TestSite407AfterNTLMAsksTheConnection(t *testing.T) {
+	for _, tc := range []struct {
+		name, afterLogon string
+		logged           bool
+		want             failure.Cause
+	}{
+		{"site's 407", "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nContent-Type: text/plain\r\nContent-Length: 0\r\n\r\n",
+			true, failure.SiteProxyAuth},
+		{"refusal unlike the parent's 407", "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: NTLM\r\nServer: otherproxy\r\nContent-Length: 0\r\n\r\n",
+			false, failure.CredentialsRejected},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var type3s atomic.Int64
+			p := ntlmSite407Parent(t, tc.afterLogon, tc.logged, &type3s)
+			a, err := auth.New(auth.Config{Scheme: "ntlm", User: "alice", Domain: "CORP", Password: "secret"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			guard := auth.NewGuard(0, nil)
+			u := New(Config{Addr: p.Addr, Auth: a, Guard: guard, Spares: -1})
+			t.Cleanup(u.Retire)
+			if c := causeOf(t, u); c != tc.want {
+				t.Errorf("cause %s, want %s", c, tc.want)
+			}
+			rests := len(guard.Snapshot()) != 0
+			if rests != (tc.want == failure.CredentialsRejected) {
+				t.Errorf("credentials rest: %v", rests)
+			}
+			if tc.want == failure.CredentialsRejected {
+				if c := causeOf(t, u); c != failure.LockedOut {
+					t.Errorf("second request: cause %s, want locked_out", c)
+				}
+			}
+			if n := type3s.Load(); n != 1 {
+				t.Errorf("the parent got %d type 3 messages, want 1", n)
+			}
+		})
 	}
 }
