@@ -153,11 +153,15 @@ func (tr *trip) parentsOwn407() bool { return !tr.credentialsComplete() }
 //
 // After NTLM's type 3 or a Kerberos ticket, a 407 unlike the parent's own
 // is the site's when the connection turns out logged on (loggedOnHere).
-// After Basic or Digest, which have no such proof, its head decides; while
-// the credentials have not succeeded at this parent, only once: until a
-// logon succeeds, the next such 407 is a refusal. A parent whose refusal
-// page differed from its 407 to no credentials (none measured does) then
-// costs a wrong password two failed logons, not one for every request.
+// After Basic or Digest, which have no such proof, its head decides, once:
+// until a request with the credentials succeeds, the next such 407 is a
+// refusal. A parent whose refusal page differed from its 407 to no
+// credentials (none measured does) then costs a wrong password two failed
+// logons, not one for every request; a page that makes two such requests
+// in a row through a parent that keeps the site's challenge rests the
+// credentials. (Max-Forwards: 0 would make the parent answer a check
+// itself, but squid 5.7 answers OPTIONS so with 501 before any
+// authentication, and tinyproxy 1.11 forwards it.)
 func (tr *trip) siteAsked(ctx context.Context, h http.Header, offered []auth.Challenge) (site, accepted bool) {
 	if !tr.credentialsComplete() {
 		return false, false
@@ -182,7 +186,7 @@ func (tr *trip) siteAsked(ctx context.Context, h http.Header, offered []auth.Cha
 		ok := tr.loggedOnHere(ctx)
 		return ok, ok
 	}
-	if unlike && sent && !tr.u.verified.Load() && tr.u.doubted.Swap(true) {
+	if unlike && sent && tr.u.doubted.Swap(true) {
 		return false, false
 	}
 	return unlike, false

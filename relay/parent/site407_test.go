@@ -86,26 +86,32 @@ func TestSite407WithFerrysSchemeRestsNothing(t *testing.T) {
 	}
 }
 
-// TestSite407TwiceBeforeALogonRests: before ferry's credentials have
-// succeeded at the parent, a 407 told from the parent's by its head alone
-// is the site's once; the second is a refusal. A parent whose refusal page
-// differed from its 407 to no credentials would so cost a wrong password
-// two failed logons, not one per request.
-func TestSite407TwiceBeforeALogonRests(t *testing.T) {
+// TestSite407TwiceWithoutALogonRests: after Basic, a 407 told from the
+// parent's by its head alone is the site's once; the second, with no
+// request succeeding between, is a refusal, also after the credentials
+// worked before. A parent whose refusal page differed from its 407 to no
+// credentials would so cost a wrong password two failed logons, not one
+// per request.
+func TestSite407TwiceWithoutALogonRests(t *testing.T) {
 	var creds atomic.Int64
 	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 0\r\n\r\n", &creds)
 	guard := auth.NewGuard(0, nil)
 	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
 	t.Cleanup(u.Retire)
+	resp, err := (&http.Client{Transport: u}).Get("http://origin.example/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
 	if c := causeOf(t, u); c != failure.SiteProxyAuth {
 		t.Errorf("first: cause %s, want site_proxy_auth", c)
 	}
 	if c := causeOf(t, u); c != failure.CredentialsRejected {
 		t.Errorf("second: cause %s, want credentials_rejected", c)
 	}
-	if n := creds.Load(); n != 2 {
-		t.Errorf("the parent got credentials %d times, want 2", n)
+	if n := creds.Load(); n != 3 {
+		t.Errorf("the parent got credentials %d times, want 3", n)
 	}
 }
 

@@ -46,8 +46,8 @@ type Upstream struct {
 	noExpect atomic.Bool
 	// askedOwn407: ferry asked the parent for its own 407 (site407.go).
 	askedOwn407 atomic.Bool
-	// doubted: a 407 after credentials not yet proven here was taken
-	// for a site's by its head alone (siteAsked); a logon ends it.
+	// doubted: a 407 after Basic or Digest credentials was taken for a
+	// site's by its head alone (siteAsked); a logon that succeeds ends it.
 	doubted atomic.Bool
 	// dropsIdle means the parent closed a pooled connection right after
 	// its response, without saying Connection: close (tinyproxy does so
