@@ -44,6 +44,29 @@ func site407Parent(t *testing.T, site string, creds *atomic.Int64) *testenv.Fake
 	})
 }
 
+// site407Upstream is an Upstream, logging on with Basic as alice, to a
+// site407Parent whose site's 407 carries the header lines marks after its
+// Basic challenge; creds counts the requests that carried credentials.
+func site407Upstream(t *testing.T, marks string) (u *Upstream, guard *auth.Guard, creds *atomic.Int64) {
+	creds = new(atomic.Int64)
+	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
+		marks+"Content-Length: 0\r\n\r\n", creds)
+	guard = auth.NewGuard(0, nil)
+	u = New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
+	t.Cleanup(u.Retire)
+	return u, guard, creds
+}
+
+// getOther fetches http://origin.example/, which the parent serves.
+func getOther(t *testing.T, u *Upstream) {
+	t.Helper()
+	resp, err := (&http.Client{Transport: u}).Get("http://origin.example/")
+	if err != nil {
+		t.Fatalf("a request to another site: %v", err)
+	}
+	resp.Body.Close()
+}
+
 // causeOf fetches http://site.example/ through u and returns the cause of
 // its failure.
 func causeOf(t *testing.T, u *Upstream) failure.Cause {
@@ -65,21 +88,12 @@ func causeOf(t *testing.T, u *Upstream) failure.Cause {
 // own 407 (which ferry saw when it logged on): site_proxy_auth, and nothing
 // rests.
 func TestSite407WithFerrysSchemeRestsNothing(t *testing.T) {
-	var creds atomic.Int64
-	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 0\r\n\r\n", &creds)
-	guard := auth.NewGuard(0, nil)
-	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
-	t.Cleanup(u.Retire)
+	u, guard, _ := site407Upstream(t, "Content-Type: text/plain; charset=utf-8\r\n")
 	for i := 0; i < 3; i++ {
 		if c := causeOf(t, u); c != failure.SiteProxyAuth {
 			t.Errorf("request %d: cause %s, want site_proxy_auth", i, c)
 		}
-		resp, err := (&http.Client{Transport: u}).Get("http://origin.example/")
-		if err != nil {
-			t.Fatalf("request %d to another site: %v", i, err)
-		}
-		resp.Body.Close()
+		getOther(t, u)
 	}
 	if n := len(guard.Snapshot()); n != 0 {
 		t.Errorf("%d credentials rest after a site's 407, want none", n)
@@ -93,17 +107,8 @@ func TestSite407WithFerrysSchemeRestsNothing(t *testing.T) {
 // credentials would so cost a wrong password two failed logons, not one
 // per request.
 func TestSite407TwiceWithoutALogonRests(t *testing.T) {
-	var creds atomic.Int64
-	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 0\r\n\r\n", &creds)
-	guard := auth.NewGuard(0, nil)
-	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
-	t.Cleanup(u.Retire)
-	resp, err := (&http.Client{Transport: u}).Get("http://origin.example/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	u, _, creds := site407Upstream(t, "Content-Type: text/plain; charset=utf-8\r\n")
+	getOther(t, u)
 	if c := causeOf(t, u); c != failure.SiteProxyAuth {
 		t.Errorf("first: cause %s, want site_proxy_auth", c)
 	}
@@ -121,12 +126,7 @@ func TestSite407TwiceWithoutALogonRests(t *testing.T) {
 // refusal): resting good credentials is the safe side of the lockout rule.
 // The credentials go out once, and rest.
 func TestSite407LikeTheParentsOwnRests(t *testing.T) {
-	var creds atomic.Int64
-	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
-		"Server: fakeproxy\r\nX-Squid-Error: ERR_CACHE_ACCESS_DENIED 0\r\nContent-Length: 0\r\n\r\n", &creds)
-	guard := auth.NewGuard(0, nil)
-	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
-	t.Cleanup(u.Retire)
+	u, _, creds := site407Upstream(t, "Server: fakeproxy\r\nX-Squid-Error: ERR_CACHE_ACCESS_DENIED 0\r\n")
 	if c := causeOf(t, u); c != failure.CredentialsRejected {
 		t.Errorf("cause %s, want credentials_rejected", c)
 	}
@@ -143,12 +143,7 @@ func TestSite407LikeTheParentsOwnRests(t *testing.T) {
 // has seen the parent's own 407. ferry then asks for one without
 // credentials (no logon) and tells the site's 407 from it.
 func TestSite407AsksTheParentsOwnFirst(t *testing.T) {
-	var creds atomic.Int64
-	p := site407Parent(t, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"fake\"\r\n"+
-		"Content-Type: text/html\r\nContent-Length: 0\r\n\r\n", &creds)
-	guard := auth.NewGuard(0, nil)
-	u := New(Config{Addr: p.Addr, Auth: basicAuth(t, "alice", "secret"), Guard: guard})
-	t.Cleanup(u.Retire)
+	u, guard, creds := site407Upstream(t, "Content-Type: text/html\r\n")
 	u.verified.Store(true) // a logon succeeded before: Basic goes out at once
 	if c := causeOf(t, u); c != failure.SiteProxyAuth {
 		t.Errorf("cause %s, want site_proxy_auth", c)
