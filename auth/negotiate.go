@@ -109,3 +109,21 @@ func (s *negotiateSession) refused(host string, ch *Challenge) error {
 	}
 	return e
 }
+
+// NegotiateAccepted reports whether token (base64, as in "Negotiate
+// <token>") is a SPNEGO answer saying the parent accepted the ticket
+// (negState accept-completed, RFC 4178 4.2.2). Apache's mod_auth_gssapi
+// puts such a token, its half of mutual authentication, on every answer to
+// a request it let through, a site's own 407 included: a 407 that carries
+// it is no refusal of ferry's ticket.
+func NegotiateAccepted(token string) bool {
+	b, err := base64.StdEncoding.DecodeString(token)
+	if err != nil || len(b) == 0 {
+		return false
+	}
+	var tok spnego.SPNEGOToken
+	if err := tok.Unmarshal(b); err != nil || !tok.Resp {
+		return false
+	}
+	return tok.NegTokenResp.State() == spnego.NegStateAcceptCompleted
+}

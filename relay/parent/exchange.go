@@ -84,6 +84,15 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			u.markUp(true)
 			return resp, tr.c, nil
 		}
+		var fe *failure.Error
+		if errors.As(err, &fe) && fe.Cause == failure.SiteProxyAuth && !tr.c.broken {
+			// The site's 407 was read whole and the parent keeps the
+			// connection, logged on: the next request needs no new logon.
+			answered := tr.c.answered
+			u.Put(tr.c)
+			u.refusedWith(err, answered)
+			return nil, nil, u.failed(err, o)
+		}
 		tr.c.Close()
 		var lost *lostChallengeError
 		if errors.As(err, &lost) {
@@ -186,11 +195,7 @@ func (tr *trip) run(ctx context.Context) (*http.Response, error) {
 
 // probe sends a HEAD for the same URL without credentials.
 func (tr *trip) probe(ctx context.Context) (string, bool, error) {
-	p := &Request{method: http.MethodHead, target: tr.o.target, host: tr.o.host, header: http.Header{}, extra: tr.o.extra, via: tr.o.via}
-	if ua := tr.o.header.Get("User-Agent"); ua != "" {
-		p.header.Set("User-Agent", ua)
-	}
-	resp, err := tr.send(ctx, p, "", false)
+	resp, err := tr.send(ctx, tr.o.head(), "", false)
 	if err != nil {
 		return "", false, err
 	}
@@ -215,6 +220,17 @@ func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (
 		if tr.st != nil && tr.st.sent {
 			// The parent let the request through to the site with ferry's
 			// credentials: the logon worked, as the status page says.
+			tr.succeeded()
+		}
+		return "", false, siteProxyAuthError(tr.u)
+	}
+	if tr.parentsOwn407() {
+		tr.u.noteOwn407(resp.Header)
+	} else if site, accepted := tr.siteAsked(ctx, resp.Header, offered); site {
+		// A site's 407 with a challenge the parent passed on: the
+		// parent forwarded the request. Its challenge is the site's,
+		// not what the parent offers.
+		if accepted {
 			tr.succeeded()
 		}
 		return "", false, siteProxyAuthError(tr.u)
@@ -463,7 +479,7 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 		if err := tr.lock(ctx); err != nil {
 			return nil, err
 		}
-		tr.st.sent = true
+		tr.st.sent, tr.st.final = true, carry
 	}
 	c := tr.c
 	if c.watch == nil && (!c.reused && !c.answered || c.spareFirst) {

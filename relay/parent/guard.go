@@ -26,9 +26,12 @@ import (
 //  3. What counts as a rejection (rejected): a scheme's auth.ErrRejected
 //     (the parent challenged again after ferry sent its credentials, or the
 //     KDC refused the password), and tinyproxy's 401 repeating its
-//     challenge (refused401.go). A 407 without a challenge (a site's own,
-//     passed on) is not, nor a Kerberos ticket the parent could not verify
-//     while another offered scheme can answer (next, in exchange.go).
+//     challenge (refused401.go). A site's own 407 passed on is not: one
+//     without a challenge, or one site407.go tells from the parent's own
+//     (a Negotiate token saying the parent accepted ferry's ticket, or a
+//     head unlike the parent's own 407s). Nor is a Kerberos ticket the
+//     parent could not verify while another offered scheme can answer
+//     (next, in exchange.go).
 //  4. A rejection rests the credentials (reject): at this parent, or at
 //     every parent when the KDC refused the password.
 //  5. A logon the parent accepted ends any rest and opens the turns
@@ -93,6 +96,7 @@ func (tr *trip) unlock() {
 func (tr *trip) loggedOn() {
 	u := tr.u
 	u.cfg.Guard.Succeed(u.addr, u.cfg.Auth)
+	u.doubted.Store(false)
 	if !u.verified.Swap(true) {
 		u.cfg.Log.Info("logged on to parent proxy", "parent", u.addr, "user", u.cfg.Auth.Identity(), "scheme", tr.st.scheme.Name())
 	}
@@ -182,13 +186,14 @@ func unknownRestError(u *Upstream, lo *auth.LockedOut) *failure.Error {
 		Fix: fix}
 }
 
-// siteProxyAuthError is a 407 that carries no challenge: squid passes a
-// site's own 407 on and strips the site's Proxy-Authenticate (a parent
-// asking for ferry's credentials always sends one, RFC 9110 11.7.1). It is
-// no rejection of ferry's credentials, so nothing rests.
+// siteProxyAuthError is a site's own 407, passed on by the parent: one
+// that carries no challenge (squid, Apache and tinyproxy strip the site's
+// Proxy-Authenticate, and a parent asking for ferry's credentials always
+// sends one, RFC 9110 11.7.1), or one site407.go tells from the parent's.
+// It is no rejection of ferry's credentials, so nothing rests.
 func siteProxyAuthError(u *Upstream) *failure.Error {
 	return &failure.Error{Cause: failure.SiteProxyAuth, Peer: u.addr,
-		What: fmt.Sprintf("the site itself asked for proxy credentials: parent proxy %s passed on a 407 without a challenge of its own", u.addr),
+		What: fmt.Sprintf("the site itself asked for proxy credentials: parent proxy %s passed on the site's own 407, not a refusal of its own", u.addr),
 		Fix:  "nothing is wrong with ferry's credentials, and they are not rested; the site wants proxy credentials that no app can give through ferry"}
 }
 

@@ -61,6 +61,17 @@ func NewConnect(hostport, userAgent string, extra http.Header, via string) *Requ
 	return &Request{method: http.MethodConnect, target: hostport, host: hostport, header: h, extra: extra, via: via}
 }
 
+// head is o as a HEAD for the same URL, with only its User-Agent: a
+// question to the parent that carries no body and no credentials (probe,
+// askOwn407).
+func (o *Request) head() *Request {
+	p := &Request{method: http.MethodHead, target: o.target, host: o.host, header: http.Header{}, extra: o.extra, via: o.via}
+	if ua := o.header.Get("User-Agent"); ua != "" {
+		p.header.Set("User-Agent", ua)
+	}
+	return p
+}
+
 // Upgrade is the protocol the request asks to switch to (Upgrade:
 // websocket), or "".
 func (o *Request) Upgrade() string { return o.upgrade }

@@ -101,6 +101,7 @@ type sessionState struct {
 	scheme  auth.Scheme
 	session auth.Session
 	sent    bool // credentials went out on this connection
+	final   bool // the last leg sent completed them (site407.go)
 	// challenged: the parent answered this session with its challenge. A
 	// first leg the parent did not take up (NTLM's type 1 to a parent that
 	// offers only Basic) proved no credentials, so its 407 is no rejection.

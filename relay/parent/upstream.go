@@ -27,6 +27,7 @@ type Upstream struct {
 	offered []auth.Challenge // what the parent offered in its last 407
 	chosen  auth.Scheme      // the scheme that last worked (auto mode)
 	noAuth  bool             // the parent answered without asking for credentials
+	own407  [][]string       // the marks of the parent's own 407s (site407.go)
 
 	// logon serialises logons (a one-slot semaphore) until one has
 	// succeeded with the current credentials, so N apps starting at once
@@ -43,6 +44,11 @@ type Upstream struct {
 	perRequest atomic.Bool
 	// noExpect means the parent refused Expect: 100-continue (417).
 	noExpect atomic.Bool
+	// askedOwn407: ferry asked the parent for its own 407 (site407.go).
+	askedOwn407 atomic.Bool
+	// doubted: a 407 after Basic or Digest credentials was taken for a
+	// site's by its head alone (siteAsked); a logon that succeeds ends it.
+	doubted atomic.Bool
 	// dropsIdle means the parent closed a pooled connection right after
 	// its response, without saying Connection: close (tinyproxy does so
 	// on every connection). Such a close can race the next request on the
