@@ -194,9 +194,6 @@ func deadAddr(t *testing.T) string {
 //
 // Where doctor has no such verdict by design (docs/doctor.md), the table
 // says what it answers instead:
-//   - pac_failed: doctor checks configured parents only; a PAC-only config
-//     has none, and doctor says config_invalid ("no parent proxy is
-//     configured").
 //   - bad_request, app_request_broken: the app's request is at fault, not
 //     the setup; doctor fetches the same URL as a well-formed request and
 //     says ok.
@@ -338,7 +335,7 @@ func TestEveryVerdictForReal(t *testing.T) {
 		{verdict: "proxy_loop", status: 508, config: loopConfig(loopA, loopB), req: get(o.URL + "/echo"),
 			parent: loopB, state: report.ParentUp, doctor: "proxy_loop"},
 		{verdict: "pac_failed", status: 502, config: fmt.Sprintf("listen = [\"127.0.0.1:0\"]\npac = %q\n", pacFile), req: get(o.URL + "/echo"),
-			doctor: "config_invalid"},
+			doctor: "pac_failed"},
 		{verdict: "bad_request", status: 400, config: basic(sq.Addr, "alice", pw), req: "GET ftp://" + host + "/ HTTP/1.1\r\nHost: " + host + "\r\n", noLog: true,
 			parent: sq.Addr, state: report.ParentUntried, doctor: "ok", url: o.URL + "/echo"},
 		{verdict: "app_request_broken", status: 400, config: basic(sq.Addr, "alice", pw),
