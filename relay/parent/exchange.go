@@ -1,6 +1,7 @@
 package parent
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -506,10 +507,11 @@ func (u *Upstream) readResponse(ctx context.Context, c *Conn, method string) (*h
 			c.broken = true
 			return nil, u.readError(ctx, c, err, true)
 		}
+		began := httpStart(c.br)
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			c.broken = true
-			return nil, u.readError(ctx, c, err, false)
+			return nil, u.readError(ctx, c, cutHead(err, began), false)
 		}
 		c.answered = true
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
@@ -539,6 +541,16 @@ func (u *Upstream) readError(ctx context.Context, c *Conn, err error, nothing bo
 	// A fresh connection that never carried an answer: whatever went wrong
 	// before the first response says the parent is dead (deadParent).
 	fresh := !c.reused && !c.answered
+	var cut *headCutError
+	if errors.As(err, &cut) {
+		// An HTTP head that stopped half-way: a parent that crashed or
+		// dropped the connection mid-answer, not a service that speaks
+		// something else (whose advice is to check the host and port).
+		return &failure.Error{Cause: failure.ParentError, Peer: u.addr,
+			What: fmt.Sprintf("parent proxy %s closed the connection in the middle of its response head", u.addr), Err: cut.err,
+			Fix:        "try again; if it keeps happening, the parent proxy may be overloaded or crashing: tell its administrators",
+			Unanswered: fresh}
+	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		if c.silent {
@@ -563,6 +575,30 @@ func (u *Upstream) readError(ctx context.Context, c *Conn, err error, nothing bo
 		What: fmt.Sprintf("parent proxy %s answered with something that is not an HTTP response", u.addr), Err: err,
 		Fix:        "check the parent's host and port: it may be a TLS port or not a proxy at all",
 		Unanswered: fresh}
+}
+
+// httpStart reports whether what the parent sent so far begins as an HTTP
+// response does ("HTTP/", or the start of it), so that a connection that
+// ends in the middle of a head is told from one that sent something else
+// (an SSH banner, a TLS alert).
+func httpStart(br *bufio.Reader) bool {
+	b, _ := br.Peek(min(br.Buffered(), len("HTTP/")))
+	return len(b) > 0 && strings.HasPrefix("HTTP/", string(b))
+}
+
+// headCutError is a response head that began as HTTP and ended early.
+type headCutError struct{ err error }
+
+func (e *headCutError) Error() string { return e.err.Error() }
+func (e *headCutError) Unwrap() error { return e.err }
+
+// cutHead marks err, from reading a response head that began as HTTP
+// (began), as a head cut short when the connection ended under it.
+func cutHead(err error, began bool) error {
+	if began && errors.Is(err, io.ErrUnexpectedEOF) {
+		return &headCutError{err}
+	}
+	return err
 }
 
 // drain reads a 407's body so the connection can carry the next leg, and

@@ -124,10 +124,11 @@ func (u *Upstream) awaitContinue(ctx context.Context, c *Conn, method string) (*
 	c.lim.Left = maxResponseHead + int64(c.br.Buffered())
 	defer func() { c.lim.Left = -1 }()
 	for {
+		began := httpStart(c.br)
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			c.broken = true
-			return nil, u.readError(ctx, c, err, false)
+			return nil, u.readError(ctx, c, cutHead(err, began), false)
 		}
 		c.answered = true
 		if resp.StatusCode == http.StatusContinue {

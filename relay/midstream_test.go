@@ -1,0 +1,170 @@
+package relay
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ferryproxy/ferry/internal/testenv"
+)
+
+// A parent that misbehaves in the middle of an answer, on a new connection
+// and on a pooled, logged-on one: each fault below is one a real parent
+// shows under load or when it crashes (README "When something goes wrong",
+// docs/routing.md "When a parent is dead"). For each, the app gets the
+// documented answer, the connection the fault came on is not pooled again
+// (the next request gets a clean answer), and nothing is left behind
+// (checkLeaks).
+
+// midFault answers the request for http://origin.example/fault; it returns
+// when the connection is done with.
+type midFault func(c net.Conn, br *bufio.Reader, req *http.Request)
+
+// startFaultParent is a FakeParent wanting Basic credentials that answers
+// the logged-on request for /fault with fault, and every other request as
+// usual. waited is closed when a fault that waits for ferry to hang up saw
+// it do so (stall).
+func startFaultParent(t *testing.T, fault midFault) *testenv.FakeParent {
+	return testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+			if req.URL.Path != "/fault" || req.Header.Get("Proxy-Authorization") == "" {
+				return false
+			}
+			fault(c, br, req)
+			return true
+		}
+	})
+}
+
+// stall reads what ferry sends until ferry hangs up: silence that only
+// ferry's timeouts can end. hungUp is closed then.
+func stall(hungUp chan struct{}) func(net.Conn, *bufio.Reader) {
+	return func(_ net.Conn, br *bufio.Reader) {
+		_, _ = io.Copy(io.Discard, br)
+		close(hungUp)
+	}
+}
+
+// writeThen writes s and then does after (nil: closes at once).
+func writeThen(s string, after func(net.Conn, *bufio.Reader)) midFault {
+	return func(c net.Conn, br *bufio.Reader, req *http.Request) {
+		_, _ = io.Copy(io.Discard, req.Body)
+		_, _ = io.WriteString(c, s)
+		if after != nil {
+			after(c, br)
+		}
+	}
+}
+
+func TestMidStreamParentFaultsOnGET(t *testing.T) {
+	type want struct {
+		status int    // the app's status; 0: a 200 whose body is cut off
+		proxy  string // in Proxy-Status
+		words  string // in the answer's body
+	}
+	cases := []struct {
+		name  string
+		fault func(hungUp chan struct{}) midFault
+		want  want
+	}{
+		{"close after status line", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\n", nil)
+		}, want{502, "error=", "closed the connection in the middle of its response head"}},
+		{"close mid-headers", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nContent-Type: te", nil)
+		}, want{502, "error=", "closed the connection in the middle of its response head"}},
+		{"close mid-body with Content-Length", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial", nil)
+		}, want{0, "", "partial"}},
+		{"close mid-body chunked", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\n", nil)
+		}, want{0, "", "partial"}},
+		{"close mid-chunk", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\npartial", nil)
+		}, want{0, "", "partial"}},
+		{"stall before the head", func(h chan struct{}) midFault {
+			return writeThen("", stall(h))
+		}, want{504, "error=connection_timeout", "did not answer within"}},
+		{"stall after the head", func(h chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", stall(h))
+		}, want{504, "error=connection_timeout", "sent a response head and then nothing"}},
+		{"stall mid-body", func(h chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\n", stall(h))
+		}, want{0, "", "partial"}},
+		{"HTTP/0.9", func(chan struct{}) midFault {
+			return writeThen("<html>hello</html>\n", nil)
+		}, want{502, "error=http_protocol_error", "not an HTTP response"}},
+		{"100 Continue then close", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 100 Continue\r\n\r\n", nil)
+		}, want{502, "error=", "closed the connection"}},
+		{"100 Continue then stall", func(h chan struct{}) midFault {
+			return writeThen("HTTP/1.1 100 Continue\r\n\r\n", stall(h))
+		}, want{504, "error=connection_timeout", "did not answer within"}},
+		{"unasked 100 Continue twice, 103, then the answer", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", func(net.Conn, *bufio.Reader) {})
+		}, want{200, "", "ok"}},
+	}
+	for _, tc := range cases {
+		for _, pooled := range []bool{false, true} {
+			name := tc.name + "/fresh"
+			if pooled {
+				name = tc.name + "/pooled"
+			}
+			t.Run(name, func(t *testing.T) {
+				checkLeaks(t)
+				hungUp := make(chan struct{})
+				p := startFaultParent(t, tc.fault(hungUp))
+				s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"),
+					ResponseHeaderTimeout: 300 * time.Millisecond, ConnectTimeout: 300 * time.Millisecond})
+				c := closingClient(t, proxy)
+				if pooled {
+					if resp, body := get(t, c, "http://origin.example/warm"); resp.StatusCode != 200 {
+						t.Fatalf("warm-up: %d %q", resp.StatusCode, body)
+					}
+				}
+				start := time.Now()
+				resp, err := c.Get("http://origin.example/fault")
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, rerr := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				took := time.Since(start)
+				switch {
+				case tc.want.status == 0:
+					if resp.StatusCode != 200 || rerr == nil || string(b) != tc.want.words {
+						t.Fatalf("got %d %q (read error %v): want the 200, its partial body, and then the connection aborted", resp.StatusCode, b, rerr)
+					}
+				default:
+					if resp.StatusCode != tc.want.status || !strings.Contains(resp.Header.Get("Proxy-Status"), tc.want.proxy) ||
+						!strings.Contains(string(b), tc.want.words) || rerr != nil {
+						t.Fatalf("got %d Proxy-Status %q %q (%v), want %d %q with %q", resp.StatusCode, resp.Header.Get("Proxy-Status"), b, rerr,
+							tc.want.status, tc.want.proxy, tc.want.words)
+					}
+				}
+				if took > 5*time.Second {
+					t.Fatalf("the answer took %s: the timeouts are 300 ms", took)
+				}
+				if strings.Contains(tc.name, "stall") {
+					select {
+					case <-hungUp:
+					case <-time.After(5 * time.Second):
+						t.Fatal("ferry kept the stalled parent connection open")
+					}
+				}
+				// The next request gets its own clean answer: the faulty
+				// connection was not pooled.
+				if resp, body := get(t, c, "http://origin.example/after"); resp.StatusCode != 200 || body != "hello GET http://origin.example/after body=0" {
+					t.Fatalf("the request after the fault got %d %q", resp.StatusCode, body)
+				}
+				if st := s.Upstreams()[0].Stats(); st.Idle > 1 {
+					t.Fatalf("%d pooled connections after one request at a time", st.Idle)
+				}
+			})
+		}
+	}
+}
