@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,6 +78,9 @@ func TestMidStreamParentFaultsOnGET(t *testing.T) {
 		{"close mid-headers", func(chan struct{}) midFault {
 			return writeThen("HTTP/1.1 200 OK\r\nContent-Type: te", nil)
 		}, want{502, "error=", "closed the connection in the middle of its response head"}},
+		{"close mid-header name", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nContent-Ty", nil)
+		}, want{502, "error=connection_terminated", "closed the connection in the middle of its response head"}},
 		{"close mid-body with Content-Length", func(chan struct{}) midFault {
 			return writeThen("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial", nil)
 		}, want{0, "", "partial"}},
@@ -168,3 +172,176 @@ func TestMidStreamParentFaultsOnGET(t *testing.T) {
 		}
 	}
 }
+
+// The same faults on an upload, on a pooled connection (the parent closed
+// it, or crashed, while ferry sent the body). README "How it works": a body
+// up to 64 KiB is sent again after a pooled connection the parent closed
+// before answering; a larger one is never sent twice, and the app gets the
+// error instead. A body the parent answered (even with half a head) is
+// never sent again.
+func TestMidStreamParentFaultsOnPOST(t *testing.T) {
+	small := strings.Repeat("s", 1000)
+	large := strings.Repeat("L", 100<<10) // past parent.ReplayLimit
+	type tcase struct {
+		name string
+		body string
+		// fault answers the n-th logged-on /fault request (from 1); it
+		// returns false to let the parent answer it as usual.
+		fault func(n int, c net.Conn, br *bufio.Reader, req *http.Request, hungUp chan struct{}) bool
+		// status is what the app gets (0: a 200 cut off); bodies how many
+		// times the whole body reached the parent.
+		status int
+		words  string
+		bodies int
+	}
+	readAll := func(req *http.Request) bool { _, err := io.Copy(io.Discard, req.Body); return err == nil }
+	cases := []tcase{
+		{"whole body taken, closed unanswered", small, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) bool {
+			if n > 1 {
+				return false
+			}
+			readAll(req)
+			return true
+		}, 200, "body=1000", 2},
+		{"large body taken, closed unanswered", large, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) bool {
+			if n > 1 {
+				return false
+			}
+			readAll(req)
+			return true
+		}, 502, "closed the connection before answering", 1},
+		{"half the large body taken, reset", large, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) bool {
+			if n > 1 {
+				return false
+			}
+			_, _ = io.CopyN(io.Discard, req.Body, 50<<10)
+			_ = c.(*net.TCPConn).SetLinger(0)
+			return true
+		}, 502, "127.0.0.1", 0},
+		{"half a head after the body", small, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) bool {
+			if n > 1 {
+				return false
+			}
+			readAll(req)
+			_, _ = io.WriteString(c, "HTTP/1.1 201 Created\r\nContent-Ty")
+			return true
+		}, 502, "in the middle of its response head", 1},
+		{"body cut after the head", large, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) bool {
+			readAll(req)
+			_, _ = io.WriteString(c, "HTTP/1.1 201 Created\r\nContent-Length: 100\r\n\r\nstored")
+			return true
+		}, 0, "stored", 1},
+		{"answered before the body was read", large, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) bool {
+			_, _ = io.WriteString(c, "HTTP/1.1 413 Content Too Large\r\nConnection: close\r\nContent-Length: 8\r\n\r\ntoo big!")
+			return true
+		}, 413, "too big!", 0},
+		{"unasked 100 Continue, then the answer", small, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) bool {
+			_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
+			return false
+		}, 200, "body=1000", 1},
+		{"stall after the body", small, func(n int, c net.Conn, br *bufio.Reader, req *http.Request, hungUp chan struct{}) bool {
+			readAll(req)
+			stall(hungUp)(c, br)
+			return true
+		}, 504, "did not answer within", 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			hungUp := make(chan struct{})
+			var mu sync.Mutex
+			n, whole := 0, 0
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+					if req.URL.Path != "/fault" || req.Header.Get("Proxy-Authorization") == "" {
+						return false
+					}
+					mu.Lock()
+					n++
+					k := n
+					mu.Unlock()
+					// Count the bodies that reach the parent whole.
+					cr := &countingBody{r: req.Body}
+					req.Body = cr
+					done := tc.fault(k, c, br, req, hungUp)
+					if done && cr.n == int64(len(tc.body)) && cr.eof {
+						mu.Lock()
+						whole++
+						mu.Unlock()
+					}
+					return done
+				}
+			})
+			s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"),
+				ResponseHeaderTimeout: 300 * time.Millisecond, SpareConnections: -1})
+			warm := closingClient(t, proxy)
+			if resp, body := get(t, warm, "http://origin.example/warm"); resp.StatusCode != 200 {
+				t.Fatalf("warm-up: %d %q", resp.StatusCode, body)
+			}
+			// An app connection of its own, not kept: Go's client would
+			// send the POST again by itself on a kept one that failed.
+			once := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy), DisableKeepAlives: true}, Timeout: 10 * time.Second}
+			var body io.Reader = strings.NewReader(tc.body)
+			if len(tc.body) > 64<<10 {
+				body = struct{ io.Reader }{body} // unknown length: sent chunked, cannot be read again
+			}
+			resp, err := once.Post("http://origin.example/fault", "text/plain", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			switch {
+			case tc.status == 0:
+				if resp.StatusCode != 201 || rerr == nil || string(b) != tc.words {
+					t.Fatalf("got %d %q (read error %v): want the 201, its partial body, and then the connection aborted", resp.StatusCode, b, rerr)
+				}
+			case resp.StatusCode != tc.status || !strings.Contains(string(b), tc.words):
+				t.Fatalf("got %d %q, want %d with %q", resp.StatusCode, b, tc.status, tc.words)
+			}
+			if strings.Contains(tc.name, "stall") {
+				select {
+				case <-hungUp:
+				case <-time.After(5 * time.Second):
+					t.Fatal("ferry kept the stalled parent connection open")
+				}
+			}
+			got := 0
+			for i, r := range p.Requests() {
+				if r.URL.Path == "/fault" && p.Bodies()[i] == tc.body {
+					got++
+				}
+			}
+			mu.Lock()
+			got += whole
+			mu.Unlock()
+			if got != tc.bodies {
+				t.Fatalf("the whole body reached the parent %d times, want %d", got, tc.bodies)
+			}
+			if resp, body := get(t, warm, "http://origin.example/after"); resp.StatusCode != 200 {
+				t.Fatalf("the request after the fault got %d %q", resp.StatusCode, body)
+			}
+			if st := s.Upstreams()[0].Stats(); st.Idle > 1 {
+				t.Fatalf("%d pooled connections after one request at a time", st.Idle)
+			}
+		})
+	}
+}
+
+// countingBody counts what the parent read of a request body.
+type countingBody struct {
+	r   io.ReadCloser
+	n   int64
+	eof bool
+}
+
+func (b *countingBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	b.n += int64(n)
+	if err == io.EOF {
+		b.eof = true
+	}
+	return n, err
+}
+
+func (b *countingBody) Close() error { return b.r.Close() }

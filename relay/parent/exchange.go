@@ -8,12 +8,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/neterr"
+	"github.com/ferryproxy/ferry/internal/rawio"
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
@@ -511,7 +513,7 @@ func (u *Upstream) readResponse(ctx context.Context, c *Conn, method string) (*h
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			c.broken = true
-			return nil, u.readError(ctx, c, cutHead(err, began), false)
+			return nil, u.readError(ctx, c, cutHead(err, began, c), false)
 		}
 		c.answered = true
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
@@ -592,10 +594,16 @@ type headCutError struct{ err error }
 func (e *headCutError) Error() string { return e.err.Error() }
 func (e *headCutError) Unwrap() error { return e.err }
 
-// cutHead marks err, from reading a response head that began as HTTP
-// (began), as a head cut short when the connection ended under it.
-func cutHead(err error, began bool) error {
-	if began && errors.Is(err, io.ErrUnexpectedEOF) {
+// cutHead marks err, from reading a response head on c that began as HTTP
+// (began), as a head cut short when the connection ended under it: the
+// end came where a header line was due (io.ErrUnexpectedEOF), or in the
+// middle of a header line, which then reads as one without its colon.
+func cutHead(err error, began bool, c *Conn) error {
+	if !began {
+		return err
+	}
+	var pe textproto.ProtocolError
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &pe) && c.br.Buffered() == 0 && !rawio.PeekIdle(c.nc) {
 		return &headCutError{err}
 	}
 	return err

@@ -128,7 +128,7 @@ func (u *Upstream) awaitContinue(ctx context.Context, c *Conn, method string) (*
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			c.broken = true
-			return nil, u.readError(ctx, c, cutHead(err, began), false)
+			return nil, u.readError(ctx, c, cutHead(err, began, c), false)
 		}
 		c.answered = true
 		if resp.StatusCode == http.StatusContinue {
