@@ -129,6 +129,7 @@ func TestMidStreamParentFaultsOnGET(t *testing.T) {
 					if resp, body := get(t, c, "http://origin.example/warm"); resp.StatusCode != 200 {
 						t.Fatalf("warm-up: %d %q", resp.StatusCode, body)
 					}
+					waitPooled(t, s)
 				}
 				start := time.Now()
 				resp, err := c.Get("http://origin.example/fault")
@@ -278,6 +279,7 @@ func TestMidStreamParentFaultsOnPOST(t *testing.T) {
 			if resp, body := get(t, warm, "http://origin.example/warm"); resp.StatusCode != 200 {
 				t.Fatalf("warm-up: %d %q", resp.StatusCode, body)
 			}
+			waitPooled(t, s)
 			// An app connection of its own, not kept: Go's client would
 			// send the POST again by itself on a kept one that failed.
 			once := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy), DisableKeepAlives: true}, Timeout: 10 * time.Second}
@@ -345,3 +347,15 @@ func (b *countingBody) Read(p []byte) (int, error) {
 }
 
 func (b *countingBody) Close() error { return b.r.Close() }
+
+// waitPooled waits until the warm-up's parent connection is back in the
+// pool: ferry puts it back after the app has its answer, so a request sent
+// at once may find the pool empty and dial.
+func waitPooled(t *testing.T, s *Server) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); s.Upstreams()[0].Stats().Idle == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the warm-up's connection never went back to the pool")
+		}
+	}
+}
