@@ -359,3 +359,118 @@ func waitPooled(t *testing.T, s *Server) {
 		}
 	}
 }
+
+// The faults on a CONNECT, on a pooled logged-on connection: a tunnel the
+// parent ends at once after its 200 ends for the app too, a head cut short
+// or silence gets the documented status, and no tunnel or parent
+// connection is left behind.
+func TestMidStreamParentFaultsOnCONNECT(t *testing.T) {
+	cases := []struct {
+		name   string
+		fault  func(hungUp chan struct{}) func(c net.Conn, br *bufio.Reader)
+		status int    // what the app's CONNECT gets
+		words  string // in its body, or (200) what comes through the tunnel before it ends
+	}{
+		{"200 then close", func(chan struct{}) func(net.Conn, *bufio.Reader) {
+			return func(c net.Conn, _ *bufio.Reader) { _, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\nbye") }
+		}, 200, "bye"},
+		{"200 then silence", func(h chan struct{}) func(net.Conn, *bufio.Reader) {
+			return func(c net.Conn, br *bufio.Reader) {
+				_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\n")
+				stall(h)(c, br)
+			}
+		}, 200, ""},
+		{"close after the status line", func(chan struct{}) func(net.Conn, *bufio.Reader) {
+			return func(c net.Conn, _ *bufio.Reader) { _, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n") }
+		}, 502, "closed the connection in the middle of its response head"},
+		{"silence", func(h chan struct{}) func(net.Conn, *bufio.Reader) { return stall(h) }, 504, "did not answer within"},
+		{"not HTTP", func(chan struct{}) func(net.Conn, *bufio.Reader) {
+			return func(c net.Conn, _ *bufio.Reader) { _, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n") }
+		}, 502, "not an HTTP response"},
+		{"100 Continue, then 200", func(chan struct{}) func(net.Conn, *bufio.Reader) {
+			return func(c net.Conn, _ *bufio.Reader) {
+				_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 Connection established\r\n\r\nbye")
+			}
+		}, 200, "bye"},
+		{"403 whose body stalls", func(h chan struct{}) func(net.Conn, *bufio.Reader) {
+			return func(c net.Conn, br *bufio.Reader) {
+				_, _ = io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 100\r\n\r\nblocked")
+				stall(h)(c, br)
+			}
+		}, 403, "blocked"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			hungUp := make(chan struct{})
+			fault := tc.fault(hungUp)
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+					if req.Method != http.MethodConnect || req.Header.Get("Proxy-Authorization") == "" {
+						return false
+					}
+					fault(c, br)
+					return true
+				}
+			})
+			s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"),
+				ResponseHeaderTimeout: 300 * time.Millisecond, SpareConnections: -1})
+			warm := closingClient(t, proxy)
+			if resp, body := get(t, warm, "http://origin.example/warm"); resp.StatusCode != 200 {
+				t.Fatalf("warm-up: %d %q", resp.StatusCode, body)
+			}
+			waitPooled(t, s)
+			c, br := rawProxy(t, proxy.Host, "CONNECT origin.example:443 HTTP/1.1\r\nHost: origin.example:443\r\n\r\n")
+			resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tc.status {
+				t.Fatalf("CONNECT got %d, want %d", resp.StatusCode, tc.status)
+			}
+			switch {
+			case tc.status == 200 && tc.words != "":
+				// The parent ended the tunnel: so does ferry, after what
+				// the parent sent.
+				b, err := io.ReadAll(br)
+				if string(b) != tc.words || err != nil {
+					t.Fatalf("the tunnel gave %q, %v: want %q and its end", b, err, tc.words)
+				}
+			case tc.status == 200:
+				// A silent tunnel stays open (timeouts.tunnel_idle is off)
+				// until the app leaves; then ferry hangs up on the parent.
+				_ = c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+				if n, err := br.Read(make([]byte, 1)); n != 0 || !isTimeout(err) {
+					t.Fatalf("a silent tunnel ended: %d %v", n, err)
+				}
+				c.Close()
+			default:
+				b, _ := io.ReadAll(resp.Body)
+				if !strings.Contains(string(b), tc.words) {
+					t.Fatalf("CONNECT got %d %q, want %q in it", resp.StatusCode, b, tc.words)
+				}
+			}
+			if strings.Contains(tc.name, "silence") || strings.Contains(tc.name, "stalls") {
+				select {
+				case <-hungUp:
+				case <-time.After(5 * time.Second):
+					t.Fatal("ferry kept the silent parent connection open")
+				}
+			}
+			c.Close()
+			for deadline := time.Now().Add(5 * time.Second); s.tunnels.Count() != 0; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d tunnels still open", s.tunnels.Count())
+				}
+			}
+			if resp, body := get(t, warm, "http://origin.example/after"); resp.StatusCode != 200 {
+				t.Fatalf("the request after the fault got %d %q", resp.StatusCode, body)
+			}
+		})
+	}
+}
+
+func isTimeout(err error) bool {
+	ne, ok := err.(net.Error)
+	return ok && ne.Timeout()
+}
