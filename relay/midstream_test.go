@@ -372,7 +372,9 @@ func TestMidStreamParentFaultsOnCONNECT(t *testing.T) {
 		words  string // in its body, or (200) what comes through the tunnel before it ends
 	}{
 		{"200 then close", func(chan struct{}) func(net.Conn, *bufio.Reader) {
-			return func(c net.Conn, _ *bufio.Reader) { _, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\nbye") }
+			return func(c net.Conn, _ *bufio.Reader) {
+				_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\nbye")
+			}
 		}, 200, "bye"},
 		{"200 then silence", func(h chan struct{}) func(net.Conn, *bufio.Reader) {
 			return func(c net.Conn, br *bufio.Reader) {
