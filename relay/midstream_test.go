@@ -10,7 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/testenv"
+	"github.com/ferryproxy/ferry/relay/parent"
 )
 
 // A parent that misbehaves in the middle of an answer, on a new connection
@@ -90,6 +92,12 @@ func TestMidStreamParentFaultsOnGET(t *testing.T) {
 		{"close mid-chunk", func(chan struct{}) midFault {
 			return writeThen("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\npartial", nil)
 		}, want{0, "", "partial"}},
+		{"bad chunk size mid-body", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\npartial\r\nzz\r\n", func(net.Conn, *bufio.Reader) {})
+		}, want{0, "", "partial"}},
+		{"Content-Length and chunked", func(chan struct{}) midFault {
+			return writeThen("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nchunked\r\n0\r\n\r\n", func(net.Conn, *bufio.Reader) {})
+		}, want{200, "", "chunked"}},
 		{"stall before the head", func(h chan struct{}) midFault {
 			return writeThen("", stall(h))
 		}, want{504, "error=connection_timeout", "did not answer within"}},
@@ -475,4 +483,118 @@ func TestMidStreamParentFaultsOnCONNECT(t *testing.T) {
 func isTimeout(err error) bool {
 	ne, ok := err.(net.Error)
 	return ok && ne.Timeout()
+}
+
+// A parent asked for Expect: 100-continue (a body too large to send twice,
+// to a Digest parent whose nonce may be stale: README "How it works") that
+// answers the expectation oddly. The body is never sent twice, a broken
+// answer gets the app the documented status, and the next upload works.
+func TestMidStreamParentOddExpect(t *testing.T) {
+	readAll := func(req *http.Request) bool { _, err := io.Copy(io.Discard, req.Body); return err == nil }
+	cases := []struct {
+		name string
+		// fault answers the head that carries Expect: 100-continue.
+		fault  func(c net.Conn, br *bufio.Reader, req *http.Request, hungUp chan struct{})
+		status int
+		words  string
+	}{
+		{"100, then the body, then a close", func(c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) {
+			_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
+			readAll(req)
+		}, 502, "closed the connection before answering"},
+		{"100, then the body, then a 407", func(c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) {
+			_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
+			readAll(req)
+			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Digest realm=\"fake\", nonce=\"late\", qop=\"auth\", stale=true\r\nContent-Length: 0\r\n\r\n")
+			_, _ = io.Copy(io.Discard, br)
+		}, 502, "too large to send twice"},
+		{"100, then silence", func(c net.Conn, br *bufio.Reader, req *http.Request, h chan struct{}) {
+			_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\n\r\n")
+			stall(h)(c, br)
+		}, 504, "did not answer within"},
+		{"103 and 100, then the answer", func(c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) {
+			_, _ = io.WriteString(c, "HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n")
+			readAll(req)
+			_, _ = io.WriteString(c, "HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
+		}, 201, "ok"},
+		{"not HTTP", func(c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) {
+			_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n")
+		}, 502, "not an HTTP response"},
+		{"a head cut short", func(c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) {
+			_, _ = io.WriteString(c, "HTTP/1.1 100 Continue\r\nX-Fo")
+		}, 502, "in the middle of its response head"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			hungUp := make(chan struct{})
+			var mu sync.Mutex
+			faulted, whole := false, 0
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.Digest = true
+				p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+					mu.Lock()
+					first := !faulted && req.Header.Get("Expect") == "100-continue"
+					faulted = faulted || first
+					mu.Unlock()
+					if !first {
+						return false
+					}
+					cr := &countingBody{r: req.Body}
+					req.Body = cr
+					tc.fault(c, br, req, hungUp)
+					if cr.eof {
+						mu.Lock()
+						whole++
+						mu.Unlock()
+					}
+					return true
+				}
+			})
+			digest, err := auth.New(auth.Config{Scheme: "digest", User: "alice", Password: "secret"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: digest,
+				ResponseHeaderTimeout: 300 * time.Millisecond, SpareConnections: -1})
+			once := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxy), DisableKeepAlives: true}, Timeout: 10 * time.Second}
+			// The first upload answers the parent's challenge, with a fresh
+			// nonce: no Expect. The second reuses the nonce, which may have
+			// gone stale: Expect.
+			if status, b := testenv.PostUnresendable(t, once, parent.ReplayLimit); status != 200 {
+				t.Fatalf("the first upload got %d %q", status, b)
+			}
+			waitPooled(t, s)
+			bodiesBefore := len(p.Bodies())
+			status, b := testenv.PostUnresendable(t, once, parent.ReplayLimit)
+			if !faulted {
+				t.Fatal("no upload went with Expect: 100-continue")
+			}
+			if status != tc.status || !strings.Contains(b, tc.words) {
+				t.Fatalf("got %d %q, want %d with %q", status, b, tc.status, tc.words)
+			}
+			if strings.Contains(tc.name, "silence") {
+				select {
+				case <-hungUp:
+				case <-time.After(5 * time.Second):
+					t.Fatal("ferry kept the silent parent connection open")
+				}
+			}
+			n := 0
+			for _, body := range p.Bodies()[bodiesBefore:] {
+				if strings.HasSuffix(body, "tail") {
+					n++
+				}
+			}
+			mu.Lock()
+			n += whole
+			mu.Unlock()
+			if n > 1 {
+				t.Fatalf("the parent took the whole body %d times", n)
+			}
+			if status, b := testenv.PostUnresendable(t, once, parent.ReplayLimit); status != 200 || !strings.HasSuffix(b, "body=65540") {
+				t.Fatalf("the upload after the fault got %d %q", status, b)
+			}
+		})
+	}
 }
