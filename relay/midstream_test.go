@@ -598,3 +598,78 @@ func TestMidStreamParentOddExpect(t *testing.T) {
 		})
 	}
 }
+
+// A SOCKS5 client's CONNECT meets the same parent faults; it gets the reply
+// code docs/socks5.md "When it fails" gives for each, and nothing is left
+// open.
+func TestMidStreamParentFaultsOnSOCKS5(t *testing.T) {
+	cases := []struct {
+		name  string
+		fault func(c net.Conn, br *bufio.Reader)
+		code  byte
+	}{
+		{"403", func(c net.Conn, _ *bufio.Reader) {
+			_, _ = io.WriteString(c, "HTTP/1.1 403 Forbidden\r\nContent-Length: 7\r\n\r\nblocked")
+		}, 2},
+		{"502", func(c net.Conn, _ *bufio.Reader) {
+			_, _ = io.WriteString(c, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+		}, 4},
+		{"504", func(c net.Conn, _ *bufio.Reader) {
+			_, _ = io.WriteString(c, "HTTP/1.1 504 Gateway Timeout\r\nContent-Length: 0\r\n\r\n")
+		}, 4},
+		{"silence", func(c net.Conn, br *bufio.Reader) { _, _ = io.Copy(io.Discard, br) }, 6},
+		{"head cut short", func(c net.Conn, _ *bufio.Reader) {
+			_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n")
+		}, 1},
+		{"200 then close", func(c net.Conn, _ *bufio.Reader) {
+			_, _ = io.WriteString(c, "HTTP/1.1 200 Connection established\r\n\r\nbye")
+		}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkLeaks(t)
+			p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+				p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+					if req.Method != http.MethodConnect || req.Header.Get("Proxy-Authorization") == "" {
+						return false
+					}
+					tc.fault(c, br)
+					return true
+				}
+			})
+			s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"),
+				SOCKS5: []string{"127.0.0.1:0"}, ResponseHeaderTimeout: 300 * time.Millisecond, SpareConnections: -1})
+			warm := closingClient(t, proxy)
+			if resp, body := get(t, warm, "http://origin.example/warm"); resp.StatusCode != 200 {
+				t.Fatalf("warm-up: %d %q", resp.StatusCode, body)
+			}
+			waitPooled(t, s)
+			sc, err := net.Dial("tcp", s.AddrsOf(kindSOCKS5)[0].String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sc.Close()
+			_ = sc.SetDeadline(time.Now().Add(10 * time.Second))
+			host := "origin.example"
+			req := append([]byte{5, 1, 0, 5, 1, 0, 3, byte(len(host))}, host...)
+			if _, err := sc.Write(append(req, 1, 187)); err != nil { // port 443
+				t.Fatal(err)
+			}
+			reply := make([]byte, 12) // method choice, then a reply with an IPv4 address
+			if _, err := io.ReadFull(sc, reply); err != nil || reply[3] != tc.code {
+				t.Fatalf("SOCKS5 reply % x (%v), want code %d", reply, err, tc.code)
+			}
+			if tc.code == 0 {
+				if b, err := io.ReadAll(sc); string(b) != "bye" || err != nil {
+					t.Fatalf("the tunnel gave %q, %v: want bye and its end", b, err)
+				}
+			}
+			sc.Close()
+			for deadline := time.Now().Add(5 * time.Second); s.tunnels.Count() != 0; time.Sleep(10 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d tunnels still open", s.tunnels.Count())
+				}
+			}
+		})
+	}
+}
