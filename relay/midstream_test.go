@@ -517,6 +517,9 @@ func TestMidStreamParentOddExpect(t *testing.T) {
 			readAll(req)
 			_, _ = io.WriteString(c, "HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
 		}, 201, "ok"},
+		{"103, then a close", func(c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) {
+			_, _ = io.WriteString(c, "HTTP/1.1 103 Early Hints\r\n\r\n")
+		}, 502, "closed the connection in the middle of its response head"},
 		{"not HTTP", func(c net.Conn, br *bufio.Reader, req *http.Request, _ chan struct{}) {
 			_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n")
 		}, 502, "not an HTTP response"},
