@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bufio"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
@@ -30,13 +27,14 @@ func TestTinyproxyRefusalsReachTheApp(t *testing.T) {
 	// A CONNECT to the plain HTTP port, which tinyproxy does not allow.
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(o.URL, "http://"))
 	target := net.JoinHostPort("127.0.0.1", port)
-	status, ps, body := rawConnect(t, f.Addr, target)
+	cr, cb, _ := rawExchange(t, f.Addr, "CONNECT "+target+" HTTP/1.1\r\nHost: "+target+"\r\n\r\n", false)
+	status, ps, body := cr.StatusCode, cr.Header.Get("Proxy-Status"), string(cb)
 	if status != http.StatusForbidden || ps != "" || !strings.Contains(strings.ToLower(body), "tinyproxy") {
 		t.Errorf("CONNECT %s: %d Proxy-Status %q, want tinyproxy's own 403 passed on:\n%s", target, status, ps, body)
 	}
 
 	// A site nobody listens on.
-	dead := freeLoopbackPort(t)
+	dead := deadAddr(t)
 	resp, b := fetchWith(t, c, "http://"+dead+"/x", nil)
 	if resp.StatusCode/100 != 5 || resp.StatusCode == http.StatusBadGateway && strings.Contains(resp.Header.Get("Proxy-Status"), "ferry") ||
 		!strings.Contains(strings.ToLower(string(b)), "tinyproxy") {
@@ -60,37 +58,4 @@ func TestTinyproxyRefusalsReachTheApp(t *testing.T) {
 		t.Errorf("after tinyproxy's refusals: resting %s, parents %+v; want nothing resting and the parent up", rep.Resting, rep.Parents)
 	}
 	f.AssertLogHasNo(t, p.Secrets...)
-}
-
-// rawConnect sends a CONNECT for target to the proxy at addr and returns
-// the status, the Proxy-Status header and the body of its answer.
-func rawConnect(t *testing.T, addr, target string) (int, string, string) {
-	t.Helper()
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(10 * time.Second))
-	if _, err := io.WriteString(conn, "CONNECT "+target+" HTTP/1.1\r\nHost: "+target+"\r\n\r\n"); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: http.MethodConnect})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Proxy-Status"), string(b)
-}
-
-// freeLoopbackPort is 127.0.0.1:PORT where nothing listens.
-func freeLoopbackPort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
 }
