@@ -16,7 +16,7 @@ import (
 )
 
 // A parent that misbehaves in the middle of an answer, on a new connection
-// and on a pooled, logged-on one: each fault below is one a real parent
+// (after the 407 of the logon on it) and on a pooled, logged-on one: each fault below is one a real parent
 // shows under load or when it crashes (README "When something goes wrong",
 // docs/routing.md "When a parent is dead"). For each, the app gets the
 // documented answer, the connection the fault came on is not pooled again
@@ -141,6 +141,13 @@ func TestMidStreamParentFaultsOnGET(t *testing.T) {
 				}
 				start := time.Now()
 				resp, err := c.Get("http://origin.example/fault")
+				if st := s.Upstreams()[0].Stats(); !st.Up {
+					// docs/routing.md "When a parent is dead": a connection
+					// the parent has answered on (its 407 on a new one, or
+					// a pooled one) never shows it dead: a fault there is
+					// the answer's.
+					t.Fatalf("a fault on a connection the parent had answered on marked it down: %s", st.LastError)
+				}
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -674,5 +681,26 @@ func TestMidStreamParentFaultsOnSOCKS5(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A parent that cuts its first response head short on a new connection is
+// down (parent_error, docs/routing.md "When a parent is dead"), and the
+// request goes on to the next parent, since nothing of an answer reached
+// the app.
+func TestMidStreamCutHeadOnNewConnectionGoesOn(t *testing.T) {
+	checkLeaks(t)
+	bad := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.Open = true
+		p.Custom = func(c net.Conn, _ *http.Request) { _, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Ty") }
+	})
+	good := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
+	s, proxy := startRelay(t, Config{Parents: []string{bad.Addr, good.Addr}, SpareConnections: -1})
+	c := closingClient(t, proxy)
+	if resp, body := get(t, c, "http://origin.example/x"); resp.StatusCode != 200 || body != "hello GET http://origin.example/x body=0" {
+		t.Fatalf("got %d %q, want the next parent's answer", resp.StatusCode, body)
+	}
+	if st := s.Upstreams()[0].Stats(); st.Up || st.LastCause.Name != "parent_error" {
+		t.Fatalf("the parent that cut its head: up %v, cause %q, want down for parent_error", st.Up, st.LastCause.Name)
 	}
 }
