@@ -1,9 +1,13 @@
 package relay
 
 import (
+	"bufio"
+	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
@@ -58,5 +62,55 @@ func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
 	}
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Errorf("after fixing the password: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestReloadMidLogonCostsOneFailedLogon: a reload while the first logon
+// with a wrong password is under way (the parent takes its time to refuse)
+// must not let a request on the new configuration try the same password
+// too: README "Lockout guard", at most one failed logon per parent per
+// cool-down, across reloads.
+func TestReloadMidLogonCostsOneFailedLogon(t *testing.T) {
+	checkLeaks(t)
+	seen := make(chan struct{}, 10)
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.OnHead = func(_ net.Conn, _ *bufio.Reader, req *http.Request) bool {
+			if req.Header.Get("Proxy-Authorization") != "" {
+				seen <- struct{}{}
+				time.Sleep(500 * time.Millisecond) // checking the password
+			}
+			return false
+		}
+	})
+	state := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
+	cfg := Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong"), LockoutState: state, SpareConnections: -1}
+	s, proxy := startRelay(t, cfg)
+	first := make(chan int, 1)
+	go func() {
+		c := closingClient(t, proxy)
+		resp, err := c.Get("http://origin.example/first")
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	select {
+	case <-seen:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first logon never reached the parent")
+	}
+	next := cfg
+	next.Listen = []string{s.Addrs()[0].String()}
+	if err := s.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := get(t, closingClient(t, proxy), "http://origin.example/second")
+	if st := <-first; st != 502 || resp.StatusCode != 502 {
+		t.Fatalf("statuses %d and %d, want 502 for both", st, resp.StatusCode)
+	}
+	if n := p.FailedLogons(); n != 1 {
+		t.Fatalf("the parent saw %d failed logons across a reload in the middle of the first, want 1", n)
 	}
 }

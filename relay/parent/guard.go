@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -78,6 +79,35 @@ func (tr *trip) lock(ctx context.Context) error {
 		return lockedError(u, lo)
 	}
 	return nil
+}
+
+// Turns are the logon turns of parents (rule 2), by address, for the
+// Upstreams of one configuration and of the ones a reload puts in its
+// place: a reload while the first logon with a wrong password was under
+// way let the new configuration's request try the same password beside it,
+// two failed logons instead of one (TestReloadMidLogonCostsOneFailedLogon).
+type Turns struct {
+	mu    sync.Mutex
+	slots map[string]chan struct{}
+}
+
+// NewTurns returns an empty set of logon turns.
+func NewTurns() *Turns { return &Turns{slots: map[string]chan struct{}{}} }
+
+// of is the one-slot semaphore of the parent at addr; a nil Turns gives a
+// new one each time.
+func (t *Turns) of(addr string) chan struct{} {
+	if t == nil {
+		return make(chan struct{}, 1)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.slots[addr]
+	if !ok {
+		c = make(chan struct{}, 1)
+		t.slots[addr] = c
+	}
+	return c
 }
 
 // unlock gives the logon turn back, if tr holds it.
