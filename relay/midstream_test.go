@@ -704,3 +704,50 @@ func TestMidStreamCutHeadOnNewConnectionGoesOn(t *testing.T) {
 		t.Fatalf("the parent that cut its head: up %v, cause %q, want down for parent_error", st.Up, st.LastCause.Name)
 	}
 }
+
+// TestParentClosingManyIdlePooledConnections: the parent closes every
+// pooled connection at once (a restart, or its idle timeout meeting
+// connections opened together), within the second in which ferry trusts a
+// pooled connection without looking (pool.go, freshIdle). The next request
+// meets the dead ones one after another and must still get its answer, a
+// body with it sent whole.
+func TestParentClosingManyIdlePooledConnections(t *testing.T) {
+	checkLeaks(t)
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.IdleClose = 100 * time.Millisecond
+		p.OnHead = func(_ net.Conn, _ *bufio.Reader, req *http.Request) bool {
+			if req.URL.Path == "/warm" {
+				time.Sleep(50 * time.Millisecond) // so that the warm-ups need a connection each
+			}
+			return false
+		}
+	})
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"), SpareConnections: -1})
+	// The logon first: requests waiting for its turn would idle on their
+	// new connections past the parent's 100 ms.
+	if resp, body := get(t, closingClient(t, proxy), "http://origin.example/logon"); resp.StatusCode != 200 {
+		t.Fatalf("logon: %d %q", resp.StatusCode, body)
+	}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := closingClient(t, proxy)
+			if resp, body := get(t, c, "http://origin.example/warm"); resp.StatusCode != 200 {
+				t.Errorf("warm-up: %d %q", resp.StatusCode, body)
+			}
+		}()
+	}
+	wg.Wait()
+	for deadline := time.Now().Add(5 * time.Second); s.Upstreams()[0].Stats().Idle < 8; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d pooled connections, want 8", s.Upstreams()[0].Stats().Idle)
+		}
+	}
+	time.Sleep(300 * time.Millisecond) // the parent closed them all
+	c := closingClient(t, proxy)
+	if resp, body := get(t, c, "http://origin.example/after"); resp.StatusCode != 200 {
+		t.Fatalf("GET after the parent closed the pool: %d %q", resp.StatusCode, body)
+	}
+}

@@ -72,8 +72,9 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
 	defer tr.endLogon()
+	var stale *staleConnError
 	for attempt := 0; ; attempt++ {
-		c, err := u.get(ctx, o.body.fitsReplay())
+		c, err := u.get(ctx, o.body.fitsReplay(), stale != nil)
 		if err != nil {
 			return nil, nil, u.failed(err, o)
 		}
@@ -84,7 +85,7 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			return resp, tr.c, nil
 		}
 		tr.c.Close()
-		var stale *staleConnError
+		stale = nil
 		if errors.As(err, &stale) && tr.c.idleAtReuse < freshIdle {
 			u.learnDropsIdle()
 		}
