@@ -69,3 +69,39 @@ func TestKerberosTicketExpiresMidPool(t *testing.T) {
 	}
 	f.AssertLogHasNo(t, pw)
 }
+
+// TestKerberosKeytabLogonOutlivesTicketLifetime: with a keytab for the
+// user (auth.keytab), ferry gets its own tickets and gets new ones when
+// they run out (README "Kerberos"), while pooled connections logged on
+// with the old ones go on: the request after the lifetime, on a new
+// connection, goes through.
+func TestKerberosKeytabLogonOutlivesTicketLifetime(t *testing.T) {
+	const life = 15 * time.Second
+	o := testenv.StartOrigin(t)
+	kdc := testenv.StartKDCWith(t, testenv.KDCOptions{MaxLife: life, MaxRenewableLife: life})
+	kdc.AddUser(t, "alice", "Kerb-keytab 1")
+	keytab := filepath.Join(testenv.TempDir(t), "alice.keytab")
+	kdc.ExportKeytab(t, keytab, "alice")
+	sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNegotiate, KDC: kdc})
+	cfg := fmt.Sprintf("listen = [\"127.0.0.1:0\"]\nparents = [%q]\n[auth]\nscheme = \"negotiate\"\nuser = \"alice\"\nrealm = %q\nkeytab = %q\n", sq.Addr, kdc.Realm, keytab)
+	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(testenv.TempDir(t), "none"))
+	c := proxyClient(t, o, f)
+	getEcho(t, c, o.URL+"/echo", nil)
+	time.Sleep(life + 3*time.Second) // the first tickets have expired
+	getEcho(t, c, o.URL+"/echo", nil) // on the pooled connection
+	fresh := o.Client(f.ProxyURL)
+	defer fresh.CloseIdleConnections()
+	resp, err := c.Get(o.URL + "/bytes?n=" + fmt.Sprint(32<<20)) // holds the pooled one
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := io.CopyN(io.Discard, resp.Body, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	getEcho(t, fresh, o.URL+"/echo", nil) // a new connection, a new ticket
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatalf("the download on the older connection: %v", err)
+	}
+	f.AssertLogHasNo(t, "Kerb-keytab 1")
+}
