@@ -87,7 +87,7 @@ func TestKerberosKeytabLogonOutlivesTicketLifetime(t *testing.T) {
 	f := testenv.StartFerry(t, cfg, "KRB5_CONFIG="+kdc.Krb5Conf, "KRB5CCNAME=FILE:"+filepath.Join(testenv.TempDir(t), "none"))
 	c := proxyClient(t, o, f)
 	getEcho(t, c, o.URL+"/echo", nil)
-	time.Sleep(life + 3*time.Second) // the first tickets have expired
+	time.Sleep(life + 3*time.Second)  // the first tickets have expired
 	getEcho(t, c, o.URL+"/echo", nil) // on the pooled connection
 	fresh := o.Client(f.ProxyURL)
 	defer fresh.CloseIdleConnections()
