@@ -74,6 +74,15 @@ func New(cfg Config) (*Authenticator, error) {
 	return a, nil
 }
 
+// NewWithSchemes uses the given schemes, strongest first, instead of those
+// cfg's credentials allow; cfg still names the identity and the lockout
+// cool-down, and fingerprints the secret for the Guard. It is for a program
+// with a Scheme of its own, and for tests that make a scheme fail as only
+// another OS can (Windows single sign-on's ErrSSOUnavailable on Linux).
+func NewWithSchemes(cfg Config, schemes ...Scheme) *Authenticator {
+	return &Authenticator{cfg: cfg, fixed: "auto", schemes: schemes, material: cfg.secretMaterial()}
+}
+
 // secretMaterial is what tells these credentials from others of the same
 // identity, for the Guard's fingerprints.
 func (a *Authenticator) secretMaterial() []byte {

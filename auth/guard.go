@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -21,8 +22,9 @@ import (
 // parent, identity and a fingerprint of the secret, so a reload or restart
 // with the same password keeps it, and a changed password (config, keyring,
 // FERRY_PASSWORD, password_command, hashes, keytab) is tried at once. With a
-// state file (OpenGuard) rests survive restarts; the file holds only a
-// salted scrypt of the secret, never the secret.
+// state file (OpenGuard) rests survive restarts and are shared with the
+// user's other ferry processes (guardfile.go, guardlock.go); the file holds
+// only a salted scrypt of the secret, never the secret.
 //
 // The Guard also remembers, per parent, whether the parent ever offered a
 // scheme stronger than Basic, so that ferry in auto mode does not send a
@@ -36,10 +38,13 @@ type Guard struct {
 	// mac keys the in-memory fingerprints; it never leaves the process, so
 	// a fast HMAC is enough there (the file uses scrypt).
 	mac  []byte
-	path string // the state file; "" keeps everything in memory
-	// rests counts fails and stored, so that Check, called for every
-	// request, costs one atomic load while nothing rests.
+	path string     // the state file; "" keeps everything in memory
+	lk   *stateLock // its lock and change counter (guardlock.go)
+	// rests counts fails, stored and blanket, so that Check, called for
+	// every request, costs one atomic load while nothing rests (and one
+	// read of the change counter with a state file).
 	rests atomic.Int64
+	log   *slog.Logger
 
 	mu       sync.Mutex
 	fails    map[string]LockedOut
@@ -47,6 +52,16 @@ type Guard struct {
 	stronger map[string]bool // parents that offered Negotiate, NTLM or Digest
 	warned   map[string]bool // parents warned about Basic over plain HTTP
 	saveErr  error           // the last failure to write the file
+	// The state file's side (guardfile.go).
+	blanket *LockedOut      // every credentials rest: the file could not be read
+	fileErr error           // why the file could not be read at its last read
+	seen    uint64          // the change counter at the last read or write
+	dirty   bool            // a change is not in the file yet
+	retryAt time.Time       // when a dirty Guard tries to write again
+	tomb    map[string]bool // salts of rests ended here, not yet written
+	resetAt time.Time       // "retry now" not yet written: rests since before it end
+	// beforeWrite runs between the read and the write of a save (tests).
+	beforeWrite func()
 }
 
 // AnyParent is the parent of a rest that holds everywhere: the KDC refused
@@ -63,10 +78,19 @@ type LockedOut struct {
 	Since    time.Time
 	Until    time.Time
 
+	// State is set when the rest stands for a state file ferry could not
+	// read or lock (Reason says why): it holds for every credentials at
+	// every parent.
+	State error
+
 	salt, fp []byte // the on-disk fingerprint, when the Guard has a file
+	written  bool   // in the state file
 }
 
 func (e *LockedOut) Error() string {
+	if e.State != nil {
+		return fmt.Sprintf("ferry does not log on before %s: %s", e.Until.Format(time.TimeOnly), e.Reason)
+	}
 	return fmt.Sprintf("credentials were rejected at %s; ferry will not try them again before %s (%s)",
 		e.Since.Format(time.TimeOnly), e.Until.Format(time.TimeOnly), e.Reason)
 }
@@ -86,7 +110,24 @@ func NewGuard(cooldown time.Duration, now func() time.Time) *Guard {
 	mac := make([]byte, 32)
 	_, _ = rand.Read(mac)
 	return &Guard{cooldown: cooldown, now: now, mac: mac, fails: map[string]LockedOut{},
-		stronger: map[string]bool{}, warned: map[string]bool{}}
+		stronger: map[string]bool{}, warned: map[string]bool{}, tomb: map[string]bool{}}
+}
+
+// SetLogger has the Guard log what it finds wrong with its state file.
+func (g *Guard) SetLogger(l *slog.Logger) {
+	g.mu.Lock()
+	g.log = l
+	g.mu.Unlock()
+}
+
+// count updates rests; every change of fails, stored or blanket ends with
+// it. The caller holds mu.
+func (g *Guard) count() {
+	n := len(g.fails) + len(g.stored)
+	if g.blanket != nil {
+		n++
+	}
+	g.rests.Store(int64(n))
 }
 
 // SetCooldown changes the cool-down of rests recorded from now on (a
@@ -114,8 +155,19 @@ func (g *Guard) fingerprint(a *Authenticator) string {
 }
 
 // Check returns the rest that keeps a's credentials from parent (or from
-// every parent), or nil when they may be tried.
+// every parent), or nil when they may be tried. With a state file it first
+// reads what other processes recorded since it last looked (one read of
+// the change counter when nothing changed), so it is the check to make
+// right before a logon.
 func (g *Guard) Check(parent string, a *Authenticator) *LockedOut {
+	if g.lk != nil {
+		g.mu.Lock()
+		lo := g.refresh()
+		g.mu.Unlock()
+		if lo != nil {
+			return lo
+		}
+	}
 	if g.rests.Load() == 0 {
 		return nil
 	}
@@ -123,6 +175,14 @@ func (g *Guard) Check(parent string, a *Authenticator) *LockedOut {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	now := g.now()
+	if b := g.blanket; b != nil {
+		if now.Before(b.Until) {
+			lo := *b
+			return &lo
+		}
+		g.blanket = nil
+		g.count()
+	}
 	for _, p := range []string{parent, AnyParent} {
 		key := GuardKey(p, a.Identity(), fp)
 		g.adopt(p, a, key, fp, now)
@@ -131,8 +191,9 @@ func (g *Guard) Check(parent string, a *Authenticator) *LockedOut {
 			continue
 		}
 		if !now.Before(f.Until) {
+			// Ended by time everywhere: nothing to write.
 			delete(g.fails, key)
-			g.save()
+			g.count()
 			continue
 		}
 		return &f
@@ -169,21 +230,31 @@ func (g *Guard) Succeed(parent string, a *Authenticator) {
 	fp := g.fingerprint(a)
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	n := len(g.fails)
-	delete(g.fails, GuardKey(parent, a.Identity(), fp))
-	delete(g.fails, GuardKey(AnyParent, a.Identity(), fp))
-	if len(g.fails) != n {
+	ended := false
+	for _, key := range []string{GuardKey(parent, a.Identity(), fp), GuardKey(AnyParent, a.Identity(), fp)} {
+		if l, ok := g.fails[key]; ok {
+			delete(g.fails, key)
+			if l.salt != nil {
+				g.tomb[string(l.salt)] = true
+			}
+			ended = true
+		}
+	}
+	if ended {
 		g.save()
 	}
 }
 
 // Reset forgets every rejection: the user says the password is right now
-// ("retry now" on the status page).
+// ("retry now" on the status page). With a state file it forgets those
+// every other process recorded until now too.
 func (g *Guard) Reset() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	clear(g.fails)
 	g.stored = nil
+	g.blanket = nil
+	g.resetAt = g.now()
 	g.save()
 }
 
@@ -193,6 +264,9 @@ func (g *Guard) Snapshot() []LockedOut {
 	defer g.mu.Unlock()
 	now := g.now()
 	var out []LockedOut
+	if b := g.blanket; b != nil && now.Before(b.Until) {
+		out = append(out, *b)
+	}
 	for _, f := range g.fails {
 		if now.Before(f.Until) {
 			out = append(out, f)
@@ -239,6 +313,7 @@ func (g *Guard) FirstCleartext(parent string) bool {
 }
 
 // SaveError is the last failure to write the state file, or nil.
+// A change that could not be written is written at a later Check.
 func (g *Guard) SaveError() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()

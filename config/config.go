@@ -304,6 +304,7 @@ func (c *Config) Finish(o Overrides) error {
 	}
 	probs = append(probs, c.checkCredentials()...)
 	probs = append(probs, c.checkSelfParents(len(o.Parents) > 0)...)
+	probs = append(probs, c.checkSelfTunnels()...)
 	if len(probs) > 0 {
 		return joinProblems(probs)
 	}

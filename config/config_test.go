@@ -344,6 +344,27 @@ func TestFinish(t *testing.T) {
 			want: []string{`ferry.toml:3: parent "127.0.0.1:3128" is one of ferry's own listen addresses (0.0.0.0:3128): every request would come back to ferry in a loop; name the company's proxy, e.g. "proxy.corp.example:8080"`},
 		},
 		{
+			name: "a tunnel whose target is ferry's own listener",
+			src: "listen = [\"localhost:3128\"]\nsocks5 = [\"0.0.0.0:1080\"]\nallow = [\"10.0.0.0/8\"]\nparents = [\"p:1\"]\n" +
+				"[[tunnel]]\nlisten = \"127.0.0.1:2222\"\ntarget = \"git.corp.example:22\"\n" +
+				"[[tunnel]]\nlisten = \"127.0.0.1:2223\"\ntarget = \"localhost:2223\"\n" +
+				"[[tunnel]]\nlisten = \"127.0.0.1:2224\"\n# the first tunnel\ntarget = \"[::1]:2222\"\n" +
+				"[[tunnel]]\nlisten = \"127.0.0.1:2225\"\ntarget = \"127.0.0.1:3128\"\n" +
+				"[[tunnel]]\nlisten = \"127.0.0.1:2226\"\ntarget = \"127.0.0.1:1080\"\n" +
+				"[[tunnel]]\nlisten = \"127.0.0.1:2227\"\ntarget = \"127.0.0.1:2228\"\n",
+			want: []string{
+				`ferry.toml:10: tunnel 2: target "localhost:2223" is one of ferry's own listen addresses (localhost:3128, 0.0.0.0:1080, 127.0.0.1:2222, 127.0.0.1:2223, 127.0.0.1:2224, 127.0.0.1:2225, 127.0.0.1:2226, 127.0.0.1:2227): each connection to the tunnel would open another one to ferry itself, in a loop until limits.max_connections; set target to the host and port the tunnel is for, e.g. "git.corp.example:22"`,
+				`ferry.toml:14: tunnel 3: target "[::1]:2222" is one of ferry's own listen addresses (localhost:3128, 0.0.0.0:1080, 127.0.0.1:2222, 127.0.0.1:2223, 127.0.0.1:2224, 127.0.0.1:2225, 127.0.0.1:2226, 127.0.0.1:2227): each connection to the tunnel would open another one to ferry itself, in a loop until limits.max_connections; set target to the host and port the tunnel is for, e.g. "git.corp.example:22"`,
+				`ferry.toml:17: tunnel 4: target "127.0.0.1:3128" is one of ferry's own listen addresses (localhost:3128, 0.0.0.0:1080, 127.0.0.1:2222, 127.0.0.1:2223, 127.0.0.1:2224, 127.0.0.1:2225, 127.0.0.1:2226, 127.0.0.1:2227): each connection to the tunnel would open another one to ferry itself, in a loop until limits.max_connections; set target to the host and port the tunnel is for, e.g. "git.corp.example:22"`,
+				`ferry.toml:20: tunnel 5: target "127.0.0.1:1080" is one of ferry's own listen addresses (localhost:3128, 0.0.0.0:1080, 127.0.0.1:2222, 127.0.0.1:2223, 127.0.0.1:2224, 127.0.0.1:2225, 127.0.0.1:2226, 127.0.0.1:2227): each connection to the tunnel would open another one to ferry itself, in a loop until limits.max_connections; set target to the host and port the tunnel is for, e.g. "git.corp.example:22"`,
+			},
+		},
+		{
+			name: "a tunnel to ferry's default listener",
+			src:  "parents = [\"p:1\"]\n[[tunnel]]\nlisten = \"127.0.0.1:2222\"\ntarget = \"127.0.0.1:3128\"\n",
+			want: []string{`ferry.toml:4: tunnel 1: target "127.0.0.1:3128" is one of ferry's own listen addresses (localhost:3128, 127.0.0.1:2222): each connection to the tunnel would open another one to ferry itself, in a loop until limits.max_connections; set target to the host and port the tunnel is for, e.g. "git.corp.example:22"`},
+		},
+		{
 			name: "no parents in the file",
 			src:  "listen = [\"127.0.0.1:3128\"]\n",
 			want: []string{`ferry.toml: no parent proxy: add parents = ["proxy.corp.example:8080"] at the top of the file, or pass --parent HOST:PORT`},

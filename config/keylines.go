@@ -1,16 +1,22 @@
 package config
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // KeyLines maps each key path ("auth.user") and table ("auth") to the
 // line, counted from 1, that first defines it, so that errors can point at
-// the line to fix and ferry password can edit one in place. BurntSushi/toml records
+// the line to fix and ferry password can edit one in place. Each table of
+// an array of tables is also recorded by its number, counted from 1
+// ("tunnel[2]", "tunnel[2].target"), so that an error about the second
+// [[tunnel]] points at it rather than at the first. BurntSushi/toml records
 // these positions but does not export them (MetaData.keyInfo).
 //
 // The scan is deliberately rough: it only runs on files the TOML parser has
 // already accepted, and a key it misses falls back to its table's line.
 func KeyLines(src string) map[string]int {
-	sc := lineScanner{s: src, line: 1, lines: map[string]int{}}
+	sc := lineScanner{s: src, line: 1, lines: map[string]int{}, arrays: map[string]int{}}
 	sc.scan()
 	return sc.lines
 }
@@ -20,7 +26,11 @@ type lineScanner struct {
 	i     int
 	line  int
 	table string // current [table] prefix, "" at the top
-	lines map[string]int
+	// indexed is the current [[table]] with its number ("tunnel[2]"), ""
+	// in a plain table; arrays counts each array's tables.
+	indexed string
+	arrays  map[string]int
+	lines   map[string]int
 }
 
 func (sc *lineScanner) scan() {
@@ -35,13 +45,19 @@ func (sc *lineScanner) scan() {
 			sc.skipLine()
 		case '[':
 			sc.i++
-			if sc.i < len(sc.s) && sc.s[sc.i] == '[' { // [[array of tables]]
+			array := sc.i < len(sc.s) && sc.s[sc.i] == '['
+			if array { // [[array of tables]]
 				sc.i++
 			}
 			parts, ok := sc.key()
 			if ok {
-				sc.table = strings.Join(parts, ".")
+				sc.table, sc.indexed = strings.Join(parts, "."), ""
 				sc.record(sc.table)
+				if array {
+					sc.arrays[sc.table]++
+					sc.indexed = fmt.Sprintf("%s[%d]", sc.table, sc.arrays[sc.table])
+					sc.record(sc.indexed)
+				}
 			}
 			sc.skipLine()
 		default:
@@ -58,6 +74,9 @@ func (sc *lineScanner) scan() {
 			}
 			if _, seen := sc.lines[path]; !seen {
 				sc.lines[path] = line
+			}
+			if sc.indexed != "" {
+				sc.lines[sc.indexed+"."+strings.Join(parts, ".")] = line
 			}
 			sc.value()
 		}

@@ -43,10 +43,10 @@ func (c *Config) checkRouting() []*problem {
 	}
 	for i, t := range c.Tunnels {
 		if err := checkListen(t.Listen); err != nil {
-			probs = append(probs, c.problemAt("tunnel", fmt.Sprintf("tunnel %d: %v", i+1, err)))
+			probs = append(probs, c.problemAt(fmt.Sprintf("tunnel[%d].listen", i+1), fmt.Sprintf("tunnel %d: %v", i+1, err)))
 		}
 		if err := CheckParent(t.Target); err != nil {
-			probs = append(probs, c.problemAt("tunnel", fmt.Sprintf("tunnel %d: target: %v (write target = \"git.corp.example:22\")", i+1, err)))
+			probs = append(probs, c.problemAt(fmt.Sprintf("tunnel[%d].target", i+1), fmt.Sprintf("tunnel %d: target: %v (write target = \"git.corp.example:22\")", i+1, err)))
 		}
 	}
 	for k := range c.Headers {
@@ -95,16 +95,23 @@ func (c *Config) checkGateway(at func(key, msg string) *problem) []*problem {
 	return probs
 }
 
-// checkSelfParents refuses a parent that is one of ferry's own listeners:
-// every request would come back to ferry and go round until
-// max_connections (4,096 dials in 5 s). flag says the parents came from
-// --parent rather than the file.
-func (c *Config) checkSelfParents(flag bool) []*problem {
+// ownListeners lists every address ferry listens on: listen, socks5 and
+// each [[tunnel]]'s listen.
+func (c *Config) ownListeners() []string {
 	self := slices.Clone(c.Listen)
 	self = append(self, c.SOCKS5...)
 	for _, t := range c.Tunnels {
 		self = append(self, t.Listen)
 	}
+	return self
+}
+
+// checkSelfParents refuses a parent that is one of ferry's own listeners:
+// every request would come back to ferry and go round until
+// max_connections (4,096 dials in 5 s). flag says the parents came from
+// --parent rather than the file.
+func (c *Config) checkSelfParents(flag bool) []*problem {
+	self := c.ownListeners()
 	var probs []*problem
 	for _, p := range c.Parents {
 		if !discover.IsSelf(p, self) {
@@ -117,6 +124,28 @@ func (c *Config) checkSelfParents(flag bool) []*problem {
 		} else {
 			probs = append(probs, c.problemAt("parents", m))
 		}
+	}
+	return probs
+}
+
+// checkSelfTunnels refuses a [[tunnel]] whose target is one of ferry's own
+// listeners. Raw TCP carries no Via, so nothing at run time could tell the
+// loop by its bytes: when the target is reached directly (no_proxy, a PAC's
+// DIRECT) every connection to the tunnel opens another one to itself, until
+// limits.max_connections, and then every app is refused. A tunnel to the
+// HTTP or SOCKS5 listener is no loop but only ever a mistake: an app can
+// use those directly.
+func (c *Config) checkSelfTunnels() []*problem {
+	self := c.ownListeners()
+	var probs []*problem
+	for i, t := range c.Tunnels {
+		if CheckParent(t.Target) != nil || !discover.IsSelf(t.Target, self) {
+			continue
+		}
+		probs = append(probs, c.problemAt(fmt.Sprintf("tunnel[%d].target", i+1), fmt.Sprintf(
+			"tunnel %d: target %q is one of ferry's own listen addresses (%s): each connection to the tunnel would open another one "+
+				"to ferry itself, in a loop until limits.max_connections; set target to the host and port the tunnel is for, "+
+				"e.g. \"git.corp.example:22\"", i+1, t.Target, strings.Join(self, ", "))))
 	}
 	return probs
 }

@@ -3,7 +3,9 @@
 // it. It runs the checks a person would, in order, and stops at the first
 // that fails: the configuration, the parent's name, the TCP connection, the
 // parent speaking HTTP proxy, the logon schemes it offers, ferry's
-// credentials for one of them, one logon, a CONNECT and a plain GET.
+// credentials for one of them, one logon, a CONNECT and a plain GET. A setup
+// that a PAC alone routes has the PAC evaluated first, by the relay's own
+// PAC router (pac.go), and the proxies it names checked in its order.
 //
 // It is lockout-safe: it makes at most one logon attempt per parent per run,
 // and none at all while the running ferry rests the credentials after a

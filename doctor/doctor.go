@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/msg"
 	"github.com/ferryproxy/ferry/relay"
 	"github.com/ferryproxy/ferry/relay/failure"
@@ -84,6 +86,12 @@ type fault struct {
 	verdict  string
 	evidence string
 	until    time.Time // locked_out
+	// words, when set, names the catalogue entry whose title, cause and
+	// fix explain the verdict (origin_direct for a site a PAC's DIRECT
+	// could not reach: origin_unreachable's words blame a parent).
+	words string
+	// peer, when set, stands for the parent in those words (the site).
+	peer string
 }
 
 func (f *fault) Error() string { return f.verdict + ": " + f.evidence }
@@ -132,8 +140,8 @@ func (r *runner) checks(ctx context.Context) *fault {
 		if r.cfg.ConfigError != nil {
 			return "", &fault{verdict: msg.ConfigInvalid, evidence: r.cfg.ConfigError.Error()}
 		}
-		if len(r.cfg.Relay.Parents) == 0 {
-			return "", fail(msg.ConfigInvalid, "no parent proxy is configured")
+		if len(r.cfg.Relay.Parents) == 0 && r.cfg.Relay.PAC == "" {
+			return "", fail(msg.ConfigInvalid, "no parent proxy and no PAC is configured")
 		}
 		if r.cfg.ConfigFile == "" {
 			return msg.T(r.lang, "detail.no_file"), nil
@@ -142,13 +150,28 @@ func (r *runner) checks(ctx context.Context) *fault {
 	}); f != nil {
 		return f
 	}
+	if len(r.cfg.Relay.Parents) == 0 {
+		// A PAC alone routes (pac.go).
+		return r.viaPAC(ctx)
+	}
+	httpURL, httpsURL := r.urls()
 	for _, p := range r.cfg.Relay.Parents {
 		r.res.Parent = p
-		if f := r.parent(ctx, p); f != nil {
+		if f := r.parent(ctx, p, tests{httpURL: httpURL, httpsURL: httpsURL, auth: r.cfg.Relay.Auth}); f != nil {
 			return f
 		}
 	}
 	return nil
+}
+
+// tests is what doctor checks at one parent: the test URLs that go
+// through it, and the credentials it may get.
+type tests struct {
+	httpURL, httpsURL string
+	auth              *auth.Authenticator
+	// noCredentials says why the parent gets none though ferry has some
+	// (a proxy a PAC names that is not in auth.allow_hosts); "" otherwise.
+	noCredentials string
 }
 
 // step runs one check and records it.
@@ -171,17 +194,19 @@ func (r *runner) finish(f *fault) {
 	res := r.res
 	res.Verdict = msg.OK
 	until := "-"
+	words, peer := msg.OK, res.Parent
 	if f != nil {
 		res.Verdict = f.verdict
 		res.Evidence = f.evidence
 		if !f.until.IsZero() {
 			until = f.until.Format(time.TimeOnly)
 		}
+		words, peer = cmp.Or(f.words, f.verdict), cmp.Or(f.peer, peer)
 	}
-	args := []string{"parent", orDash(res.Parent), "until", until}
-	res.Title = msg.Title(r.lang, res.Verdict)
-	res.Cause = msg.Cause(r.lang, res.Verdict, args...)
-	res.Fix = msg.Fix(r.lang, res.Verdict, args...)
+	args := []string{"parent", orDash(peer), "until", until}
+	res.Title = msg.Title(r.lang, words)
+	res.Cause = msg.Cause(r.lang, words, args...)
+	res.Fix = msg.Fix(r.lang, words, args...)
 	if res.Verdict == msg.ConfigInvalid && r.cfg.ConfigFile == "" {
 		// No file to fix a line in: the way to one is ferry init.
 		res.Fix = msg.Steps(r.lang, "config_invalid.fix_no_file")
@@ -202,7 +227,7 @@ func (r *runner) timeouts() (connect, header time.Duration) {
 }
 
 // parent runs the checks for one parent proxy.
-func (r *runner) parent(ctx context.Context, p string) *fault {
+func (r *runner) parent(ctx context.Context, p string, t tests) *fault {
 	connectTO, headerTO := r.timeouts()
 	host, _, _ := net.SplitHostPort(p)
 	if f := r.step("resolve", p, func() (string, *fault) {
@@ -231,7 +256,7 @@ func (r *runner) parent(ctx context.Context, p string) *fault {
 	}); f != nil {
 		return f
 	}
-	httpURL, httpsURL := r.urls()
+	httpURL, httpsURL := t.httpURL, t.httpsURL
 	var pr *probeResult
 	if f := r.step("speaks", p, func() (string, *fault) {
 		var f *fault
@@ -251,10 +276,13 @@ func (r *runner) parent(ctx context.Context, p string) *fault {
 	}); f != nil {
 		return f
 	}
-	a := r.cfg.Relay.Auth
+	a := t.auth
 	if len(pr.offered) > 0 {
 		if f := r.step("credentials", p, func() (string, *fault) {
 			offered := parent.ChallengeNames(pr.offered)
+			if !a.Enabled() && t.noCredentials != "" {
+				return "", fail(msg.CredentialsMissing, "the parent answered 407 with Proxy-Authenticate: %s; %s", pr.rawChallenges, t.noCredentials)
+			}
 			if !a.Enabled() {
 				return "", fail(msg.CredentialsMissing, "the parent answered 407 with Proxy-Authenticate: %s; ferry has no user, password or Kerberos setup", pr.rawChallenges)
 			}
@@ -281,7 +309,7 @@ func (r *runner) parent(ctx context.Context, p string) *fault {
 		r.step("auth", p, func() (string, *fault) { return "", f })
 		return f
 	}
-	return r.throughParent(ctx, p, httpURL, httpsURL, len(pr.offered) > 0)
+	return r.throughParent(ctx, p, t, len(pr.offered) > 0)
 }
 
 // lockedOut stops doctor from spending a logon while the running ferry

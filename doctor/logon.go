@@ -22,10 +22,13 @@ import (
 // there is one: doctor spends no logon on credentials that rest, and a
 // rejection it meets rests them for ferry too; without a file, the first
 // rejection is the last attempt of this run.
-func (r *runner) throughParent(ctx context.Context, p, httpURL, httpsURL string, needsAuth bool) *fault {
+func (r *runner) throughParent(ctx context.Context, p string, t tests, needsAuth bool) *fault {
 	connectTO, headerTO := r.timeouts()
 	rc := r.cfg.Relay
-	up := parent.New(parent.Config{Addr: p, Auth: rc.Auth, Guard: openGuard(rc, p),
+	httpURL, httpsURL := t.httpURL, t.httpsURL
+	guard := openGuard(rc, t.auth, p)
+	defer guard.Close()
+	up := parent.New(parent.Config{Addr: p, Auth: t.auth, Guard: guard,
 		ConnectTimeout: connectTO, ResponseHeaderTimeout: headerTO})
 	defer up.Retire()
 	extra := http.Header{}
@@ -39,7 +42,7 @@ func (r *runner) throughParent(ctx context.Context, p, httpURL, httpsURL string,
 		if st.Scheme == "" || !needsAuth {
 			return msg.T(r.lang, "detail.no_logon_needed")
 		}
-		return msg.T(r.lang, "detail.logged_on", "user", orDash(rc.Auth.Identity()), "scheme", st.Scheme)
+		return msg.T(r.lang, "detail.logged_on", "user", orDash(t.auth.Identity()), "scheme", st.Scheme)
 	}
 
 	// The logon: the first request through the parent carries it.
@@ -95,20 +98,22 @@ func (r *runner) throughParent(ctx context.Context, p, httpURL, httpsURL string,
 
 // openGuard is the lockout guard ferry itself would use for p: the one in
 // the state file when there is one, a fresh one otherwise.
-func openGuard(rc relay.Config, p string) *auth.Guard {
+func openGuard(rc relay.Config, a *auth.Authenticator, p string) *auth.Guard {
 	var cooldown time.Duration
-	if rc.Auth != nil {
-		cooldown = rc.Auth.Config().LockoutCooldown
+	if a != nil {
+		cooldown = a.Config().LockoutCooldown
 	}
 	g := auth.NewGuard(cooldown, nil)
 	if rc.LockoutState != "" {
-		if fg, err := auth.OpenGuard(rc.LockoutState, cooldown, nil); err == nil {
+		// A file that cannot be read still gives a Guard: it rests the
+		// credentials (the file may hold a rejection), and doctor says so.
+		if fg, _ := auth.OpenGuard(rc.LockoutState, cooldown, nil); fg != nil {
 			g = fg
 		}
 	}
-	if rc.Auth.Enabled() {
+	if a.Enabled() {
 		// Rests read from the file match credentials only when checked.
-		g.Check(p, rc.Auth)
+		g.Check(p, a)
 	}
 	return g
 }

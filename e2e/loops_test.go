@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +45,13 @@ func TestConfigCheckRefusesOwnListenerAsParent(t *testing.T) {
 	if err := os.WriteFile(file, []byte(loopConfig("127.0.0.1:3128", "localhost:3128")), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	refusedByCheckAndRun(t, dir, file, file+`:2: parent "localhost:3128" is one of ferry's own listen addresses`)
+}
+
+// refusedByCheckAndRun runs ferry config check and ferry run on file:
+// both must fail and say want.
+func refusedByCheckAndRun(t *testing.T, dir, file, want string) {
+	t.Helper()
 	for _, args := range [][]string{{"config", "check", "--config", file}, {"run", "--config", file}} {
 		cmd := exec.Command(testenv.BuildFerry(t), args...)
 		cmd.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
@@ -51,9 +60,8 @@ func TestConfigCheckRefusesOwnListenerAsParent(t *testing.T) {
 		out, err := cmd.CombinedOutput()
 		timer.Stop()
 		if err == nil {
-			t.Fatalf("ferry %s accepted a parent that is its own listener:\n%s", args[0], out)
+			t.Fatalf("ferry %s accepted the config:\n%s", args[0], out)
 		}
-		want := file + `:2: parent "localhost:3128" is one of ferry's own listen addresses`
 		if !strings.Contains(string(out), want) {
 			t.Errorf("ferry %s said:\n%s\nwant %q", args[0], out, want)
 		}
@@ -167,5 +175,164 @@ func TestViaThroughSquid(t *testing.T) {
 	}
 	if n := squidRequests(sq, "GET", http.StatusLoopDetected); n != 1 {
 		t.Errorf("squid logged %d GETs answered 508, want 1:\n%s", n, strings.Join(sq.AccessLogLines(), "\n"))
+	}
+}
+
+// tunnelConfig is cfg with a [[tunnel]] from listen to target.
+func tunnelConfig(cfg, listen, target string) string {
+	return cfg + fmt.Sprintf("\n[[tunnel]]\nlisten = %q\ntarget = %q\n", listen, target)
+}
+
+// TestTunnelToOwnListenerRefused: a [[tunnel]] whose target is one of
+// ferry's own listeners (written another way) is refused by config check
+// and run at the tunnel's target line, and a reload to such a config keeps
+// the running tunnel (through a real squid) and logs why.
+func TestTunnelToOwnListenerRefused(t *testing.T) {
+	o := testenv.StartOrigin(t)
+	p := startBasicParent(t, o, testenv.SquidOptions{SSLPorts: []int{portOf(o.TLSURL)}})
+	tunnelAddr, listen := testenv.FreeAddr(t), testenv.FreeAddr(t)
+	loop := tunnelConfig(strings.Replace(ferryConfig([]string{p.Squid.Addr}, p.Auth), `listen = ["127.0.0.1:0"]`, fmt.Sprintf("listen = [%q]", listen), 1),
+		tunnelAddr, "localhost:"+strings.Split(tunnelAddr, ":")[1])
+	want := `tunnel 1: target "localhost:` + strings.Split(tunnelAddr, ":")[1] + `" is one of ferry's own listen addresses`
+	line := strings.Count(loop[:strings.Index(loop, "target =")], "\n") + 1
+
+	dir := testenv.TempDir(t)
+	file := filepath.Join(dir, "ferry.toml")
+	if err := os.WriteFile(file, []byte(loop), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refusedByCheckAndRun(t, dir, file, fmt.Sprintf("%s:%d: %s", file, line, want))
+
+	good := tunnelConfig(ferryConfig([]string{p.Squid.Addr}, p.Auth), tunnelAddr, strings.TrimPrefix(o.TLSURL, "https://"))
+	f := testenv.StartFerry(t, good)
+	getThroughTunnel := func() {
+		t.Helper()
+		c, err := tls.DialWithDialer(&net.Dialer{Timeout: 10 * time.Second}, "tcp", tunnelAddr, &tls.Config{RootCAs: o.CertPool, ServerName: "127.0.0.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+		fmt.Fprintf(c, "GET /bytes?n=100 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+		b, _ := io.ReadAll(c)
+		if !strings.HasPrefix(string(b), "HTTP/1.1 200") {
+			t.Fatalf("through the tunnel: %.200q", b)
+		}
+	}
+	getThroughTunnel()
+	// The tunnel pointed at itself, saved over the running config: the
+	// file watcher reloads, the check refuses, the old tunnel stays.
+	own := strings.Replace(good, strings.TrimPrefix(o.TLSURL, "https://"), tunnelAddr, 1)
+	if err := os.WriteFile(f.Config, []byte(own), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitLog(t, f, "configuration not reloaded")
+	// slog quotes the error: its own quotes come escaped.
+	if !strings.Contains(f.Stderr(), `tunnel 1: target \"`+tunnelAddr+`\" is one of ferry's own listen addresses`) {
+		t.Errorf("the refused reload does not say why:\n%s", f.Stderr())
+	}
+	getThroughTunnel()
+	if n := squidRequests(p.Squid, "CONNECT", 200); n != 2 {
+		t.Errorf("the parent saw %d tunnels, want 2 (before and after the refused reload)", n)
+	}
+	checkLogClean(t, f, p)
+}
+
+// TestTunnelToItselfByHostName: the machine's host name, resolving to
+// 127.0.0.1, is a name the config check cannot know for ferry's own. A
+// [[tunnel]] to itself by that name, and an app's CONNECT to ferry by it,
+// both routed directly, are refused at once: a warning and a closed
+// connection, 508 for the CONNECT, and a few sockets, not a loop to the
+// open-file limit.
+func TestTunnelToItselfByHostName(t *testing.T) {
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	if addrs, err := net.LookupHost(host); err != nil || !slices.Contains(addrs, "127.0.0.1") {
+		t.Skipf("host name %q resolves to %v (%v), not 127.0.0.1", host, addrs, err)
+	}
+	o := testenv.StartOrigin(t)
+	p := startBasicParent(t, o, testenv.SquidOptions{})
+	tunnelAddr := testenv.FreeAddr(t)
+	cfg := strings.Replace(ferryConfig([]string{p.Squid.Addr}, p.Auth), "no_proxy = []", fmt.Sprintf("no_proxy = [%q]", host), 1)
+	f := testenv.StartFerry(t, tunnelConfig(cfg, tunnelAddr, net.JoinHostPort(host, strings.Split(tunnelAddr, ":")[1])), p.Env...)
+
+	c, err := net.DialTimeout("tcp", tunnelAddr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(5 * time.Second))
+	n, err := c.Read(make([]byte, 1))
+	c.Close()
+	if ne, ok := err.(net.Error); (ok && ne.Timeout()) || n != 0 {
+		t.Fatalf("the tunnel's connection: %d bytes, %v; want it closed at once", n, err)
+	}
+	waitLog(t, f, "cause=proxy_loop")
+	if n := openConns(t, f.Pid()); n > 20 {
+		t.Errorf("ferry holds %d sockets after the loop, want a few", n)
+	}
+
+	target := net.JoinHostPort(host, strings.Split(f.Addr, ":")[1])
+	pc, err := net.DialTimeout("tcp", f.Addr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	fmt.Fprintf(pc, "CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n", target, target)
+	resp, err := http.ReadResponse(bufioReader(pc), &http.Request{Method: http.MethodConnect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusLoopDetected || !strings.Contains(string(body), "ferry would connect to itself") {
+		t.Errorf("CONNECT %s: %d %q, want 508", target, resp.StatusCode, body)
+	}
+	checkLogClean(t, f, p)
+}
+
+// TestTunnelLoopThroughSquidStopsAtMaxConnections: a [[tunnel]] to ferry
+// itself by a name the check cannot know, sent through a real squid (no
+// no_proxy): squid's CONNECT reaches ferry's tunnel listener as raw TCP,
+// which sends another CONNECT, and no Via tells it. A tunnel's
+// connections count against limits.max_connections, so ferry stops there,
+// says so once, and the app's connection closes.
+func TestTunnelLoopThroughSquidStopsAtMaxConnections(t *testing.T) {
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	if addrs, err := net.LookupHost(host); err != nil || !slices.Contains(addrs, "127.0.0.1") {
+		t.Skipf("host name %q resolves to %v (%v), not 127.0.0.1", host, addrs, err)
+	}
+	o := testenv.StartOrigin(t)
+	tunnelAddr := testenv.FreeAddr(t)
+	p := startBasicParent(t, o, testenv.SquidOptions{SSLPorts: []int{portOf("http://" + tunnelAddr)}})
+	cfg := tunnelConfig(ferryConfig([]string{p.Squid.Addr}, p.Auth)+"[limits]\nmax_connections = 32\n",
+		tunnelAddr, net.JoinHostPort(host, strings.Split(tunnelAddr, ":")[1]))
+	f := testenv.StartFerry(t, cfg, p.Env...)
+
+	c, err := net.DialTimeout("tcp", tunnelAddr, 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	n, err := c.Read(make([]byte, 1))
+	c.Close()
+	if ne, ok := err.(net.Error); (ok && ne.Timeout()) || n != 0 {
+		t.Fatalf("the tunnel's connection: %d bytes, %v; want it closed once ferry reached max_connections", n, err)
+	}
+	waitLog(t, f, "tunnel connection refused: ferry is serving limits.max_connections")
+	tunnels := squidRequests(p.Squid, "CONNECT", 200)
+	t.Logf("squid tunnelled %d CONNECTs before ferry stopped the loop", tunnels)
+	if tunnels > 40 {
+		t.Errorf("squid saw %d tunnels, want about max_connections (32)", tunnels)
+	}
+	// The chain closes back: ferry is left with a few sockets.
+	for deadline := time.Now().Add(10 * time.Second); openConns(t, f.Pid()) > 20 && time.Now().Before(deadline); {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := openConns(t, f.Pid()); n > 20 {
+		t.Errorf("ferry holds %d sockets after the loop, want a few", n)
 	}
 }

@@ -120,3 +120,86 @@ func parentStatus(t *testing.T, f *testenv.Ferry, addr string) spareStatus {
 	t.Fatalf("status.json lists no parent %s", addr)
 	return spareStatus{}
 }
+
+// TestSpareChallengeForgotten: squid forgets the NTLM challenges it has
+// handed out when it restarts its helpers (squid -k reconfigure, as after
+// an administrator's change). A spare's type 3 for such a challenge is
+// answered 407 with a bare "NTLM" and the connection closed; Samba's helper
+// refused the message ("got NTLMSSP command 3, expected 1") without
+// checking any password. That is no failed logon: the tunnel logs on again
+// on a new connection, and the credentials do not rest. A password the
+// domain refuses still costs exactly one failed logon, whether the spare's
+// challenge was kept or forgotten.
+func TestSpareChallengeForgotten(t *testing.T) {
+	const pw, changed = "Spare-pw 1!", "Spare-pw 2!"
+	users := map[string]string{"ferryspare1": pw, "ferryspare2": pw, "ferryspare3": pw}
+	o := testenv.StartOrigin(t)
+	v := testenv.StartNTLMVerifier(t, users)
+	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(o.TLSPort))
+	for _, tc := range []struct {
+		name       string
+		user       string
+		changePW   bool // the password changes at the domain after ferry logged on
+		reconfig   bool // squid restarts its helpers while the spare holds its challenge
+		wantTunnel bool
+	}{
+		{"right password, challenge forgotten", "ferryspare1", false, true, true},
+		{"wrong password, challenge forgotten", "ferryspare2", true, true, false},
+		{"wrong password, challenge kept", "ferryspare3", true, false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sq := testenv.StartSquid(t, testenv.SquidOptions{Auth: testenv.SquidAuthNTLM, NTLM: v, SSLPorts: []int{o.TLSPort}})
+			f := testenv.StartFerry(t, ferryConfig([]string{sq.Addr}, ferryAuth{User: tc.user, Domain: v.Domain, Password: pw}))
+			// The first tunnel finds the parent; the second one's new
+			// connection has a spare made, whose type 1 leg is squid's third
+			// handshake. The spare holds its challenge for 5 s.
+			for i := range 2 {
+				if err := openTunnel(f.Addr, target); err != nil {
+					t.Fatalf("tunnel %d: %v", i, err)
+				}
+			}
+			for deadline := time.Now().Add(3 * time.Second); sq.Handshakes() < 3 || parentStatus(t, f, sq.Addr).SpareConnections < 1; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					t.Fatalf("no NTLM spare ready 3 s after a tunnel: %+v, helper %q", parentStatus(t, f, sq.Addr), sq.HelperRequests())
+				}
+			}
+			if tc.changePW {
+				v.SetPassword(t, tc.user, changed)
+			}
+			if tc.reconfig {
+				sq.Reconfigure(t)
+			}
+			used := parentStatus(t, f, sq.Addr).SparesUsed
+			err := openTunnel(f.Addr, target)
+			// (A dialed spare may serve the logon after a forgotten challenge.)
+			if got := parentStatus(t, f, sq.Addr).SparesUsed; got == used {
+				t.Fatalf("the tunnel did not go out on the spare (%d spares used before and after)", got)
+			}
+			if tc.wantTunnel && err != nil {
+				t.Fatalf("tunnel after squid forgot the spare's challenge: %v", err)
+			}
+			if !tc.wantTunnel && err == nil {
+				t.Fatal("a tunnel opened with a password the domain refuses")
+			}
+			// A next tunnel: through at once with the right password; with
+			// the wrong one refused by ferry itself, at no further cost.
+			err = openTunnel(f.Addr, target)
+			if tc.wantTunnel && err != nil {
+				t.Errorf("next tunnel: %v (the credentials rest?)", err)
+			}
+			if !tc.wantTunnel && (err == nil || !strings.Contains(err.Error(), "502")) {
+				t.Errorf("next tunnel with the refused password: %v, want a 502", err)
+			}
+			time.Sleep(500 * time.Millisecond) // spares made meanwhile take their type 1 legs
+			failed := 0
+			for _, a := range sq.HelperAnswers() {
+				if strings.HasPrefix(a, "NA NT_STATUS_LOGON_FAILURE") || strings.HasPrefix(a, "NA NT_STATUS_WRONG_PASSWORD") {
+					failed++
+				}
+			}
+			if want := map[bool]int{true: 0, false: 1}[tc.wantTunnel]; failed != want {
+				t.Errorf("%d failed logons at the domain, want %d\nhelper answers: %q", failed, want, sq.HelperAnswers())
+			}
+		})
+	}
+}

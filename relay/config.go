@@ -105,8 +105,9 @@ type Config struct {
 	// Notify, when set, hears of what the user must act on though no app
 	// may show it: a new rest of rejected credentials (once per rest: not
 	// again for a reload, a restart or further requests within it), and a
-	// missing Kerberos ticket with no password (once until a request is
-	// served again). It runs on the request's goroutine and must not block.
+	// missing Kerberos ticket with no password or Windows single sign-on
+	// that gets no credentials (once until a request is served again). It
+	// runs on the request's goroutine and must not block.
 	Notify func(Event)
 
 	// ChangePassword, when set, checks a new password typed into the

@@ -9,8 +9,10 @@ import (
 	"github.com/ferryproxy/ferry/internal/httpserve"
 )
 
-// connLimit bounds the app connections served at once (tunnels, once
-// established, no longer count: they are bounded by the open-file limit). Past the bound a new
+// connLimit bounds the app connections served at once (CONNECT and SOCKS5
+// tunnels, once established, no longer count: they are bounded by the
+// open-file limit; a [[tunnel]]'s connections count while open, see
+// serveTunnel). Past the bound a new
 // connection gets a 503 that says why, instead of a refused or hanging
 // connect (cntlm's backlog of 5 refuses thousands at 200 clients).
 type connLimit struct {
@@ -22,16 +24,22 @@ type connLimit struct {
 // open counts a new connection; past the bound it answers 503, closes c
 // and returns false.
 func (l *connLimit) open(c net.Conn) bool {
-	l.mu.Lock()
-	over := l.n >= l.max
-	if !over {
-		l.n++
-	}
-	l.mu.Unlock()
-	if over {
+	if !l.take() {
 		refuseBusy(c)
+		return false
 	}
-	return !over
+	return true
+}
+
+// take counts a new connection unless the bound is reached.
+func (l *connLimit) take() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.n >= l.max {
+		return false
+	}
+	l.n++
+	return true
 }
 
 // release uncounts a connection that closed or became a tunnel.

@@ -83,9 +83,15 @@ func (b *appBody) Read(p []byte) (int, error) {
 
 func (b *appBody) Close() error { return b.rc.Close() }
 
-// dialDirect opens a tunnel's connection straight to the origin.
-func (s *Server) dialDirect(ctx context.Context, g *generation, hostport string) (net.Conn, *failure.Error) {
-	nc, err := g.set.dialer.DialContext(ctx, "tcp", hostport)
+// dialDirect opens a tunnel's connection straight to the origin, for a
+// listener of kind from; never to one of ferry's own listeners (refuseOwn).
+func (s *Server) dialDirect(ctx context.Context, g *generation, hostport, from string) (net.Conn, *failure.Error) {
+	d := g.set.dialer
+	d.ControlContext = s.refuseOwn(from)
+	nc, err := d.DialContext(ctx, "tcp", hostport)
+	if se, ok := asSelfLoop(err); ok {
+		return nil, selfLoop(hostport, from, se)
+	}
 	if err != nil {
 		e := failure.Dial(err, hostport, false)
 		e.What = "cannot reach " + hostport + " directly"

@@ -69,10 +69,14 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 	switch {
 	case guard == nil && cfg.LockoutState != "":
 		g, err := auth.OpenGuard(cfg.LockoutState, cooldown, nil)
-		if err != nil {
+		switch {
+		case g == nil:
 			log.Warn("rested credentials are not remembered across restarts", "err", err.Error())
 			g = auth.NewGuard(cooldown, nil)
+		case err != nil:
+			logUnreadableState(log, g, err)
 		}
+		g.SetLogger(log)
 		guard = g
 	case guard == nil:
 		guard = auth.NewGuard(cooldown, nil)
@@ -196,4 +200,21 @@ const (
 	EventCredentialsRejected      = parent.EventCredentialsRejected
 	EventKerberosPasswordRejected = parent.EventKerberosPasswordRejected
 	EventKerberosNoTicket         = parent.EventKerberosNoTicket
+	EventSSOUnavailable           = parent.EventSSOUnavailable
 )
+
+// logUnreadableState says what ferry does about a lockout state file it
+// could not read at start: it may hold a rejection, so nothing logs on
+// until a cool-down since the file's last change has passed (auth.Guard's
+// unreadableRest), unless that time is over already.
+func logUnreadableState(log *slog.Logger, g *auth.Guard, err error) {
+	for _, lo := range g.Snapshot() {
+		if lo.State != nil {
+			log.Warn("ferry cannot read its lockout state file and does not log on before the time below: the file may hold a rejection of the credentials",
+				"err", err.Error(), "until", lo.Until.Format(time.TimeOnly),
+				"fix", auth.UnreadableStateFix)
+			return
+		}
+	}
+	log.Warn("ferry cannot read its lockout state file; it is older than a cool-down, so it holds no rest that still counts, and ferry rewrites it at the next change", "err", err.Error())
+}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/testenv"
 )
 
@@ -62,6 +63,37 @@ func TestRestHoldsAcrossReloadAndRestart(t *testing.T) {
 	}
 	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
 		t.Errorf("after fixing the password: %d %q", resp.StatusCode, body)
+	}
+}
+
+// TestRestRecordedByDoctorHoldsInRunningRelay: `ferry doctor` (another
+// process, here a second Guard on the same state file) meets a rejection
+// of the credentials the running relay uses; the relay's next request
+// makes no logon, where it would be the second failed one of the
+// cool-down.
+func TestRestRecordedByDoctorHoldsInRunningRelay(t *testing.T) {
+	p := testenv.StartFakeParent(t, nil)
+	state := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
+	s, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong"), LockoutState: state})
+	// The relay has read the state file and written it once (a first
+	// rejection at another parent would do the same).
+	s.Guard().NoteOffered("other:8080", []auth.Challenge{{Scheme: auth.SchemeNTLM}})
+
+	doctor, err := auth.OpenGuard(state, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer doctor.Close()
+	doctor.Fail(p.Addr, basicAuth(t, "alice", "wrong"), "basic: rejected")
+	if err := doctor.SaveError(); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := get(t, client(proxy), "http://origin.example/")
+	if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
+		t.Errorf("after doctor's rejection: %d %q, want 502 locked_out", resp.StatusCode, resp.Header.Get("Proxy-Status"))
+	}
+	if n := p.Conns(); n != 0 {
+		t.Errorf("the relay connected to the parent %d times (%d failed logons) after doctor recorded a rejection, want 0", n, p.FailedLogons())
 	}
 }
 

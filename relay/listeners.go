@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/ferryproxy/ferry/relay/acl"
@@ -32,6 +33,9 @@ type listenSpec struct {
 type listener struct {
 	net.Listener
 	spec listenSpec
+	// target is a tunnel's target now: a reload may change it while the
+	// listener stays open (retarget).
+	target atomic.Pointer[string]
 }
 
 // specs lists cfg's listeners.
@@ -128,14 +132,24 @@ func (s *Server) addrsLocked(kind string) []net.Addr {
 // the open ones not in want. Nothing changes if one fails to open.
 func (s *Server) syncListeners(want []listenSpec) error {
 	// A listener opened as 127.0.0.1:0 stays when the new config names the
-	// address it got. Only its key changes: its accept loop reads l.spec
-	// without the lock, and kind and target are the same under both keys.
+	// address it got, and a tunnel's listener when the new config gives it
+	// another target (opening a second listener on its address failed with
+	// "address already in use", so the fix for a looping tunnel needed a
+	// restart). Only its key and l.target change: its accept loop reads
+	// l.spec without the lock, and kind is the same under both keys.
 	for sp, l := range s.lns {
 		got := sp
 		got.addr = l.Addr().String()
+		if w, ok := retarget(sp, got.addr, want, s.lns); ok {
+			got = w
+		}
 		if got != sp && slices.Contains(want, got) {
 			delete(s.lns, sp)
 			s.lns[got] = l
+			if got.target != sp.target {
+				l.target.Store(&got.target)
+				s.log.Info("tunnel target changed", "addr", got.addr, "target", got.target, "was", sp.target)
+			}
 		}
 	}
 	var lc net.ListenConfig
@@ -163,7 +177,9 @@ func (s *Server) syncListeners(want []listenSpec) error {
 			}
 			return fmt.Errorf("listen on %s: %w (is another proxy, or ferry itself, already running there?)", sp.addr, err)
 		}
-		opened[sp] = &listener{Listener: &acl.Listener{Listener: ln, List: s.acl, HTTP: sp.kind == kindHTTP, Log: s.log.Warn}, spec: sp}
+		l := &listener{Listener: &acl.Listener{Listener: ln, List: s.acl, HTTP: sp.kind == kindHTTP, Log: s.log.Warn}, spec: sp}
+		l.target.Store(&sp.target)
+		opened[sp] = l
 	}
 	for sp, l := range s.lns {
 		if !slices.Contains(want, sp) {
@@ -186,7 +202,24 @@ func (s *Server) syncListeners(want []listenSpec) error {
 		}
 	}
 	s.self.Store(&self)
+	own := s.ownAddrs()
+	s.own.Store(&own)
 	return nil
+}
+
+// retarget finds the spec in want for open tunnel listener sp (at addr, the
+// address it got) with only its target changed, when want has no sp and
+// the changed one is not open.
+func retarget(sp listenSpec, addr string, want []listenSpec, open map[listenSpec]*listener) (listenSpec, bool) {
+	if sp.kind != kindTunnel || slices.Contains(want, sp) {
+		return listenSpec{}, false
+	}
+	for _, w := range want {
+		if _, ok := open[w]; !ok && w.kind == kindTunnel && (w.addr == sp.addr || w.addr == addr) && w.optional == sp.optional {
+			return w, true
+		}
+	}
+	return listenSpec{}, false
 }
 
 func (s *Server) acl() *acl.List { return s.gen.Load().acl }
@@ -198,7 +231,7 @@ func (s *Server) logListening(l *listener) {
 	case kindSOCKS5:
 		s.log.Info("ferry listening", "kind", "socks5", "addr", l.Addr().String())
 	case kindTunnel:
-		s.log.Info("ferry listening", "kind", "tunnel", "addr", l.Addr().String(), "target", l.spec.target)
+		s.log.Info("ferry listening", "kind", "tunnel", "addr", l.Addr().String(), "target", *l.target.Load())
 	}
 }
 
@@ -232,7 +265,7 @@ func (s *Server) acceptLoop(l *listener) error {
 			case kindSOCKS5:
 				s.serveSOCKS5(c)
 			case kindTunnel:
-				s.serveTunnel(c, l.spec.target)
+				s.serveTunnel(c, *l.target.Load())
 			}
 		}()
 	}
@@ -240,9 +273,26 @@ func (s *Server) acceptLoop(l *listener) error {
 
 // serveTunnel forwards one connection of a port tunnel (cntlm's -L) to its
 // target through the routed parents.
+//
+// The connection counts against max_connections for as long as it is open.
+// A tunnel whose target leads back to it through something ferry cannot
+// see (another ferry's tunnel pointing back at this one, a port forward on
+// another machine) opens connections in a loop, each as fast as the last
+// one's connect, until something bounds it: without this count it was the
+// open-file limit (4,081 descriptors in 0.4 s with a limit of 4,096), and
+// every app with it. A port forward carries a few long connections (ssh,
+// a database), far fewer than the default 4,096.
 func (s *Server) serveTunnel(c net.Conn, target string) {
+	if !s.conns.take() {
+		c.Close() // raw TCP: no 503 an app could read
+		s.log.Warn("tunnel connection refused: ferry is serving limits.max_connections connections at once",
+			"target", target, "max_connections", s.conns.max,
+			"fix", "if this tunnel's connections never end, its target leads back to it in a loop (another ferry's [[tunnel]] pointing at this one, or a port forward to it): check the target; otherwise raise limits.max_connections")
+		return
+	}
+	defer s.conns.release()
 	ctx, cancel := context.WithTimeout(context.Background(), s.gen.Load().set.dialer.Timeout+s.gen.Load().set.headerTimeout)
-	up, pending, ref, e := s.dialTunnel(ctx, target, "")
+	up, pending, ref, e := s.dialTunnel(ctx, target, "", kindTunnel)
 	cancel()
 	if ref != nil {
 		ref.done(false)
@@ -252,7 +302,7 @@ func (s *Server) serveTunnel(c net.Conn, target string) {
 		return
 	}
 	if e != nil {
-		s.log.Warn("tunnel failed", "target", target, "cause", e.Cause.Name, "err", e.Error())
+		s.log.Warn("tunnel failed", "target", target, "cause", e.Cause.Name, "err", e.Error(), "fix", e.Fix)
 		c.Close()
 		return
 	}

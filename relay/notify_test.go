@@ -2,13 +2,17 @@ package relay
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -109,11 +113,20 @@ func TestNotifyKerberosNoTicketOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log eventLog
-	cfg := Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}
+	oneNoteAcrossReload(t, Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}, &log, EventKerberosNoTicket)
+}
+
+// oneNoteAcrossReload starts a relay with cfg (one parent, whose requests
+// fail for want of the OS's credentials), sends three requests, reloads,
+// sends one more, and wants one event of kind for the parent, with no
+// rest's end. It returns the relay's address.
+func oneNoteAcrossReload(t *testing.T, cfg Config, log *eventLog, kind EventKind) *url.URL {
+	t.Helper()
 	s, proxy := startRelay(t, cfg)
 	for i := 0; i < 3; i++ {
-		if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 502 {
-			t.Fatalf("request %d: %d %s", i, resp.StatusCode, body)
+		resp, body := get(t, client(proxy), "http://origin.example/")
+		if resp.StatusCode != 502 || !strings.Contains(resp.Header.Get("Proxy-Status"), "verdict="+string(kind)) {
+			t.Fatalf("request %d: %d %q %s", i, resp.StatusCode, resp.Header.Get("Proxy-Status"), body)
 		}
 	}
 	cfg.Listen = []string{s.Addrs()[0].String()}
@@ -125,7 +138,57 @@ func TestNotifyKerberosNoTicketOnce(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d events, want 1: %+v", len(got), got)
 	}
-	if e := got[0]; e.Kind != EventKerberosNoTicket || e.Parent != p.Addr || !e.Until.IsZero() {
+	if e := got[0]; e.Kind != kind || e.Parent != cfg.Parents[0] || !e.Until.IsZero() {
 		t.Errorf("event %+v", e)
+	}
+	return proxy
+}
+
+// ssoScheme stands in for Windows single sign-on (auth/sspi_windows.go) on
+// any OS: while fail is set, its first leg fails as SSPI does when Windows
+// has no credentials for the logged-on user; otherwise it sends a token.
+type ssoScheme struct{ fail *atomic.Bool }
+
+func (s ssoScheme) Name() string                            { return auth.SchemeNegotiate }
+func (s ssoScheme) PerConnection() bool                     { return true }
+func (s ssoScheme) NewSession(string) (auth.Session, error) { return s, nil }
+func (s ssoScheme) Step(auth.Target, *auth.Challenge) (auth.Step, error) {
+	if s.fail.Load() {
+		return auth.Step{}, fmt.Errorf("Negotiate as the logged-on Windows user: SSPI: 0x8009030e (SEC_E_NO_CREDENTIALS): %w", auth.ErrSSOUnavailable)
+	}
+	return auth.Step{Header: "Negotiate dG9rZW4=", Final: true}, nil
+}
+
+// TestNotifySSOUnavailableOncePerEpisode: a parent that wants Negotiate and
+// Windows single sign-on that gets no credentials: reported once, not per
+// request nor per reload, and again only after a request got through in
+// between (a new episode), like a missing Kerberos ticket.
+func TestNotifySSOUnavailableOncePerEpisode(t *testing.T) {
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.OnHead = func(c net.Conn, br *bufio.Reader, req *http.Request) bool {
+			_, _ = io.Copy(io.Discard, req.Body)
+			if strings.HasPrefix(req.Header.Get("Proxy-Authorization"), "Negotiate ") {
+				_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 5\r\n\r\nhello")
+				return true
+			}
+			_, _ = io.WriteString(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Negotiate\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+			return true
+		}
+	})
+	fail := new(atomic.Bool)
+	fail.Store(true)
+	a := auth.NewWithSchemes(auth.Config{}, ssoScheme{fail})
+	var log eventLog
+	proxy := oneNoteAcrossReload(t, Config{Parents: []string{p.Addr}, Auth: a, Notify: log.add}, &log, EventSSOUnavailable)
+
+	fail.Store(false)
+	if resp, body := get(t, client(proxy), "http://origin.example/"); resp.StatusCode != 200 {
+		t.Fatalf("with single sign-on working: %d %s", resp.StatusCode, body)
+	}
+	fail.Store(true)
+	get(t, client(proxy), "http://origin.example/")
+	get(t, client(proxy), "http://origin.example/")
+	if got := log.all(); len(got) != 2 || got[1].Kind != EventSSOUnavailable {
+		t.Errorf("after a served request and a new failure: %d events, want 2 (a new episode): %+v", len(got), got)
 	}
 }

@@ -34,8 +34,9 @@ type Server struct {
 
 	mu      sync.Mutex
 	lns     map[listenSpec]*listener
-	self    atomic.Pointer[[]string] // the HTTP listeners' addresses, for isSelf
-	pages   *report.Pages            // ferry's own pages (relay/report)
+	self    atomic.Pointer[[]string]  // the HTTP listeners' addresses, for isSelf
+	own     atomic.Pointer[[]ownAddr] // every open listener, for refuseOwn
+	pages   *report.Pages             // ferry's own pages (relay/report)
 	serving bool
 	errc    chan error // a listener that failed while serving
 }
@@ -192,6 +193,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	<-janitorDone
 	<-netDone
 	g.retire()
+	// The lockout state's lock file: Windows cannot remove a file held
+	// open, and a later use of the Guard opens it again.
+	_ = g.set.guard.Close()
 	return serveErr
 }
 

@@ -14,7 +14,7 @@ import (
 // says, through the parents' CONNECT or directly, like an HTTP CONNECT.
 func (s *Server) serveSOCKS5(c net.Conn) {
 	dial := func(ctx context.Context, hostport string) (net.Conn, error) {
-		nc, pending, ref, e := s.dialTunnel(ctx, hostport, "")
+		nc, pending, ref, e := s.dialTunnel(ctx, hostport, "", kindSOCKS5)
 		if ref != nil {
 			code := socks5.ReplyGeneralFailure
 			switch ref.resp.StatusCode {
@@ -28,7 +28,7 @@ func (s *Server) serveSOCKS5(c net.Conn) {
 			return nil, &socks5.ReplyError{Code: code, Err: fmt.Errorf("the parent refused the tunnel to %s: %s", hostport, ref.resp.Status)}
 		}
 		if e != nil {
-			s.log.Info("socks5 request failed", "target", hostport, "cause", e.Cause.Name, "err", e.Error())
+			s.log.Info("socks5 request failed", "target", hostport, "cause", e.Cause.Name, "err", e.Error(), "fix", e.Fix)
 			return nil, &socks5.ReplyError{Code: socksReply(e), Err: e}
 		}
 		if len(pending) > 0 {
@@ -55,6 +55,8 @@ func socksReply(e *failure.Error) byte {
 		return socks5.ReplyTTLExpired
 	case failure.ParentUnresolvable, failure.OriginUnreachable:
 		return socks5.ReplyHostUnreachable
+	case failure.ProxyLoop:
+		return socks5.ReplyNotAllowed // the target is ferry itself (selfdial.go)
 	}
 	return socks5.ReplyGeneralFailure
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/ferryproxy/ferry/relay/failure"
 	"github.com/ferryproxy/ferry/relay/parent"
 	"github.com/ferryproxy/ferry/relay/report"
+	"github.com/ferryproxy/ferry/relay/route"
 )
 
 // serveConnect opens a tunnel: through a parent's CONNECT, or directly for
@@ -24,7 +25,7 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 			Fix: "this is a bug in the app; a CONNECT request names the port"})
 		return
 	}
-	up, upBuf, ref, e := s.dialTunnel(r.Context(), hostport, r.Header.Get("User-Agent"))
+	up, upBuf, ref, e := s.dialTunnel(r.Context(), hostport, r.Header.Get("User-Agent"), kindHTTP)
 	if e != nil {
 		s.fail(w, r, e)
 		return
@@ -61,15 +62,16 @@ type refusal struct {
 // dialTunnel opens a byte stream to hostport the way routing says: through
 // the parents' CONNECT in order, or directly. It returns the connection and
 // the bytes that already arrived on it, or the parent's refusal, or an
-// error. CONNECT requests, SOCKS5 and port tunnels all come through here.
-func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (net.Conn, []byte, *refusal, *failure.Error) {
+// error. CONNECT requests, SOCKS5 and port tunnels all come through here;
+// from is the kind of listener the request came in on.
+func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent, from string) (net.Conn, []byte, *refusal, *failure.Error) {
 	g := s.gen.Load()
-	dec, err := g.router.Route(ctx, hostport, tunnelURL(hostport))
+	dec, err := g.router.Route(ctx, hostport, route.TunnelURL(hostport))
 	if err != nil {
 		return nil, nil, nil, failure.As(err, hostport)
 	}
 	if dec.Direct {
-		nc, e := s.dialDirect(ctx, g, hostport)
+		nc, e := s.dialDirect(ctx, g, hostport, from)
 		return nc, nil, nil, e
 	}
 	o := parent.NewConnect(hostport, userAgent, g.headers, s.via.Value)
@@ -98,7 +100,7 @@ func (s *Server) dialTunnel(ctx context.Context, hostport, userAgent string) (ne
 	}
 	if dec.FallbackDirect {
 		s.log.Warn("no parent proxy reachable: going directly (direct_fallback)", "target", hostport, "err", errText(last, errText(skipped, "every parent is down")))
-		nc, de := s.dialDirect(ctx, g, hostport)
+		nc, de := s.dialDirect(ctx, g, hostport, from)
 		return nc, nil, nil, de
 	}
 	if last == nil {
@@ -145,14 +147,4 @@ func (s *Server) upgrade(w http.ResponseWriter, r *http.Request, resp *http.Resp
 	}
 	s.log.Debug("upgraded", "url", redactURL(r), "protocol", proto)
 	s.tunnels.Conns(cc, buffered(brw.Reader), up, buffered(upBuf), s.gen.Load().set.tunnelIdle)
-}
-
-// tunnelURL is what a PAC sees for a tunnel, as browsers pass it: https and
-// the host, with the port only when it is not 443.
-func tunnelURL(hostport string) string {
-	host, port, err := net.SplitHostPort(hostport)
-	if err != nil || port == "443" {
-		return "https://" + hostport + "/"
-	}
-	return "https://" + net.JoinHostPort(host, port) + "/"
 }

@@ -47,6 +47,11 @@ type PasswordChange struct {
 	Keyring credentials.KeyringStore // nil: the OS keyring
 	Out     io.Writer
 	Limit   time.Duration // bounds the test logon; 0 is initRequestTimeout
+	// LockoutState is ferry's lockout state file (see auth.OpenGuard): a
+	// password refused within the cool-down is not tried again, and a
+	// refusal rests it for ferry and ferry doctor. "" checks with a
+	// guard of its own.
+	LockoutState string
 	// ShellPassword says FERRY_PASSWORD is set where ferry password runs;
 	// Config was loaded without it, to see where the file keeps the secret.
 	ShellPassword bool
@@ -130,11 +135,11 @@ func (p PasswordChange) Apply(ctx context.Context, pw string) (string, error) {
 		return "", err
 	}
 	fmt.Fprintf(p.Out, "Logging on to %s as %s with one request for %s (at most %s)...\n", parent, a.Identity(), testURL, limit)
-	if err := testLogon(ctx, parent, testURL, a, limit); err != nil {
+	if err := testLogon(ctx, parent, testURL, a, limit, p.LockoutState); err != nil {
 		var rej *rejectedError
 		if errors.As(err, &rej) {
-			return "", fmt.Errorf("%w for %s at %s: nothing was stored; check it and run ferry password again (each refused try counts towards the account's lockout)",
-				ErrRefused, a.Identity(), parent)
+			return "", fmt.Errorf("%w for %s at %s%s: nothing was stored; check it and run ferry password again (each refused try counts towards the account's lockout)",
+				ErrRefused, a.Identity(), parent, rej.earlier())
 		}
 		return "", fmt.Errorf("%w: nothing was stored", err)
 	}

@@ -234,3 +234,30 @@ func TestAddKeyAfter(t *testing.T) {
 		t.Error("no user line: no error")
 	}
 }
+
+// TestPasswordRefusedTwiceCostsOneLogon: ferry password (or the status
+// page's form) with a password the parent refused within the cool-down
+// makes no second logon: the refusal is in ferry's lockout state file,
+// shared with ferry and ferry doctor. Another password is tried at once.
+func TestPasswordRefusedTwiceCostsOneLogon(t *testing.T) {
+	p := startParent(t, "right pw")
+	_, cfg := passwordConfig(t, passwordFile, p.Addr)
+	state := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
+	ch := PasswordChange{Config: cfg, TestURL: "http://origin.invalid/", Out: &strings.Builder{}, LockoutState: state}
+	if _, err := ch.Apply(context.Background(), "wrong pw"); !errors.Is(err, ErrRefused) {
+		t.Fatalf("first try: %v, want ErrRefused", err)
+	}
+	_, err := ch.Apply(context.Background(), "wrong pw")
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "not tried again before") {
+		t.Errorf("the same password again: %v, want ErrRefused saying it is not tried again", err)
+	}
+	if n := p.Attempts(); n != 1 {
+		t.Errorf("%d logons with the same refused password, want 1", n)
+	}
+	if _, err := ch.Apply(context.Background(), "right pw"); err != nil {
+		t.Errorf("another password: %v", err)
+	}
+	if n := p.Attempts(); n != 2 {
+		t.Errorf("%d logons after another password, want 2", n)
+	}
+}

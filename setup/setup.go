@@ -51,6 +51,8 @@ type Conversation struct {
 	Keyring  credentials.KeyringStore // nil: the OS keyring
 	// Limit bounds each request; 0 means initRequestTimeout.
 	Limit time.Duration
+	// LockoutState is ferry's lockout state file, as for PasswordChange.
+	LockoutState string
 }
 
 // Run is ferry init after the flags: find the parent, ask it once without
@@ -128,7 +130,7 @@ func Run(ctx context.Context, o Options, c Conversation) error {
 		}
 		cfg.Password = pw
 		fmt.Fprintf(c.Out, "Logging on to %s as %s with one request for %s (at most %s)...\n", parent, id, o.TestURL, limit)
-		err = testLogon(ctx, parent, o.TestURL, cfg, limit)
+		err = testLogon(ctx, parent, o.TestURL, cfg, limit, c.LockoutState)
 		if err == nil {
 			fmt.Fprintf(c.Out, "Logged on to %s as %s.\n", parent, id)
 			break

@@ -92,7 +92,11 @@ func buildOnly(cfg *config.Config) error {
 	if err != nil {
 		return fmt.Errorf("credentials: %w", err)
 	}
-	if _, err := relay.New(relayConfig(cfg, authn, newLogger(io.Discard, false))); err != nil {
+	rc := relayConfig(cfg, authn, newLogger(io.Discard, false))
+	// The lockout state file is ferry run's: opening it would create its
+	// directory and lock file.
+	rc.LockoutState = ""
+	if _, err := relay.New(rc); err != nil {
 		return err
 	}
 	return nil

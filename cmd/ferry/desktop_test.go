@@ -31,6 +31,8 @@ func TestNoteForSaysWhatAndWhatToDo(t *testing.T) {
 				[]string{"alice@CORP.EXAMPLE", "10:20:30", "ferry password", "kinit alice@CORP.EXAMPLE", status}},
 			{relay.Event{Kind: relay.EventKerberosNoTicket, Parent: "proxy.corp:8080"},
 				[]string{"proxy.corp:8080", "kinit alice@CORP.EXAMPLE", "ferry password", status}},
+			{relay.Event{Kind: relay.EventSSOUnavailable, Parent: "proxy.corp:8080"},
+				[]string{"proxy.corp:8080", "Windows", "VPN", "ferry service install", "ferry init", status}},
 		} {
 			n := noteFor(lang, tc.e, status, "alice@CORP.EXAMPLE")
 			if n.Title == "" || strings.HasPrefix(n.Title, "notify.") || !strings.HasPrefix(n.Title, "ferry") {

@@ -26,8 +26,10 @@ the evidence (what the parent answered) and the steps that fix it.
 The checks: the config is valid; the parent's name resolves; a TCP
 connection opens; the parent speaks HTTP proxy; the logon schemes it offers;
 ferry has credentials for one; one logon; a CONNECT to the https URL; a GET
-of the http URL. Then advice about the local side: the *_proxy variables,
-ferry's port, the service.
+of the http URL. With a PAC and no parents, the PAC is fetched and evaluated
+for the URLs first, then each proxy it names is checked in its order (and
+DIRECT by reaching the sites directly). Then advice about the local side:
+the *_proxy variables, ferry's port, the service.
 
 Safe for your account: doctor makes at most one logon attempt per parent,
 and none while the running ferry rests the credentials after a rejection.

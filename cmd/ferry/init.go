@@ -98,7 +98,7 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	stdin := bufio.NewReader(os.Stdin)
 	conv := setup.Conversation{
-		In: stdin, Out: stdout, Interactive: !o.Yes, Getenv: os.Getenv,
+		In: stdin, Out: stdout, Interactive: !o.Yes, Getenv: os.Getenv, LockoutState: lockoutStateFile(os.Getenv),
 		Password: func(prompt string) (string, error) {
 			if o.PasswordStdin || !tty {
 				return credentials.ReadPasswordLine(stdin)

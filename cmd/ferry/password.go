@@ -77,7 +77,8 @@ func cmdPassword(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		printError(stderr, err)
 		return exitError
 	}
-	p := setup.PasswordChange{Config: cfg, TestURL: testURL, Out: stdout, ShellPassword: os.Getenv("FERRY_PASSWORD") != ""}
+	p := setup.PasswordChange{Config: cfg, TestURL: testURL, Out: stdout, ShellPassword: os.Getenv("FERRY_PASSWORD") != "",
+		LockoutState: lockoutStateFile(os.Getenv)}
 	where, err := p.Where()
 	if err != nil {
 		printError(stderr, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -15,6 +16,7 @@ func TestPasswordCommandStatuses(t *testing.T) {
 	dir := testenv.TempDir(t)
 	conf := filepath.Join(dir, "ferry.toml")
 	t.Setenv("FERRY_PASSWORD", "")
+	stateUnder(t, dir)
 	write := func(src string) {
 		t.Helper()
 		if err := os.WriteFile(conf, []byte(src), 0o600); err != nil {
@@ -38,5 +40,20 @@ func TestPasswordCommandStatuses(t *testing.T) {
 	status, _, _ = runArgs(t, "password", "extra")
 	if status != exitUsage {
 		t.Errorf("extra argument: status %d", status)
+	}
+}
+
+// stateUnder puts ferry's lockout state file under dir: ferry run and
+// ferry password keep rests there, which must not reach the user's real
+// one.
+func stateUnder(t *testing.T, dir string) {
+	t.Helper()
+	t.Setenv("XDG_STATE_HOME", dir)
+	t.Setenv("LOCALAPPDATA", dir)
+	if runtime.GOOS == "darwin" {
+		t.Setenv("HOME", dir)
+	}
+	if f := lockoutStateFile(os.Getenv); !strings.HasPrefix(f, dir) {
+		t.Fatalf("lockout state file %q is not under the test's directory %s", f, dir)
 	}
 }

@@ -52,6 +52,8 @@ func serve(ctx context.Context, cfg *config.Config, logger *slog.Logger, load fu
 	}
 	addrs, err := srv.Listen()
 	if err != nil {
+		// Serve, which closes the lockout state's lock file, never runs.
+		_ = srv.Guard().Close()
 		return err // it names the address and suggests what to check
 	}
 	if len(addrs) > 0 {

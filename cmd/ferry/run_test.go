@@ -36,6 +36,7 @@ var listeningLine = regexp.MustCompile(`msg="ferry listening" addr=(\S+)`)
 func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 	parent, site := startSquid(t)
 	dir := testenv.TempDir(t)
+	stateUnder(t, dir)
 	cfgPath := filepath.Join(dir, "ferry.toml")
 	src := "listen = [\"127.0.0.1:0\"]\nparents = [\"" + parent + "\"]\n[auth]\nscheme = \"basic\"\nuser = \"alice\"\n"
 	if err := os.WriteFile(cfgPath, []byte(src), 0o600); err != nil {
@@ -62,6 +63,7 @@ func TestRunServesThroughTheParentAndStopsOnCancel(t *testing.T) {
 func TestRunWithUserFlagLogsOnWithoutAConfig(t *testing.T) {
 	parent, site := startSquid(t)
 	t.Setenv("XDG_CONFIG_HOME", testenv.TempDir(t))
+	stateUnder(t, testenv.TempDir(t))
 	t.Setenv("FERRY_PASSWORD", "s3cret")
 	all := runAndGet(t, site, "run", "--listen", "127.0.0.1:0", "--parent", parent, "--user", "alice")
 	want := `msg="ferry credentials" identity=alice from="password from FERRY_PASSWORD" scheme=auto`
@@ -134,6 +136,7 @@ func runAndGet(t *testing.T, site string, args ...string) string {
 
 func TestRunFailsWhenTheAddressIsTaken(t *testing.T) {
 	defer slog.SetDefault(slog.Default())
+	stateUnder(t, testenv.TempDir(t))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

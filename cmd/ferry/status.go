@@ -109,8 +109,8 @@ func printStatus(w io.Writer, st *report.Status) {
 		if p.RestingUntil != nil {
 			logon = fmt.Sprintf("rejected, resting %s more", (time.Duration(p.RestingSeconds) * time.Second).String())
 		}
-		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
-			p.Addr, health, orDash(p.Scheme), logon, p.IdleConnections, p.Requests, p.Handshakes, p.FailedLogons)
+		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections, %d spare (%d used); %d requests, %d handshakes, %d failed logons\n",
+			p.Addr, health, orDash(p.Scheme), logon, p.IdleConnections, p.SpareConnections, p.SparesUsed, p.Requests, p.Handshakes, p.FailedLogons)
 		if p.LastError != "" {
 			fmt.Fprintf(w, "  last error (%s): %s\n", p.LastVerdict, p.LastError)
 		}

@@ -16,7 +16,7 @@ func TestPrintStatusSaysEachParentState(t *testing.T) {
 	since := time.Date(2026, 1, 2, 9, 0, 0, 0, time.Local)
 	next := since.Add(4 * time.Second)
 	st := &report.Status{Parents: []report.ParentStatus{
-		{Addr: "a:1", State: report.ParentUp, Up: true, Auth: "ok"},
+		{Addr: "a:1", State: report.ParentUp, Up: true, Auth: "ok", IdleConnections: 3, SpareConnections: 2, SparesUsed: 17},
 		{Addr: "b:2", State: report.ParentDown, DownSince: &since, NextTry: &next, DownUntil: &next, DownCause: "parent_timeout", LastError: "silent"},
 		{Addr: "c:3", State: report.ParentResting, Up: true, Auth: "resting"},
 		{Addr: "d:4", State: report.ParentUntried},
@@ -26,6 +26,7 @@ func TestPrintStatusSaysEachParentState(t *testing.T) {
 	printStatus(&b, st)
 	for _, want := range []string{
 		"parent a:1: up;",
+		"parent a:1: up; scheme -; logon ok; 3 idle connections, 2 spare (17 used);",
 		"parent b:2: down since 09:00:00 (parent_timeout); next try at 09:00:04;",
 		"parent c:3: up, credentials resting;",
 		"parent d:4: not tried yet;",

@@ -53,7 +53,8 @@ func (f *statusForms) changePassword(ctx context.Context, pw, testURL string) re
 	if err != nil {
 		return report.PasswordResult{Detail: "nothing was stored: " + err.Error()}
 	}
-	p := setup.PasswordChange{Config: cfg, TestURL: testURL, Out: io.Discard, ShellPassword: os.Getenv("FERRY_PASSWORD") != ""}
+	p := setup.PasswordChange{Config: cfg, TestURL: testURL, Out: io.Discard, ShellPassword: os.Getenv("FERRY_PASSWORD") != "",
+		LockoutState: lockoutStateFile(os.Getenv)}
 	where, err := p.Where()
 	if err != nil {
 		return report.PasswordResult{Detail: err.Error()}

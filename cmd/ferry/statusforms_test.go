@@ -46,6 +46,7 @@ func TestStatusFormPasswordIsFerryPassword(t *testing.T) {
 	const right = "New-pw 3!"
 	addr, refused, requests := basicParent(t, right)
 	dir := testenv.TempDir(t)
+	stateUnder(t, dir)
 	conf := filepath.Join(dir, "ferry.toml")
 	src := fmt.Sprintf("parents = [%q]\n[auth]\nuser = \"alice\"\npassword = \"Old-pw 1!\"\n", addr)
 	if err := os.WriteFile(conf, []byte(src), 0o600); err != nil {

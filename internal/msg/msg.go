@@ -46,6 +46,10 @@ const (
 	// SSOUnavailable: Windows single sign-on (SSPI) could not get the
 	// logged-on user's credentials, and ferry has no password.
 	SSOUnavailable = "sso_unavailable"
+	// PACFailed: the PAC could not be fetched or evaluated (doctor checks
+	// the PAC of a setup without parents; an app meets it as a 502 with
+	// pac_fallback = "fail").
+	PACFailed = "pac_failed"
 )
 
 // The verdicts only an error page shows: the app's request or ferry's own
@@ -53,16 +57,15 @@ const (
 const (
 	BadRequest       = "bad_request"
 	AppRequestBroken = "app_request_broken"
-	PACFailed        = "pac_failed"
 	ProxyLoop        = "proxy_loop"
 )
 
 // PageVerdicts lists the verdicts only an error page shows.
-var PageVerdicts = []string{BadRequest, AppRequestBroken, PACFailed, ProxyLoop}
+var PageVerdicts = []string{BadRequest, AppRequestBroken, ProxyLoop}
 
 // Verdicts lists every verdict code, in doctor's order of checks.
 var Verdicts = []string{
-	OK, ConfigInvalid, ParentUnresolvable, ParentRefused, ParentTimeout, ParentNotProxy,
+	OK, ConfigInvalid, PACFailed, ParentUnresolvable, ParentRefused, ParentTimeout, ParentNotProxy,
 	AuthSchemeUnsupported, CredentialsMissing, CredentialsRejected, LockedOut,
 	KerberosNoTicket, KerberosClockSkew, KerberosUnknownSPN, ParentError,
 	SiteBlocked, OriginUnreachable, SiteProxyAuth, AuthDowngrade, KerberosPasswordRejected,

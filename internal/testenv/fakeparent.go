@@ -3,6 +3,7 @@ package testenv
 import (
 	"bufio"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
@@ -38,6 +39,10 @@ type FakeParent struct {
 	// Digest challenges with Digest (a new nonce per 407) and takes any
 	// Digest header, as a parent whose nonces may go stale.
 	Digest bool
+	// NTLM challenges with NTLM: a type 1 message gets a 407 carrying a
+	// well-formed type 2 challenge, and any type 3 passes (on that
+	// connection, as NTLM logs on a connection).
+	NTLM bool
 	// OnHead, if set, sees each request before its body is read; it
 	// returns true when it answered and the connection is done.
 	OnHead func(c net.Conn, br *bufio.Reader, req *http.Request) bool
@@ -46,6 +51,8 @@ type FakeParent struct {
 	Custom func(c net.Conn, req *http.Request)
 
 	conns, failedLogons, attempts, bodyErrors atomic.Int64
+
+	ntlmChallenge string // the type 2 message NTLM answers with, base64
 
 	mu     sync.Mutex
 	seen   []*http.Request
@@ -59,6 +66,9 @@ func StartFakeParent(t testing.TB, setup func(*FakeParent)) *FakeParent {
 	p := &FakeParent{User: "alice", Password: "secret"}
 	if setup != nil {
 		setup(p)
+	}
+	if p.NTLM {
+		p.ntlmChallenge = fakeNTLMChallenge(t)
 	}
 	p.Addr = ServeTCP(t, func(c net.Conn) {
 		p.conns.Add(1)
@@ -128,12 +138,16 @@ func (p *FakeParent) serve(c net.Conn) {
 		}
 		if !p.Open {
 			got := req.Header.Get("Proxy-Authorization")
-			if got != "" {
+			ntlmType := 0
+			if p.NTLM {
+				ntlmType = ntlmMessageType(got)
+			}
+			if got != "" && ntlmType != 1 {
 				p.attempts.Add(1)
 			}
-			ok := got == good || p.Digest && strings.HasPrefix(got, "Digest ")
+			ok := got == good || p.Digest && strings.HasPrefix(got, "Digest ") || ntlmType == 3
 			if !ok || p.AlwaysDeny {
-				if got != "" {
+				if got != "" && ntlmType != 1 {
 					p.failedLogons.Add(1)
 				}
 				if got != "" && p.Refuse401 {
@@ -146,8 +160,13 @@ func (p *FakeParent) serve(c net.Conn) {
 					conn = "Connection: close\r\n"
 				}
 				challenge := `Basic realm="fake"`
-				if p.Digest {
+				switch {
+				case p.Digest:
 					challenge = fmt.Sprintf(`Digest realm="fake", nonce="n%d", qop="auth"`, time.Now().UnixNano())
+				case p.NTLM && ntlmType == 1:
+					challenge = "NTLM " + p.ntlmChallenge
+				case p.NTLM:
+					challenge = "NTLM"
 				}
 				fmt.Fprintf(c, "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: %s\r\n%sContent-Length: %d\r\n\r\n%s", challenge, conn, len(page), page)
 				if p.CloseOn407 {
@@ -174,6 +193,20 @@ func (p *FakeParent) serve(c net.Conn) {
 			return
 		}
 	}
+}
+
+// ntlmMessageType is the NTLMSSP message type (1, 2 or 3) of an "NTLM"
+// Proxy-Authorization value, or 0.
+func ntlmMessageType(header string) int {
+	tok, ok := strings.CutPrefix(header, "NTLM ")
+	if !ok {
+		return 0
+	}
+	msg, err := base64.StdEncoding.DecodeString(strings.TrimSpace(tok))
+	if err != nil || len(msg) < 12 || string(msg[:8]) != "NTLMSSP\x00" {
+		return 0
+	}
+	return int(binary.LittleEndian.Uint32(msg[8:12]))
 }
 
 // PostUnresendable POSTs to http://origin.example/up through c a body of

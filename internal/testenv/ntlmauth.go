@@ -258,3 +258,14 @@ func lockWinbindd(t testing.TB) {
 	// Closing the file releases the lock.
 	t.Cleanup(func() { _ = f.Close() })
 }
+
+// SetPassword changes name's password in the SAM, as a user changing it at
+// their desktop does: a client still holding the old one is then refused.
+func (v *NTLMVerifier) SetPassword(t testing.TB, name, pw string) {
+	t.Helper()
+	cmd := exec.Command("smbpasswd", "-c", filepath.Join(v.Dir, "smb.conf"), "-s", name)
+	cmd.Stdin = strings.NewReader(pw + "\n" + pw + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("testenv: smbpasswd %s: %v\n%s", name, err, out)
+	}
+}

@@ -237,6 +237,24 @@ func (s *Squid) kill() {
 	<-s.done
 }
 
+// Reconfigure has squid re-read its configuration (squid -k reconfigure),
+// as an administrator's change does, and returns once it listens again.
+// squid restarts its auth helpers then, and so forgets every outstanding
+// NTLM challenge: a client's type 3 for one goes to a new helper as if it
+// began a handshake.
+func (s *Squid) Reconfigure(t testing.TB) {
+	t.Helper()
+	before := strings.Count(s.CacheLog(), "Accepting HTTP Socket connections")
+	if out, err := exec.Command("squid", "-k", "reconfigure", "-f", s.conf, "-n", s.Name).CombinedOutput(); err != nil {
+		t.Fatalf("testenv: squid -k reconfigure: %v\n%s", err, out)
+	}
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(s.CacheLog(), "Accepting HTTP Socket connections") <= before; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("testenv: squid did not listen again within 10 s of a reconfigure\n%s", tail(s.CacheLog(), 20))
+		}
+	}
+}
+
 // ProxyURL is squid's address as an http:// URL string.
 func (s *Squid) ProxyURL() string { return "http://" + s.Addr }
 

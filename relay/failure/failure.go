@@ -114,7 +114,8 @@ type Error struct {
 	Elsewhere bool
 	// Direct means Peer is a site ferry reached without a parent
 	// (no_proxy, a PAC's DIRECT): pages name the site, not a parent, and
-	// the verdict is origin_unreachable whatever broke.
+	// the verdict is origin_unreachable whatever broke, but for a
+	// proxy_loop (the site is one of ferry's own listeners).
 	Direct bool
 	// Offered lists the schemes the parent's 407 offered, in its order, on
 	// an error that says ferry cannot answer them (credentials_missing,
@@ -262,8 +263,9 @@ func Classify(err error, peer string, parent bool) *Error {
 // the finer one Auth found.
 func (e *Error) Verdict() string {
 	switch {
-	case e.Direct:
-		// No parent took part: whatever broke, it is the site.
+	case e.Direct && e.Cause != ProxyLoop:
+		// No parent took part: whatever broke, it is the site (unless the
+		// site is ferry itself).
 		return msg.OriginUnreachable
 	case e.verdict != "":
 		return e.verdict

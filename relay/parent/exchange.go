@@ -45,6 +45,9 @@ type trip struct {
 	asked      []auth.Challenge // what the parent's last 407 offered
 	// inLogon: this trip counts in Upstream.spare.logons (spare.go).
 	inLogon bool
+	// spareLeg: the leg under way answers the challenge a spare held
+	// (resume); its 407 may say the parent forgot it (forgotChallenge).
+	spareLeg bool
 }
 
 // staleConnError means a reused pooled connection failed before the parent
@@ -73,6 +76,7 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 	defer tr.unlock()
 	defer tr.endLogon()
 	var stale *staleConnError
+	relogged := false
 	for attempt := 0; ; attempt++ {
 		c, err := u.get(ctx, o.body.fitsReplay(), stale != nil)
 		if err != nil {
@@ -86,6 +90,17 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 		}
 		tr.c.Close()
 		stale = nil
+		var lost *lostChallengeError
+		if errors.As(err, &lost) {
+			if !relogged && o.body.replayable() {
+				// No logon took place: log on again, once, on a connection
+				// that holds no challenge from before.
+				relogged = true
+				u.challengeLost()
+				continue
+			}
+			err = lost.failure()
+		}
 		if errors.As(err, &stale) && tr.c.idleAtReuse < freshIdle {
 			u.learnDropsIdle()
 		}
@@ -193,8 +208,13 @@ func (tr *trip) probe(ctx context.Context) (string, bool, error) {
 
 // answer handles a 407: drains it, and computes the next leg.
 func (tr *trip) answer(ctx context.Context, resp *http.Response, carried bool) (string, bool, error) {
+	closed := resp.Close
 	reusable := drain(tr.c, resp, tr.u.cfg.ResponseHeaderTimeout)
 	offered := auth.ParseChallenges(resp.Header.Values("Proxy-Authenticate"))
+	if tr.forgotChallenge(closed, resp.Header.Get("X-Squid-Error") != "", offered) {
+		return "", false, &lostChallengeError{parent: tr.u.addr}
+	}
+	tr.spareLeg = false
 	if len(offered) == 0 {
 		if tr.st != nil && tr.st.sent {
 			// The parent let the request through to the site with ferry's
@@ -450,7 +470,8 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 		tr.st.sent = true
 	}
 	c := tr.c
-	if !c.reused && !c.answered && c.watch == nil {
+	if c.watch == nil && (!c.reused && !c.answered || c.spareFirst) {
+		c.spareFirst = false
 		c.watch = tr.u.watchFirstAnswer(c)
 	}
 	o.expect = carry && o.body != nil && !o.body.fitsReplay() && tr.guarded(header)

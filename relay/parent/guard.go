@@ -181,6 +181,9 @@ func rejectedError(u *Upstream, cause failure.Cause, scheme string, lo *auth.Loc
 }
 
 func lockedError(u *Upstream, lo *auth.LockedOut) *failure.Error {
+	if lo.State != nil {
+		return unknownRestError(u, lo)
+	}
 	who := "parent proxy " + u.addr
 	if lo.Parent == auth.AnyParent {
 		who = "the Kerberos server"
@@ -190,6 +193,23 @@ func lockedError(u *Upstream, lo *auth.LockedOut) *failure.Error {
 			who, u.cfg.Auth.Identity(), lo.Since.Format(time.TimeOnly), lo.Reason, lo.Until.Format(time.TimeOnly)),
 		Fix: fmt.Sprintf("fix the password (auth.password, FERRY_PASSWORD, the keyring or password_command); "+fixChanged+
 			"; a reload or restart with the same password does not end the rest", lo.Until.Sub(lo.Since).Round(time.Second))}
+}
+
+// unknownRestError is a logon ferry did not make because it cannot tell
+// whether the credentials rest: the lockout state file, shared with ferry
+// doctor and the other ferry processes, could not be read (auth.Guard's
+// unreadableRest) or its lock was held too long. Trying anyway could be the
+// second failed logon of a cool-down.
+func unknownRestError(u *Upstream, lo *auth.LockedOut) *failure.Error {
+	fix := auth.UnreadableStateFix + "; changed credentials wait too"
+	var te *auth.LockTimeoutError
+	if errors.As(lo.State, &te) {
+		fix = "another ferry process (ferry doctor, ferry password, a second ferry run) holds the file's lock; ferry reads the file again at the next request: stop the stuck process if this persists"
+	}
+	return &failure.Error{Cause: failure.LockedOut, Peer: u.addr, Until: lo.Until, Err: lo.State,
+		What: fmt.Sprintf("ferry did not log on to parent proxy %s as %s: %s, and it may hold a rejection of these credentials; no logon before %s",
+			u.addr, u.cfg.Auth.Identity(), lo.Reason, lo.Until.Format(time.TimeOnly)),
+		Fix: fix}
 }
 
 // siteProxyAuthError is a 407 that carries no challenge: squid passes a

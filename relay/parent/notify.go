@@ -28,6 +28,10 @@ const (
 	// no valid ticket (none, or expired) and there is no password to get
 	// one.
 	EventKerberosNoTicket EventKind = msg.KerberosNoTicket
+	// EventSSOUnavailable: Windows single sign-on (SSPI) got no
+	// credentials from Windows for a parent that wants a logon, and there
+	// is no password (auth.ErrSSOUnavailable).
+	EventSSOUnavailable EventKind = msg.SSOUnavailable
 )
 
 // Event is one report for Notes' function. It carries no secret.
@@ -38,24 +42,25 @@ type Event struct {
 	Parent string
 	// User is the identity ferry logs on as (auth.Authenticator.Identity).
 	User string
-	// Until is when the rest ends (zero for EventKerberosNoTicket).
+	// Until is when the rest ends (zero for EventKerberosNoTicket and
+	// EventSSOUnavailable: nothing rests, the OS has no credentials).
 	Until time.Time
 }
 
 // Notes sends the events of the Upstreams that share it to a function
-// (a desktop notification). Its memory of a reported missing ticket passes
-// from one Notes to the next (NewNotes' prev), so that a reload does not
-// report it again.
+// (a desktop notification). Its memory of reported missing OS credentials
+// (a Kerberos ticket, Windows single sign-on) passes from one Notes to the
+// next (NewNotes' prev), so that a reload does not report them again.
 type Notes struct {
-	fn     func(Event)
-	ticket *atomic.Bool // a missing ticket was reported; nothing was served since
+	fn      func(Event)
+	missing *atomic.Bool // missing OS credentials were reported; nothing was served since
 }
 
 // NewNotes sends events to fn, remembering what prev (nil at start) reported.
 func NewNotes(fn func(Event), prev *Notes) *Notes {
-	n := &Notes{fn: fn, ticket: new(atomic.Bool)}
+	n := &Notes{fn: fn, missing: new(atomic.Bool)}
 	if prev != nil {
-		n.ticket = prev.ticket
+		n.missing = prev.missing
 	}
 	return n
 }
@@ -73,25 +78,34 @@ func (n *Notes) rejected(u *Upstream, cause failure.Cause, lo *auth.LockedOut) {
 	n.send(e)
 }
 
-// failed reports a request refused for want of a Kerberos ticket, once
-// until a request is served again (served).
+// failed reports a request refused for want of credentials the OS should
+// give (a Kerberos ticket, Windows single sign-on), once until a request is
+// served again (served): one note per episode, however many requests and
+// reloads meet it.
 func (n *Notes) failed(u *Upstream, e *failure.Error) {
 	if n == nil {
 		return
 	}
-	if !errors.Is(e.Err, auth.ErrKerberosNoTicket) && !errors.Is(e.Err, auth.ErrKerberosTicketExpired) {
+	var kind EventKind
+	switch {
+	case errors.Is(e.Err, auth.ErrKerberosNoTicket), errors.Is(e.Err, auth.ErrKerberosTicketExpired):
+		kind = EventKerberosNoTicket
+	case errors.Is(e.Err, auth.ErrSSOUnavailable):
+		kind = EventSSOUnavailable
+	default:
 		return
 	}
-	if n.ticket.Swap(true) {
+	if n.missing.Swap(true) {
 		return
 	}
-	n.send(Event{Kind: EventKerberosNoTicket, Parent: u.addr, User: u.cfg.Auth.Identity()})
+	n.send(Event{Kind: kind, Parent: u.addr, User: u.cfg.Auth.Identity()})
 }
 
-// served notes that a request got through: a later missing ticket is new.
+// served notes that a request got through: later missing credentials are
+// a new episode.
 func (n *Notes) served() {
 	if n != nil {
-		n.ticket.Store(false)
+		n.missing.Store(false)
 	}
 }
 

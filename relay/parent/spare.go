@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
+	"github.com/ferryproxy/ferry/relay/failure"
 )
 
 // Spare parent connections (issue 16). A CONNECT takes its parent
@@ -50,7 +51,8 @@ const (
 	// squid 5.7, see docs/performance.md: with its 5 helpers reserved so, a
 	// sixth client's type 1 waited 2 minutes, until squid's
 	// client_idle_pconn_timeout closed two of the connections; squid's
-	// reservation-timeout is off by default). squid itself took the type 3
+	// reservation-timeout is off by default, and squid 5.7 ignores it in
+	// auth_param: see forgotChallenge). squid itself took the type 3
 	// for a challenge 60 and 110 s old and closed the idle connection at
 	// 120 s: the hold is far inside that, not what bounds it.
 	challengeHold = 5 * time.Second
@@ -75,6 +77,7 @@ type spares struct {
 	// before the logon on those, as squid's SSL_ports rule does).
 	leg  atomic.Pointer[spareLeg]
 	used atomic.Int64 // spares handed to a request
+	lost atomic.Int64 // spares whose challenge the parent forgot (challengeLost)
 	// logons counts the trips in a multi-leg logon (NTLM from its type 1)
 	// now: an NTLM spare waits for them before its own type 1.
 	logons atomic.Int32
@@ -163,6 +166,11 @@ func (u *Upstream) takeSpare(now time.Time) *Conn {
 		// nothing about closes right after a response (learnDropsIdle).
 		c.reused = true
 		c.idleAtReuse = max(idle, freshIdle)
+		// The parent never answered a request on it (an NTLM spare's
+		// 407 was answered ahead of any): a parent that went silent
+		// since is found so after timeouts.connect, as on a fresh
+		// connection, not after timeouts.response_header.
+		c.spareFirst = true
 		return c
 	}
 }
@@ -338,17 +346,7 @@ func (u *Upstream) tendSpares(all bool) {
 	}
 	sp := &u.spare
 	sp.mu.Lock()
-	var drop []*Conn
-	keep := sp.ready[:0]
-	for _, c := range sp.ready {
-		if want == 0 || now.Sub(c.idleSince) > c.pending.maxAge() {
-			drop = append(drop, c)
-		} else {
-			keep = append(keep, c)
-		}
-	}
-	clear(sp.ready[len(keep):])
-	sp.ready = keep
+	drop := sp.removeLocked(func(c *Conn) bool { return want == 0 || now.Sub(c.idleSince) > c.pending.maxAge() })
 	if u.retired.Load() && !sp.stopped {
 		sp.stopped = true
 		if sp.cancel != nil {
@@ -356,12 +354,7 @@ func (u *Upstream) tendSpares(all bool) {
 		}
 	}
 	sp.mu.Unlock()
-	for _, c := range drop {
-		if c.pending != nil {
-			c.pending.expiry.Stop()
-		}
-		c.Close()
-	}
+	closeSpares(drop)
 	if want > 0 {
 		u.fillSpares()
 	}
@@ -418,6 +411,7 @@ func (tr *trip) resume(p *pendingLogon) (string, bool, error) {
 	tr.st = p.st
 	tr.t.Conn = &tr.c.auth
 	tr.challenged = true
+	tr.spareLeg = true
 	st, err := p.st.session.Step(tr.t, &p.ch)
 	if err != nil {
 		return "", false, tr.authError(p.st.scheme, err)
@@ -431,4 +425,101 @@ func spareLimit(n int) int {
 		return DefaultSpares
 	}
 	return max(n, 0)
+}
+
+// A parent may forget the challenge a spare holds before ferry answers it.
+// squid does when it restarts its NTLM helpers (squid -k reconfigure, a
+// helper that crashed) and, where reservation-timeout works, when another
+// client takes the helper reserved for it. Measured with squid 5.7 and
+// Samba's ntlm_auth (e2e TestSpareChallengeForgotten, docs/performance.md):
+//
+//   - challenge forgotten: squid hands the type 3 to a fresh helper as a
+//     new handshake ("Unexpected change of authentication scheme" in its
+//     cache.log), which refuses it before any password check ("got NTLMSSP
+//     command 3, expected 1": NA NT_STATUS_INVALID_PARAMETER, nothing asked
+//     of winbindd); squid answers 407 with a bare "NTLM" and closes the
+//     connection.
+//   - wrong password, challenge kept: NA NT_STATUS_LOGON_FAILURE, a failed
+//     logon at the domain; 407 with a bare "NTLM", connection kept.
+//
+// So, from squid (its X-Squid-Error header on the 407), the close tells
+// them apart. A spare exists only where the parent kept the connection
+// after its 407 to the type 1 (challengeSpare drains it), so a parent that
+// closes on every 407 has no NTLM spares for this to misjudge. The trip
+// logs on again once, on a connection that holds no challenge from before;
+// if the password is wrong, that logon is the one failed logon, and it
+// rests the credentials as any other. Only squid's answers were measured:
+// another parent might close the connection on a real refusal too, and
+// taking that for a forgotten challenge would cost a second failed logon,
+// so a 407 without squid's header is a refusal, as before spares: at worst
+// a good password rests after that parent forgot a challenge, which costs
+// no failed logon (TestSpareForgottenChallenges).
+
+// lostChallengeError: the parent answered a spare's type 3 as having
+// forgotten the challenge the spare held; no logon took place.
+type lostChallengeError struct{ parent string }
+
+func (e *lostChallengeError) Error() string {
+	return "parent proxy " + e.parent + " forgot the NTLM challenge of a spare connection"
+}
+
+// failure is the app's error when ferry could not log on again: no
+// password was refused.
+func (e *lostChallengeError) failure() *failure.Error {
+	return &failure.Error{Cause: failure.ParentError, Peer: e.parent, Err: e,
+		What: "parent proxy " + e.parent + " forgot the NTLM challenge of the connection ferry had made ready, and the request could not be sent again",
+		Fix:  "try again; the parent did not refuse ferry's credentials, and they are not rested"}
+}
+
+// forgotChallenge reports whether the 407 to a spare's type 3 (offering
+// offered, closing the connection when closed, from squid when squid) says
+// that the parent forgot the spare's challenge rather than refused the
+// password.
+func (tr *trip) forgotChallenge(closed, squid bool, offered []auth.Challenge) bool {
+	return tr.spareLeg && closed && squid && tr.st != nil && tr.st.scheme.Name() == auth.SchemeNTLM &&
+		slices.ContainsFunc(offered, func(c auth.Challenge) bool { return c.Scheme == auth.SchemeNTLM })
+}
+
+// challengeLost drops the NTLM spares ready now, which hold challenges
+// from before the parent forgot one (a restart of its helpers forgets them
+// all), and has logons take turns again until one succeeds (lock): N apps
+// whose spares all failed so log on once first, not N times at once.
+func (u *Upstream) challengeLost() {
+	u.spare.lost.Add(1)
+	if u.verified.Swap(false) {
+		u.cfg.Log.Info("parent proxy forgot the NTLM challenge of a spare connection (it closed the connection on the logon without checking it); logging on again on a new connection",
+			"parent", u.addr)
+	}
+	sp := &u.spare
+	sp.mu.Lock()
+	drop := sp.removeLocked(func(c *Conn) bool { return c.pending != nil })
+	sp.mu.Unlock()
+	closeSpares(drop)
+}
+
+// removeLocked takes the ready spares for which drop is true out of the
+// ready ones (sp.mu held) and returns them, for closeSpares.
+func (sp *spares) removeLocked(drop func(*Conn) bool) []*Conn {
+	var out []*Conn
+	keep := sp.ready[:0]
+	for _, c := range sp.ready {
+		if drop(c) {
+			out = append(out, c)
+		} else {
+			keep = append(keep, c)
+		}
+	}
+	clear(sp.ready[len(keep):])
+	sp.ready = keep
+	return out
+}
+
+// closeSpares closes spares taken out of the ready ones.
+func closeSpares(cs []*Conn) {
+	for _, c := range cs {
+		if c.pending != nil {
+			c.pending.expiry.Stop()
+		}
+		c.Close()
+	}
 }

@@ -31,11 +31,15 @@ type Conn struct {
 	idleAtReuse time.Duration
 	// answered means the parent sent a response on this connection; until
 	// then, watch decides whether its silence means it is dead.
-	answered  bool
-	watch     *answerWatch
-	silent    bool // the watch found the parent silent (health.go)
-	idleSince time.Time
-	broken    bool // must not go back to the pool
+	answered bool
+	// spareFirst: the connection is a spare (spare.go) taken for its
+	// first request, which is watched as on a fresh connection although
+	// reused is set and, for NTLM, the parent answered the type 1 leg.
+	spareFirst bool
+	watch      *answerWatch
+	silent     bool // the watch found the parent silent (health.go)
+	idleSince  time.Time
+	broken     bool // must not go back to the pool
 	// auth is what schemes keep for this connection (Digest's nonce).
 	auth auth.ConnState
 	// pending is the NTLM challenge a spare got ahead of its first

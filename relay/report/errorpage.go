@@ -53,6 +53,9 @@ func newErrorPage(r *http.Request, e *failure.Error) errorPage {
 		// A site reached without a parent: the verdict stays, but a page
 		// that spoke of a parent proxy would send the reader the wrong way.
 		words = "origin_direct"
+		if e.Cause == failure.ProxyLoop {
+			words = "proxy_loop_direct" // the site is ferry itself
+		}
 	}
 	return errorPage{
 		Lang: lang, Heading: msg.T(lang, "page.heading"), Title: msg.Title(lang, words),

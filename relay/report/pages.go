@@ -195,7 +195,7 @@ func (s *Pages) serveStatusPage(w http.ResponseWriter, r *http.Request) {
 	v := statusView{Lang: lang, Rep: rep, Token: s.retryToken(rep.Started), T: map[string]string{},
 		Uptime: (time.Duration(rep.UptimeSeconds) * time.Second).String(), Listen: listenOf(r)}
 	for _, k := range []string{"title", "version", "uptime", "listeners", "parents", "scheme", "auth", "pool",
-		"requests", "handshakes", "failed_logons", "last_error", "config", "retry", "none", "socks5", "tunnels"} {
+		"spares", "spares_used", "requests", "handshakes", "failed_logons", "last_error", "config", "retry", "none", "socks5", "tunnels"} {
 		v.T[k] = msg.T(lang, "status."+k)
 	}
 	v.Password = s.ChangePassword != nil && len(rep.Resting) > 0
@@ -256,6 +256,8 @@ code{background:#eee;padding:0 .25em;word-break:break-all}
 <dt>{{$.T.scheme}}</dt><dd>{{if .P.Scheme}}{{.P.Scheme}}{{else}}-{{end}}</dd>
 <dt>{{$.T.auth}}</dt><dd class="auth">{{.AuthState}}</dd>
 <dt>{{$.T.pool}}</dt><dd>{{.P.IdleConnections}}</dd>
+<dt>{{$.T.spares}}</dt><dd class="spares">{{.P.SpareConnections}}</dd>
+<dt>{{$.T.spares_used}}</dt><dd class="spares-used">{{.P.SparesUsed}}</dd>
 <dt>{{$.T.requests}}</dt><dd>{{.P.Requests}}</dd>
 <dt>{{$.T.handshakes}}</dt><dd>{{.P.Handshakes}}</dd>
 <dt>{{$.T.failed_logons}}</dt><dd>{{.P.FailedLogons}}</dd>
@@ -303,8 +305,8 @@ func (s *Pages) serveStatusText(w http.ResponseWriter, r *http.Request) {
 		if p.LastError != "" {
 			state += ": " + p.LastError
 		}
-		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections; %d requests, %d handshakes, %d failed logons\n",
-			p.Addr, state, cmp.Or(p.Scheme, "-"), p.Auth, p.IdleConnections, p.Requests, p.Handshakes, p.FailedLogons)
+		fmt.Fprintf(w, "parent %s: %s; scheme %s; logon %s; %d idle connections, %d spare (%d used); %d requests, %d handshakes, %d failed logons\n",
+			p.Addr, state, cmp.Or(p.Scheme, "-"), p.Auth, p.IdleConnections, p.SpareConnections, p.SparesUsed, p.Requests, p.Handshakes, p.FailedLogons)
 	}
 	for _, lo := range rep.Resting {
 		fmt.Fprintf(w, "credentials of %s at %s resting until %s after a rejection\n", lo.Identity, lo.Parent, lo.Until.Format(time.TimeOnly))

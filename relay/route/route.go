@@ -2,6 +2,8 @@ package route
 
 import (
 	"context"
+	"net"
+	"strings"
 	"time"
 
 	"github.com/ferryproxy/ferry/relay/failure"
@@ -66,4 +68,20 @@ func (r *Static) Route(_ context.Context, hostport, _ string) (Decision, error) 
 		}
 	}
 	return Decision{Parents: append(order, down...), FallbackDirect: r.directFallback}, nil
+}
+
+// TunnelURL is what a PAC sees for a tunnel (CONNECT hostport), as
+// browsers pass it: https and the host, with the port only when it is not
+// 443. The relay and ferry doctor both route a tunnel by it.
+func TunnelURL(hostport string) string {
+	host, port, err := net.SplitHostPort(hostport)
+	switch {
+	case err != nil:
+		return "https://" + hostport + "/"
+	case port == "443" && strings.Contains(host, ":"):
+		return "https://[" + host + "]/"
+	case port == "443":
+		return "https://" + host + "/"
+	}
+	return "https://" + net.JoinHostPort(host, port) + "/"
 }

@@ -137,3 +137,20 @@ func TestPACUnusableFailsWithPACFailed(t *testing.T) {
 		t.Fatal("an unknown pac_fallback was accepted")
 	}
 }
+
+// TestTunnelURLIsWhatBrowsersPassAPAC: a tunnel to port 443 shows the PAC
+// https://host/, without the port, as browsers pass it, so that a rule
+// such as shExpMatch(url, "https://github.com/*") matches a CONNECT; any
+// other port stays.
+func TestTunnelURLIsWhatBrowsersPassAPAC(t *testing.T) {
+	for hostport, want := range map[string]string{
+		"github.com:443":  "https://github.com/",
+		"github.com:8443": "https://github.com:8443/",
+		"[::1]:443":       "https://[::1]/",
+		"[::1]:8443":      "https://[::1]:8443/",
+	} {
+		if got := TunnelURL(hostport); got != want {
+			t.Errorf("TunnelURL(%q) = %q, want %q", hostport, got, want)
+		}
+	}
+}
