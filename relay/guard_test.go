@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -144,5 +145,51 @@ func TestReloadMidLogonCostsOneFailedLogon(t *testing.T) {
 	}
 	if n := p.FailedLogons(); n != 1 {
 		t.Fatalf("the parent saw %d failed logons across a reload in the middle of the first, want 1", n)
+	}
+}
+
+// TestLogonTurnOutlastsParentIdleClose: while a slow first logon holds the
+// turn (README "Lockout guard": logons take turns until one succeeds), the
+// other apps' requests wait on connections the parent answered with its
+// 407, and a parent that closes idle connections (Apache's
+// KeepAliveTimeout) closes them meanwhile. With the right password every
+// request must still get its answer.
+func TestLogonTurnOutlastsParentIdleClose(t *testing.T) {
+	checkLeaks(t)
+	checking := make(chan struct{}, 1)
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.IdleClose = 200 * time.Millisecond
+		p.OnHead = func(_ net.Conn, _ *bufio.Reader, req *http.Request) bool {
+			if req.Header.Get("Proxy-Authorization") != "" && req.URL.Path == "/slow" {
+				checking <- struct{}{}
+				time.Sleep(time.Second) // a directory slow to check the first logon
+			}
+			return false
+		}
+	})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"), SpareConnections: -1})
+	first := make(chan int, 1)
+	go func() {
+		resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
+		first <- resp.StatusCode
+	}()
+	select {
+	case <-checking:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first logon never reached the parent")
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, body := get(t, closingClient(t, proxy), "http://origin.example/x"); resp.StatusCode != 200 {
+				t.Errorf("a request that waited for the logon turn: %d %q", resp.StatusCode, body)
+			}
+		}()
+	}
+	wg.Wait()
+	if st := <-first; st != 200 {
+		t.Errorf("the first logon: %d", st)
 	}
 }

@@ -37,6 +37,7 @@ type trip struct {
 	t       auth.Target
 	st      *sessionState
 	locked  bool
+	waited  bool // lock waited for another request's logon (afterWait)
 	restart int  // handshakes restarted because the parent closed mid-way
 	fresh   bool // the next leg needs a new connection (a scheme switch)
 	// challenged means the parent answered a leg of this trip with a 407,
@@ -466,6 +467,12 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 	if header != "" {
 		if err := tr.lock(ctx); err != nil {
 			return nil, err
+		}
+		if tr.waited {
+			tr.waited = false
+			if err := tr.afterWait(ctx); err != nil {
+				return nil, err
+			}
 		}
 		tr.st.sent = true
 	}

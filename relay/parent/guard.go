@@ -71,13 +71,40 @@ func (tr *trip) lock(ctx context.Context) error {
 		select {
 		case u.logon <- struct{}{}:
 			tr.locked = true
-		case <-ctx.Done():
-			return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+		default:
+			select {
+			case u.logon <- struct{}{}:
+				tr.locked, tr.waited = true, true
+			case <-ctx.Done():
+				return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+			}
 		}
 	}
 	if lo := u.cfg.Guard.Check(u.addr, u.cfg.Auth); lo != nil {
 		return lockedError(u, lo)
 	}
+	return nil
+}
+
+// afterWait replaces the connection a request held while it waited for the
+// logon turn, when the parent closed it meanwhile: Apache closes a
+// connection idle after its 407 once KeepAliveTimeout (5 s by default)
+// passes, and a first logon through a slow directory can take longer; the
+// requests that waited then failed with parent_error, right password or
+// not. A Basic or Digest header is good on any connection (Digest's nonce
+// goes with it, as in answer). The legs of per-connection schemes belong
+// to their connection and are left as they are.
+func (tr *trip) afterWait(ctx context.Context) error {
+	if tr.st == nil || tr.st.scheme.PerConnection() || tr.c.alive(false) {
+		return nil
+	}
+	c, err := tr.u.dial(ctx)
+	if err != nil {
+		return err
+	}
+	c.auth = tr.c.auth
+	tr.c.Close()
+	tr.c = c
 	return nil
 }
 
