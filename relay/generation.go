@@ -41,6 +41,7 @@ type settings struct {
 	spares        int           // Config.SpareConnections
 	tunnelIdle    time.Duration // zero: tunnels may idle forever
 	notes         *parent.Notes // Config.Notify's events
+	turns         *parent.Turns // the parents' logon turns, kept across reloads
 }
 
 // newUpstream is the client of the parent at addr with set's credentials
@@ -48,13 +49,16 @@ type settings struct {
 func newUpstream(addr string, set *settings) *parent.Upstream {
 	return parent.New(parent.Config{Addr: addr, Auth: set.auth, Guard: set.guard, Log: set.log,
 		ConnectTimeout: set.dialer.Timeout, ResponseHeaderTimeout: set.headerTimeout,
-		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Spares: set.spares, Notes: set.notes})
+		IdleTimeout: set.idleTimeout, MaxIdle: set.maxIdle, Spares: set.spares, Notes: set.notes, Turns: set.turns})
 }
 
-// newGeneration builds the parts of cfg that a reload swaps in. guard and
-// notes are the running generation's (nil at start): a reload keeps the
-// rests and what was reported.
-func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *parent.Notes) (*generation, error) {
+// newGeneration builds the parts of cfg that a reload swaps in. guard,
+// notes and turns are the running generation's (nil at start): a reload
+// keeps the rests, what was reported, and a logon under way its turn.
+func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *parent.Notes, turns *parent.Turns) (*generation, error) {
+	if turns == nil {
+		turns = parent.NewTurns()
+	}
 	if cfg.Guard != nil {
 		guard = cfg.Guard
 	}
@@ -91,6 +95,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 		spares:        cfg.SpareConnections,
 		tunnelIdle:    cfg.TunnelIdleTimeout,
 		notes:         parent.NewNotes(cfg.Notify, notes),
+		turns:         turns,
 	}
 	np, err := route.ParseNoProxy(cfg.NoProxy)
 	if err != nil {

@@ -1,9 +1,14 @@
 package relay
 
 import (
+	"bufio"
+	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/testenv"
@@ -90,5 +95,101 @@ func TestRestRecordedByDoctorHoldsInRunningRelay(t *testing.T) {
 	}
 	if n := p.Conns(); n != 0 {
 		t.Errorf("the relay connected to the parent %d times (%d failed logons) after doctor recorded a rejection, want 0", n, p.FailedLogons())
+	}
+}
+
+// TestReloadMidLogonCostsOneFailedLogon: a reload while the first logon
+// with a wrong password is under way (the parent takes its time to refuse)
+// must not let a request on the new configuration try the same password
+// too: README "Lockout guard", at most one failed logon per parent per
+// cool-down, across reloads.
+func TestReloadMidLogonCostsOneFailedLogon(t *testing.T) {
+	checkLeaks(t)
+	seen := make(chan struct{}, 10)
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.OnHead = func(_ net.Conn, _ *bufio.Reader, req *http.Request) bool {
+			if req.Header.Get("Proxy-Authorization") != "" {
+				seen <- struct{}{}
+				time.Sleep(500 * time.Millisecond) // checking the password
+			}
+			return false
+		}
+	})
+	state := filepath.Join(testenv.TempDir(t), "ferry", "lockout.json")
+	cfg := Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "wrong"), LockoutState: state, SpareConnections: -1}
+	s, proxy := startRelay(t, cfg)
+	first := make(chan int, 1)
+	go func() {
+		c := closingClient(t, proxy)
+		resp, err := c.Get("http://origin.example/first")
+		if err != nil {
+			first <- 0
+			return
+		}
+		resp.Body.Close()
+		first <- resp.StatusCode
+	}()
+	select {
+	case <-seen:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first logon never reached the parent")
+	}
+	next := cfg
+	next.Listen = []string{s.Addrs()[0].String()}
+	if err := s.Reload(next); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ := get(t, closingClient(t, proxy), "http://origin.example/second")
+	if st := <-first; st != 502 || resp.StatusCode != 502 {
+		t.Fatalf("statuses %d and %d, want 502 for both", st, resp.StatusCode)
+	}
+	if n := p.FailedLogons(); n != 1 {
+		t.Fatalf("the parent saw %d failed logons across a reload in the middle of the first, want 1", n)
+	}
+}
+
+// TestLogonTurnOutlastsParentIdleClose: while a slow first logon holds the
+// turn (README "Lockout guard": logons take turns until one succeeds), the
+// other apps' requests wait on connections the parent answered with its
+// 407, and a parent that closes idle connections (Apache's
+// KeepAliveTimeout) closes them meanwhile. With the right password every
+// request must still get its answer.
+func TestLogonTurnOutlastsParentIdleClose(t *testing.T) {
+	checkLeaks(t)
+	checking := make(chan struct{}, 1)
+	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+		p.IdleClose = 200 * time.Millisecond
+		p.OnHead = func(_ net.Conn, _ *bufio.Reader, req *http.Request) bool {
+			if req.Header.Get("Proxy-Authorization") != "" && req.URL.Path == "/slow" {
+				checking <- struct{}{}
+				time.Sleep(time.Second) // a directory slow to check the first logon
+			}
+			return false
+		}
+	})
+	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"), SpareConnections: -1})
+	first := make(chan int, 1)
+	go func() {
+		resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
+		first <- resp.StatusCode
+	}()
+	select {
+	case <-checking:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first logon never reached the parent")
+	}
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, body := get(t, closingClient(t, proxy), "http://origin.example/x"); resp.StatusCode != 200 {
+				t.Errorf("a request that waited for the logon turn: %d %q", resp.StatusCode, body)
+			}
+		}()
+	}
+	wg.Wait()
+	if st := <-first; st != 200 {
+		t.Errorf("the first logon: %d", st)
 	}
 }

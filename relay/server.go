@@ -72,7 +72,7 @@ func New(cfg Config) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	g, err := newGeneration(cfg, log, nil, nil)
+	g, err := newGeneration(cfg, log, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (s *Server) Reload(cfg Config) error {
 	if len(cfg.Listen) == 0 {
 		cfg.Listen = []string{DefaultListen}
 	}
-	g, err := newGeneration(cfg, s.log, s.Guard(), s.gen.Load().set.notes)
+	g, err := newGeneration(cfg, s.log, s.Guard(), s.gen.Load().set.notes, s.gen.Load().set.turns)
 	if err != nil {
 		return err
 	}

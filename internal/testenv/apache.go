@@ -47,6 +47,13 @@ type ApacheOptions struct {
 	NcCheck bool
 	// ConnectPorts are the ports CONNECT may reach besides 443.
 	ConnectPorts []int
+	// MaxKeepAliveRequests closes a connection (Connection: close on its
+	// last answer) after this many requests; 0 keeps the default here,
+	// no limit.
+	MaxKeepAliveRequests int
+	// KeepAliveTimeout closes a connection idle this long, in whole
+	// seconds (120 s when zero).
+	KeepAliveTimeout time.Duration
 }
 
 // Apache is a running Apache httpd forward proxy on 127.0.0.1, stopped when
@@ -121,8 +128,12 @@ func (a *Apache) config(opts ApacheOptions, authConf string) string {
 	// The fields of squidLogFormat, so that AccessLog parses both.
 	p(`LogFormat "%%{sec}t.%%{msec_frac}t %%>s - %%m %%U %%u %%{remote}p" ferry`)
 	p("CustomLog %q ferry", filepath.Join(a.Dir, "access.log"))
-	p("KeepAliveTimeout 120")
-	p("MaxKeepAliveRequests 0")
+	keepAlive := 120
+	if opts.KeepAliveTimeout > 0 {
+		keepAlive = int(max(opts.KeepAliveTimeout/time.Second, 1))
+	}
+	p("KeepAliveTimeout %d", keepAlive)
+	p("MaxKeepAliveRequests %d", opts.MaxKeepAliveRequests)
 	mods := []string{"mpm_event", "authn_core", "authn_file", "authz_core", "authz_user",
 		"auth_basic", "auth_digest", "proxy", "proxy_http", "proxy_connect", "log_config"}
 	if opts.Auth == ApacheAuthGSSAPI {

@@ -1,18 +1,21 @@
 package parent
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
 	"github.com/ferryproxy/ferry/internal/neterr"
+	"github.com/ferryproxy/ferry/internal/rawio"
 	"github.com/ferryproxy/ferry/relay/failure"
 )
 
@@ -34,6 +37,7 @@ type trip struct {
 	t       auth.Target
 	st      *sessionState
 	locked  bool
+	waited  bool // lock waited for another request's logon (afterWait)
 	restart int  // handshakes restarted because the parent closed mid-way
 	fresh   bool // the next leg needs a new connection (a scheme switch)
 	// challenged means the parent answered a leg of this trip with a 407,
@@ -72,9 +76,10 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 	tr := &trip{u: u, o: o, t: auth.Target{Proxy: u.host, Method: o.method, URI: o.target}}
 	defer tr.unlock()
 	defer tr.endLogon()
+	var stale *staleConnError
 	relogged := false
 	for attempt := 0; ; attempt++ {
-		c, err := u.get(ctx, o.body.fitsReplay())
+		c, err := u.get(ctx, o.body.fitsReplay(), stale != nil)
 		if err != nil {
 			return nil, nil, u.failed(err, o)
 		}
@@ -94,6 +99,7 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			return nil, nil, u.failed(err, o)
 		}
 		tr.c.Close()
+		stale = nil
 		var lost *lostChallengeError
 		if errors.As(err, &lost) {
 			if !relogged && o.body.replayable() {
@@ -105,7 +111,6 @@ func (u *Upstream) Do(ctx context.Context, o *Request) (*http.Response, *Conn, e
 			}
 			err = lost.failure()
 		}
-		var stale *staleConnError
 		if errors.As(err, &stale) && tr.c.idleAtReuse < freshIdle {
 			u.learnDropsIdle()
 		}
@@ -479,6 +484,12 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 		if err := tr.lock(ctx); err != nil {
 			return nil, err
 		}
+		if tr.waited {
+			tr.waited = false
+			if err := tr.afterWait(ctx); err != nil {
+				return nil, err
+			}
+		}
 		tr.st.sent, tr.st.final = true, carry
 	}
 	c := tr.c
@@ -543,10 +554,11 @@ func (u *Upstream) readResponse(ctx context.Context, c *Conn, method string) (*h
 			c.broken = true
 			return nil, u.readError(ctx, c, err, true)
 		}
+		began := httpStart(c.br)
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			c.broken = true
-			return nil, u.readError(ctx, c, err, false)
+			return nil, u.readError(ctx, c, cutHead(err, began, c), false)
 		}
 		c.answered = true
 		if resp.StatusCode >= 100 && resp.StatusCode < 200 && resp.StatusCode != http.StatusSwitchingProtocols {
@@ -576,6 +588,16 @@ func (u *Upstream) readError(ctx context.Context, c *Conn, err error, nothing bo
 	// A fresh connection that never carried an answer: whatever went wrong
 	// before the first response says the parent is dead (deadParent).
 	fresh := !c.reused && !c.answered
+	var cut *headCutError
+	if errors.As(err, &cut) {
+		// An HTTP head that stopped half-way: a parent that crashed or
+		// dropped the connection mid-answer, not a service that speaks
+		// something else (whose advice is to check the host and port).
+		return &failure.Error{Cause: failure.ParentError, Peer: u.addr,
+			What: fmt.Sprintf("parent proxy %s closed the connection in the middle of its response head", u.addr), Err: cut.err,
+			Fix:        "try again; if it keeps happening, the parent proxy may be overloaded or crashing: tell its administrators",
+			Unanswered: fresh}
+	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		if c.silent {
@@ -600,6 +622,36 @@ func (u *Upstream) readError(ctx context.Context, c *Conn, err error, nothing bo
 		What: fmt.Sprintf("parent proxy %s answered with something that is not an HTTP response", u.addr), Err: err,
 		Fix:        "check the parent's host and port: it may be a TLS port or not a proxy at all",
 		Unanswered: fresh}
+}
+
+// httpStart reports whether what the parent sent so far begins as an HTTP
+// response does ("HTTP/", or the start of it), so that a connection that
+// ends in the middle of a head is told from one that sent something else
+// (an SSH banner, a TLS alert).
+func httpStart(br *bufio.Reader) bool {
+	b, _ := br.Peek(min(br.Buffered(), len("HTTP/")))
+	return len(b) > 0 && strings.HasPrefix("HTTP/", string(b))
+}
+
+// headCutError is a response head that began as HTTP and ended early.
+type headCutError struct{ err error }
+
+func (e *headCutError) Error() string { return e.err.Error() }
+func (e *headCutError) Unwrap() error { return e.err }
+
+// cutHead marks err, from reading a response head on c that began as HTTP
+// (began), as a head cut short when the connection ended under it: the
+// end came where a header line was due (io.ErrUnexpectedEOF), or in the
+// middle of a header line, which then reads as one without its colon.
+func cutHead(err error, began bool, c *Conn) error {
+	if !began {
+		return err
+	}
+	var pe textproto.ProtocolError
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &pe) && c.br.Buffered() == 0 && !rawio.PeekIdle(c.nc) {
+		return &headCutError{err}
+	}
+	return err
 }
 
 // drain reads a 407's body so the connection can carry the next leg, and

@@ -123,11 +123,14 @@ func (u *Upstream) awaitContinue(ctx context.Context, c *Conn, method string) (*
 	req := &http.Request{Method: method}
 	c.lim.Left = maxResponseHead + int64(c.br.Buffered())
 	defer func() { c.lim.Left = -1 }()
-	for {
+	for first := true; ; first = false {
+		// After a 1xx the parent is in the middle of its answer: an end
+		// there cuts it short (and is no sign of another protocol).
+		began := !first || httpStart(c.br)
 		resp, err := http.ReadResponse(c.br, req)
 		if err != nil {
 			c.broken = true
-			return nil, u.readError(ctx, c, err, false)
+			return nil, u.readError(ctx, c, cutHead(err, began, c), false)
 		}
 		c.answered = true
 		if resp.StatusCode == http.StatusContinue {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/ferryproxy/ferry/auth"
@@ -73,14 +74,70 @@ func (tr *trip) lock(ctx context.Context) error {
 		select {
 		case u.logon <- struct{}{}:
 			tr.locked = true
-		case <-ctx.Done():
-			return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+		default:
+			select {
+			case u.logon <- struct{}{}:
+				tr.locked, tr.waited = true, true
+			case <-ctx.Done():
+				return &failure.Error{Cause: failure.ClientGone, Peer: u.addr, What: "the app went away", Err: ctx.Err()}
+			}
 		}
 	}
 	if lo := u.cfg.Guard.Check(u.addr, u.cfg.Auth); lo != nil {
 		return lockedError(u, lo)
 	}
 	return nil
+}
+
+// afterWait replaces the connection a request held while it waited for the
+// logon turn, when the parent closed it meanwhile: Apache closes a
+// connection idle after its 407 once KeepAliveTimeout (5 s by default)
+// passes, and a first logon through a slow directory can take longer; the
+// requests that waited then failed with parent_error, right password or
+// not. A Basic or Digest header is good on any connection (Digest's nonce
+// goes with it, as in answer). The legs of per-connection schemes belong
+// to their connection and are left as they are.
+func (tr *trip) afterWait(ctx context.Context) error {
+	if tr.st == nil || tr.st.scheme.PerConnection() || tr.c.alive(false) {
+		return nil
+	}
+	c, err := tr.u.dial(ctx)
+	if err != nil {
+		return err
+	}
+	c.auth = tr.c.auth
+	tr.c.Close()
+	tr.c = c
+	return nil
+}
+
+// Turns are the logon turns of parents (rule 2), by address, for the
+// Upstreams of one configuration and of the ones a reload puts in its
+// place: a reload while the first logon with a wrong password was under
+// way let the new configuration's request try the same password beside it,
+// two failed logons instead of one (TestReloadMidLogonCostsOneFailedLogon).
+type Turns struct {
+	mu    sync.Mutex
+	slots map[string]chan struct{}
+}
+
+// NewTurns returns an empty set of logon turns.
+func NewTurns() *Turns { return &Turns{slots: map[string]chan struct{}{}} }
+
+// of is the one-slot semaphore of the parent at addr; a nil Turns gives a
+// new one each time.
+func (t *Turns) of(addr string) chan struct{} {
+	if t == nil {
+		return make(chan struct{}, 1)
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	c, ok := t.slots[addr]
+	if !ok {
+		c = make(chan struct{}, 1)
+		t.slots[addr] = c
+	}
+	return c
 }
 
 // unlock gives the logon turn back, if tr holds it.

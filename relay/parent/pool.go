@@ -17,12 +17,16 @@ import (
 // A connection back in the pool for less than freshIdle skips the liveness
 // check (a syscall per request) when the request can be sent again: parents
 // keep idle connections for seconds to minutes, and the stale-connection
-// retry covers the rare one closed in between. A request that cannot be
+// retry covers the rare one closed in between. With look set (a retry after
+// a stale one) every connection is checked: a parent that closed one
+// unseen may have closed them all at once (a restart, its idle timeout
+// meeting connections opened together), and the retries would otherwise
+// meet one dead connection after another until they ran out. A request that cannot be
 // sent again gets no connection idle for longer than that: the check only
 // sees a close that has happened, and a parent closing an idle connection
 // (squid does so late, at its next timer tick) can race the request, which
 // would then be lost.
-func (u *Upstream) get(ctx context.Context, resendable bool) (*Conn, error) {
+func (u *Upstream) get(ctx context.Context, resendable, look bool) (*Conn, error) {
 	now := time.Now()
 	for {
 		u.mu.Lock()
@@ -37,7 +41,7 @@ func (u *Upstream) get(ctx context.Context, resendable bool) (*Conn, error) {
 		u.idle = u.idle[:n-1]
 		u.mu.Unlock()
 		idle := now.Sub(c.idleSince)
-		if idle > u.cfg.IdleTimeout || !c.alive(resendable && idle < freshIdle) {
+		if idle > u.cfg.IdleTimeout || !c.alive(resendable && idle < freshIdle && !look) {
 			if idle < freshIdle {
 				u.learnDropsIdle()
 			}

@@ -31,7 +31,8 @@ type Upstream struct {
 
 	// logon serialises logons (a one-slot semaphore) until one has
 	// succeeded with the current credentials, so N apps starting at once
-	// cost at most one failed logon, not N.
+	// cost at most one failed logon, not N. It is Config.Turns' slot for
+	// the parent when set, shared with the Upstreams a reload makes.
 	logon    chan struct{}
 	verified atomic.Bool
 	// bound means the parent served a request without a header on a
@@ -102,6 +103,11 @@ type Config struct {
 	// Notes receives the events a user must act on (credentials rejected,
 	// no Kerberos ticket); nil sends none.
 	Notes *Notes
+	// Turns, if set, holds the parent's logon turn (guard.go): share one
+	// among the Upstreams of successive configurations, so that a reload
+	// while a first logon is under way does not start a second one with
+	// the same credentials. Nil gives the Upstream a turn of its own.
+	Turns *Turns
 	// Spares bounds the spare connections, dialed (for NTLM, past the type
 	// 1 leg) before an app asks so that a new tunnel opens in one round
 	// trip (spare.go); zero takes DefaultSpares, negative turns them off
@@ -142,7 +148,7 @@ func New(cfg Config) *Upstream {
 		}
 		cfg.Guard = auth.NewGuard(cooldown, nil)
 	}
-	return &Upstream{addr: cfg.Addr, host: host, cfg: cfg, logon: make(chan struct{}, 1),
+	return &Upstream{addr: cfg.Addr, host: host, cfg: cfg, logon: cfg.Turns.of(cfg.Addr),
 		dialer: net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}}
 }
 
