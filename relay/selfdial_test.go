@@ -118,18 +118,8 @@ func TestConnectToItselfGets508(t *testing.T) {
 // at once instead of a success that nests ferry in itself.
 func TestSOCKS5ToItselfIsNotAllowed(t *testing.T) {
 	s, _ := startRelay(t, Config{Parents: []string{"127.0.0.1:9"}, SOCKS5: []string{"127.0.0.1:0"}, NoProxy: []string{"localhost"}})
-	sc, err := net.Dial("tcp", s.AddrsOf(kindSOCKS5)[0].String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Close()
-	_ = sc.SetDeadline(time.Now().Add(10 * time.Second))
-	host, port := "localhost", portOf(s.AddrsOf(kindSOCKS5)[0].String())
-	p, _ := strconv.Atoi(port)
-	req := append([]byte{5, 1, 0, 5, 1, 0, 3, byte(len(host))}, host...)
-	if _, err := sc.Write(append(req, byte(p>>8), byte(p))); err != nil {
-		t.Fatal(err)
-	}
+	port, _ := strconv.Atoi(portOf(s.AddrsOf(kindSOCKS5)[0].String()))
+	sc := socks5Connect(t, s.AddrsOf(kindSOCKS5)[0].String(), "localhost", port)
 	reply := make([]byte, 4) // method choice, then the reply's head
 	if _, err := io.ReadFull(sc, reply); err != nil || reply[3] != 2 {
 		t.Fatalf("SOCKS5 reply % x: %v, want reply 2 (not allowed)", reply, err)

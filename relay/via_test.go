@@ -49,17 +49,7 @@ func TestViaOnSOCKS5AndTunnelConnects(t *testing.T) {
 	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) { p.Open = true })
 	s, _ := startRelay(t, Config{Parents: []string{p.Addr}, SOCKS5: []string{"127.0.0.1:0"},
 		Tunnels: []Tunnel{{Listen: "127.0.0.1:0", Target: "git.example:22"}}})
-	sc, err := net.Dial("tcp", s.AddrsOf(kindSOCKS5)[0].String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sc.Close()
-	_ = sc.SetDeadline(time.Now().Add(10 * time.Second))
-	host := "origin.example"
-	req := append([]byte{5, 1, 0, 5, 1, 0, 3, byte(len(host))}, host...)
-	if _, err := sc.Write(append(req, 1, 187)); err != nil { // port 443
-		t.Fatal(err)
-	}
+	sc := socks5Connect(t, s.AddrsOf(kindSOCKS5)[0].String(), "origin.example", 443)
 	reply := make([]byte, 12) // method choice, then a reply with an IPv4 address
 	if _, err := io.ReadFull(sc, reply); err != nil || reply[3] != 0 {
 		t.Fatalf("SOCKS5 reply % x: %v", reply, err)
