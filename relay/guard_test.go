@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"net"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -153,43 +154,126 @@ func TestReloadMidLogonCostsOneFailedLogon(t *testing.T) {
 // other apps' requests wait on connections the parent answered with its
 // 407, and a parent that closes idle connections (Apache's
 // KeepAliveTimeout) closes them meanwhile. With the right password every
-// request must still get its answer.
+// request must still get its answer: with Basic, and with NTLM, whose
+// waiters hold their type 1 leg (3 of 3 got 502 before), each type 3 on
+// the connection its type 2 came on.
 func TestLogonTurnOutlastsParentIdleClose(t *testing.T) {
-	checkLeaks(t)
-	checking := make(chan struct{}, 1)
-	p := testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
+	for _, scheme := range []string{"basic", "ntlm"} {
+		t.Run(scheme, func(t *testing.T) {
+			checkLeaks(t)
+			p, proxy := startSlowLogonParent(t, scheme, "secret", false)
+			first := make(chan int, 1)
+			go func() {
+				resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
+				first <- resp.StatusCode
+			}()
+			p.awaitChecking(t)
+			var wg sync.WaitGroup
+			for range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if resp, body := get(t, closingClient(t, proxy), "http://origin.example/x"); resp.StatusCode != 200 {
+						t.Errorf("a request that waited for the logon turn: %d %q", resp.StatusCode, body)
+					}
+				}()
+			}
+			wg.Wait()
+			if st := <-first; st != 200 {
+				t.Errorf("the first logon: %d", st)
+			}
+			if n := p.FailedLogons(); n != 0 {
+				t.Errorf("the parent saw %d failed logons with the right password", n)
+			}
+		})
+	}
+}
+
+// TestLogonTurnAfterIdleCloseRefusedCostsOne: the same with a password the
+// parent refuses: the requests that waited, on connections the parent
+// closed meanwhile, learn of the refusal from the guard and make no logon
+// of their own (README "Lockout guard": one failed logon per cool-down).
+func TestLogonTurnAfterIdleCloseRefusedCostsOne(t *testing.T) {
+	for _, scheme := range []string{"basic", "ntlm"} {
+		t.Run(scheme, func(t *testing.T) {
+			checkLeaks(t)
+			p, proxy := startSlowLogonParent(t, scheme, "wrong", scheme == "ntlm")
+			first := make(chan int, 1)
+			go func() {
+				resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
+				first <- resp.StatusCode
+			}()
+			p.awaitChecking(t)
+			var wg sync.WaitGroup
+			for range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if resp, _ := get(t, closingClient(t, proxy), "http://origin.example/x"); resp.StatusCode != 502 ||
+						!strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
+						t.Errorf("a request that waited for a refused logon's turn: %d %q, want 502 locked_out", resp.StatusCode, resp.Header.Get("Proxy-Status"))
+					}
+				}()
+			}
+			wg.Wait()
+			if st := <-first; st != 502 {
+				t.Errorf("the refused logon: %d", st)
+			}
+			if n := p.FailedLogons(); n != 1 {
+				t.Errorf("the parent saw %d failed logons, want 1", n)
+			}
+		})
+	}
+}
+
+// slowLogonParent is a FakeParent that closes connections idle for 200 ms
+// and takes a second over the credentials of the first logon (path /slow),
+// as a directory slow to check them; with NTLM it takes the first leg at
+// once and checks that each type 3 comes on the connection of its type 1.
+type slowLogonParent struct {
+	*testenv.FakeParent
+	checking chan struct{}
+}
+
+func startSlowLogonParent(t *testing.T, scheme, password string, deny bool) (*slowLogonParent, *url.URL) {
+	t.Helper()
+	sp := &slowLogonParent{checking: make(chan struct{}, 1)}
+	var typeOne sync.Map // net.Conn: a type 1 came on it
+	sp.FakeParent = testenv.StartFakeParent(t, func(p *testenv.FakeParent) {
 		p.IdleClose = 200 * time.Millisecond
-		p.OnHead = func(_ net.Conn, _ *bufio.Reader, req *http.Request) bool {
-			if req.Header.Get("Proxy-Authorization") != "" && req.URL.Path == "/slow" {
-				checking <- struct{}{}
-				time.Sleep(time.Second) // a directory slow to check the first logon
+		p.NTLM = scheme == "ntlm"
+		p.AlwaysDeny = deny
+		p.OnHead = func(c net.Conn, _ *bufio.Reader, req *http.Request) bool {
+			h := req.Header.Get("Proxy-Authorization")
+			switch {
+			case strings.HasPrefix(h, "NTLM TlRMTVNTUAAB"): // type 1
+				typeOne.Store(c, true)
+				return false
+			case strings.HasPrefix(h, "NTLM TlRMTVNTUAAD"): // type 3
+				if _, ok := typeOne.Load(c); !ok {
+					t.Errorf("an NTLM type 3 came on a connection that carried no type 1")
+				}
+			}
+			if h != "" && req.URL.Path == "/slow" {
+				sp.checking <- struct{}{}
+				time.Sleep(time.Second)
 			}
 			return false
 		}
 	})
-	_, proxy := startRelay(t, Config{Parents: []string{p.Addr}, Auth: basicAuth(t, "alice", "secret"), SpareConnections: -1})
-	first := make(chan int, 1)
-	go func() {
-		resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
-		first <- resp.StatusCode
-	}()
+	a, err := auth.New(auth.Config{Scheme: scheme, User: "alice", Domain: "CORP", Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, proxy := startRelay(t, Config{Parents: []string{sp.Addr}, Auth: a, SpareConnections: -1})
+	return sp, proxy
+}
+
+func (p *slowLogonParent) awaitChecking(t *testing.T) {
+	t.Helper()
 	select {
-	case <-checking:
+	case <-p.checking:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the first logon never reached the parent")
-	}
-	var wg sync.WaitGroup
-	for range 3 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if resp, body := get(t, closingClient(t, proxy), "http://origin.example/x"); resp.StatusCode != 200 {
-				t.Errorf("a request that waited for the logon turn: %d %q", resp.StatusCode, body)
-			}
-		}()
-	}
-	wg.Wait()
-	if st := <-first; st != 200 {
-		t.Errorf("the first logon: %d", st)
 	}
 }

@@ -324,7 +324,7 @@ func (tr *trip) start(s auth.Scheme, ch *auth.Challenge) (string, bool, error) {
 	if err != nil {
 		return "", false, tr.authError(s, err)
 	}
-	tr.st = &sessionState{scheme: s, session: sess, challenged: ch != nil}
+	tr.st = &sessionState{scheme: s, session: sess, challenged: ch != nil, first: ch == nil || ch.Token == ""}
 	tr.t.Conn = &tr.c.auth
 	if ch == nil && !s.PerConnection() && !tr.u.verified.Load() {
 		// Until a logon has succeeded here, Basic and Digest wait for the
@@ -417,7 +417,7 @@ func (tr *trip) next(offered []auth.Challenge) (string, bool, error) {
 		return tr.choose(offered, tr.st.scheme)
 	}
 	tr.t.Conn = &tr.c.auth
-	tr.st.challenged = true
+	tr.st.challenged, tr.st.first = true, false
 	st, err := tr.st.session.Step(tr.t, &offered[i])
 	if errors.Is(err, auth.ErrKerberosTicketRefused) {
 		// The parent could not verify the ticket (a stale keytab, a clock
@@ -490,7 +490,7 @@ func (tr *trip) send(ctx context.Context, o *Request, header string, carry bool)
 				return nil, err
 			}
 		}
-		tr.st.sent, tr.st.final = true, carry
+		tr.st.sent, tr.st.final, tr.st.first = true, carry, false
 	}
 	c := tr.c
 	if c.watch == nil && (!c.reused && !c.answered || c.spareFirst) {

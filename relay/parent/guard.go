@@ -95,10 +95,15 @@ func (tr *trip) lock(ctx context.Context) error {
 // passes, and a first logon through a slow directory can take longer; the
 // requests that waited then failed with parent_error, right password or
 // not. A Basic or Digest header is good on any connection (Digest's nonce
-// goes with it, as in answer). The legs of per-connection schemes belong
-// to their connection and are left as they are.
+// goes with it, as in answer). So is the first leg of a per-connection
+// scheme (NTLM's type 1, Negotiate's first token): the turn comes before
+// any leg of the handshake went out, the session holds nothing of the old
+// connection (auth.ConnState is Digest's alone), and the parent's type 2
+// will come on the new one. A later leg (a type 3 answering a spare's
+// challenge, resume) belongs to the connection its challenge came on and
+// is left as it is.
 func (tr *trip) afterWait(ctx context.Context) error {
-	if tr.st == nil || tr.st.scheme.PerConnection() || tr.c.alive(false) {
+	if tr.st == nil || tr.st.scheme.PerConnection() && !tr.st.first || tr.c.alive(false) {
 		return nil
 	}
 	c, err := tr.u.dial(ctx)
@@ -108,6 +113,7 @@ func (tr *trip) afterWait(ctx context.Context) error {
 	c.auth = tr.c.auth
 	tr.c.Close()
 	tr.c = c
+	tr.t.Conn = &c.auth
 	return nil
 }
 

@@ -106,4 +106,8 @@ type sessionState struct {
 	// first leg the parent did not take up (NTLM's type 1 to a parent that
 	// offers only Basic) proved no credentials, so its 407 is no rejection.
 	challenged bool
+	// first: the leg about to go is the session's first and answers no
+	// token of the parent's (NTLM's type 1, Negotiate's first token), so
+	// no connection holds any of this handshake yet (afterWait).
+	first bool
 }
