@@ -162,25 +162,14 @@ func TestLogonTurnOutlastsParentIdleClose(t *testing.T) {
 		t.Run(scheme, func(t *testing.T) {
 			checkLeaks(t)
 			p, proxy := startSlowLogonParent(t, scheme, "secret", false)
-			first := make(chan int, 1)
-			go func() {
-				resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
-				first <- resp.StatusCode
-			}()
-			p.awaitChecking(t)
-			var wg sync.WaitGroup
-			for range 3 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if resp, body := get(t, closingClient(t, proxy), "http://origin.example/x"); resp.StatusCode != 200 {
-						t.Errorf("a request that waited for the logon turn: %d %q", resp.StatusCode, body)
-					}
-				}()
+			first, waited := p.logonAndWaiters(t, proxy)
+			for _, a := range waited {
+				if a.status != 200 {
+					t.Errorf("a request that waited for the logon turn: %d %q", a.status, a.body)
+				}
 			}
-			wg.Wait()
-			if st := <-first; st != 200 {
-				t.Errorf("the first logon: %d", st)
+			if first != 200 {
+				t.Errorf("the first logon: %d", first)
 			}
 			if n := p.FailedLogons(); n != 0 {
 				t.Errorf("the parent saw %d failed logons with the right password", n)
@@ -198,26 +187,14 @@ func TestLogonTurnAfterIdleCloseRefusedCostsOne(t *testing.T) {
 		t.Run(scheme, func(t *testing.T) {
 			checkLeaks(t)
 			p, proxy := startSlowLogonParent(t, scheme, "wrong", scheme == "ntlm")
-			first := make(chan int, 1)
-			go func() {
-				resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
-				first <- resp.StatusCode
-			}()
-			p.awaitChecking(t)
-			var wg sync.WaitGroup
-			for range 3 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					if resp, _ := get(t, closingClient(t, proxy), "http://origin.example/x"); resp.StatusCode != 502 ||
-						!strings.Contains(resp.Header.Get("Proxy-Status"), "locked_out") {
-						t.Errorf("a request that waited for a refused logon's turn: %d %q, want 502 locked_out", resp.StatusCode, resp.Header.Get("Proxy-Status"))
-					}
-				}()
+			first, waited := p.logonAndWaiters(t, proxy)
+			for _, a := range waited {
+				if a.status != 502 || !strings.Contains(a.proxyStatus, "locked_out") {
+					t.Errorf("a request that waited for a refused logon's turn: %d %q, want 502 locked_out", a.status, a.proxyStatus)
+				}
 			}
-			wg.Wait()
-			if st := <-first; st != 502 {
-				t.Errorf("the refused logon: %d", st)
+			if first != 502 {
+				t.Errorf("the refused logon: %d", first)
 			}
 			if n := p.FailedLogons(); n != 1 {
 				t.Errorf("the parent saw %d failed logons, want 1", n)
@@ -269,11 +246,37 @@ func startSlowLogonParent(t *testing.T, scheme, password string, deny bool) (*sl
 	return sp, proxy
 }
 
-func (p *slowLogonParent) awaitChecking(t *testing.T) {
+// waitedAnswer is what an app got for a request that waited its turn.
+type waitedAnswer struct {
+	status            int
+	proxyStatus, body string
+}
+
+// logonAndWaiters sends the first (slow) logon through proxy and, while
+// the parent checks it, three more requests, which wait for its turn; it
+// returns the first one's status and what the others got.
+func (p *slowLogonParent) logonAndWaiters(t *testing.T, proxy *url.URL) (int, []waitedAnswer) {
 	t.Helper()
+	first := make(chan int, 1)
+	go func() {
+		resp, _ := get(t, closingClient(t, proxy), "http://origin.example/slow")
+		first <- resp.StatusCode
+	}()
 	select {
 	case <-p.checking:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the first logon never reached the parent")
 	}
+	waited := make([]waitedAnswer, 3)
+	var wg sync.WaitGroup
+	for i := range waited {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, body := get(t, closingClient(t, proxy), "http://origin.example/x")
+			waited[i] = waitedAnswer{resp.StatusCode, resp.Header.Get("Proxy-Status"), body}
+		}()
+	}
+	wg.Wait()
+	return <-first, waited
 }
