@@ -253,14 +253,18 @@ func (k *KDC) start(t testing.TB) error {
 	}
 	defer out.Close()
 	cmd := exec.Command(bin, "-n", "-r", k.Realm) // -n: stay in the foreground
+	cmd.Env = k.environ()
 	if k.clockAhead > 0 {
-		ft, err := lookPath("faketime")
+		// libfaketime preloaded into krb5kdc itself, not the faketime
+		// command: that one forks, runs krb5kdc as its child and does not
+		// pass SIGTERM on, so stopping it by pid left the KDC running
+		// after the test (found orphaned after a CI run).
+		lib, err := faketimeLib()
 		if err != nil {
 			return err
 		}
-		cmd = exec.Command(ft, "-f", fmt.Sprintf("+%ds", int(k.clockAhead.Seconds())), bin, "-n", "-r", k.Realm)
+		cmd.Env = append(cmd.Env, "LD_PRELOAD="+lib, fmt.Sprintf("FAKETIME=+%ds", int(k.clockAhead.Seconds())))
 	}
-	cmd.Env = k.environ()
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start krb5kdc: %w", err)
@@ -427,4 +431,14 @@ func freeUDPAndTCPPort() (int, error) {
 		return port, nil
 	}
 	return 0, errors.New("no port free for both udp and tcp after 20 tries")
+}
+
+// faketimeLib finds Debian's libfaketime (package libfaketime, which the
+// faketime package depends on).
+func faketimeLib() (string, error) {
+	libs, _ := filepath.Glob("/usr/lib/*/faketime/libfaketime.so.1")
+	if len(libs) == 0 {
+		return "", errors.New("libfaketime.so.1 not found under /usr/lib/*/faketime: install the faketime package")
+	}
+	return libs[0], nil
 }
