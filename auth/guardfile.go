@@ -85,7 +85,8 @@ func (e *StateFileError) Unwrap() error { return e.Err }
 // *StateFileError to log: the Guard then rests every credentials for what
 // is left of a cool-down since the file's last change (unreadableRest). Even
 // a lock file that cannot be created does not stop it: the Guard reads the
-// file once and works unlocked, and SaveError says why.
+// file once and works unlocked, and SaveError says why. The Guard is never
+// nil, whatever the error.
 func OpenGuard(path string, cooldown time.Duration, now func() time.Time) (*Guard, error) {
 	g := NewGuard(cooldown, now)
 	g.path, g.lk = path, newStateLock(path)

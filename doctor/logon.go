@@ -107,9 +107,7 @@ func openGuard(rc relay.Config, a *auth.Authenticator, p string) *auth.Guard {
 	if rc.LockoutState != "" {
 		// A file that cannot be read still gives a Guard: it rests the
 		// credentials (the file may hold a rejection), and doctor says so.
-		if fg, _ := auth.OpenGuard(rc.LockoutState, cooldown, nil); fg != nil {
-			g = fg
-		}
+		g, _ = auth.OpenGuard(rc.LockoutState, cooldown, nil)
 	}
 	if a.Enabled() {
 		// Rests read from the file match credentials only when checked.

@@ -69,11 +69,7 @@ func newGeneration(cfg Config, log *slog.Logger, guard *auth.Guard, notes *paren
 	switch {
 	case guard == nil && cfg.LockoutState != "":
 		g, err := auth.OpenGuard(cfg.LockoutState, cooldown, nil)
-		switch {
-		case g == nil:
-			log.Warn("rested credentials are not remembered across restarts", "err", err.Error())
-			g = auth.NewGuard(cooldown, nil)
-		case err != nil:
+		if err != nil {
 			logUnreadableState(log, g, err)
 		}
 		g.SetLogger(log)

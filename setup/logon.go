@@ -104,10 +104,8 @@ func throughParent(ctx context.Context, parent, testURL string, a *auth.Authenti
 	if state != "" && a.Enabled() {
 		// A file that cannot be read still gives a Guard, which rests every
 		// password: it may hold a refusal of this one.
-		if g, _ := auth.OpenGuard(state, a.Config().LockoutCooldown, nil); g != nil {
-			guard = g
-			defer g.Close()
-		}
+		guard, _ = auth.OpenGuard(state, a.Config().LockoutCooldown, nil)
+		defer guard.Close()
 	}
 	up := relayparent.New(relayparent.Config{Addr: parent, Auth: a,
 		Guard:          guard,
