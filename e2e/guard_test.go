@@ -110,11 +110,21 @@ func waitLogCount(t *testing.T, f *testenv.Ferry, msg string, n int) {
 
 // TestRestSurvivesReloadsAndRestarts: with a wrong password, reloads,
 // edits of the config file and restarts cost no further failed logon within
-// the cool-down, and a rest costs the parent not even a connection. A
-// changed password is tried at once.
+// the cool-down, and a rest costs the parent not even a connection, for
+// Basic and for NTLM verified by Samba (the account a domain would lock).
+// A changed password is tried at once.
 func TestRestSurvivesReloadsAndRestarts(t *testing.T) {
+	for _, kind := range []parentKind{
+		{"basic", startBasicParent},
+		{"ntlm-verified", startVerifiedNTLMParent},
+	} {
+		t.Run(kind.name, func(t *testing.T) { restSurvivesReloadsAndRestarts(t, kind) })
+	}
+}
+
+func restSurvivesReloadsAndRestarts(t *testing.T, kind parentKind) {
 	o := testenv.StartOrigin(t)
-	p := startBasicParent(t, o, testenv.SquidOptions{})
+	p := kind.start(t, o, testenv.SquidOptions{})
 	env := append(p.Env, "XDG_STATE_HOME="+testenv.TempDir(t))
 	const wrong = "Wrong-pw 9!"
 	a := p.Auth
@@ -123,6 +133,9 @@ func TestRestSurvivesReloadsAndRestarts(t *testing.T) {
 	f := testenv.StartFerry(t, cfg, env...)
 	c := proxyClient(t, o, f)
 	want502(t, c, o.URL+"/echo", "credentials_rejected")
+	if got := p.Squid.FailedLogons(); got != 1 {
+		t.Fatalf("the parent saw %d failed logons for the first request, want 1\nhelper: %q", got, p.Squid.HelperAnswers())
+	}
 	conns := p.Squid.ClientConnections()
 
 	// The page tells when the rest ends.
@@ -146,6 +159,11 @@ func TestRestSurvivesReloadsAndRestarts(t *testing.T) {
 		waitLogCount(t, f, "configuration reloaded", reloads)
 		reloads = strings.Count(f.Stderr(), "configuration reloaded")
 		want502(t, c, o.URL+"/echo", "locked_out")
+	}
+	// The tunnel path rests too.
+	if resp, err := c.Get(o.TLSURL + "/echo"); err == nil {
+		resp.Body.Close()
+		t.Errorf("a CONNECT while the credentials rest succeeded: %d", resp.StatusCode)
 	}
 	if n := strings.Count(f.Stderr(), "rejected ferry's credentials"); n != 1 {
 		t.Errorf("ferry warned of the rejection %d times, want once:\n%s", n, f.Stderr())
@@ -182,6 +200,10 @@ func TestRestSurvivesReloadsAndRestarts(t *testing.T) {
 	}
 	waitLogCount(t, f, "configuration reloaded", 1)
 	getEcho(t, c, o.URL+"/echo", nil)
+	if got := p.Squid.FailedLogons(); got != 1 {
+		t.Errorf("the parent saw %d failed logons in all, want 1\nhelper: %q", got, p.Squid.HelperAnswers())
+	}
+	f.AssertLogHasNo(t, wrong)
 	checkLogClean(t, f, p)
 }
 
