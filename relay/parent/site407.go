@@ -115,17 +115,10 @@ func (tr *trip) askOwn407(ctx context.Context) {
 		return
 	}
 	defer c.Close()
-	if err := tr.o.head().writeHead(c.bw, "", false); err != nil {
-		return
-	}
-	if err := c.bw.Flush(); err != nil {
-		return
-	}
-	resp, err := u.readResponse(ctx, c, http.MethodHead)
+	resp, err := tr.askHead(ctx, c)
 	if err != nil {
 		return
 	}
-	resp.Body.Close()
 	if resp.StatusCode == http.StatusProxyAuthRequired && len(resp.Header.Values("Proxy-Authenticate")) > 0 {
 		u.noteOwn407(resp.Header)
 	}
@@ -203,21 +196,32 @@ func (tr *trip) loggedOnHere(ctx context.Context) bool {
 	if c.broken {
 		return false
 	}
-	if err := tr.o.head().writeHead(c.bw, "", false); err != nil {
-		return false
-	}
-	if err := c.bw.Flush(); err != nil {
-		c.broken = true
-		return false
-	}
-	resp, err := tr.u.readResponse(ctx, c, http.MethodHead)
+	resp, err := tr.askHead(ctx, c)
 	if err != nil {
 		return false
 	}
-	resp.Body.Close()
 	if resp.StatusCode != http.StatusProxyAuthRequired {
 		return true
 	}
 	unlike, _ := tr.u.unlikeOwn407(resp.Header)
 	return unlike
+}
+
+// askHead sends the trip's request head as a HEAD without credentials on
+// c and reads the parent's answer, its body closed: the question costs no
+// logon.
+func (tr *trip) askHead(ctx context.Context, c *Conn) (*http.Response, error) {
+	if err := tr.o.head().writeHead(c.bw, "", false); err != nil {
+		return nil, err
+	}
+	if err := c.bw.Flush(); err != nil {
+		c.broken = true
+		return nil, err
+	}
+	resp, err := tr.u.readResponse(ctx, c, http.MethodHead)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	return resp, nil
 }
